@@ -1,0 +1,178 @@
+"""Command line: the only module that imports click or prints. Heavy modules are imported lazily."""
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from pipeline.errors import ChuangchengError, ConfigError
+
+if TYPE_CHECKING:
+    from pipeline.config import Campaign
+    from pipeline.inbox import Outcome
+    from pipeline.roster import Roster
+
+
+class CliError(click.ClickException):
+    """A user mistake: Chinese message, exit 2, no traceback."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"错误：{self.message}", err=True)
+
+
+def _fail(exc: ChuangchengError) -> NoReturn:
+    if isinstance(exc, ConfigError):
+        from pipeline.texts import config_header
+
+        raise CliError("\n".join([config_header(exc.path), *(f"  - {m}" for m in exc.messages)])) from None
+    raise CliError(str(exc)) from None
+
+
+def _load(config: Path) -> tuple["Campaign", "Roster"]:
+    from pipeline.config import load_campaign
+    from pipeline.roster import Roster
+
+    try:
+        campaign, warnings = load_campaign(config)
+    except ChuangchengError as exc:
+        _fail(exc)
+    for warning in warnings:
+        click.echo(warning, err=True)
+    return campaign, Roster.of(campaign)
+
+
+def _as_of(value: str | None, campaign: "Campaign") -> dt.date:
+    if not value:
+        return campaign.today()
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise CliError(f"--as-of 日期“{value}”无效，请写成 2026-12-20 这样的格式") from None
+
+
+def _read(inbox: Path, campaign: "Campaign", roster: "Roster") -> list["Outcome"]:
+    from pipeline.inbox import read_inbox
+    from pipeline.ingest import Limits
+
+    if not inbox.is_dir():
+        raise CliError(f"收件箱文件夹“{inbox}”不存在，请先创建并放入各单位报送的台账")
+    return read_inbox(inbox, campaign=campaign, roster=roster, limits=Limits())
+
+
+_INBOX = click.option("--inbox", type=click.Path(path_type=Path), default=Path("inbox"), show_default=True,
+                      help="各单位报送文件所在文件夹")
+_CONFIG = click.option("--config", type=click.Path(path_type=Path), default=Path("campaign.yaml"),
+                       show_default=True, help="活动配置文件")
+_AS_OF = click.option("--as-of", "as_of", default=None, help="统计日期 YYYY-MM-DD，默认今天（活动所在时区）")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="chuangcheng")
+def main() -> None:
+    """创城台账汇总：校验各单位台账，生成督查汇总表和整改清单。"""
+
+
+@main.command()
+@_INBOX
+@click.option("--outbox", type=click.Path(path_type=Path), default=Path("outbox"), show_default=True,
+              help="报表输出文件夹")
+@_CONFIG
+@_AS_OF
+def report(inbox: Path, outbox: Path, config: Path, as_of: str | None) -> None:
+    """生成督查汇总表（督查汇总表_日期.xlsx）和各单位整改清单。"""
+    from pipeline.outputs import write_outputs
+    from pipeline.report import build_report
+
+    campaign, roster = _load(config)
+    day = _as_of(as_of, campaign)
+    outcomes = _read(inbox, campaign, roster)
+    result = build_report(campaign=campaign, roster=roster, outcomes=outcomes, as_of=day)
+    try:
+        written = write_outputs(result, outbox)
+    except OSError as exc:
+        raise CliError(f"无法写入输出文件夹“{outbox}”：{exc.strerror or exc}（文件是否正在 Excel/WPS 中打开？）") from None
+    statuses = "，".join(f"{k} {v}" for k, v in result.by_status.items())
+    files = "，".join(f"{k} {v}" for k, v in result.files_by_result().items())
+    levels = [p.level for p in result.problems]
+    click.echo(f"统计日期：{day.isoformat()}（距截止日期 {campaign.deadline.isoformat()} 还有 {result.days_left} 天）")
+    click.echo(f"单位：共 {len(result.rows)} 个；{statuses}")
+    click.echo(f"文件：共 {len(result.intake.files)} 个；{files}")
+    click.echo(f"数据问题：错误 {levels.count('错误')} 条，警告 {levels.count('警告')} 条；差距 {len(result.gaps)} 项")
+    click.echo(f"已生成：{written.workbook}")
+    click.echo(f"已生成：{written.gap_list_folder}（整改清单 {len(written.gap_lists)} 份）")
+
+
+@main.command()
+@_INBOX
+@_CONFIG
+@_AS_OF
+def validate(inbox: Path, config: Path, as_of: str | None) -> None:
+    """逐个文件检查台账，列出每个问题所在的工作表和单元格。"""
+    from pipeline.merge import select
+    from pipeline.model import Submission
+
+    campaign, roster = _load(config)
+    day = _as_of(as_of, campaign)
+    outcomes = _read(inbox, campaign, roster)
+    intake = select(outcomes, as_of=day)
+    read = {o.file: o for o in outcomes if isinstance(o, Submission)}
+    errors = warnings = 0
+    failed = False
+    for record in intake.files:
+        unit = f"（{record.unit}）" if record.unit else ""
+        click.echo(f"【{record.result}】{record.file}{unit}")
+        if record.reason:
+            click.echo(f"    原因：{record.reason}")
+        sub = intake.adopted.get(record.unit) if record.result == "已采用" else read.get(record.file)
+        for p in sub.problems if sub else ():
+            where = " ".join(x for x in (p.sheet, p.cell) if x)
+            click.echo(f"    {where} [{p.level}] {p.message}。建议：{p.hint}")
+            errors += p.level == "错误"
+            warnings += p.level == "警告"
+            failed |= p.level == "错误"
+        failed |= record.result == "未采用"
+    counts = {k: sum(1 for f in intake.files if f.result == k) for k in ("已采用", "已被新版本替代", "未采用", "已忽略")}
+    summary = "，".join(f"{k} {v}" for k, v in counts.items())
+    click.echo(f"合计：文件 {len(intake.files)} 个（{summary}）；数据问题 错误 {errors} 条，警告 {warnings} 条")
+    if failed:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="输出文件夹（默认 templates/xlsx/，--per-unit 时为 outbox/templates/）")
+@click.option("--per-unit", is_flag=True, help="为名册中每个单位各生成一份已填好单位名称的模板")
+@_CONFIG
+def templates(out: Path | None, per_unit: bool, config: Path) -> None:
+    """生成台账模板（创城大讨论台账模板.xlsx）。"""
+    from pipeline.template import TEMPLATE_NAME, per_unit_filename, write_template
+
+    campaign, roster = _load(config)
+    folder = out or (Path("outbox/templates") if per_unit else Path("templates/xlsx"))
+    folder.mkdir(parents=True, exist_ok=True)
+    if per_unit:
+        for unit in campaign.units:
+            write_template(folder / per_unit_filename(unit), campaign=campaign, roster=roster, unit=unit)
+        click.echo(f"已为 {len(campaign.units)} 个单位生成模板：{folder}")
+    else:
+        write_template(folder / TEMPLATE_NAME, campaign=campaign, roster=roster)
+        click.echo(f"已生成模板：{folder / TEMPLATE_NAME}")
+
+
+@main.command()
+@click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("demo"), show_default=True,
+              help="示例文件夹（其中 inbox/ 为示例报送，outbox/ 为示例报表）")
+@_CONFIG
+@click.pass_context
+def demo(ctx: click.Context, folder: Path, config: Path) -> None:
+    """生成一套示例报送（完成、滞后、超期、未报送、填错等情形）并出示例报表。"""
+    from pipeline.demo import demo_as_of, write_demo_inbox
+
+    campaign, roster = _load(config)
+    inbox = folder / "inbox"
+    write_demo_inbox(inbox, campaign=campaign, roster=roster)
+    click.echo(f"已生成示例报送：{inbox}")
+    ctx.invoke(report, inbox=inbox, outbox=folder / "outbox", config=config, as_of=demo_as_of(campaign).isoformat())

@@ -1,0 +1,231 @@
+"""campaign.yaml → a frozen `Campaign`: the roster, dates, sub-themes and thresholds every step reads."""
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from pipeline import texts
+from pipeline.errors import ConfigError
+from pipeline.yamlload import decode_text, load_yaml
+
+Kind = Literal["村", "乡直单位", "窗口单位", "学校", "群团组织", "社会组织", "派驻单位"]
+KINDS: tuple[str, ...] = get_args(Kind)
+
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+def _iso_date(value: Any) -> dt.date:
+    """Dates only as YYYY-MM-DD (a bare number would otherwise be read as a Unix timestamp)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    match = _ISO_DATE.match(value) if isinstance(value, str) else None
+    if match:
+        try:
+            return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            pass
+    raise PydanticCustomError("cc_date", "{message}", {"message": texts.bad_config_date(value)})
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Responsible(_Frozen):
+    """One responsible party of a sub-theme: a named unit or every unit of a kind."""
+
+    unit: str | None = None
+    kind: Kind | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> "Responsible":
+        if (self.unit is None) == (self.kind is None):
+            raise PydanticCustomError("cc_responsible", "{message}", {"message": texts.RESPONSIBLE_ONE_OF})
+        return self
+
+
+class Subtheme(_Frozen):
+    id: int = Field(ge=1)
+    audience: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    responsible: tuple[Responsible, ...] = Field(min_length=1)
+
+    @property
+    def label(self) -> str:
+        """The dropdown text in the template, e.g. `1-转作风、见行动、促创建`."""
+        return f"{self.id}-{self.title}"
+
+
+class Unit(_Frozen):
+    name: str = Field(min_length=1)
+    kinds: tuple[Kind, ...] = Field(min_length=1)
+    aliases: tuple[str, ...] = ()
+    example: bool = False
+
+
+class Exemption(_Frozen):
+    unit: str = Field(min_length=1)
+    subtheme: int
+    reason: str = Field(min_length=1)
+    approved_by: str = ""
+
+
+class Campaign(_Frozen):
+    """Everything campaign.yaml says; passed explicitly to every step, never read from globals."""
+
+    name: str = Field(min_length=1)
+    township: str = Field(min_length=1)
+    office: str = Field(min_length=1)
+    contact: str = Field(min_length=1)
+    timezone: str = "Asia/Shanghai"
+    start: IsoDate
+    deadline: IsoDate
+    min_discussions: int = Field(default=2, ge=1)
+    min_discussions_kinds: tuple[Kind, ...] = ("村", "乡直单位")
+    report_interval_days: int = Field(default=7, ge=1)
+    publicity_units: tuple[str, ...] = ()
+    subthemes: tuple[Subtheme, ...] = Field(min_length=1)
+    units: tuple[Unit, ...] = Field(min_length=1)
+    exemptions: tuple[Exemption, ...] = ()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise PydanticCustomError("cc_tz", "{message}", {"message": texts.bad_timezone(value)}) from None
+        return value
+
+    @property
+    def window_days(self) -> int:
+        return (self.deadline - self.start).days
+
+    def today(self) -> dt.date:
+        """Today in the campaign's time zone, not the machine's."""
+        return dt.datetime.now(ZoneInfo(self.timezone)).date()
+
+    def subtheme(self, subtheme_id: int) -> Subtheme | None:
+        return next((s for s in self.subthemes if s.id == subtheme_id), None)
+
+
+def name_key(name: str) -> str:
+    """Compare names as a person would: full-width folded, all whitespace removed."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+
+
+def closest(name: str, candidates: list[str], *, n: int = 3) -> list[str]:
+    """The n candidates most like `name`, most similar first (for 'did you mean' messages)."""
+    key = name_key(name)
+    scored = sorted(
+        candidates, key=lambda c: (-difflib.SequenceMatcher(None, key, name_key(c)).ratio(), c)
+    )
+    return [c for c in scored if difflib.SequenceMatcher(None, key, name_key(c)).ratio() > 0][:n]
+
+
+def _cross_check(campaign: Campaign) -> tuple[list[str], list[str]]:
+    """Checks across keys that one field's validator cannot see. Returns (errors, warnings)."""
+    errors: list[str] = []
+    warnings: list[str] = []
+    if campaign.deadline <= campaign.start:
+        errors.append(texts.deadline_not_after_start(start=campaign.start, deadline=campaign.deadline))
+
+    owner: dict[str, str] = {}
+    for index, unit in enumerate(campaign.units, start=1):
+        for label in (unit.name, *unit.aliases):
+            key = name_key(label)
+            where = f"units → 第{index}项（{unit.name}）"
+            if key in owner and owner[key] != unit.name:
+                errors.append(texts.duplicate_name(where=where, name=label, other=f"单位“{owner[key]}”"))
+            elif key in owner and label != unit.name and key == name_key(unit.name):
+                errors.append(texts.duplicate_name(where=where, name=label, other="本单位名称"))
+            elif key in owner:
+                errors.append(texts.duplicate_name(where=where, name=label, other="本单位的另一名称"))
+            owner[key] = unit.name
+    names = [u.name for u in campaign.units]
+    known = {name_key(n) for n in names}
+
+    def check_unit(where: str, name: str) -> None:
+        if name_key(name) not in known:
+            errors.append(texts.unknown_unit(where=where, name=name, suggestions=closest(name, names)))
+
+    ids = [s.id for s in campaign.subthemes]
+    for sid in sorted({i for i in ids if ids.count(i) > 1}):
+        errors.append(texts.duplicate_subtheme(sid))
+    used_kinds: list[str] = list(campaign.min_discussions_kinds)
+    for s_index, sub in enumerate(campaign.subthemes, start=1):
+        for r_index, resp in enumerate(sub.responsible, start=1):
+            where = f"subthemes → 第{s_index}项（{sub.id}）→ responsible → 第{r_index}项"
+            if resp.unit is not None:
+                check_unit(where, resp.unit)
+            if resp.kind is not None:
+                used_kinds.append(resp.kind)
+    for p_index, name in enumerate(campaign.publicity_units, start=1):
+        check_unit(f"publicity_units → 第{p_index}项", name)
+    for e_index, exemption in enumerate(campaign.exemptions, start=1):
+        where = f"exemptions → 第{e_index}项"
+        check_unit(where, exemption.unit)
+        if exemption.subtheme not in ids:
+            errors.append(texts.unknown_subtheme(where=where, subtheme=exemption.subtheme))
+
+    roster_kinds = {k for u in campaign.units for k in u.kinds}
+    for kind in dict.fromkeys(used_kinds):
+        if kind not in roster_kinds:
+            warnings.append(texts.kind_without_units(kind))
+    examples = [u.name for u in campaign.units if u.example]
+    if examples:
+        warnings.append(texts.example_units(examples))
+    return errors, warnings
+
+
+def parse_campaign(raw: Any, *, path: str) -> tuple[Campaign, list[str]]:
+    """Validate already-parsed YAML; returns the campaign and its warnings, or raises ConfigError."""
+    if not isinstance(raw, dict):
+        raise ConfigError(path, [texts.CONFIG_NOT_MAPPING])
+    try:
+        campaign = Campaign.model_validate(raw)
+    except ValidationError as exc:
+        messages = []
+        for err in exc.errors():
+            loc = [step for step in err["loc"] if not (isinstance(step, str) and step.startswith("function-"))]
+            what = texts.config_field_error(kind=err["type"], loc=loc, value=err.get("input"),
+                                            ctx=dict(err.get("ctx") or {}))
+            messages.append(texts.config_problem(where=texts.config_where(loc, raw), what=what))
+        raise ConfigError(path, list(dict.fromkeys(messages))) from None
+    errors, warnings = _cross_check(campaign)
+    if errors:
+        raise ConfigError(path, errors)
+    return campaign, warnings
+
+
+def load_campaign(path: Path) -> tuple[Campaign, list[str]]:
+    """Read campaign.yaml (UTF-8 with or without BOM, or GBK) into a Campaign plus warnings."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(str(path), [texts.config_unreadable(str(path), "文件不存在")]) from None
+    except OSError as exc:
+        raise ConfigError(str(path), [texts.config_unreadable(str(path), exc.strerror or "无法打开")]) from None
+    try:
+        text = decode_text(data)
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), [texts.config_unreadable(str(path), "文件编码无法识别，请另存为 UTF-8")]) from None
+    return parse_campaign(load_yaml(text=text, path=str(path)), path=str(path))

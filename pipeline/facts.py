@@ -1,0 +1,53 @@
+"""Per-unit facts the rules judge: counted sessions, covered sub-themes, rectifications, publicity."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from pipeline.config import Unit
+from pipeline.merge import Event, Intake
+from pipeline.model import PublicityItem, Rectification, Submission
+
+
+@dataclass(frozen=True)
+class UnitFacts:
+    unit: Unit
+    submission: Submission | None
+    discussions: int
+    actions: int
+    participants: int
+    covered: frozenset[int]
+    rectifications: tuple[Rectification, ...]
+    publicity: tuple[PublicityItem, ...]
+
+    @property
+    def submitted(self) -> bool:
+        return self.submission is not None
+
+
+def is_overdue(rect: Rectification, as_of: dt.date) -> bool:
+    """整改时限 < as_of and not 已整改; 长期坚持 never is."""
+    return not rect.ongoing and rect.due is not None and rect.due < as_of and rect.status != "已整改"
+
+
+def unit_facts(units: tuple[Unit, ...], intake: Intake, events: list[Event]) -> dict[str, UnitFacts]:
+    """Facts for every roster unit; credited events include those a co-organiser reported."""
+    credited: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        for name in event.units:
+            credited[name].append(event)
+    facts = {}
+    for unit in units:
+        mine = credited.get(unit.name, [])
+        sub = intake.adopted.get(unit.name)
+        publicity = tuple(p for p in sub.publicity if p.date <= intake.as_of) if sub else ()
+        facts[unit.name] = UnitFacts(
+            unit=unit, submission=sub,
+            discussions=sum(1 for e in mine if e.kind == "大讨论"),
+            actions=sum(1 for e in mine if e.kind == "大行动"),
+            participants=sum(e.participants for e in mine),
+            covered=frozenset(e.subtheme for e in mine),
+            rectifications=sub.rectifications if sub else (),
+            publicity=publicity,
+        )
+    return facts

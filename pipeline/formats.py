@@ -1,0 +1,97 @@
+"""What a file really is, from its first bytes and container layout, not its extension."""
+
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from pipeline import ingest_texts as T
+
+SPREADSHEET_EXTS = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xls", ".et", ".ods")
+LOCK_PREFIXES = ("~$", ".~lock")
+DEBRIS = {".ds_store", "thumbs.db", "desktop.ini", "__macosx"}
+
+_CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _utf16(name: str) -> bytes:
+    return name.encode("utf-16-le")
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    """kind: spreadsheet | archive | refused; `reason` explains a refusal in Chinese."""
+
+    kind: str
+    reason: str = ""
+
+
+def ignored_reason(name: str) -> str | None:
+    """Lock files and OS debris are ignored (listed as 已忽略), never read."""
+    base = PurePosixPath(name).name
+    if base.startswith(LOCK_PREFIXES):
+        return T.IGNORED_LOCK
+    if base.lower() in DEBRIS or base.startswith(".") or "__MACOSX/" in name:
+        return T.IGNORED_DEBRIS
+    return None
+
+
+def _zip_kind(data: bytes) -> Sniffed:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                mime = archive.read("mimetype")[:100]
+                if b"opendocument.spreadsheet" in mime:
+                    return Sniffed("spreadsheet")
+                if b"opendocument.text" in mime:
+                    return Sniffed("refused", T.not_a_spreadsheet("ODF 文字文档"))
+                return Sniffed("refused", T.not_a_spreadsheet("OpenDocument 文档"))
+            if "[Content_Types].xml" in names:
+                types = archive.read("[Content_Types].xml")[:200_000]
+                if b"spreadsheetml" in types or b"sheet.binary" in types or b"ms-excel" in types:
+                    return Sniffed("spreadsheet")
+                if b"wordprocessingml" in types:
+                    return Sniffed("refused", T.not_a_spreadsheet("Word 文档"))
+                if b"presentationml" in types:
+                    return Sniffed("refused", T.not_a_spreadsheet("PPT 演示文稿"))
+                return Sniffed("refused", T.not_a_spreadsheet("Office 文档，但不是表格"))
+            if any(n.startswith("Index/") and n.endswith(".iwa") for n in names):
+                return Sniffed("refused", T.not_a_spreadsheet("苹果 Numbers 表格"))
+            return Sniffed("archive")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, EOFError, OSError, ValueError) as exc:
+        return Sniffed("refused", T.corrupted(f"压缩结构损坏：{str(exc)[:60]}"))
+
+
+def sniff(data: bytes, name: str) -> Sniffed:
+    """Classify a file by content; the extension only breaks ties the content cannot."""
+    ext = PurePosixPath(name).suffix.lower()
+    head = data[:16]
+    if not data:
+        return Sniffed("refused", T.EMPTY_FILE)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _zip_kind(data)
+    if head.startswith(_CFB):
+        if _utf16("EncryptionInfo") in data or _utf16("EncryptedPackage") in data:
+            return Sniffed("refused", T.ENCRYPTED)
+        if _utf16("Workbook") in data or _utf16("Book") in data:
+            return Sniffed("spreadsheet")
+        if _utf16("WordDocument") in data:
+            return Sniffed("refused", T.not_a_spreadsheet("Word 97-2003 文档"))
+        if ext == ".et":
+            return Sniffed("refused", T.ET_NOT_XLS)
+        return Sniffed("refused", T.not_a_spreadsheet("未知的旧版 Office 文件"))
+    if head.startswith(b"%PDF"):
+        return Sniffed("refused", T.not_a_spreadsheet("PDF 文件"))
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")) or head[4:12] in (b"ftypheic", b"ftypmif1"):
+        return Sniffed("refused", T.not_a_spreadsheet("图片"))
+    if head.startswith((b"Rar!", b"7z\xbc\xaf")):
+        return Sniffed("refused", T.not_a_spreadsheet("RAR/7z 压缩包，请改用 .zip 或直接发送表格"))
+    lowered = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<table")):
+        return Sniffed("refused", T.not_a_spreadsheet("网页（HTML）文件，常见于系统导出的“伪 .xls”"))
+    if lowered.startswith(b"<?xml"):
+        return Sniffed("refused", T.not_a_spreadsheet("XML 文件"))
+    if ext in (".csv", ".txt") or (b"," in data[:512] and b"\x00" not in data[:512]):
+        return Sniffed("refused", T.not_a_spreadsheet("纯文本/CSV 文件，缺少模板的工作表结构"))
+    return Sniffed("refused", T.not_a_spreadsheet(f"未知格式 {ext or '无扩展名'}"))

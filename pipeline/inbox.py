@@ -1,0 +1,116 @@
+"""The inbox folder → one entry per file (zip members included), read into submissions or refusals.
+
+The inbox is only ever read: archives are opened in memory, never extracted, and nothing is executed.
+"""
+
+import hashlib
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+
+from pipeline import ingest_texts as T
+from pipeline.config import Campaign
+from pipeline.formats import ignored_reason, sniff
+from pipeline.ingest import Limits, Refusal, read_ledger
+from pipeline.model import Submission
+from pipeline.roster import Roster
+
+
+@dataclass(frozen=True)
+class Ignored:
+    file: str
+    reason: str
+
+
+Outcome = Submission | Refusal | Ignored
+
+
+@dataclass(frozen=True)
+class _Entry:
+    name: str
+    data: bytes | None
+    refusal: str = ""
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """Zip member names from Chinese Windows are GBK without the UTF-8 flag; decode them as such."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gb18030")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def _zip_entries(archive_name: str, data: bytes, limits: Limits) -> Iterator[_Entry]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        yield _Entry(archive_name, None, T.corrupted(f"压缩包损坏：{str(exc)[:60]}"))
+        return
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir()]
+        if not members:
+            yield _Entry(archive_name, None, "压缩包是空的，没有任何文件")
+            return
+        for info in members:
+            inner = _member_name(info)
+            name = f"{archive_name}/{inner}"
+            path = PurePosixPath(inner.replace("\\", "/"))
+            if path.is_absolute() or ".." in path.parts or inner[1:2] == ":":
+                yield _Entry(name, None, T.zip_member_unsafe(inner))
+            elif ignored_reason(inner):
+                yield _Entry(name, b"")
+            elif path.suffix.lower() == ".zip":
+                yield _Entry(name, None, T.NESTED_ZIP)
+            elif info.file_size > limits.max_file_bytes:
+                yield _Entry(name, None, T.too_large(f"解压后 {info.file_size // 1024 // 1024} MB"))
+            else:
+                try:
+                    yield _Entry(name, archive.read(info))
+                except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
+                    reason = T.ENCRYPTED if "encrypted" in str(exc) else T.corrupted(str(exc)[:60])
+                    yield _Entry(name, None, reason)
+
+
+def _entries(inbox: Path, limits: Limits) -> Iterator[_Entry]:
+    for path in sorted(p for p in inbox.rglob("*") if p.is_file()):
+        name = path.relative_to(inbox).as_posix()
+        if ignored_reason(name):
+            yield _Entry(name, b"")
+            continue
+        if path.stat().st_size > limits.max_file_bytes:
+            yield _Entry(name, None, T.too_large(f"文件 {path.stat().st_size // 1024 // 1024} MB"))
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            yield _Entry(name, None, T.corrupted(exc.strerror or "无法打开"))
+            continue
+        if sniff(data, name).kind == "archive":
+            yield from _zip_entries(name, data, limits)
+        else:
+            yield _Entry(name, data)
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, limits: Limits) -> list[Outcome]:
+    """Every file in the inbox, each with exactly one outcome, in file-name order."""
+    outcomes: list[Outcome] = []
+    for entry in _entries(inbox, limits):
+        reason = ignored_reason(entry.name.rsplit("/", 1)[-1]) or ignored_reason(entry.name)
+        if entry.refusal:
+            outcomes.append(Refusal(entry.name, entry.refusal))
+        elif reason:
+            outcomes.append(Ignored(entry.name, reason))
+        elif entry.data is not None:
+            digest = sha256_of(entry.data)
+            outcome = read_ledger(entry.data, file=entry.name, sha256=digest, campaign=campaign, roster=roster,
+                                  limits=limits)
+            outcomes.append(replace(outcome, sha256=digest) if isinstance(outcome, Refusal) else outcome)
+    return outcomes

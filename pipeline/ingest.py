@@ -1,0 +1,172 @@
+"""One ledger file → a `Submission` with its data problems, or a `Refusal` saying why it cannot be used."""
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from pipeline import ingest_texts as T
+from pipeline.config import Campaign
+from pipeline.formats import sniff
+from pipeline.model import Problem, ProblemLevel, Submission
+from pipeline.roster import Roster
+from pipeline.rows import RowContext, read_table
+from pipeline.schema import INFO_LABELS, INFO_SHEET, INFO_SYNONYMS, LEDGER_SPECS, SheetSpec
+from pipeline.sheets import Grid, ReadFailure, Table, cell_ref, find_table, header_label, read_grids
+from pipeline.values import clean, compact, parse_date
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one file may cost to read (overridable later from campaign.yaml)."""
+
+    max_file_bytes: int = 50 * 1024 * 1024
+    max_rows: int = 100_000
+    max_cols: int = 200
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A file that cannot be used: 未采用 with a Chinese reason."""
+
+    file: str
+    reason: str
+    unit: str = ""
+    sha256: str = ""
+
+
+def _failure_reason(failure: ReadFailure) -> str:
+    if failure.kind == "encrypted":
+        return T.ENCRYPTED
+    if failure.kind == "too_large":
+        return T.too_large(failure.detail)
+    return T.corrupted(failure.detail)
+
+
+def _same_name(a: str, b: str) -> bool:
+    return compact(a) == compact(b)
+
+
+def _info(grids: list[Grid]) -> tuple[Grid | None, dict[str, tuple[Any, str]]]:
+    """The 基本信息 sheet (by name, else by its labels) and its label → (value, A1 of the value)."""
+    labels = {label: label for label in INFO_LABELS}
+    labels |= {syn: label for label, syns in INFO_SYNONYMS.items() for syn in syns}
+    ordered = sorted(grids, key=lambda g: not _same_name(g.name, INFO_SHEET))
+    for grid in ordered:
+        found: dict[str, tuple[Any, str]] = {}
+        for r, row in enumerate(grid.rows[:30]):
+            for c, raw in enumerate(row[:10]):
+                label = labels.get(header_label(raw))
+                if label and label not in found:
+                    value = row[c + 1] if c + 1 < len(row) else ""
+                    found[label] = (value, cell_ref(r, c + 1))
+        if _same_name(grid.name, INFO_SHEET) or ("单位名称" in found and "填报日期" in found):
+            return grid, found
+    return None, {}
+
+
+def _tables(grids: list[Grid], info: Grid | None) -> dict[str, Table | None]:
+    """Each ledger sheet: by its template name first, else the best-matching header elsewhere."""
+    tables: dict[str, Table | None] = {}
+    used = {info.name} if info else set()
+    for spec in LEDGER_SPECS:
+        named = [g for g in grids if _same_name(g.name, spec.name)]
+        others = [g for g in grids if g.name not in used and not _same_name(g.name, spec.name)]
+        table = next((t for g in named if (t := find_table(g, spec))), None)
+        if table is None and not named:
+            candidates = [t for g in others if (t := find_table(g, spec))]
+            table = max(candidates, key=lambda t: len(t.columns), default=None)
+        if table is not None:
+            used.add(table.sheet)
+        tables[spec.name] = table
+        if table is None and named:
+            tables[spec.name] = Table(sheet=named[0].name, header_row=-1, columns={}, grid=named[0])
+    return tables
+
+
+class _Problems:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.unit = ""
+        self.items: list[Problem] = []
+
+    def add(self, code: str, level: ProblemLevel, message: str, hint: str, *, sheet: str = "", cell: str = "") -> None:
+        self.items.append(Problem(code=code, file=self.file, sheet=sheet, cell=cell, unit=self.unit,
+                                  level=level, message=message, hint=hint))
+
+
+def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, roster: Roster,
+                limits: Limits) -> Submission | Refusal:
+    """Read one workbook's bytes. Never raises for anything a file can contain."""
+    if len(data) > limits.max_file_bytes:
+        return Refusal(file, T.too_large(f"文件 {len(data) // 1024 // 1024} MB，上限 {limits.max_file_bytes // 1024 // 1024} MB"))
+    sniffed = sniff(data, file)
+    if sniffed.kind != "spreadsheet":
+        return Refusal(file, sniffed.reason or T.not_a_spreadsheet("压缩包"))
+    try:
+        grids = read_grids(data, max_rows=limits.max_rows, max_cols=limits.max_cols)
+    except ReadFailure as failure:
+        return Refusal(file, _failure_reason(failure))
+    info_grid, info = _info(grids)
+    tables = _tables(grids, info_grid)
+    if info_grid is None and not any(t is not None and t.header_row >= 0 for t in tables.values()):
+        return Refusal(file, T.not_template([g.name for g in grids]))
+
+    problems = _Problems(file)
+    info_sheet = info_grid.name if info_grid else INFO_SHEET
+    named = clean(info.get("单位名称", ("", ""))[0])
+    file_unit = roster.from_filename(PurePosixPath(file).stem)
+    unit = roster.resolve(named) if named else file_unit
+    if unit is None:
+        return Refusal(file, T.unknown_unit_reason(named, roster.closest(named or PurePosixPath(file).stem)))
+    problems.unit = unit.name
+    name_cell = info.get("单位名称", ("", "B2"))[1]
+    if not named:
+        problems.add("unit-from-filename", "警告", T.unit_from_filename(unit.name), T.UNIT_NAME_HINT,
+                     sheet=info_sheet, cell=name_cell)
+    elif file_unit is not None and file_unit.name != unit.name:
+        problems.add("unit-conflict", "警告", T.unit_name_conflict(unit.name, file_unit.name), T.UNIT_CONFLICT_HINT,
+                     sheet=info_sheet, cell=name_cell)
+
+    window = (campaign.start, campaign.deadline)
+    filed_raw, filed_cell = info.get("填报日期", ("", "B6"))
+    filed_value = parse_date(filed_raw, window=window) if clean(filed_raw) else None
+    filed = filed_value if isinstance(filed_value, dt.date) else None
+    if filed is None:
+        problems.add("filed-missing", "错误", T.filed_missing(), T.FILED_HINT, sheet=info_sheet, cell=filed_cell)
+
+    context = RowContext(campaign=campaign, roster=roster, unit=unit.name, file=file, filed=filed)
+    activities, rects, publicity = [], [], []
+    for spec in LEDGER_SPECS:
+        table = tables[spec.name]
+        if table is None or table.header_row < 0:
+            _missing_table(problems, spec, table, unit_is_publicity=roster.is_publicity_unit(unit))
+            continue
+        result = read_table(table, spec, context)
+        problems.items.extend(result.problems)
+        activities.extend(result.activities)
+        rects.extend(result.rectifications)
+        publicity.extend(result.publicity)
+
+    dated = [a.date for a in activities] + [p.date for p in publicity] + [r.found for r in rects if r.found]
+    effective = filed or max(dated, default=None)
+    if effective is None:
+        return Refusal(file, T.NO_DATES, unit=unit.name)
+    return Submission(
+        file=file, sha256=sha256, unit=unit.name, filed=filed, effective_date=effective,
+        reporter=clean(info.get("填报人", ("", ""))[0]), phone=clean(info.get("联系电话", ("", ""))[0]),
+        template_version=clean(info.get("模板版本", ("", ""))[0]),
+        activities=tuple(activities), rectifications=tuple(rects), publicity=tuple(publicity),
+        problems=tuple(problems.items),
+    )
+
+
+def _missing_table(problems: _Problems, spec: SheetSpec, table: Table | None, *, unit_is_publicity: bool) -> None:
+    level: ProblemLevel = "警告" if spec.name == "宣传报道" and not unit_is_publicity else "错误"
+    if table is None:
+        problems.add("sheet-missing", level, T.sheet_missing(spec.name), T.SHEET_HINT, sheet=spec.name, cell="A1")
+    else:
+        problems.add("header-not-found", level, T.header_not_found(spec.name), T.HEADER_HINT, sheet=table.sheet,
+                     cell="A1")
+
+

@@ -1,0 +1,238 @@
+"""User-facing Chinese text about the units' files: data problems, hints and 文件清单 reasons."""
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+DATE_HINT = "请填写如 2026-12-03 的日期"
+COUNT_HINT = "请填写数字，如 30"
+
+
+def d(value: dt.date) -> str:
+    return value.isoformat()
+
+
+def bad_date(value: Any) -> str:
+    return f"无法识别日期“{value}”"
+
+
+def bad_count(value: Any) -> str:
+    return f"无法识别人数“{value}”"
+
+
+def missing(field: str) -> str:
+    return f"“{field}”未填写"
+
+
+def subtheme_hint(titles: dict[int, str]) -> str:
+    first = min(titles) if titles else 1
+    return f"请从下拉列表选择，如“{first}-{titles.get(first, '')}”，或只填编号 {first}"
+
+
+def bad_subtheme(value: str) -> str:
+    return f"无法识别子主题“{value}”"
+
+
+def ambiguous_subtheme(value: str) -> str:
+    return f"子主题“{value}”可能指多个子主题，无法确定"
+
+
+def bad_choice(field: str, value: str, choices: Sequence[str]) -> str:
+    return f"“{field}”填写的“{value}”不是可选值"
+
+
+def choice_hint(choices: Sequence[str]) -> str:
+    return "请从下拉列表选择：" + "、".join(choices)
+
+
+# Row- and file-level problems: (code, message) builders.
+def required_missing(field: str) -> str:
+    return f"“{field}”未填写，此条记录不计入统计"
+
+
+REQUIRED_HINT = {
+    "活动日期": DATE_HINT,
+    "活动类型": "请选择“大讨论”或“大行动”",
+    "子主题": "请从下拉列表选择子主题，如“1-转作风、见行动、促创建”",
+    "参加人数": COUNT_HINT,
+    "内容摘要": "请简要写明讨论或行动的内容，如“围绕门前三包开展讨论，梳理问题3条”",
+    "问题描述": "请写明查摆出的问题，如“村部周边乱堆乱放”",
+    "发布日期": DATE_HINT,
+    "发布平台": "请从下拉列表选择发布平台",
+    "标题": "请填写报道标题",
+}
+
+
+def invalid_counted(message: str) -> str:
+    return f"{message}，此条记录不计入统计"
+
+
+def evidence_missing() -> str:
+    return "未填写“佐证材料”（照片、签到表、会议记录等）"
+
+
+EVIDENCE_HINT = "请注明佐证材料，如“照片3张、签到表1份”"
+
+
+def zero_participants() -> str:
+    return "“参加人数”为0，此条记录不计入统计"
+
+
+def after_filed(activity_date: dt.date, filed: dt.date) -> str:
+    return f"活动日期 {d(activity_date)} 晚于本表填报日期 {d(filed)}，台账只能记录已开展的活动，此条不计入统计"
+
+
+AFTER_FILED_HINT = "请核对活动日期或填报日期"
+
+
+def outside_window(activity_date: dt.date, start: dt.date, deadline: dt.date) -> str:
+    when = "早于活动开始日期" if activity_date < start else "晚于活动截止日期"
+    return f"活动日期 {d(activity_date)} {when}（{d(start)} 至 {d(deadline)}），不计入统计"
+
+
+WINDOW_HINT = "如日期填错请更正；本次活动期间以外的活动不计入"
+
+
+def duplicate_row(first_row: int) -> str:
+    return f"与第{first_row}行内容完全相同（序号除外），只计一次"
+
+
+DUPLICATE_HINT = "如确为两次活动，请核对日期或内容；否则删除重复行"
+
+
+def unknown_co_unit(name: str, suggestions: Sequence[str]) -> str:
+    near = f"（名册中相近的有：{'、'.join(suggestions)}）" if suggestions else ""
+    return f"协办单位“{name}”不在单位名册中，未计入其活动{near}"
+
+
+CO_UNIT_HINT = "请填写名册中的单位全称，多个单位用“、”分隔"
+
+
+def missing_columns(sheet: str, columns: Sequence[str]) -> str:
+    return f"“{sheet}”表头缺少必填列：{'、'.join(columns)}，该表数据无法计入"
+
+
+def missing_columns_hint(columns: Sequence[str]) -> str:
+    return f"请使用最新模板，或在表头补上列名：{'、'.join(columns)}"
+
+
+def header_not_found(sheet: str) -> str:
+    return f"未找到“{sheet}”的表头行，该表数据无法读取"
+
+
+HEADER_HINT = "请勿删除或改动模板的表头行"
+
+
+def sheet_missing(sheet: str) -> str:
+    return f"未找到“{sheet}”工作表"
+
+
+SHEET_HINT = "请使用乡创城办下发的台账模板填写"
+
+
+def example_modified() -> str:
+    return "“示例”行的内容被改动过；示例行不计入统计"
+
+
+EXAMPLE_HINT = "如这是真实开展的活动，请另起一行填写，并删去序号中的“示例”"
+
+
+def filed_missing() -> str:
+    return "“填报日期”未填写或无法识别，已按表中最晚的记录日期计"
+
+
+FILED_HINT = "请在“基本信息”表填写填报日期，如 2026-12-18"
+
+
+def unit_name_conflict(named: str, file_unit: str) -> str:
+    return f"“基本信息”中的单位名称为“{named}”，文件名却像是“{file_unit}”的，已按“{named}”读取"
+
+
+UNIT_CONFLICT_HINT = "请核对文件是否报错了单位"
+
+
+def unit_from_filename(unit: str) -> str:
+    return f"“基本信息”未填写单位名称，已按文件名识别为“{unit}”"
+
+
+UNIT_NAME_HINT = "请在“基本信息”表填写单位名称"
+
+
+def tie(date: dt.date, chosen: str, others: Sequence[str]) -> str:
+    return f"同一填报日期 {d(date)} 有多份台账（{'、'.join(others)}），已采用“{chosen}”"
+
+
+TIE_HINT = "每次报送请更新“填报日期”，并只报送最新的一份"
+
+
+def optional_invalid(message: str) -> str:
+    return f"{message}，已按空白处理"
+
+
+def unknown_platform(value: str) -> str:
+    return f"发布平台“{value}”不在可选范围内，已按“其他”统计"
+
+
+STATUS_MISSING = "“整改状态”未填写，按“未整改”统计"
+STATUS_HINT = "请从下拉列表选择：未整改、整改中、已整改"
+DONE_MISSING = "整改状态为“已整改”，但未填写“完成日期”"
+DONE_HINT = "请填写整改完成的日期，如 2026-12-10"
+DUE_HINT = "请填写日期（如 2027-01-10），或“立行立改”“长期坚持”"
+
+
+def due_without_found() -> str:
+    return "整改时限为“立行立改”，但未填写“发现日期”，无法确定时限"
+
+
+# 文件清单 reasons
+IGNORED_LOCK = "办公软件打开文件时产生的临时锁文件，已忽略"
+IGNORED_DEBRIS = "系统或隐藏文件，已忽略"
+SUPERSEDED = "已有更新的台账（填报日期更晚）"
+
+
+def superseded_by(newer: str) -> str:
+    return f"已被更新的台账“{newer}”替代"
+
+
+def filed_after_as_of(filed: dt.date, as_of: dt.date) -> str:
+    return f"填报日期晚于统计日期（{d(filed)} > {d(as_of)}），本期不采用"
+
+
+def unknown_unit_reason(name: str, suggestions: Sequence[str]) -> str:
+    near = f"；名册中最接近的是：{'、'.join(suggestions)}" if suggestions else ""
+    shown = f"单位名称“{name}”不在名册中" if name else "无法识别单位：“基本信息”未填写单位名称，文件名中也没有名册中的单位"
+    return f"{shown}{near}。请核对单位名称，或请乡创城办在 campaign.yaml 中登记该单位"
+
+
+def not_template(found: Sequence[str]) -> str:
+    shown = "、".join(found[:5]) or "无"
+    return f"不是本活动的台账模板（未找到“活动台账”“问题整改”“宣传报道”等工作表；文件中的工作表：{shown}）"
+
+
+NO_DATES = "“填报日期”未填写，表中也没有任何带日期的记录，无法确定报送时间"
+
+
+def not_a_spreadsheet(what: str) -> str:
+    return f"不是可读取的表格文件（{what}），请将台账另存为 .xlsx 后重新报送"
+
+
+ENCRYPTED = "文件已加密，请取消密码后重新报送"
+EMPTY_FILE = "文件为空（0 字节），可能传输中断，请重新报送"
+
+
+def corrupted(detail: str) -> str:
+    return f"文件已损坏或不完整，无法读取（{detail}），请重新保存后报送"
+
+
+def too_large(limit: str) -> str:
+    return f"文件超出处理上限（{limit}），未读取；请只保留台账内容后重新报送"
+
+
+ET_NOT_XLS = "WPS 表格（.et）格式无法直接读取，请在 WPS 中“另存为” .xlsx 后重新报送"
+
+
+def zip_member_unsafe(name: str) -> str:
+    return f"压缩包内的路径“{name}”不安全（绝对路径或含“..”），未读取"
+
+
+NESTED_ZIP = "压缩包内又套压缩包，未读取；请解压后直接报送表格文件"

@@ -1,0 +1,139 @@
+"""Typed records that flow from the reader to the rules and the writers (all frozen)."""
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+ProblemLevel = Literal["错误", "警告"]
+ActivityKind = Literal["大讨论", "大行动"]
+RectStatus = Literal["未整改", "整改中", "已整改"]
+FileResult = Literal["已采用", "已被新版本替代", "未采用", "已忽略"]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Problem(_Record):
+    """A data problem in a unit's file: stable code, location down to the cell, level, message, hint."""
+
+    code: str
+    file: str
+    sheet: str = ""
+    cell: str = ""
+    unit: str = ""
+    level: ProblemLevel
+    message: str
+    hint: str = ""
+
+
+class Source(_Record):
+    """Where a record came from, so any number in the report can be traced to a cell row."""
+
+    file: str
+    sheet: str
+    row: int
+
+
+class Activity(_Record):
+    source: Source
+    unit: str
+    seq: str
+    date: dt.date
+    kind: ActivityKind
+    subtheme: int
+    topic: str = ""
+    place: str = ""
+    participants: int
+    organizer: str = ""
+    co_units: tuple[str, ...] = ()
+    form: str = ""
+    summary: str
+    evidence: str = ""
+    note: str = ""
+    counted: bool = True
+    not_counted_reason: str = ""
+
+
+class Rectification(_Record):
+    """One problem found in a discussion and its rectification (a 问题整改 row)."""
+
+    source: Source
+    unit: str
+    seq: str
+    found: dt.date | None = None
+    activity_seq: str = ""
+    description: str
+    measure: str = ""
+    owner: str = ""
+    due: dt.date | None = None
+    due_text: str = ""
+    ongoing: bool = False
+    status: RectStatus | None = None
+    done: dt.date | None = None
+    note: str = ""
+
+
+class PublicityItem(_Record):
+    source: Source
+    unit: str
+    seq: str
+    date: dt.date
+    platform: str
+    title: str
+    link: str = ""
+    typical: bool = False
+    note: str = ""
+
+
+class Submission(_Record):
+    """One readable ledger file of a roster unit."""
+
+    file: str
+    sha256: str
+    unit: str
+    filed: dt.date | None
+    effective_date: dt.date
+    reporter: str = ""
+    phone: str = ""
+    template_version: str = ""
+    activities: tuple[Activity, ...] = ()
+    rectifications: tuple[Rectification, ...] = ()
+    publicity: tuple[PublicityItem, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def data_rows(self) -> int:
+        return len(self.activities) + len(self.rectifications) + len(self.publicity)
+
+
+class FileRecord(_Record):
+    """One row of 文件清单: what became of one file found in the inbox."""
+
+    file: str
+    unit: str = ""
+    result: FileResult
+    reason: str = ""
+    activities: int = 0
+    rectifications: int = 0
+    publicity: int = 0
+    sha256: str = ""
+
+
+GapLevel = Literal["未达标", "滞后", "待完成", "提醒"]
+UnitStatus = Literal["未报送", "未达标", "滞后", "进行中", "已达标"]
+GAP_LEVELS: tuple[GapLevel, ...] = ("未达标", "滞后", "待完成", "提醒")
+STATUSES: tuple[UnitStatus, ...] = ("已达标", "进行中", "滞后", "未达标", "未报送")
+
+
+class Gap(_Record):
+    """A rule a unit does not (yet) meet: what is missing in numbers, what to do, and by when."""
+
+    unit: str
+    rule: str
+    level: GapLevel
+    description: str
+    suggestion: str
+    deadline: dt.date
+    days_left: int

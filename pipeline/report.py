@@ -1,0 +1,126 @@
+"""The report for one as-of date: one object that drives the workbook, the gap lists and the CLI summary."""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from pipeline.config import Campaign, Unit
+from pipeline.facts import UnitFacts, is_overdue, unit_facts
+from pipeline.inbox import Outcome
+from pipeline.merge import Event, Intake, counted_activities, events, select
+from pipeline.model import STATUSES, Gap, Problem, UnitStatus
+from pipeline.roster import Roster
+from pipeline.rules import RuleContext, evaluate_unit, sort_gaps, unit_status
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One row of 单位进度."""
+
+    unit: Unit
+    status: UnitStatus
+    facts: UnitFacts
+    required: tuple[int, ...]
+    exempted: tuple[int, ...]
+    problems_found: int
+    rectified: int
+    overdue: int
+    last_filed: dt.date | None
+    gaps: tuple[Gap, ...]
+
+    @property
+    def covered(self) -> tuple[int, ...]:
+        return tuple(s for s in self.required if s in self.facts.covered)
+
+
+@dataclass(frozen=True)
+class SubthemeTotal:
+    subtheme: int
+    discussions: int
+    actions: int
+    participants: int
+    units_required: int
+    units_covered: int
+
+
+@dataclass(frozen=True)
+class Report:
+    campaign: Campaign
+    roster: Roster
+    as_of: dt.date
+    intake: Intake
+    events: tuple[Event, ...]
+    rows: tuple[UnitRow, ...]
+    gaps: tuple[Gap, ...]
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return self.intake.problems
+
+    @property
+    def days_left(self) -> int:
+        return (self.campaign.deadline - self.as_of).days
+
+    @property
+    def by_status(self) -> dict[str, int]:
+        counts = Counter(r.status for r in self.rows)
+        return {s: counts.get(s, 0) for s in STATUSES}
+
+    @property
+    def submitted(self) -> int:
+        return sum(1 for r in self.rows if r.facts.submitted)
+
+    @property
+    def on_time(self) -> int:
+        """Units whose submission is no older than one reporting interval."""
+        interval = self.campaign.report_interval_days
+        return sum(1 for r in self.rows if r.facts.submission is not None
+                   and (self.as_of - r.facts.submission.effective_date).days <= interval)
+
+    def sessions(self, kind: str) -> int:
+        return sum(1 for e in self.events if e.kind == kind)
+
+    def participants(self, kind: str | None = None) -> int:
+        return sum(e.participants for e in self.events if kind is None or e.kind == kind)
+
+    def subtheme_totals(self) -> list[SubthemeTotal]:
+        out = []
+        for sub in self.campaign.subthemes:
+            mine = [e for e in self.events if e.subtheme == sub.id]
+            required = [r for r in self.rows if sub.id in r.required]
+            out.append(SubthemeTotal(
+                subtheme=sub.id, discussions=sum(1 for e in mine if e.kind == "大讨论"),
+                actions=sum(1 for e in mine if e.kind == "大行动"), participants=sum(e.participants for e in mine),
+                units_required=len(required), units_covered=sum(1 for r in required if sub.id in r.covered)))
+        return out
+
+    def files_by_result(self) -> dict[str, int]:
+        counts = Counter(f.result for f in self.intake.files)
+        return {k: counts.get(k, 0) for k in ("已采用", "已被新版本替代", "未采用", "已忽略")}
+
+    def problems_of(self, unit: str) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.unit == unit)
+
+
+def build_report(*, campaign: Campaign, roster: Roster, outcomes: list[Outcome], as_of: dt.date) -> Report:
+    """Select each unit's submission for as_of, merge, apply the rules. Pure: no I/O."""
+    intake = select(outcomes, as_of=as_of)
+    merged = events(counted_activities(intake))
+    facts = unit_facts(campaign.units, intake, merged)
+    ctx = RuleContext(campaign=campaign, roster=roster, as_of=as_of)
+    rows = []
+    for unit in campaign.units:
+        f = facts[unit.name]
+        gaps = evaluate_unit(f, ctx)
+        rects = f.rectifications
+        rows.append(UnitRow(
+            unit=unit, status=unit_status(gaps, submitted=f.submitted), facts=f,
+            required=roster.required_subthemes(unit), exempted=roster.exempted_subthemes(unit),
+            problems_found=len(rects), rectified=sum(1 for r in rects if r.status == "已整改"),
+            overdue=sum(1 for r in rects if is_overdue(r, as_of)),
+            last_filed=f.submission.effective_date if f.submission else None,
+            gaps=tuple(gaps)))
+    order = {u.name: i for i, u in enumerate(campaign.units)}
+    all_gaps = sort_gaps([g for r in rows for g in r.gaps], order)
+    return Report(campaign=campaign, roster=roster, as_of=as_of, intake=intake, events=tuple(merged),
+                  rows=tuple(rows), gaps=tuple(all_gaps))

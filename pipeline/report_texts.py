@@ -1,0 +1,120 @@
+"""User-facing Chinese text of the rules' gaps and the report's labels, kept in one place."""
+
+import datetime as dt
+from collections.abc import Sequence
+
+from pipeline.config import Campaign, Unit
+from pipeline.roster import Roster
+
+
+def cn_date(value: dt.date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def md(value: dt.date) -> str:
+    return f"{value.month}月{value.day}日"
+
+
+def ids(values: Sequence[int]) -> str:
+    return "、".join(str(v) for v in values)
+
+
+def r1_gap(done: int, need: int) -> str:
+    return f"大讨论已开展{done}次，还差{need - done}次（要求不少于{need}次）"
+
+
+def r1_todo(more: int, deadline: dt.date) -> str:
+    return f"{cn_date(deadline)}前再组织开展{more}次大讨论，并及时录入“活动台账”"
+
+
+def r2_gap(missing: Sequence[int]) -> str:
+    return f"子主题{ids(missing)}未开展"
+
+
+def r2_todo(labels: Sequence[str], deadline: dt.date) -> str:
+    each = "各" if len(labels) > 1 else ""
+    return f"{cn_date(deadline)}前围绕{'、'.join('“' + t + '”' for t in labels)}{each}开展至少1次大讨论或大行动"
+
+
+R3_GAP = "尚未开展大行动（讨论成果尚未转化为行动）"
+
+
+def r3_todo(deadline: dt.date) -> str:
+    return f"把讨论成果转化为实际行动，{cn_date(deadline)}前至少开展1次大行动"
+
+
+R4A_GAP = "尚未登记大讨论中查摆出的问题"
+
+
+def r4a_todo(deadline: dt.date) -> str:
+    return f"{cn_date(deadline)}前在“问题整改”表登记查摆出的问题及整改措施"
+
+
+def r4b_gap(rows: Sequence[tuple[int, Sequence[str]]]) -> str:
+    detail = "；".join(f"第{row}行缺{'、'.join(fields)}" for row, fields in rows)
+    return f"{len(rows)}个问题的整改要素不全（“问题整改”表{detail}）"
+
+
+def r4b_todo(deadline: dt.date) -> str:
+    return f"{cn_date(deadline)}前补全每个问题的整改措施、责任人和整改时限"
+
+
+def r4c_gap(items: Sequence[tuple[int, str, dt.date | None]]) -> str:
+    detail = "；".join(f"第{row}行“{text[:20]}”（时限{cn_date(due) if due else ''}）" for row, text, due in items)
+    return f"{len(items)}个问题超期未整改：{detail}"
+
+
+R4C_TODO = "立即完成整改，并在“问题整改”表更新整改状态和完成日期"
+
+R5A_GAP = "尚未报送台账"
+
+
+def owed_summary(campaign: Campaign, roster: Roster, unit: Unit) -> str:
+    """Everything a unit that has not reported owes by the deadline, in one sentence."""
+    parts = []
+    if roster.is_discussion_unit(unit):
+        parts.append(f"大讨论不少于{campaign.min_discussions}次、大行动至少1次、查摆问题并逐一整改")
+    required = roster.required_subthemes(unit)
+    if required:
+        each = "各" if len(required) > 1 else ""
+        parts.append(f"子主题{ids(required)}{each}至少开展1次活动")
+    if roster.is_publicity_unit(unit):
+        parts.append("报送宣传报道")
+    owed = "；".join(parts) if parts else "按要求开展活动并如实填报"
+    return f"截至{cn_date(campaign.deadline)}须完成：{owed}"
+
+
+def r5a_todo(due: dt.date, owed: str) -> str:
+    return f"请于{cn_date(due)}前报送台账（用乡创城办下发的模板填写）。{owed}"
+
+
+def r5b_gap(filed: dt.date, age: int) -> str:
+    return f"最近一次填报日期为{cn_date(filed)}，已{age}天未更新台账"
+
+
+def r5b_todo(due: dt.date) -> str:
+    return f"请于{cn_date(due)}前更新台账并报送乡创城办"
+
+
+R6A_GAP = "尚未报送宣传报道"
+
+
+def r6a_todo(deadline: dt.date) -> str:
+    return (f"{cn_date(deadline)}前在“宣传报道”表登记宣传信息（微信、公众号、抖音、广播、县融媒体“创城大家谈”等）"
+            "及典型案例")
+
+
+def r6b_gap(since: dt.date, as_of: dt.date) -> str:
+    return f"近一个报送周期（{md(since)}至{md(as_of)}）没有新的宣传报道"
+
+
+def r6b_todo(due: dt.date) -> str:
+    return f"请于{cn_date(due)}前报送新的宣传信息和典型案例"
+
+
+def r7_gap(done: int, required: int) -> str:
+    return f"大讨论已开展{done}次，按序时进度此时应不少于{required}次，进度滞后"
+
+
+def r7_todo(required: int, due: dt.date) -> str:
+    return f"请于{cn_date(due)}前把大讨论补到至少{required}次"

@@ -1,0 +1,272 @@
+"""Header-keyed rows of one ledger sheet → typed records (through the frozen models) plus data problems."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pipeline import ingest_texts as T
+from pipeline.config import Campaign
+from pipeline.model import (
+    Activity,
+    ActivityKind,
+    Problem,
+    ProblemLevel,
+    PublicityItem,
+    Rectification,
+    RectStatus,
+    Source,
+)
+from pipeline.roster import Roster
+from pipeline.schema import (
+    ACTIVITY_KINDS,
+    DUE_IMMEDIATE,
+    DUE_ONGOING,
+    EXAMPLE_MARK,
+    KIND_SYNONYMS,
+    PLATFORM_SYNONYMS,
+    PLATFORMS,
+    RECT_STATUSES,
+    STATUS_SYNONYMS,
+    YES_NO,
+    YES_NO_SYNONYMS,
+    SheetSpec,
+)
+from pipeline.sheets import Row, Table
+from pipeline.values import (
+    Invalid,
+    clean,
+    compact,
+    is_blank,
+    parse_choice,
+    parse_count,
+    parse_date,
+    parse_subtheme,
+    split_names,
+)
+
+V = TypeVar("V")
+_TOTAL_MARKS = ("合计", "总计", "小计")
+
+
+@dataclass(frozen=True)
+class RowContext:
+    campaign: Campaign
+    roster: Roster
+    unit: str
+    file: str
+    filed: dt.date | None
+
+
+@dataclass
+class TableResult:
+    activities: list[Activity] = field(default_factory=list)
+    rectifications: list[Rectification] = field(default_factory=list)
+    publicity: list[PublicityItem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _RowReader:
+    """Parses one row's cells, recording a problem at the exact cell for each unusable value."""
+
+    def __init__(self, row: Row, table: Table, ctx: RowContext, out: list[Problem]) -> None:
+        self.row, self.table, self.ctx, self.out = row, table, ctx, out
+        self.failed = False
+
+    def problem(self, code: str, level: ProblemLevel, column: str, message: str, hint: str) -> None:
+        cell = self.row.cells.get(column) or self.table.header_cell
+        self.out.append(Problem(code=code, file=self.ctx.file, sheet=self.table.sheet, cell=cell,
+                                unit=self.ctx.unit, level=level, message=message, hint=hint))
+
+    def raw(self, column: str) -> Any:
+        return self.row.values.get(column, "")
+
+    def text(self, column: str) -> str:
+        return clean(self.raw(column))
+
+    def required(self, column: str, parsed: V | Invalid) -> V | None:
+        """A required value: blank or invalid makes the row an 错误 that does not count."""
+        if is_blank(self.raw(column)):
+            self.problem("missing-required", "错误", column, T.required_missing(column), T.REQUIRED_HINT[column])
+            self.failed = True
+            return None
+        if isinstance(parsed, Invalid):
+            self.problem("invalid-value", "错误", column, T.invalid_counted(parsed.message), parsed.hint)
+            self.failed = True
+            return None
+        return parsed
+
+    def optional(self, column: str, parsed: V | Invalid) -> V | None:
+        """An optional value: blank is fine, invalid is a 警告 and reads as blank."""
+        if is_blank(self.raw(column)):
+            return None
+        if isinstance(parsed, Invalid):
+            self.problem("invalid-value", "警告", column, T.optional_invalid(parsed.message), parsed.hint)
+            return None
+        return parsed
+
+    @property
+    def source(self) -> Source:
+        return Source(file=self.ctx.file, sheet=self.table.sheet, row=self.row.number)
+
+
+def _is_total(row: Row) -> bool:
+    return any(compact(v).startswith(_TOTAL_MARKS) for v in list(row.values.values())[:3])
+
+
+def _check_example(row: Row, spec: SheetSpec, reader: _RowReader) -> None:
+    """The 示例 row never counts; warn when a unit has typed a real record into it."""
+    expected = dict(zip(spec.columns, spec.example, strict=True))
+    for column, value in row.values.items():
+        if column != "序号" and not is_blank(value) and compact(value) != compact(expected.get(column, "")):
+            reader.problem("example-modified", "警告", "序号", T.example_modified(), T.EXAMPLE_HINT)
+            return
+
+
+def read_table(table: Table, spec: SheetSpec, ctx: RowContext) -> TableResult:
+    """Every data row of one ledger sheet, skipping blank rows, 合计 rows and the 示例 row."""
+    result = TableResult()
+    missing = [c for c in spec.required if c not in table.columns]
+    if missing:
+        result.problems.append(Problem(
+            code="missing-columns", file=ctx.file, sheet=table.sheet, cell=table.header_cell, unit=ctx.unit,
+            level="错误", message=T.missing_columns(spec.name, missing), hint=T.missing_columns_hint(missing)))
+    if any(c not in table.columns for c in spec.essential):
+        return result
+    seen: dict[tuple[str, ...], int] = {}
+    for row in table.rows():
+        reader = _RowReader(row, table, ctx, result.problems)
+        if compact(row.values.get("序号", "")).startswith(EXAMPLE_MARK):
+            _check_example(row, spec, reader)
+            continue
+        if _is_total(row):
+            continue
+        key = tuple(compact(v) for c, v in row.values.items() if c != "序号")
+        duplicate_of = seen.setdefault(key, row.number)
+        if spec.name == "活动台账":
+            _activity(reader, duplicate_of, result)
+        elif spec.name == "问题整改":
+            _rectification(reader, duplicate_of, result)
+        else:
+            _publicity(reader, duplicate_of, result)
+    return result
+
+
+def _duplicate(reader: _RowReader, duplicate_of: int) -> bool:
+    if duplicate_of != reader.row.number:
+        reader.problem("duplicate-row", "警告", "序号", T.duplicate_row(duplicate_of), T.DUPLICATE_HINT)
+        return True
+    return False
+
+
+def _after_filed(reader: _RowReader, column: str, when: dt.date) -> bool:
+    filed = reader.ctx.filed
+    if filed is not None and when > filed:
+        reader.problem("after-filed", "错误", column, T.after_filed(when, filed), T.AFTER_FILED_HINT)
+        return True
+    return False
+
+
+def _window_reason(reader: _RowReader, column: str, when: dt.date) -> str:
+    start, deadline = reader.ctx.campaign.start, reader.ctx.campaign.deadline
+    if start <= when <= deadline:
+        return ""
+    message = T.outside_window(when, start, deadline)
+    reader.problem("outside-window", "警告", column, message, T.WINDOW_HINT)
+    return message
+
+
+def _activity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
+    campaign = r.ctx.campaign
+    window = (campaign.start, campaign.deadline)
+    titles = {s.id: s.title for s in campaign.subthemes}
+    when = r.required("活动日期", parse_date(r.raw("活动日期"), window=window))
+    kind = r.required("活动类型", parse_choice(r.raw("活动类型"), choices=ACTIVITY_KINDS, synonyms=KIND_SYNONYMS,
+                                           field="活动类型"))
+    subtheme = r.required("子主题", parse_subtheme(r.raw("子主题"), titles=titles))
+    participants = r.required("参加人数", parse_count(r.raw("参加人数")))
+    summary = r.required("内容摘要", r.text("内容摘要"))
+    if participants == 0:
+        r.problem("zero-participants", "错误", "参加人数", T.zero_participants(), T.COUNT_HINT)
+        r.failed = True
+    if r.failed or when is None or kind is None or subtheme is None or participants is None or summary is None:
+        return
+    if _after_filed(r, "活动日期", when):
+        return
+    co_units: list[str] = []
+    for name in split_names(r.raw("协办单位")):
+        unit = r.ctx.roster.resolve(name)
+        if unit is None:
+            r.problem("unknown-co-unit", "警告", "协办单位", T.unknown_co_unit(name, r.ctx.roster.closest(name)),
+                      T.CO_UNIT_HINT)
+        elif unit.name != r.ctx.unit and unit.name not in co_units:
+            co_units.append(unit.name)
+    if is_blank(r.raw("佐证材料")):
+        r.problem("missing-evidence", "警告", "佐证材料", T.evidence_missing(), T.EVIDENCE_HINT)
+    reason = _window_reason(r, "活动日期", when)
+    if not reason and _duplicate(r, duplicate_of):
+        reason = T.duplicate_row(duplicate_of)
+    activity_kind: ActivityKind = "大讨论" if kind == "大讨论" else "大行动"
+    out.activities.append(Activity(
+        source=r.source, unit=r.ctx.unit, seq=r.text("序号"), date=when, kind=activity_kind, subtheme=subtheme,
+        topic=r.text("活动主题"), place=r.text("活动地点"), participants=participants, organizer=r.text("组织人"),
+        co_units=tuple(co_units), form=r.text("活动形式"), summary=summary, evidence=r.text("佐证材料"),
+        note=r.text("备注"), counted=not reason, not_counted_reason=reason))
+
+
+def _rectification(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
+    window = (r.ctx.campaign.start, r.ctx.campaign.deadline)
+    description = r.required("问题描述", r.text("问题描述"))
+    if description is None or _duplicate(r, duplicate_of):
+        return
+    found = r.optional("发现日期", parse_date(r.raw("发现日期"), window=window))
+    if found is not None and _after_filed(r, "发现日期", found):
+        return
+    due_text = compact(r.raw("整改时限"))
+    due: dt.date | None = None
+    if due_text == DUE_IMMEDIATE:
+        due = found
+        if found is None:
+            r.problem("due-without-found", "警告", "整改时限", T.due_without_found(), T.DATE_HINT)
+    elif due_text and due_text != DUE_ONGOING:
+        parsed = parse_date(r.raw("整改时限"), window=window)
+        if isinstance(parsed, Invalid):
+            r.problem("invalid-value", "警告", "整改时限", T.optional_invalid(parsed.message), T.DUE_HINT)
+            due_text = ""
+        else:
+            due = parsed
+    status = r.optional("整改状态", parse_choice(r.raw("整改状态"), choices=RECT_STATUSES, synonyms=STATUS_SYNONYMS,
+                                             field="整改状态"))
+    if is_blank(r.raw("整改状态")):
+        r.problem("status-missing", "警告", "整改状态", T.STATUS_MISSING, T.STATUS_HINT)
+    done = r.optional("完成日期", parse_date(r.raw("完成日期"), window=window))
+    if status == "已整改" and done is None and "完成日期" in r.table.columns:
+        r.problem("done-missing", "警告", "完成日期", T.DONE_MISSING, T.DONE_HINT)
+    typed_status: RectStatus | None = status if status in RECT_STATUSES else None  # type: ignore[assignment]
+    out.rectifications.append(Rectification(
+        source=r.source, unit=r.ctx.unit, seq=r.text("序号"), found=found, activity_seq=r.text("关联活动序号"),
+        description=description, measure=r.text("整改措施"), owner=r.text("责任人"), due=due,
+        due_text=due_text, ongoing=due_text == DUE_ONGOING, status=typed_status, done=done, note=r.text("备注")))
+
+
+def _publicity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
+    window = (r.ctx.campaign.start, r.ctx.campaign.deadline)
+    when = r.required("发布日期", parse_date(r.raw("发布日期"), window=window))
+    title = r.required("标题", r.text("标题"))
+    platform_raw = r.raw("发布平台")
+    platform = parse_choice(platform_raw, choices=PLATFORMS, synonyms=PLATFORM_SYNONYMS, field="发布平台")
+    if is_blank(platform_raw):
+        r.problem("missing-required", "警告", "发布平台", T.missing("发布平台"), T.REQUIRED_HINT["发布平台"])
+    if isinstance(platform, Invalid):
+        if not is_blank(platform_raw):
+            r.problem("unknown-platform", "警告", "发布平台", T.unknown_platform(clean(platform_raw)),
+                      platform.hint)
+        platform = "其他"
+    typical = r.optional("典型案例", parse_choice(r.raw("典型案例"), choices=YES_NO, synonyms=YES_NO_SYNONYMS,
+                                             field="典型案例"))
+    if r.failed or when is None or title is None or _after_filed(r, "发布日期", when):
+        return
+    if _window_reason(r, "发布日期", when) or _duplicate(r, duplicate_of):
+        return
+    out.publicity.append(PublicityItem(
+        source=r.source, unit=r.ctx.unit, seq=r.text("序号"), date=when, platform=platform, title=title,
+        link=r.text("链接"), typical=typical == "是", note=r.text("备注")))

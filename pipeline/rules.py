@@ -1,0 +1,178 @@
+"""SPEC §4 rules R1–R7: pure functions of a unit's facts and the as-of date, each returning `Gap` values.
+
+One function per rule; `evaluate` applies them, gives a 未报送 unit its single R5 gap, and merges
+gaps of the same unit, rule and level into one.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pipeline import report_texts as T
+from pipeline.config import Campaign
+from pipeline.facts import UnitFacts, is_overdue
+from pipeline.model import GAP_LEVELS, Gap, GapLevel, UnitStatus
+from pipeline.roster import Roster
+
+R1 = "R1 大讨论次数"
+R2 = "R2 子主题责任"
+R3 = "R3 讨论转行动"
+R4 = "R4 查摆整改"
+R5 = "R5 按时报送"
+R6 = "R6 宣传报道"
+R7 = "R7 序时进度"
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    campaign: Campaign
+    roster: Roster
+    as_of: dt.date
+
+    @property
+    def after_deadline(self) -> bool:
+        return self.as_of > self.campaign.deadline
+
+    @property
+    def owed_level(self) -> GapLevel:
+        """待完成 until the deadline day inclusive, 未达标 after it."""
+        return "未达标" if self.after_deadline else "待完成"
+
+    @property
+    def next_report(self) -> dt.date:
+        return min(self.as_of + dt.timedelta(days=self.campaign.report_interval_days), self.campaign.deadline)
+
+    def gap(self, facts: UnitFacts, rule: str, level: GapLevel, description: str, suggestion: str,
+            deadline: dt.date) -> Gap:
+        return Gap(unit=facts.unit.name, rule=rule, level=level, description=description, suggestion=suggestion,
+                   deadline=deadline, days_left=(deadline - self.as_of).days)
+
+
+def r1_discussions(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
+    need = ctx.campaign.min_discussions
+    if not ctx.roster.is_discussion_unit(f.unit) or f.discussions >= need:
+        return []
+    return [ctx.gap(f, R1, ctx.owed_level, T.r1_gap(f.discussions, need),
+                    T.r1_todo(need - f.discussions, ctx.campaign.deadline), ctx.campaign.deadline)]
+
+
+def r2_subthemes(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
+    missing = [s for s in ctx.roster.required_subthemes(f.unit) if s not in f.covered]
+    if not missing:
+        return []
+    titles = [ctx.campaign.subtheme(s).label for s in missing]  # type: ignore[union-attr]
+    return [ctx.gap(f, R2, ctx.owed_level, T.r2_gap(missing), T.r2_todo(titles, ctx.campaign.deadline),
+                    ctx.campaign.deadline)]
+
+
+def r3_actions(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
+    if not ctx.roster.is_discussion_unit(f.unit) or f.actions >= 1:
+        return []
+    return [ctx.gap(f, R3, ctx.owed_level, T.R3_GAP, T.r3_todo(ctx.campaign.deadline), ctx.campaign.deadline)]
+
+
+def r4_rectification(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
+    gaps = []
+    deadline = ctx.campaign.deadline
+    if ctx.roster.is_discussion_unit(f.unit) and not f.rectifications:
+        gaps.append(ctx.gap(f, R4, ctx.owed_level, T.R4A_GAP, T.r4a_todo(deadline), deadline))
+    incomplete = [(r.source.row, [name for name, value in (("整改措施", r.measure), ("责任人", r.owner),
+                                                           ("整改时限", r.due_text)) if not value])
+                  for r in f.rectifications]
+    incomplete = [(row, fields) for row, fields in incomplete if fields]
+    if incomplete:
+        gaps.append(ctx.gap(f, R4, ctx.owed_level, T.r4b_gap(incomplete), T.r4b_todo(deadline), deadline))
+    overdue = sorted((r for r in f.rectifications if is_overdue(r, ctx.as_of)), key=lambda r: (r.due, r.source.row))
+    if overdue:
+        first_due = overdue[0].due
+        assert first_due is not None
+        gaps.append(ctx.gap(f, R4, "未达标", T.r4c_gap([(r.source.row, r.description, r.due) for r in overdue]),
+                            T.R4C_TODO, first_due))
+    return gaps
+
+
+def r5_reporting(f: UnitFacts, ctx: RuleContext, *, open_gaps: bool) -> list[Gap]:
+    interval = ctx.campaign.report_interval_days
+    if f.submission is None:
+        due = ctx.campaign.start + dt.timedelta(days=interval)
+        level: GapLevel = "未达标" if (ctx.as_of - ctx.campaign.start).days > interval else "待完成"
+        owed = T.owed_summary(ctx.campaign, ctx.roster, f.unit)
+        return [ctx.gap(f, R5, level, T.R5A_GAP, T.r5a_todo(due, owed), due)]
+    age = (ctx.as_of - f.submission.effective_date).days
+    if open_gaps and age > interval:
+        return [ctx.gap(f, R5, "提醒", T.r5b_gap(f.submission.effective_date, age), T.r5b_todo(ctx.next_report),
+                        ctx.next_report)]
+    return []
+
+
+def r6_publicity(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
+    if not ctx.roster.is_publicity_unit(f.unit):
+        return []
+    if not f.publicity:
+        return [ctx.gap(f, R6, ctx.owed_level, T.R6A_GAP, T.r6a_todo(ctx.campaign.deadline),
+                        ctx.campaign.deadline)]
+    since = ctx.as_of - dt.timedelta(days=ctx.campaign.report_interval_days)
+    if not ctx.after_deadline and not any(since <= p.date <= ctx.as_of for p in f.publicity):
+        return [ctx.gap(f, R6, "提醒", T.r6b_gap(since, ctx.as_of), T.r6b_todo(ctx.next_report), ctx.next_report)]
+    return []
+
+
+def r7_schedule(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
+    if not ctx.roster.is_discussion_unit(f.unit) or ctx.as_of >= ctx.campaign.deadline:
+        return []
+    elapsed = max(0, (ctx.as_of - ctx.campaign.start).days)
+    required = ctx.campaign.min_discussions * elapsed // ctx.campaign.window_days
+    if f.discussions >= required:
+        return []
+    return [ctx.gap(f, R7, "滞后", T.r7_gap(f.discussions, required), T.r7_todo(required, ctx.next_report),
+                    ctx.next_report)]
+
+
+PER_UNIT_RULES: tuple[Callable[[UnitFacts, RuleContext], list[Gap]], ...] = (
+    r1_discussions, r2_subthemes, r3_actions, r4_rectification, r6_publicity, r7_schedule,
+)
+
+
+def _merge(gaps: list[Gap]) -> list[Gap]:
+    """At most one gap per unit, rule and level: texts joined, the earliest deadline kept."""
+    merged: dict[tuple[str, str, str], Gap] = {}
+    for gap in gaps:
+        key = (gap.unit, gap.rule, gap.level)
+        if key not in merged:
+            merged[key] = gap
+            continue
+        old = merged[key]
+        deadline = min(old.deadline, gap.deadline)
+        merged[key] = old.model_copy(update={
+            "description": f"{old.description}；{gap.description}", "suggestion": f"{old.suggestion}；{gap.suggestion}",
+            "deadline": deadline, "days_left": old.days_left if deadline == old.deadline else gap.days_left})
+    return list(merged.values())
+
+
+def evaluate_unit(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
+    """All gaps of one unit; a unit with no submission gets only R5(a), which states everything it owes."""
+    if f.submission is None:
+        return r5_reporting(f, ctx, open_gaps=True)
+    gaps = [gap for rule in PER_UNIT_RULES for gap in rule(f, ctx)]
+    open_gaps = any(g.level in ("待完成", "滞后") for g in gaps)
+    gaps += r5_reporting(f, ctx, open_gaps=open_gaps)
+    return _merge(gaps)
+
+
+def unit_status(gaps: list[Gap], *, submitted: bool) -> UnitStatus:
+    """First that applies: 未报送 → 未达标 → 滞后 → 进行中 → 已达标 (提醒 never changes it)."""
+    levels = {g.level for g in gaps}
+    if not submitted:
+        return "未报送"
+    if "未达标" in levels:
+        return "未达标"
+    if "滞后" in levels:
+        return "滞后"
+    if "待完成" in levels:
+        return "进行中"
+    return "已达标"
+
+
+def sort_gaps(gaps: list[Gap], unit_order: dict[str, int]) -> list[Gap]:
+    """By level (未达标 first), then unit in roster order, then rule."""
+    return sorted(gaps, key=lambda g: (GAP_LEVELS.index(g.level), unit_order.get(g.unit, 0), g.rule))

@@ -1,0 +1,154 @@
+"""Workbook bytes → grids of cell values, and the one place where a sheet becomes header-keyed rows.
+
+Headers are found by their labels (any of the first 10 rows, synonyms allowed), never by position,
+so title rows, reordered and extra columns, and re-saved files all read the same.
+"""
+
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import python_calamine as calamine
+
+from pipeline.schema import SheetSpec
+from pipeline.values import compact, is_blank
+
+HEADER_SCAN_ROWS = 10
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One sheet's cells from A1 (row 0 is Excel row 1), merged cells filled from their top-left cell."""
+
+    name: str
+    rows: list[list[Any]]
+
+
+class ReadFailure(Exception):
+    """The workbook cannot be opened; `kind` is encrypted | corrupted | too_large (see ingest_texts)."""
+
+    def __init__(self, kind: str, detail: str = "") -> None:
+        self.kind = kind
+        self.detail = detail
+        super().__init__(f"{kind}: {detail}")
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_ref(row: int, col: int) -> str:
+    """0-based row and column → an A1 reference."""
+    return f"{column_letter(col)}{row + 1}"
+
+
+def _fill_merged(rows: list[list[Any]], merged: list[Any] | None) -> None:
+    for (r0, c0), (r1, c1) in merged or []:
+        if r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            for c in range(c0, min(c1, len(rows[r]) - 1) + 1):
+                if (r, c) != (r0, c0) and is_blank(rows[r][c]):
+                    rows[r][c] = value
+
+
+def read_grids(data: bytes, *, max_rows: int, max_cols: int) -> list[Grid]:
+    """Every sheet of an xlsx/xlsm/xlsb/xls/ods workbook, or ReadFailure saying why not."""
+    try:
+        workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except calamine.PasswordError:
+        raise ReadFailure("encrypted") from None
+    except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, ValueError, OSError) as exc:
+        raise ReadFailure("corrupted", str(exc)[:120]) from None
+    grids = []
+    for name in workbook.sheet_names:
+        try:
+            sheet = workbook.get_sheet_by_name(name)
+            end_row = (sheet.end or (0, 0))[0]
+            if end_row >= max_rows:
+                raise ReadFailure("too_large", f"工作表“{name}”有 {end_row + 1} 行，上限 {max_rows} 行")
+            rows = [row[:max_cols] for row in sheet.to_python(skip_empty_area=False, nrows=max_rows)]
+            _fill_merged(rows, sheet.merged_cell_ranges)
+        except ReadFailure:
+            raise
+        except (calamine.CalamineError, ValueError, OSError) as exc:
+            raise ReadFailure("corrupted", f"工作表“{name}”：{str(exc)[:100]}") from None
+        grids.append(Grid(name=name, rows=rows))
+    return grids
+
+
+_REMARK = re.compile(r"[（(【\[<《].*?[）)】\]>》]")
+
+
+def header_label(raw: Any) -> str:
+    """A header cell as a bare label: no spaces, no `*` required marks, no `（必填）` remarks."""
+    text = compact(raw)
+    text = _REMARK.sub("", text) if not text.startswith(("(", "（")) else text
+    return text.strip("*＊:：")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row keyed by template column, with the A1 reference of each of its cells."""
+
+    number: int
+    values: dict[str, Any]
+    cells: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Table:
+    sheet: str
+    header_row: int
+    columns: dict[str, int]
+    grid: Grid
+
+    @property
+    def header_cell(self) -> str:
+        return cell_ref(self.header_row, min(self.columns.values(), default=0))
+
+    def cell(self, row: int, column: str) -> str:
+        """A1 reference of a column in a 0-based row; the header's first cell for an absent column."""
+        col = self.columns.get(column)
+        return cell_ref(row, col) if col is not None else self.header_cell
+
+    def rows(self) -> Iterator[Row]:
+        for index in range(self.header_row + 1, len(self.grid.rows)):
+            raw = self.grid.rows[index]
+            values = {name: (raw[col] if col < len(raw) else "") for name, col in self.columns.items()}
+            if all(is_blank(v) for v in values.values()):
+                continue
+            yield Row(number=index + 1, values=values,
+                      cells={name: cell_ref(index, col) for name, col in self.columns.items()})
+
+
+def match_header(row: list[Any], spec: SheetSpec) -> dict[str, int]:
+    """Template columns found in one row (first occurrence wins)."""
+    found: dict[str, int] = {}
+    for col, raw in enumerate(row):
+        name = spec.canonical(header_label(raw))
+        if name and name not in found:
+            found[name] = col
+    return found
+
+
+def find_table(grid: Grid, spec: SheetSpec) -> Table | None:
+    """The header row among the first rows: the one matching most template columns (at least 3)."""
+    best: tuple[int, int, dict[str, int]] | None = None
+    for index, row in enumerate(grid.rows[:HEADER_SCAN_ROWS]):
+        found = match_header(row, spec)
+        score = len(found) + len(set(found) & set(spec.required))
+        if len(found) >= 3 and (best is None or score > best[0]):
+            best = (score, index, found)
+    if best is None:
+        return None
+    return Table(sheet=grid.name, header_row=best[1], columns=best[2], grid=grid)

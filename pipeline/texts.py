@@ -1,0 +1,143 @@
+"""User-facing Chinese text for configuration messages, kept in one place.
+
+Ledger-reading messages live in `pipeline.ingest_texts`, report labels in `pipeline.report_texts`.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+CONFIG_DUPLICATE_KEY = "配置项“{key}”重复出现"
+
+_YAML_PROBLEMS = {
+    "mapping values are not allowed here": "这里不能出现“键: 值”（常见原因：冒号后缺空格、上一行缩进不对）",
+    "could not find expected ':'": "缺少英文冒号“:”",
+    "found character '\\t' that cannot start any token": "使用了制表符（Tab），请改用空格缩进",
+    "expected <block end>, but found '-'": "列表项“-”的缩进与上一行不一致",
+    "did not find expected key": "缩进不一致或缺少冒号",
+    "did not find expected ',' or ']'": "方括号列表没有正确闭合，缺少“]”或逗号",
+    "did not find expected ',' or '}'": "花括号没有正确闭合，缺少“}”或逗号",
+    "found unexpected end of stream": "文件意外结束（引号或括号没有闭合）",
+    "found undefined alias": "使用了未定义的锚点别名“*”",
+}
+
+
+def config_syntax_error(*, line: int, problem: str, source_line: str) -> str:
+    """A YAML syntax error in words a clerk can act on, with the line number."""
+    reason = next((zh for en, zh in _YAML_PROBLEMS.items() if problem.startswith(en)), "")
+    if not reason:
+        reason = problem if any("\u4e00" <= ch <= "\u9fff" for ch in problem) else "格式错误"
+    hint = ""
+    if "：" in source_line.split("#")[0]:
+        hint = "；该行用了中文冒号“：”，键和值之间请用英文冒号加空格“: ”"
+    where = f"第{line}行" if line else "文件中"
+    return f"{where}：{reason}{hint}。"
+
+
+_KIND_LIST = "村、乡直单位、窗口单位、学校、群团组织、社会组织、派驻单位"
+
+
+def config_where(loc: Sequence[int | str], raw: Any) -> str:
+    """A pydantic error location as the office would say it: `units → 第12项（荷花村）→ kinds`."""
+    parts: list[str] = []
+    node = raw
+    for step in loc:
+        if isinstance(step, int):
+            label = f"第{step + 1}项"
+            item = node[step] if isinstance(node, list) and step < len(node) else None
+            if isinstance(item, dict):
+                tag = item.get("name") or item.get("unit") or item.get("id")
+                if tag is not None:
+                    label += f"（{tag}）"
+            parts.append(label)
+            node = item
+        else:
+            parts.append(str(step))
+            node = node.get(step) if isinstance(node, dict) else None
+    return " → ".join(parts) if parts else "文件顶层"
+
+
+def config_field_error(*, kind: str, loc: Sequence[int | str], value: Any, ctx: dict[str, Any]) -> str:
+    """Translate one pydantic error type into a Chinese sentence (without the location)."""
+    shown = f"“{value}”" if not isinstance(value, dict | list) else ""
+    is_kind = any(step in ("kinds", "kind", "min_discussions_kinds") for step in loc)
+    if kind == "missing":
+        return "缺少此项，请补上"
+    if kind == "extra_forbidden":
+        return f"未知的配置项“{loc[-1]}”（请检查拼写；可用的配置项见 README）"
+    if kind == "literal_error" and is_kind:
+        return f"未知的单位类别{shown}，可选：{_KIND_LIST}"
+    if kind == "literal_error":
+        return f"取值{shown}无效，可选：{ctx.get('expected', '')}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"应为整数，现为{shown}"
+    if kind == "greater_than_equal":
+        return f"应不小于{ctx.get('ge')}，现为{shown}"
+    if kind in ("string_type", "string_too_short"):
+        return f"应为非空文字，现为{shown or '空'}"
+    if kind in ("list_type", "tuple_type", "too_short"):
+        return "应为列表，例如 [村, 乡直单位]"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return "应为“键: 值”形式的条目"
+    if kind == "bool_parsing":
+        return f"应为 true 或 false，现为{shown}"
+    if kind.startswith("cc_"):
+        return str(ctx.get("message", ""))
+    return f"取值{shown}无效"
+
+
+def config_problem(*, where: str, what: str) -> str:
+    return f"{where}：{what}"
+
+
+def config_header(path: str) -> str:
+    return f"配置文件 {path} 有误，请修改后重新运行："
+
+
+DATE_FORMAT_HINT = "请写成 2026-11-27 这样的格式"
+
+
+def bad_config_date(value: Any) -> str:
+    return f"日期“{value}”无效，{DATE_FORMAT_HINT}"
+
+
+def bad_timezone(value: str) -> str:
+    return f"时区“{value}”无法识别，一般应为 Asia/Shanghai"
+
+
+RESPONSIBLE_ONE_OF = "每个责任单位须写成 {unit: 单位名称} 或 {kind: 单位类别}，二者选一"
+
+
+def deadline_not_after_start(*, start: Any, deadline: Any) -> str:
+    return f"deadline：截止日期 {deadline} 不晚于开始日期 start {start}，请检查两个日期"
+
+
+def unknown_unit(*, where: str, name: str, suggestions: Sequence[str]) -> str:
+    near = f"（名册中相近的有：{'、'.join(suggestions)}）" if suggestions else ""
+    return f"{where}：单位“{name}”不在 units 名册中{near}"
+
+
+def duplicate_name(*, where: str, name: str, other: str) -> str:
+    return f"{where}：名称或别名“{name}”与{other}重复，每个名称只能指向一个单位"
+
+
+def unknown_subtheme(*, where: str, subtheme: int) -> str:
+    return f"{where}：子主题编号 {subtheme} 不存在"
+
+
+def duplicate_subtheme(subtheme: int) -> str:
+    return f"subthemes：子主题编号 {subtheme} 重复"
+
+
+def kind_without_units(kind: str) -> str:
+    return f"提示：配置中用到了单位类别“{kind}”，但名册里没有这类单位，相应责任无人承担。"
+
+
+def example_units(names: Sequence[str]) -> str:
+    return f"提示：名册中仍有示例单位（{'、'.join(names)}），请在 campaign.yaml 中换成本乡实际单位。"
+
+
+def config_unreadable(path: str, reason: str) -> str:
+    return f"无法读取配置文件 {path}：{reason}"
+
+
+CONFIG_NOT_MAPPING = "文件顶层应为“键: 值”形式的配置（可能是空文件或格式不对）"

@@ -1,0 +1,136 @@
+"""The supervision workbook 督查汇总表_D.xlsx (SPEC §5): sheet and column names are contract."""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from pipeline.model import Problem
+from pipeline.report import Report
+from pipeline.report_texts import ids
+from pipeline.xlsx import Cell, Styles, open_workbook, write_pairs, write_table
+
+SHEETS = ("总览", "单位进度", "子主题覆盖", "差距清单", "活动明细", "问题整改", "宣传报道", "数据问题", "文件清单")
+PROGRESS_COLUMNS = ("单位名称", "单位类别", "状态", "大讨论次数", "大行动次数", "参与人次", "应覆盖子主题", "已覆盖子主题",
+                    "查摆问题数", "已整改数", "超期未整改数", "宣传报道数", "最近填报日期", "差距项数")
+GAP_COLUMNS = ("单位名称", "规则", "等级", "差距说明", "整改建议", "截止日期", "剩余天数")
+PROBLEM_COLUMNS = ("文件", "工作表", "单元格", "单位名称", "等级", "问题", "建议")
+FILE_COLUMNS = ("文件", "单位名称", "处理结果", "原因", "活动数", "问题数", "宣传数", "SHA256")
+ACTIVITY_COLUMNS = ("单位名称", "活动日期", "活动类型", "子主题", "活动主题", "活动地点", "参加人数", "组织人", "协办单位",
+                    "活动形式", "内容摘要", "佐证材料", "备注", "计入统计", "不计入原因", "来源文件", "工作表", "行号")
+RECT_COLUMNS = ("单位名称", "序号", "发现日期", "问题描述", "整改措施", "责任人", "整改时限", "整改状态", "完成日期",
+                "是否超期", "来源文件", "工作表", "行号")
+PUBLICITY_COLUMNS = ("单位名称", "发布日期", "发布平台", "标题", "链接", "典型案例", "备注", "来源文件", "工作表", "行号")
+COVERAGE_MARKS = {"covered": "已覆盖", "missing": "未覆盖", "exempted": "已免除", "extra": "已开展（非责任）"}
+
+
+def progress_rows(report: Report) -> list[list[Cell]]:
+    return [[r.unit.name, "、".join(r.unit.kinds), r.status, r.facts.discussions, r.facts.actions,
+             r.facts.participants, ids(r.required), ids(r.covered), r.problems_found, r.rectified, r.overdue,
+             len(r.facts.publicity), r.last_filed, len(r.gaps)] for r in report.rows]
+
+
+def gap_rows(report: Report, unit: str | None = None) -> list[list[Cell]]:
+    return [[g.unit, g.rule, g.level, g.description, g.suggestion, g.deadline, g.days_left]
+            for g in report.gaps if unit is None or g.unit == unit]
+
+
+def _overview(report: Report) -> list[tuple[str, Cell]]:
+    c = report.campaign
+    units = len(report.rows)
+    pairs: list[tuple[str, Cell]] = [
+        ("活动名称", c.name), ("乡镇", c.township), ("统计日期", report.as_of), ("活动期间", f"{c.start} 至 {c.deadline}"),
+        ("距截止日期剩余天数", report.days_left), ("名册单位数", units), ("已报送单位数", report.submitted),
+        ("报送率", report.submitted / units if units else 0.0), ("按时报送单位数", report.on_time),
+        ("按时报送率", report.on_time / units if units else 0.0),
+    ]
+    pairs += [(f"状态：{status}", count) for status, count in report.by_status.items()]
+    pairs += [("大讨论场次", report.sessions("大讨论")), ("大讨论参与人次", report.participants("大讨论")),
+              ("大行动场次", report.sessions("大行动")), ("大行动参与人次", report.participants("大行动")),
+              ("参与人次合计", report.participants()),
+              ("查摆问题数", sum(r.problems_found for r in report.rows)),
+              ("已整改数", sum(r.rectified for r in report.rows)),
+              ("超期未整改数", sum(r.overdue for r in report.rows)),
+              ("宣传报道数", sum(len(r.facts.publicity) for r in report.rows)),
+              ("差距项数", len(report.gaps)), ("数据问题数", len(report.problems))]
+    pairs += [(f"文件：{k}", v) for k, v in report.files_by_result().items()]
+    return pairs
+
+
+def _coverage(report: Report) -> tuple[list[str], list[list[Cell]]]:
+    headers = ["单位名称", "单位类别", *(s.label for s in report.campaign.subthemes)]
+    rows: list[list[Cell]] = []
+    for r in report.rows:
+        marks: list[Cell] = []
+        for sub in report.campaign.subthemes:
+            done = sub.id in r.facts.covered
+            if sub.id in r.exempted:
+                marks.append(COVERAGE_MARKS["exempted"])
+            elif sub.id in r.required:
+                marks.append(COVERAGE_MARKS["covered" if done else "missing"])
+            else:
+                marks.append(COVERAGE_MARKS["extra"] if done else "")
+        rows.append([r.unit.name, "、".join(r.unit.kinds), *marks])
+    return headers, rows
+
+
+def _activities(report: Report) -> list[list[Cell]]:
+    labels = {s.id: s.label for s in report.campaign.subthemes}
+    return [[a.unit, a.date, a.kind, labels.get(a.subtheme, str(a.subtheme)), a.topic, a.place, a.participants,
+             a.organizer, "、".join(a.co_units), a.form, a.summary, a.evidence, a.note,
+             "是" if a.counted and a.date <= report.as_of else "否", a.not_counted_reason,
+             a.source.file, a.source.sheet, a.source.row]
+            for unit in sorted(report.intake.adopted) for a in report.intake.adopted[unit].activities]
+
+
+def _rectifications(report: Report) -> list[list[Cell]]:
+    out: list[list[Cell]] = []
+    for row in report.rows:
+        for r in row.facts.rectifications:
+            due: Cell = r.due if r.due and r.due_text not in ("立行立改",) else (r.due_text or None)
+            overdue = "是" if not r.ongoing and r.due and r.due < report.as_of and r.status != "已整改" else "否"
+            out.append([r.unit, r.seq, r.found, r.description, r.measure, r.owner, due, r.status or "未填写",
+                        r.done, overdue, r.source.file, r.source.sheet, r.source.row])
+    return out
+
+
+def _publicity(report: Report) -> list[list[Cell]]:
+    return [[p.unit, p.date, p.platform, p.title, p.link, "是" if p.typical else "否", p.note,
+             p.source.file, p.source.sheet, p.source.row]
+            for row in report.rows for p in row.facts.publicity]
+
+
+def problem_rows(problems: Sequence[Problem]) -> list[list[Cell]]:
+    return [[p.file, p.sheet, p.cell, p.unit, p.level, p.message, p.hint] for p in problems]
+
+
+def write_supervision_workbook(report: Report, path: Path) -> None:
+    """Write all nine sheets in contract order."""
+    workbook = open_workbook(path, created=report.as_of)
+    styles = Styles(workbook)
+    sheets = {name: workbook.add_worksheet(name) for name in SHEETS}
+    overview = sheets["总览"]
+    overview.write_string(0, 0, f"{report.campaign.name} 督查汇总（截至 {report.as_of}）", styles.title)
+    pairs = _overview(report)
+    percent_rows = {i: styles.percent for i, (label, _) in enumerate(pairs) if label.endswith("率")}
+    percent_rows |= {i: styles.date for i, (label, _) in enumerate(pairs) if label == "统计日期"}
+    next_row = write_pairs(overview, pairs=pairs, styles=styles, start_row=2, fmt=percent_rows) + 1
+    overview.write_string(next_row, 0, "各子主题开展情况", styles.bold)
+    sub_rows: list[list[Cell]] = [
+        [report.campaign.subtheme(t.subtheme).label, t.discussions, t.actions, t.participants,  # type: ignore[union-attr]
+         t.units_required, t.units_covered] for t in report.subtheme_totals()]
+    write_table(overview, headers=("子主题", "大讨论场次", "大行动场次", "参与人次", "责任单位数", "已覆盖单位数"),
+                rows=sub_rows, styles=styles, start_row=next_row + 1)
+    overview.freeze_panes(0, 0)
+    overview.set_column(0, 0, 24)
+    overview.set_column(1, 1, 30)
+    write_table(sheets["单位进度"], headers=PROGRESS_COLUMNS, rows=progress_rows(report), styles=styles)
+    headers, rows = _coverage(report)
+    write_table(sheets["子主题覆盖"], headers=headers, rows=rows, styles=styles)
+    write_table(sheets["差距清单"], headers=GAP_COLUMNS, rows=gap_rows(report), styles=styles)
+    write_table(sheets["活动明细"], headers=ACTIVITY_COLUMNS, rows=_activities(report), styles=styles)
+    write_table(sheets["问题整改"], headers=RECT_COLUMNS, rows=_rectifications(report), styles=styles)
+    write_table(sheets["宣传报道"], headers=PUBLICITY_COLUMNS, rows=_publicity(report), styles=styles)
+    write_table(sheets["数据问题"], headers=PROBLEM_COLUMNS, rows=problem_rows(report.problems), styles=styles)
+    files: list[list[Cell]] = [[f.file, f.unit, f.result, f.reason, f.activities, f.rectifications, f.publicity,
+                                f.sha256] for f in report.intake.files]
+    write_table(sheets["文件清单"], headers=FILE_COLUMNS, rows=files, styles=styles)
+    workbook.close()

@@ -1,0 +1,113 @@
+"""Shared xlsxwriter plumbing: safe workbooks, typed cell writing, and column widths for Chinese text.
+
+Every workbook is opened with string-to-formula/URL/number conversion off, and text that a
+spreadsheet would take for a formula carries Excel's quote prefix, so unit text stays text.
+"""
+
+import datetime as dt
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+Cell = str | int | float | dt.date | None
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def open_workbook(path: Path, *, created: dt.date) -> xlsxwriter.Workbook:
+    """A workbook whose content depends only on what is written (fixed creation time)."""
+    workbook = xlsxwriter.Workbook(str(path), {
+        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+    })
+    workbook.set_properties({"created": dt.datetime.combine(created, dt.time()), "author": "创城台账汇总"})
+    return workbook
+
+
+def display_width(text: str) -> int:
+    """Columns a text needs: CJK and full-width characters count double."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+class Styles:
+    """The formats one workbook uses, created once."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
+        base = {"font_name": "宋体", "font_size": 11, "valign": "top"}
+        self.text = workbook.add_format(base)
+        self.quoted = workbook.add_format({**base, "quote_prefix": True})
+        self.wrap = workbook.add_format({**base, "text_wrap": True})
+        self.date = workbook.add_format({**base, "num_format": DATE_FORMAT, "align": "left"})
+        self.number = workbook.add_format(base)
+        self.percent = workbook.add_format({**base, "num_format": "0.0%", "align": "left"})
+        self.header = workbook.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1,
+                                           "text_wrap": True, "valign": "vcenter", "align": "center"})
+        self.title = workbook.add_format({**base, "bold": True, "font_size": 16, "valign": "vcenter"})
+        self.bold = workbook.add_format({**base, "bold": True})
+        self.label = workbook.add_format({**base, "bold": True, "bg_color": "#F2F2F2", "border": 1})
+
+
+def write_cell(ws: Worksheet, row: int, col: int, value: Cell, styles: Styles, fmt: Format | None = None) -> None:
+    """Strings as strings (quote-prefixed when they look like formulas), numbers as numbers, dates as dates."""
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt or styles.text)
+    elif isinstance(value, str):
+        quoted = value.startswith(_FORMULA_START)
+        ws.write_string(row, col, value, styles.quoted if quoted else (fmt or styles.text))
+    elif isinstance(value, bool):
+        ws.write_string(row, col, "是" if value else "否", fmt or styles.text)
+    elif isinstance(value, int | float):
+        ws.write_number(row, col, value, fmt or styles.number)
+    else:
+        ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), fmt or styles.date)
+
+
+def _cell_width(value: Cell) -> int:
+    if isinstance(value, dt.date):
+        return 10
+    return max((display_width(line) for line in str(value if value is not None else "").splitlines()), default=0)
+
+
+def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Sequence[Sequence[Cell]], styles: Styles,
+                start_row: int = 0, max_width: int = 50, wrap_from: int = 30, fit: bool = True) -> int:
+    """Header plus rows from start_row; fits column widths, freezes and filters the header. Returns next row."""
+    for col, name in enumerate(headers):
+        ws.write_string(start_row, col, name, styles.header)
+    widths = [display_width(h) + 2 for h in headers]
+    for r, values in enumerate(rows, start=start_row + 1):
+        for col, value in enumerate(values):
+            width = _cell_width(value)
+            write_cell(ws, r, col, value, styles, styles.wrap if width > wrap_from else None)
+            widths[col] = max(widths[col], min(width + 2, max_width))
+    for col, width in enumerate(widths if fit else []):
+        ws.set_column(col, col, width)
+    ws.freeze_panes(start_row + 1, 0)
+    ws.autofilter(start_row, 0, start_row + max(len(rows), 1), len(headers) - 1)
+    return start_row + len(rows) + 1
+
+
+def write_pairs(ws: Worksheet, *, pairs: Sequence[tuple[str, Any]], styles: Styles, start_row: int,
+                fmt: dict[int, Format] | None = None) -> int:
+    """Label / value rows (for 总览 and gap-list headers). Returns the next free row."""
+    for offset, (label, value) in enumerate(pairs):
+        ws.write_string(start_row + offset, 0, label, styles.label)
+        write_cell(ws, start_row + offset, 1, value, styles, (fmt or {}).get(offset))
+    return start_row + len(pairs)
+
+
+def safe_filename(name: str, *, taken: set[str], limit: int = 60) -> str:
+    """A unit name as a file name that is safe on Windows: no separators or reserved names, capped, unique."""
+    cleaned = "".join("_" if ch in '<>:"/\\|?*' or ord(ch) < 32 else ch for ch in name).strip(" .") or "未命名单位"
+    stem = cleaned[:limit]
+    reserved = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+    if stem.split(".")[0].upper() in reserved:
+        stem = f"_{stem}"
+    candidate, n = stem, 2
+    while candidate.lower() in taken:
+        candidate, n = f"{stem}_{n}", n + 1
+    taken.add(candidate.lower())
+    return candidate

@@ -1,0 +1,67 @@
+"""Read campaign.yaml the way a person means it: YAML 1.2 scalars, any Notepad encoding, no duplicate keys.
+
+PyYAML's SafeLoader follows YAML 1.1, which turns `no`/`on`/`off` into booleans and parses bare
+dates itself; here only true/false are booleans and dates stay text for our models to check.
+"""
+
+import re
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode
+
+from pipeline import texts
+from pipeline.errors import ConfigError
+
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+class Yaml12Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans, no implicit timestamps, and duplicate keys refused."""
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, str) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, texts.CONFIG_DUPLICATE_KEY.format(key=key), key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+Yaml12Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL_TAG, _TIMESTAMP_TAG)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+Yaml12Loader.add_implicit_resolver(
+    _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def decode_text(data: bytes) -> str:
+    """Decode what Notepad may save: UTF-8 with or without BOM, UTF-16 with BOM, or GBK/GB18030."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")
+
+
+def load_yaml(*, text: str, path: str) -> Any:
+    """Parse YAML text; every syntax mistake becomes a ConfigError naming the line."""
+    try:
+        return yaml.load(text, Loader=Yaml12Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        source_line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+        raise ConfigError(path, [texts.config_syntax_error(line=line, problem=exc.problem or "",
+                                                           source_line=source_line)]) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(path, [texts.config_syntax_error(line=0, problem=str(exc), source_line="")]) from None
