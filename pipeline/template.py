@@ -115,6 +115,10 @@ def _ledger_sheet(ws: Worksheet, spec: SheetSpec, styles: Styles, extra: dict[st
                 "maximum": dt.date(2035, 12, 31), "error_type": "warning",
                 "error_title": "日期格式", "error_message": "请填写日期，如 2026-12-03"})
     ws.freeze_panes(2, 0)
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(1)
     ws.protect("", {"insert_rows": True, "delete_rows": True, "format_cells": True, "format_columns": True,
                     "format_rows": True, "sort": True, "autofilter": True, "insert_columns": False})
 
@@ -135,9 +139,14 @@ def write_template(path: Path, *, campaign: Campaign, roster: Roster, unit: Unit
                                              "num_format": "yyyy-mm-dd", "align": "left"}),
     }
     guide = workbook.add_worksheet(GUIDE_SHEET)
-    guide.set_column(0, 0, 120, styles.wrap)
+    guide.set_column(0, 0, 74, styles.wrap)
+    guide.set_margins(left=0.5, right=0.5)
+    guide.set_paper(9)
+    guide.fit_to_pages(1, 0)
     for row, line in enumerate(guide_lines(campaign, roster, unit)):
         guide.write_string(row, 0, line, styles.title if row == 0 else styles.wrap)
+        lines = max(1, -(-display_width(line) // 68))
+        guide.set_row(row, 24 if row == 0 else 16 * lines)
 
     info = workbook.add_worksheet(INFO_SHEET)
     info.set_column(0, 0, 14)

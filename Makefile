@@ -1,0 +1,44 @@
+# 创城台账汇总 —— 常用命令（Windows 上请用 生成周报.bat / 生成模板.bat）
+# make report            生成本周督查汇总表和整改清单（首次运行会自动安装）
+# make test              运行全部检查和测试
+# 可传入：INBOX=收件箱 OUTBOX=输出文件夹 CONFIG=配置文件 AS_OF=2026-12-18
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+ARGS_IO = $(if $(INBOX),--inbox "$(INBOX)") $(if $(CONFIG),--config "$(CONFIG)") $(if $(AS_OF),--as-of "$(AS_OF)")
+ARGS_OUT = $(if $(OUTBOX),--outbox "$(OUTBOX)")
+
+.PHONY: report validate templates demo test lint setup clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/chuangcheng report $(ARGS_IO) $(ARGS_OUT)
+
+validate: $(STAMP)
+	$(BIN)/chuangcheng validate $(ARGS_IO)
+
+templates: $(STAMP)
+	$(BIN)/chuangcheng templates $(if $(CONFIG),--config "$(CONFIG)")
+
+demo: $(STAMP)
+	$(BIN)/chuangcheng demo $(if $(CONFIG),--config "$(CONFIG)")
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache demo
