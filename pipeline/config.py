@@ -148,18 +148,16 @@ def _cross_check(campaign: Campaign) -> tuple[list[str], list[str]]:
     if campaign.deadline <= campaign.start:
         errors.append(texts.deadline_not_after_start(start=campaign.start, deadline=campaign.deadline))
 
-    owner: dict[str, str] = {}
-    for index, unit in enumerate(campaign.units, start=1):
-        for label in (unit.name, *unit.aliases):
+    owner: dict[str, int] = {}
+    for index, unit in enumerate(campaign.units):
+        where = f"units → 第{index + 1}项（{unit.name}）"
+        for label in dict.fromkeys((unit.name, *unit.aliases)):
             key = name_key(label)
-            where = f"units → 第{index}项（{unit.name}）"
-            if key in owner and owner[key] != unit.name:
-                errors.append(texts.duplicate_name(where=where, name=label, other=f"单位“{owner[key]}”"))
-            elif key in owner and label != unit.name and key == name_key(unit.name):
-                errors.append(texts.duplicate_name(where=where, name=label, other="本单位名称"))
-            elif key in owner:
-                errors.append(texts.duplicate_name(where=where, name=label, other="本单位的另一名称"))
-            owner[key] = unit.name
+            if key in owner:
+                other = campaign.units[owner[key]].name
+                errors.append(texts.duplicate_name(
+                    where=where, name=label, other=f"单位“{other}”" if owner[key] != index else "本单位名称"))
+            owner[key] = index
     names = [u.name for u in campaign.units]
     known = {name_key(n) for n in names}
 
@@ -204,8 +202,12 @@ def parse_campaign(raw: Any, *, path: str) -> tuple[Campaign, list[str]]:
         campaign = Campaign.model_validate(raw)
     except ValidationError as exc:
         messages = []
-        for err in exc.errors():
+        errs = exc.errors()
+        locs = [tuple(e["loc"]) for e in errs]
+        for err in errs:
             loc = [step for step in err["loc"] if not (isinstance(step, str) and step.startswith("function-"))]
+            if any(len(other) > len(err["loc"]) and other[: len(err["loc"])] == err["loc"] for other in locs):
+                continue
             what = texts.config_field_error(kind=err["type"], loc=loc, value=err.get("input"),
                                             ctx=dict(err.get("ctx") or {}))
             messages.append(texts.config_problem(where=texts.config_where(loc, raw), what=what))

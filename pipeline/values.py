@@ -107,6 +107,8 @@ def chinese_number(text: str) -> int | None:
         return None
     total, digit = 0, None
     for ch in text:
+        if ch in "零〇" and len(text) > 1:
+            continue
         if ch in _DIGITS:
             if digit is not None:
                 return None

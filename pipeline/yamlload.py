@@ -58,10 +58,11 @@ def load_yaml(*, text: str, path: str) -> Any:
     try:
         return yaml.load(text, Loader=Yaml12Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        source_line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
-        raise ConfigError(path, [texts.config_syntax_error(line=line, problem=exc.problem or "",
-                                                           source_line=source_line)]) from None
+        lines = text.splitlines()
+        marks = [m.line for m in (exc.context_mark, exc.problem_mark) if m is not None and m.line < len(lines)]
+        colon = [n for n in marks if "：" in lines[n].split("#")[0]]
+        line = (colon or marks or [-1])[-1 if not colon else 0]
+        raise ConfigError(path, [texts.config_syntax_error(
+            line=line + 1, problem=exc.problem or "", source_line=lines[line] if line >= 0 else "")]) from None
     except yaml.YAMLError as exc:
         raise ConfigError(path, [texts.config_syntax_error(line=0, problem=str(exc), source_line="")]) from None

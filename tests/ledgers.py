@@ -1,0 +1,66 @@
+"""Build ledgers the way a unit does: open the committed template in a spreadsheet library, type, save."""
+
+import datetime as dt
+import shutil
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "templates" / "xlsx" / "创城大讨论台账模板.xlsx"
+CAMPAIGN = ROOT / "campaign.yaml"
+CORPUS = ROOT.parent / "shared" / "corpus" / "real-world"
+
+Row = Mapping[str, Any]
+
+
+def d(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def write_ledger(path: Path, *, unit: str | None, filed: Any, activities: Sequence[Row] = (),
+                 problems: Sequence[Row] = (), publicity: Sequence[Row] = (),
+                 template: Path = TEMPLATE) -> Path:
+    """Copy the template, fill 基本信息 and rows under each header (found by its label), save as `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, path)
+    wb = openpyxl.load_workbook(path)
+    info = wb["基本信息"]
+    for row in info.iter_rows(min_col=1, max_col=2):
+        if row[0].value == "单位名称" and unit is not None:
+            row[1].value = unit
+        if row[0].value == "填报日期" and filed is not None:
+            row[1].value = filed
+    for sheet_name, rows in (("活动台账", activities), ("问题整改", problems), ("宣传报道", publicity)):
+        ws = wb[sheet_name]
+        header = {cell.value: cell.column for cell in ws[2] if cell.value}
+        for offset, values in enumerate(rows):
+            for name, value in values.items():
+                ws.cell(row=4 + offset, column=header[name], value=value)
+    wb.save(path)
+    return path
+
+
+def activity(date: Any, kind: str = "大讨论", subtheme: Any = 1, people: Any = 30,
+             summary: str = "围绕创城开展讨论", evidence: str | None = "照片2张", **extra: Any) -> dict[str, Any]:
+    row = {"序号": extra.pop("序号", 1), "活动日期": date, "活动类型": kind, "子主题": subtheme, "参加人数": people,
+           "内容摘要": summary, "佐证材料": evidence}
+    row.update(extra)
+    return row
+
+
+def problem(due: Any, status: str = "整改中", found: Any = None, **extra: Any) -> dict[str, Any]:
+    row = {"序号": 1, "发现日期": found, "问题描述": "村部周边乱堆乱放", "整改措施": "组织清理", "责任人": "王五",
+           "整改时限": due, "整改状态": status}
+    row.update(extra)
+    return row
+
+
+def read_sheet(path: Path, sheet: str) -> list[dict[str, Any]]:
+    """A result workbook's sheet as dicts keyed by its header row (row 1)."""
+    ws = openpyxl.load_workbook(path, read_only=True)[sheet]
+    rows = list(ws.iter_rows(values_only=True))
+    header = [str(h) for h in rows[0]]
+    return [dict(zip(header, r, strict=False)) for r in rows[1:]]
