@@ -53,7 +53,7 @@ def test_example_row_dates_and_frozen_header() -> None:
     assert ws.column_dimensions["B"].number_format == "yyyy-mm-dd"  # the whole column, for rows units add
     assert ws.freeze_panes == "A3"
     assert ws.protection.sheet and ws.protection.insertRows is False  # False = insertion allowed
-    assert ws["A1"].protection.locked and not ws["B10"].protection.locked
+    assert ws["B2"].protection.locked and not ws.column_dimensions["B"].protection.locked  # header locked, data open
 
 
 def test_guide_states_rules_and_deadline() -> None:
