@@ -5,9 +5,12 @@ so title rows, reordered and extra columns, and re-saved files all read the same
 """
 
 import io
+import os
 import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import python_calamine as calamine
@@ -61,14 +64,35 @@ def _fill_merged(rows: list[list[Any]], merged: list[Any] | None) -> None:
                     rows[r][c] = value
 
 
-def read_grids(data: bytes, *, max_rows: int, max_cols: int) -> list[Grid]:
-    """Every sheet of an xlsx/xlsm/xlsb/xls/ods workbook, or ReadFailure saying why not."""
+def _open_by_extension(data: bytes) -> Any:
+    """calamine's content sniffing gives up on encrypted .xls/.ods; opening by extension names the real error."""
+    ext = ".xls" if data.startswith(b"\xd0\xcf\x11\xe0") else ".ods"
+    handle, name = tempfile.mkstemp(suffix=ext)
     try:
-        workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        return calamine.CalamineWorkbook.from_path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def _open(data: bytes) -> Any:
+    try:
+        try:
+            return calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        except calamine.CalamineError as exc:
+            if "detect file format" not in str(exc):
+                raise
+            return _open_by_extension(data)
     except calamine.PasswordError:
         raise ReadFailure("encrypted") from None
     except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, ValueError, OSError) as exc:
         raise ReadFailure("corrupted", str(exc)[:120]) from None
+
+
+def read_grids(data: bytes, *, max_rows: int, max_cols: int) -> list[Grid]:
+    """Every sheet of an xlsx/xlsm/xlsb/xls/ods workbook, or ReadFailure saying why not."""
+    workbook = _open(data)
     grids = []
     for name in workbook.sheet_names:
         try:

@@ -1,0 +1,231 @@
+"""Reading ledgers filled in the committed template: typed records, and every problem at its exact cell."""
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from pipeline.config import Campaign
+from pipeline.inbox import Ignored, Outcome, read_inbox
+from pipeline.ingest import Limits, Refusal
+from pipeline.model import Problem, Submission
+from pipeline.roster import Roster
+from tests.ledgers import CORPUS, activity, d, problem, write_ledger
+
+
+def read(inbox: Path, campaign: Campaign, roster: Roster) -> list[Outcome]:
+    return read_inbox(inbox, campaign=campaign, roster=roster, limits=Limits())
+
+
+def only_submission(inbox: Path, campaign: Campaign, roster: Roster) -> Submission:
+    (outcome,) = read(inbox, campaign, roster)
+    assert isinstance(outcome, Submission), outcome
+    return outcome
+
+
+def problems(sub: Submission) -> list[tuple[str, str, str, str]]:
+    return [(p.sheet, p.cell, p.level, p.message) for p in sub.problems]
+
+
+def test_clean_ledger_reads_into_typed_records(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
+    write_ledger(tmp_path / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"),
+                 activities=[activity(d("2026-12-03"), "大讨论", "1-转作风、见行动、促创建", 30, 协办单位="乡妇联、乡团委"),
+                             activity(d("2026-12-10"), "大行动", 2, 45)],
+                 problems=[problem(d("2027-01-10"), found=d("2026-12-03"))],
+                 publicity=[{"序号": 1, "发布日期": d("2026-12-05"), "发布平台": "微信公众号", "标题": "开展大讨论",
+                             "典型案例": "是"}])
+    sub = only_submission(tmp_path, campaign, roster)
+    assert sub.unit == "荷花村"
+    assert sub.filed == d("2026-12-18")
+    assert sub.problems == ()
+    first, second = sub.activities
+    assert (first.date, first.kind, first.subtheme, first.participants) == (d("2026-12-03"), "大讨论", 1, 30)
+    assert first.co_units == ("乡妇联", "乡团委")
+    assert (first.source.sheet, first.source.row) == ("活动台账", 4)
+    assert (second.kind, second.subtheme, second.participants, second.source.row) == ("大行动", 2, 45, 5)
+    (rect,) = sub.rectifications
+    assert (rect.due, rect.status, rect.found) == (d("2027-01-10"), "整改中", d("2026-12-03"))
+    (item,) = sub.publicity
+    assert (item.platform, item.typical) == ("微信公众号", True)
+
+
+def test_row_problems_point_at_their_cells(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
+    write_ledger(tmp_path / "柳林村.xlsx", unit="柳林村", filed=d("2026-12-18"), activities=[
+        activity("12月32日"),                                  # row 4: bad date → 错误 at B4
+        activity(d("2026-12-05"), people="若干"),              # row 5: bad count → 错误 at G5
+        activity(d("2026-12-06"), summary=""),                 # row 6: missing summary → 错误 at K6
+        activity(d("2026-12-07"), evidence=None),              # row 7: counted, 警告 at L7
+        activity(d("2026-12-20")),                             # row 8: after 填报日期 → 错误 at B8
+        activity(d("2026-11-20")),                             # row 9: before start → 警告 at B9, not counted
+        activity(d("2026-12-07"), evidence=None, 序号=9),       # row 10: duplicate of row 7 → 警告 at A10
+        activity(d("2026-12-08"), 协办单位="东风村"),            # row 11: unknown co-unit → 警告 at I11
+    ])
+    sub = only_submission(tmp_path, campaign, roster)
+    assert problems(sub) == [
+        ("活动台账", "B4", "错误", "无法识别日期“12月32日”，此条记录不计入统计"),
+        ("活动台账", "G5", "错误", "无法识别人数“若干”，此条记录不计入统计"),
+        ("活动台账", "K6", "错误", "“内容摘要”未填写，此条记录不计入统计"),
+        ("活动台账", "L7", "警告", "未填写“佐证材料”（照片、签到表、会议记录等）"),
+        ("活动台账", "B8", "错误", "活动日期 2026-12-20 晚于本表填报日期 2026-12-18，台账只能记录已开展的活动，此条不计入统计"),
+        ("活动台账", "B9", "警告", "活动日期 2026-11-20 早于活动开始日期（2026-11-27 至 2027-02-04），不计入统计"),
+        ("活动台账", "L10", "警告", "未填写“佐证材料”（照片、签到表、会议记录等）"),
+        ("活动台账", "A10", "警告", "与第7行内容完全相同（序号除外），只计一次"),
+        ("活动台账", "I11", "警告", "协办单位“东风村”不在单位名册中，未计入其活动（名册中相近的有：柳林村、白塔村、荷花村）"),
+    ]
+    assert sub.problems[0].hint == "请填写如 2026-12-03 的日期"
+    counted = [a.source.row for a in sub.activities if a.counted]
+    assert counted == [7, 11]
+    assert all(p.unit == "柳林村" and p.file == "柳林村.xlsx" for p in sub.problems)
+
+
+def test_missing_required_column_is_one_error_at_the_header(tmp_path: Path, campaign: Campaign,
+                                                            roster: Roster) -> None:
+    path = write_ledger(tmp_path / "白塔村.xlsx", unit="白塔村", filed=d("2026-12-18"),
+                        activities=[activity(d("2026-12-03"))])
+    wb = openpyxl.load_workbook(path)
+    wb["活动台账"].protection.sheet = False
+    wb["活动台账"]["G2"] = "人员"
+    wb.save(path)
+    sub = only_submission(tmp_path, campaign, roster)
+    assert problems(sub) == [("活动台账", "A2", "错误", "“活动台账”表头缺少必填列：参加人数，该表数据无法计入")]
+    assert sub.activities == ()
+
+
+def test_missing_filed_date_is_an_error_but_the_file_is_used(tmp_path: Path, campaign: Campaign,
+                                                             roster: Roster) -> None:
+    write_ledger(tmp_path / "荷花村.xlsx", unit="荷花村", filed=None,
+                 activities=[activity(d("2026-12-03")), activity(d("2026-12-09"), 序号=2, summary="第二次")])
+    sub = only_submission(tmp_path, campaign, roster)
+    assert problems(sub) == [("基本信息", "B5", "错误", "“填报日期”未填写或无法识别，已按表中最晚的记录日期计")]
+    assert sub.filed is None
+    assert sub.effective_date == d("2026-12-09")
+
+
+def test_unit_names_with_suffixes_aliases_and_file_name_hints(tmp_path: Path, campaign: Campaign,
+                                                              roster: Roster) -> None:
+    write_ledger(tmp_path / "a.xlsx", unit="城西湖乡荷花村村民委员会", filed=d("2026-12-18"))
+    write_ledger(tmp_path / "b.xlsx", unit="妇联", filed=d("2026-12-18"))
+    write_ledger(tmp_path / "柳林村台账.xlsx", unit=None, filed=d("2026-12-18"))
+    write_ledger(tmp_path / "白塔村台账.xlsx", unit="荷花村委会", filed=d("2026-12-18"))
+    a, b, c, e = read(tmp_path, campaign, roster)
+    assert isinstance(a, Submission) and a.unit == "荷花村"
+    assert isinstance(b, Submission) and b.unit == "乡妇联"
+    assert isinstance(c, Submission) and c.unit == "柳林村"
+    assert [(p.cell, p.level, p.message) for p in c.problems] == [
+        ("B1", "警告", "“基本信息”未填写单位名称，已按文件名识别为“柳林村”")]
+    assert isinstance(e, Submission) and e.unit == "荷花村"
+    assert [p.message for p in e.problems] == [
+        "“基本信息”中的单位名称为“荷花村”，文件名却像是“白塔村”的，已按“荷花村”读取"]
+
+
+def test_unknown_unit_is_refused_with_the_closest_names(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
+    write_ledger(tmp_path / "x.xlsx", unit="荷花新村", filed=d("2026-12-18"))
+    (outcome,) = read(tmp_path, campaign, roster)
+    assert isinstance(outcome, Refusal)
+    assert outcome.reason == ("单位名称“荷花新村”不在名册中；名册中最接近的是：荷花村、柳林村、白塔村。"
+                              "请核对单位名称，或请乡创城办在 campaign.yaml 中登记该单位")
+
+
+def test_modified_example_row_is_a_warning(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
+    path = write_ledger(tmp_path / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"))
+    wb = openpyxl.load_workbook(path)
+    wb["活动台账"]["K3"] = "我村召开党员大会讨论创城"
+    wb.save(path)
+    sub = only_submission(tmp_path, campaign, roster)
+    assert problems(sub) == [("活动台账", "A3", "警告", "“示例”行的内容被改动过；示例行不计入统计")]
+    assert sub.activities == ()
+
+
+def test_rectification_deadlines(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
+    write_ledger(tmp_path / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"), problems=[
+        problem("立行立改", found=d("2026-12-02")), problem("长期坚持", 序号=2, 问题描述="二"),
+        problem("尽快", 序号=3, 问题描述="三"), problem(d("2027-01-10"), status="", 序号=4, 问题描述="四")])
+    sub = only_submission(tmp_path, campaign, roster)
+    immediate, ongoing, vague, no_status = sub.rectifications
+    assert (immediate.due, immediate.ongoing) == (d("2026-12-02"), False)
+    assert (ongoing.due, ongoing.ongoing) == (None, True)
+    assert (vague.due, vague.due_text) == (None, "")
+    assert no_status.status is None
+    assert problems(sub) == [
+        ("问题整改", "G6", "警告", "无法识别日期“尽快”，已按空白处理"),
+        ("问题整改", "H7", "警告", "“整改状态”未填写，按“未整改”统计"),
+    ]
+
+
+def test_every_file_gets_one_outcome(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
+    write_ledger(tmp_path / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"))
+    (tmp_path / "~$荷花村.xlsx").write_bytes(b"lock")
+    (tmp_path / ".~lock.荷花村.xlsx#").write_bytes(b"lock")
+    (tmp_path / "Thumbs.db").write_bytes(b"x")
+    (tmp_path / "照片.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(32))
+    (tmp_path / "说明.pdf").write_bytes(b"%PDF-1.4 ...")
+    (tmp_path / "空.xlsx").write_bytes(b"")
+    (tmp_path / "坏.xlsx").write_bytes(b"PK\x03\x04" + bytes(40))
+    (tmp_path / "别的表.xlsx").write_bytes(_foreign_workbook(tmp_path))
+    outcomes = {o.file: o for o in read(tmp_path, campaign, roster)}
+    assert set(outcomes) == {"荷花村.xlsx", "~$荷花村.xlsx", ".~lock.荷花村.xlsx#", "Thumbs.db", "照片.jpg", "说明.pdf",
+                             "空.xlsx", "坏.xlsx", "别的表.xlsx"}
+    assert isinstance(outcomes["~$荷花村.xlsx"], Ignored)
+    assert isinstance(outcomes["Thumbs.db"], Ignored)
+    reasons = {name: o.reason for name, o in outcomes.items() if isinstance(o, Refusal)}
+    assert reasons["照片.jpg"] == "不是可读取的表格文件（图片），请将台账另存为 .xlsx 后重新报送"
+    assert reasons["说明.pdf"] == "不是可读取的表格文件（PDF 文件），请将台账另存为 .xlsx 后重新报送"
+    assert reasons["空.xlsx"] == "文件为空（0 字节），可能传输中断，请重新报送"
+    assert reasons["坏.xlsx"].startswith("文件已损坏或不完整，无法读取")
+    assert reasons["别的表.xlsx"] == ("不是本活动的台账模板（未找到“活动台账”“问题整改”“宣传报道”等工作表；"
+                                    "文件中的工作表：工资表）")
+
+
+def _foreign_workbook(tmp_path: Path) -> bytes:
+    wb = openpyxl.Workbook()
+    wb.active.title = "工资表"
+    wb.active.append(["姓名", "工资"])
+    wb.save(tmp_path / "tmp.bin")
+    data = (tmp_path / "tmp.bin").read_bytes()
+    (tmp_path / "tmp.bin").unlink()
+    return data
+
+
+@pytest.mark.parametrize("name", ["python-calamine/password.xlsx", "calamine/pass_protected.xlsb",
+                                  "python-calamine/password.xls", "calamine/pass_protected.ods"])
+def test_encrypted_workbooks_are_refused(tmp_path: Path, campaign: Campaign, roster: Roster, name: str) -> None:
+    source = CORPUS / name
+    if not source.exists():
+        pytest.skip("shared corpus not present")
+    (tmp_path / source.name).write_bytes(source.read_bytes())
+    (outcome,) = read(tmp_path, campaign, roster)
+    assert isinstance(outcome, Refusal)
+    assert outcome.reason == "文件已加密，请取消密码后重新报送"
+
+
+def test_zip_members_are_read_in_memory(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
+    ledger = write_ledger(tmp_path / "src" / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"))
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    with zipfile.ZipFile(inbox / "本周.zip", "w") as archive:
+        archive.write(ledger, "荷花村.xlsx")
+        archive.writestr("../逃逸.xlsx", b"x")
+        archive.writestr("说明.txt", "见附件")
+    outcomes = {o.file: o for o in read(inbox, campaign, roster)}
+    assert isinstance(outcomes["本周.zip/荷花村.xlsx"], Submission)
+    assert outcomes["本周.zip/../逃逸.xlsx"] == Refusal(
+        "本周.zip/../逃逸.xlsx", "压缩包内的路径“../逃逸.xlsx”不安全（绝对路径或含“..”），未读取")
+    assert isinstance(outcomes["本周.zip/说明.txt"], Refusal)
+    assert sorted(p.name for p in inbox.iterdir()) == ["本周.zip"]
+
+
+def test_inbox_files_are_never_modified(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
+    path = write_ledger(tmp_path / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"))
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    read(tmp_path, campaign, roster)
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_problem_is_a_value_with_code_and_location() -> None:
+    p = Problem(code="after-filed", file="a.xlsx", sheet="活动台账", cell="B4", unit="荷花村", level="错误",
+                message="m", hint="h")
+    with pytest.raises(Exception):  # noqa: B017 - frozen pydantic model
+        p.level = "警告"  # type: ignore[misc]
+    assert dt.date(2026, 1, 1)
