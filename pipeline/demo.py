@@ -101,10 +101,10 @@ def write_demo_inbox(inbox: Path, *, campaign: Campaign, roster: Roster) -> list
             v = villages[1]
             old = [_act(day[10], "大行动", 1, 18, "清理村内卫生死角")]
             ledger(v, f"{v.name}_{day[14].isoformat()}.xlsx", day[14], activities=old,
-                   rectifications=[_rect(day[10], "垃圾清运不及时", day[40], "整改中")])
+                   rectifications=[_rect(day[10], "垃圾清运不及时", campaign.deadline, "整改中")])
             ledger(v, f"{v.name}_{(as_of - dt.timedelta(days=3)).isoformat()}.xlsx", as_of - dt.timedelta(days=3),
                    activities=[*old, _act(day[35], "大行动", 2, "三十", "孝老爱亲志愿服务", 佐证材料=None)],
-                   rectifications=[_rect(day[10], "垃圾清运不及时", day[40], "整改中")])
+                   rectifications=[_rect(day[10], "垃圾清运不及时", campaign.deadline, "整改中")])
         if len(villages) >= 3:
             v = villages[2]
             ledger(v, f"{v.name}台账(1).xlsx", as_of - dt.timedelta(days=5),

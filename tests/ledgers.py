@@ -38,7 +38,9 @@ def write_ledger(path: Path, *, unit: str | None, filed: Any, activities: Sequen
         header = {cell.value: cell.column for cell in ws[2] if cell.value}
         for offset, values in enumerate(rows):
             for name, value in values.items():
-                ws.cell(row=4 + offset, column=header[name], value=value)
+                cell = ws.cell(row=4 + offset, column=header[name], value=value)
+                if isinstance(value, str) and value.startswith("="):
+                    cell.data_type = "s"  # typed with a leading apostrophe: text, not a formula
     wb.save(path)
     return path
 

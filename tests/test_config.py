@@ -155,7 +155,7 @@ def test_cli_reports_config_mistakes_with_exit_2_and_no_traceback(tmp_path: Path
     result = CliRunner().invoke(main, ["report", "--config", str(path), "--inbox", str(tmp_path),
                                        "--outbox", str(tmp_path / "out")])
     assert result.exit_code == 2
-    assert result.output == (f"错误：配置文件 {path} 有误，请修改后重新运行：\n"
+    assert result.stderr == (f"错误：配置文件 {path} 有误，请修改后重新运行：\n"
                              "  - start：日期“2026-13-01”无效，请写成 2026-11-27 这样的格式\n")
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()

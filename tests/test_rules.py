@@ -18,7 +18,7 @@ SRC = Source(file="f.xlsx", sheet="活动台账", row=4)
 
 def act(unit: str, day: str, kind: str = "大讨论", subtheme: int = 1, people: int = 30, co: tuple[str, ...] = (),
         row: int = 4) -> Activity:
-    return Activity(source=SRC.model_copy(update={"row": row}), unit=unit, seq="1", date=d(day), kind=kind,  # type: ignore[arg-type]
+    return Activity(source=SRC.model_copy(update={"row": row}), unit=unit, seq="1", date=d(day), kind=kind,
                     subtheme=subtheme, participants=people, summary="讨论", co_units=co)
 
 
@@ -28,7 +28,7 @@ def rect(unit: str, due: str | None, status: str = "整改中", *, found: str | 
                          found=d(found) if found else None, description="乱堆乱放", measure=extra.get("measure", "清理"),
                          owner=extra.get("owner", "王五"), due=d(due) if due else None,
                          due_text=due_text if due_text is not None else (due or ""), ongoing=ongoing,
-                         status=status)  # type: ignore[arg-type]
+                         status=status)
 
 
 def sub(unit: str, filed: str, *, activities: tuple[Activity, ...] = (), rects: tuple[Rectification, ...] = (),

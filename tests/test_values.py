@@ -80,9 +80,8 @@ def _numeral(n: int) -> str:
         q = n // value % 10
         if q:
             parts.append(digits[q] + unit)
-        elif parts and n % value:
-            if parts[-1] != "零":
-                parts.append("零")
+        elif parts and n % value and parts[-1] != "零":
+            parts.append("零")
     return "".join(parts)
 
 
