@@ -102,3 +102,15 @@ def test_per_unit_template_states_exemptions(tmp_path: Path) -> None:
              if c.value]
     assert "· 已免除：子主题5（辖区内无经营户，乡创城办批准）。" in guide
     assert any(line.startswith("· 负责的子主题：1-转作风、见行动、促创建、2-文明城市人人创 文明成果人人享、6-") for line in guide)
+
+
+def test_readme_synonym_table_matches_the_code() -> None:
+    from pipeline.schema import LEDGER_SPECS
+
+    readme = (CAMPAIGN.parent / "README.md").read_text(encoding="utf-8")
+    table = {}
+    for line in readme.split("| 模板列名 | 也能识别 |")[1].split("\n\n")[0].splitlines()[2:]:
+        name, synonyms = (cell.strip() for cell in line.strip("|").split("|"))
+        table[name] = synonyms
+    code = {col: "、".join(syns) for spec in LEDGER_SPECS for col, syns in spec.synonyms.items()}
+    assert table == code
