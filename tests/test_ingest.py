@@ -229,3 +229,32 @@ def test_problem_is_a_value_with_code_and_location() -> None:
     with pytest.raises(Exception):  # noqa: B017 - frozen pydantic model
         p.level = "警告"  # type: ignore[misc]
     assert dt.date(2026, 1, 1)
+
+
+def test_tie_on_filed_date_prefers_more_rows_then_later_name(tmp_path: Path, campaign: Campaign,
+                                                             roster: Roster) -> None:
+    from pipeline.merge import select
+
+    rows = [activity(d("2026-12-03")), activity(d("2026-12-04"), 序号=2, summary="二")]
+    write_ledger(tmp_path / "荷花村_a.xlsx", unit="荷花村", filed=d("2026-12-18"), activities=rows)
+    write_ledger(tmp_path / "荷花村_b.xlsx", unit="荷花村", filed=d("2026-12-18"), activities=rows[:1])
+    write_ledger(tmp_path / "荷花村_c.xlsx", unit="荷花村", filed=d("2026-12-18"), activities=rows)
+    intake = select(read(tmp_path, campaign, roster), as_of=d("2026-12-20"))
+    results = {f.file: f.result for f in intake.files}
+    assert results == {"荷花村_a.xlsx": "已被新版本替代", "荷花村_b.xlsx": "已被新版本替代", "荷花村_c.xlsx": "已采用"}
+    (tie,) = intake.adopted["荷花村"].problems
+    assert (tie.level, tie.message) == (
+        "警告", "同一填报日期 2026-12-18 有多份台账（荷花村_b.xlsx、荷花村_a.xlsx、荷花村_c.xlsx），已采用“荷花村_c.xlsx”")
+
+
+def test_generated_template_filled_validates_clean(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
+    from pipeline.template import write_template
+
+    template = tmp_path / "模板.xlsx"
+    write_template(template, campaign=campaign, roster=roster)
+    write_ledger(tmp_path / "inbox" / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"), template=template,
+                 activities=[activity(d("2026-12-03"))], problems=[problem(d("2027-01-10"))],
+                 publicity=[{"序号": 1, "发布日期": d("2026-12-05"), "发布平台": "抖音", "标题": "t", "典型案例": "否"}])
+    sub = only_submission(tmp_path / "inbox", campaign, roster)
+    assert sub.problems == ()
+    assert (len(sub.activities), len(sub.rectifications), len(sub.publicity)) == (1, 1, 1)
