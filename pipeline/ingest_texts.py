@@ -236,3 +236,33 @@ def zip_member_unsafe(name: str) -> str:
 
 
 NESTED_ZIP = "压缩包内又套压缩包，未读取；请解压后直接报送表格文件"
+
+
+def merged_into(newer: str) -> str:
+    return f"内容已并入“{newer}”一并统计（该单位的新台账只填了新增记录）"
+
+
+def incremental(older: str) -> str:
+    return f"本次报送未包含以往记录，已与上次报送“{older}”合并，请累计填写"
+
+
+INCREMENTAL_HINT = "每次报送请在原台账后面追加新行，保留以往全部记录"
+
+
+def vanished(older: str, label: str) -> str:
+    return f"较上次报送（{older}）减少的记录：{label}"
+
+
+VANISHED_HINT = "如为误删请补回；如确需删除请在备注中说明原因"
+
+
+def describe_activity(a: Any) -> str:
+    return f"{d(a.date)} {a.kind} 子主题{a.subtheme}“{a.summary[:15]}”"
+
+
+def describe_rectification(r: Any) -> str:
+    return f"问题“{r.description[:20]}”"
+
+
+def describe_publicity(p: Any) -> str:
+    return f"{d(p.date)} 宣传报道“{p.title[:20]}”"

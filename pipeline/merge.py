@@ -5,13 +5,14 @@ activities are credited to every unit involved and counted once campaign-wide.
 """
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from pipeline import ingest_texts as T
 from pipeline.inbox import Ignored, Outcome
 from pipeline.ingest import Refusal
 from pipeline.model import Activity, FileRecord, FileResult, Problem, Submission
+from pipeline.values import compact
 
 
 @dataclass(frozen=True)
@@ -50,18 +51,71 @@ def select(outcomes: list[Outcome], *, as_of: dt.date) -> Intake:
     adopted: dict[str, Submission] = {}
     for unit, subs in by_unit.items():
         ranked = sorted(subs, key=lambda s: (s.effective_date, s.data_rows, s.file))
-        chosen = ranked[-1]
+        latest = {s.effective_date: s for s in ranked}
+        chain = [latest[day] for day in sorted(latest)]
+        chosen = chain[-1]
         tied = [s.file for s in ranked if s.effective_date == chosen.effective_date]
         if len(tied) > 1:
             tie = Problem(code="tie", file=chosen.file, sheet="基本信息", cell="", unit=unit, level="警告",
                           message=T.tie(chosen.effective_date, chosen.file, tied), hint=T.TIE_HINT)
-            chosen = chosen.model_copy(update={"problems": (*chosen.problems, tie)})
+            chain[-1] = chosen.model_copy(update={"problems": (*chosen.problems, tie)})
+        chosen, merged = accumulate(chain)
         adopted[unit] = chosen
         records[chosen.file] = _record(chosen, "已采用")
         for older in ranked[:-1]:
-            records[older.file] = _record(older, "已被新版本替代", T.superseded_by(chosen.file))
+            reason = T.merged_into(chosen.file) if older.file in merged else T.superseded_by(chosen.file)
+            records[older.file] = _record(older, "已被新版本替代", reason)
     files = tuple(records[name] for name in sorted(records))
     return Intake(as_of=as_of, adopted=adopted, files=files)
+
+
+def _keys(sub: Submission) -> Counter[tuple[object, ...]]:
+    """What identifies a record across a unit's successive files (text edits do not make a row new)."""
+    keys: Counter[tuple[object, ...]] = Counter()
+    keys.update(("活动", a.date, a.kind, a.subtheme) for a in sub.activities)
+    keys.update(("问题", compact(r.description)) for r in sub.rectifications)
+    keys.update(("宣传", p.date, compact(p.title)) for p in sub.publicity)
+    return keys
+
+
+def _vanished(older: Submission, newer: Submission) -> list[Problem]:
+    """A 警告 for every record of the older file that the newer one no longer has."""
+    remaining = _keys(newer)
+    gone: list[tuple[str, str]] = []
+    records = [*((("活动", a.date, a.kind, a.subtheme), T.describe_activity(a), a.source.sheet) for a in older.activities),
+               *((("问题", compact(r.description)), T.describe_rectification(r), r.source.sheet)
+                 for r in older.rectifications),
+               *((("宣传", p.date, compact(p.title)), T.describe_publicity(p), p.source.sheet) for p in older.publicity)]
+    for key, label, sheet in records:
+        if remaining[key] > 0:
+            remaining[key] -= 1
+        else:
+            gone.append((label, sheet))
+    return [Problem(code="rows-vanished", file=newer.file, sheet=sheet, cell="", unit=newer.unit, level="警告",
+                    message=T.vanished(older.file, label), hint=T.VANISHED_HINT) for label, sheet in gone]
+
+
+def accumulate(chain: list[Submission]) -> tuple[Submission, set[str]]:
+    """Walk a unit's files oldest to newest: a file sharing no record with the one before is incremental
+    and is merged with it; otherwise the newer file stands and every record it dropped gets a 警告.
+    Returns the submission to use and the files merged into it."""
+    current = chain[0]
+    merged: set[str] = set()
+    for newer in chain[1:]:
+        old_keys, new_keys = _keys(current), _keys(newer)
+        if old_keys and new_keys and not (old_keys & new_keys):
+            warning = Problem(code="incremental", file=newer.file, sheet="基本信息", cell="", unit=newer.unit,
+                              level="警告", message=T.incremental(current.file), hint=T.INCREMENTAL_HINT)
+            merged.add(current.file)
+            current = newer.model_copy(update={
+                "activities": (*current.activities, *newer.activities),
+                "rectifications": (*current.rectifications, *newer.rectifications),
+                "publicity": (*current.publicity, *newer.publicity),
+                "problems": (*newer.problems, warning)})
+        else:
+            current = newer.model_copy(update={"problems": (*newer.problems, *_vanished(current, newer))})
+            merged = set()
+    return current, merged
 
 
 @dataclass(frozen=True)

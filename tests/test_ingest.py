@@ -258,3 +258,32 @@ def test_generated_template_filled_validates_clean(tmp_path: Path, campaign: Cam
     sub = only_submission(tmp_path / "inbox", campaign, roster)
     assert sub.problems == ()
     assert (len(sub.activities), len(sub.rectifications), len(sub.publicity)) == (1, 1, 1)
+
+
+def test_incremental_files_are_merged_with_a_warning(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
+    from pipeline.merge import select
+
+    write_ledger(tmp_path / "荷花村_1.xlsx", unit="荷花村", filed=d("2026-12-10"), activities=[activity(d("2026-12-03"))])
+    write_ledger(tmp_path / "荷花村_2.xlsx", unit="荷花村", filed=d("2026-12-17"),
+                 activities=[activity(d("2026-12-15"), "大行动", 2)])
+    intake = select(read(tmp_path, campaign, roster), as_of=d("2026-12-20"))
+    sub = intake.adopted["荷花村"]
+    assert [(a.date, a.source.file) for a in sub.activities] == [(d("2026-12-03"), "荷花村_1.xlsx"),
+                                                                  (d("2026-12-15"), "荷花村_2.xlsx")]
+    assert [(p.level, p.message) for p in sub.problems] == [
+        ("警告", "本次报送未包含以往记录，已与上次报送“荷花村_1.xlsx”合并，请累计填写")]
+    records = {f.file: (f.result, f.reason) for f in intake.files}
+    assert records["荷花村_1.xlsx"] == ("已被新版本替代", "内容已并入“荷花村_2.xlsx”一并统计（该单位的新台账只填了新增记录）")
+
+
+def test_rows_dropped_from_a_cumulative_file_are_warned(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
+    from pipeline.merge import select
+
+    first = [activity(d("2026-12-03")), activity(d("2026-12-05"), summary="第二次讨论", 序号=2)]
+    write_ledger(tmp_path / "荷花村_1.xlsx", unit="荷花村", filed=d("2026-12-10"), activities=first)
+    write_ledger(tmp_path / "荷花村_2.xlsx", unit="荷花村", filed=d("2026-12-17"),
+                 activities=[first[0], activity(d("2026-12-15"), "大行动", 2, 序号=3)])
+    sub = select(read(tmp_path, campaign, roster), as_of=d("2026-12-20")).adopted["荷花村"]
+    assert [a.date for a in sub.activities] == [d("2026-12-03"), d("2026-12-15")]
+    assert [(p.level, p.message) for p in sub.problems] == [
+        ("警告", "较上次报送（荷花村_1.xlsx）减少的记录：2026-12-05 大讨论 子主题1“第二次讨论”")]
