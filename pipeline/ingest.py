@@ -12,7 +12,7 @@ from pipeline.model import Problem, ProblemLevel, Submission
 from pipeline.roster import Roster
 from pipeline.rows import RowContext, read_table
 from pipeline.schema import INFO_LABELS, INFO_SHEET, INFO_SYNONYMS, LEDGER_SPECS, SheetSpec
-from pipeline.sheets import Grid, ReadFailure, Table, cell_ref, find_table, header_label, read_grids
+from pipeline.sheets import Grid, ReadFailure, Table, cell_ref, find_table, header_label, read_grids, uses_1904
 from pipeline.values import clean, compact, parse_date
 
 
@@ -130,12 +130,13 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
 
     window = (campaign.start, campaign.deadline)
     filed_raw, filed_cell = info.get("填报日期", ("", "B6"))
-    filed_value = parse_date(filed_raw, window=window) if clean(filed_raw) else None
+    date1904 = uses_1904(data)
+    filed_value = parse_date(filed_raw, window=window, date1904=date1904) if clean(filed_raw) else None
     filed = filed_value if isinstance(filed_value, dt.date) else None
     if filed is None:
         problems.add("filed-missing", "错误", T.filed_missing(), T.FILED_HINT, sheet=info_sheet, cell=filed_cell)
 
-    context = RowContext(campaign=campaign, roster=roster, unit=unit.name, file=file, filed=filed)
+    context = RowContext(campaign=campaign, roster=roster, unit=unit.name, file=file, filed=filed, date1904=date1904)
     activities, rects, publicity = [], [], []
     for spec in LEDGER_SPECS:
         table = tables[spec.name]

@@ -55,6 +55,7 @@ class RowContext:
     unit: str
     file: str
     filed: dt.date | None
+    date1904: bool = False
 
 
 @dataclass
@@ -76,6 +77,10 @@ class _RowReader:
         cell = self.row.cells.get(column) or self.table.header_cell
         self.out.append(Problem(code=code, file=self.ctx.file, sheet=self.table.sheet, cell=cell,
                                 unit=self.ctx.unit, level=level, message=message, hint=hint))
+
+    def date(self, column: str) -> dt.date | Invalid:
+        campaign = self.ctx.campaign
+        return parse_date(self.raw(column), window=(campaign.start, campaign.deadline), date1904=self.ctx.date1904)
 
     def raw(self, column: str) -> Any:
         return self.row.values.get(column, "")
@@ -177,9 +182,8 @@ def _window_reason(reader: _RowReader, column: str, when: dt.date) -> str:
 
 def _activity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
     campaign = r.ctx.campaign
-    window = (campaign.start, campaign.deadline)
     titles = {s.id: s.title for s in campaign.subthemes}
-    when = r.required("活动日期", parse_date(r.raw("活动日期"), window=window))
+    when = r.required("活动日期", r.date("活动日期"))
     kind = r.required("活动类型", parse_choice(r.raw("活动类型"), choices=ACTIVITY_KINDS, synonyms=KIND_SYNONYMS,
                                            field="活动类型"))
     subtheme = r.required("子主题", parse_subtheme(r.raw("子主题"), titles=titles))
@@ -214,11 +218,10 @@ def _activity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
 
 
 def _rectification(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
-    window = (r.ctx.campaign.start, r.ctx.campaign.deadline)
     description = r.required("问题描述", r.text("问题描述"))
     if description is None or _duplicate(r, duplicate_of):
         return
-    found = r.optional("发现日期", parse_date(r.raw("发现日期"), window=window))
+    found = r.optional("发现日期", r.date("发现日期"))
     if found is not None and _after_filed(r, "发现日期", found):
         return
     due_text = compact(r.raw("整改时限"))
@@ -228,7 +231,7 @@ def _rectification(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
         if found is None:
             r.problem("due-without-found", "警告", "整改时限", T.due_without_found(), T.DATE_HINT)
     elif due_text and due_text != DUE_ONGOING:
-        parsed = parse_date(r.raw("整改时限"), window=window)
+        parsed = r.date("整改时限")
         if isinstance(parsed, Invalid):
             r.problem("invalid-value", "警告", "整改时限", T.optional_invalid(parsed.message), T.DUE_HINT)
             due_text = ""
@@ -238,7 +241,7 @@ def _rectification(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
                                              field="整改状态"))
     if is_blank(r.raw("整改状态")):
         r.problem("status-missing", "警告", "整改状态", T.STATUS_MISSING, T.STATUS_HINT)
-    done = r.optional("完成日期", parse_date(r.raw("完成日期"), window=window))
+    done = r.optional("完成日期", r.date("完成日期"))
     if status == "已整改" and done is None and "完成日期" in r.table.columns:
         r.problem("done-missing", "警告", "完成日期", T.DONE_MISSING, T.DONE_HINT)
     typed_status: RectStatus | None = status if status in RECT_STATUSES else None  # type: ignore[assignment]
@@ -249,8 +252,7 @@ def _rectification(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
 
 
 def _publicity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
-    window = (r.ctx.campaign.start, r.ctx.campaign.deadline)
-    when = r.required("发布日期", parse_date(r.raw("发布日期"), window=window))
+    when = r.required("发布日期", r.date("发布日期"))
     title = r.required("标题", r.text("标题"))
     platform_raw = r.raw("发布平台")
     platform = parse_choice(platform_raw, choices=PLATFORMS, synonyms=PLATFORM_SYNONYMS, field="发布平台")

@@ -8,6 +8,7 @@ import io
 import os
 import re
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +89,18 @@ def _open(data: bytes) -> Any:
         raise ReadFailure("encrypted") from None
     except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, ValueError, OSError) as exc:
         raise ReadFailure("corrupted", str(exc)[:120]) from None
+
+
+_DATE1904 = re.compile(rb"date1904\s*=\s*[\"'](?:1|true)[\"']")
+
+
+def uses_1904(data: bytes) -> bool:
+    """Whether an xlsx counts Excel serial dates from 1904 (Mac Excel); calamine converts formatted dates itself."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return bool(_DATE1904.search(archive.read("xl/workbook.xml")[:100_000]))
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return False
 
 
 def read_grids(data: bytes, *, max_rows: int, max_cols: int) -> list[Grid]:

@@ -287,3 +287,14 @@ def test_rows_dropped_from_a_cumulative_file_are_warned(tmp_path: Path, campaign
     assert [a.date for a in sub.activities] == [d("2026-12-03"), d("2026-12-15")]
     assert [(p.level, p.message) for p in sub.problems] == [
         ("警告", "较上次报送（荷花村_1.xlsx）减少的记录：2026-12-05 大讨论 子主题1“第二次讨论”")]
+
+
+def test_serial_dates_in_a_1904_workbook(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
+    """A Mac-Excel workbook counts serials from 1904-01-01: 2026-12-03 is 46359 − 1462 = 44897 there."""
+    path = write_ledger(tmp_path / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"),
+                        activities=[activity(44897)])
+    wb = openpyxl.load_workbook(path)
+    wb.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    wb.save(path)
+    sub = only_submission(tmp_path, campaign, roster)
+    assert [a.date for a in sub.activities] == [d("2026-12-03")]
