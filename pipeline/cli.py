@@ -109,35 +109,32 @@ def report(inbox: Path, outbox: Path, config: Path, as_of: str | None) -> None:
 @_INBOX
 @_CONFIG
 @_AS_OF
-def validate(inbox: Path, config: Path, as_of: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 格式输出（供其他程序读取）")
+def validate(inbox: Path, config: Path, as_of: str | None, as_json: bool) -> None:
     """逐个文件检查台账，列出每个问题所在的工作表和单元格。"""
-    from pipeline.merge import select
-    from pipeline.model import Submission
+    import json
+
+    from pipeline.validation import validate as check
 
     campaign, roster = _load(config)
     day = _as_of(as_of, campaign)
-    outcomes = _read(inbox, campaign, roster)
-    intake = select(outcomes, as_of=day)
-    read = {o.file: o for o in outcomes if isinstance(o, Submission)}
-    errors = warnings = 0
-    failed = False
-    for record in intake.files:
-        unit = f"（{record.unit}）" if record.unit else ""
-        click.echo(f"【{record.result}】{record.file}{unit}")
-        if record.reason:
-            click.echo(f"    原因：{record.reason}")
-        sub = intake.adopted.get(record.unit) if record.result == "已采用" else read.get(record.file)
-        for p in sub.problems if sub else ():
-            where = " ".join(x for x in (p.sheet, p.cell) if x)
-            click.echo(f"    {where} [{p.level}] {p.message}。建议：{p.hint}")
-            errors += p.level == "错误"
-            warnings += p.level == "警告"
-            failed |= p.level == "错误"
-        failed |= record.result == "未采用"
-    counts = {k: sum(1 for f in intake.files if f.result == k) for k in ("已采用", "已被新版本替代", "未采用", "已忽略")}
-    summary = "，".join(f"{k} {v}" for k, v in counts.items())
-    click.echo(f"合计：文件 {len(intake.files)} 个（{summary}）；数据问题 错误 {errors} 条，警告 {warnings} 条")
-    if failed:
+    result = check(_read(inbox, campaign, roster), as_of=day)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2, default=str))
+    else:
+        for item in result.files:
+            record = item.record
+            unit = f"（{record.unit}）" if record.unit else ""
+            click.echo(f"【{record.result}】{record.file}{unit}")
+            if record.reason:
+                click.echo(f"    原因：{record.reason}")
+            for p in item.problems:
+                where = " ".join(x for x in (p.sheet, p.cell) if x)
+                click.echo(f"    {where} [{p.level}] {p.message}。建议：{p.hint}")
+        summary = "，".join(f"{k} {v}" for k, v in result.results().items())
+        click.echo(f"合计：文件 {len(result.files)} 个（{summary}）；数据问题 错误 {result.count('错误')} 条，"
+                   f"警告 {result.count('警告')} 条")
+    if not result.ok:
         raise SystemExit(1)
 
 

@@ -196,3 +196,15 @@ def test_demo_populates_every_sheet(tmp_path: Path) -> None:
         assert read_sheet(book, sheet), sheet
     results = {r["处理结果"] for r in read_sheet(book, "文件清单")}
     assert results == {"已采用", "已被新版本替代", "未采用", "已忽略"}
+
+
+def test_validate_json_for_machines(inbox: Path) -> None:
+    import json
+
+    code, output = run("validate", "--inbox", str(inbox), "--as-of", "2027-01-20", "--json")
+    data = json.loads(output)
+    assert code == 1 and data["ok"] is False
+    assert data["summary"] == {"files": 6, "已采用": 4, "已被新版本替代": 1, "未采用": 1, "已忽略": 0, "错误": 1, "警告": 0}
+    willow = next(f for f in data["files"] if f["file"] == "柳林村_新.xlsx")
+    assert [(p["sheet"], p["cell"], p["level"], p["code"]) for p in willow["problems"]] == [
+        ("活动台账", "B6", "错误", "invalid-value")]
