@@ -47,6 +47,8 @@ def _zip_kind(data: bytes) -> Sniffed:
                 if b"opendocument.text" in mime:
                     return Sniffed("refused", T.not_a_spreadsheet("ODF 文字文档"))
                 return Sniffed("refused", T.not_a_spreadsheet("OpenDocument 文档"))
+            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+                return Sniffed("spreadsheet")
             if "[Content_Types].xml" in names:
                 types = archive.read("[Content_Types].xml")[:200_000]
                 if b"spreadsheetml" in types or b"sheet.binary" in types or b"ms-excel" in types:
@@ -74,13 +76,13 @@ def sniff(data: bytes, name: str) -> Sniffed:
     if head.startswith(_CFB):
         if _utf16("EncryptionInfo") in data or _utf16("EncryptedPackage") in data:
             return Sniffed("refused", T.ENCRYPTED)
-        if _utf16("Workbook") in data or _utf16("Book") in data:
-            return Sniffed("spreadsheet")
         if _utf16("WordDocument") in data:
             return Sniffed("refused", T.not_a_spreadsheet("Word 97-2003 文档"))
-        if ext == ".et":
-            return Sniffed("refused", T.ET_NOT_XLS)
-        return Sniffed("refused", T.not_a_spreadsheet("未知的旧版 Office 文件"))
+        if _utf16("PowerPoint Document") in data:
+            return Sniffed("refused", T.not_a_spreadsheet("PPT 97-2003 演示文稿"))
+        return Sniffed("spreadsheet")
+    if head[:2] in (b"\x09\x00", b"\x09\x02", b"\x09\x04") and head[2:3] in (b"\x04", b"\x06", b"\x08"):
+        return Sniffed("refused", T.TOO_OLD_EXCEL)
     if head.startswith(b"%PDF"):
         return Sniffed("refused", T.not_a_spreadsheet("PDF 文件"))
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")) or head[4:12] in (b"ftypheic", b"ftypmif1"):
@@ -95,3 +97,13 @@ def sniff(data: bytes, name: str) -> Sniffed:
     if ext in (".csv", ".txt") or (b"," in data[:512] and b"\x00" not in data[:512]):
         return Sniffed("refused", T.not_a_spreadsheet("纯文本/CSV 文件，缺少模板的工作表结构"))
     return Sniffed("refused", T.not_a_spreadsheet(f"未知格式 {ext or '无扩展名'}"))
+
+
+def _looks_like_text(head: bytes) -> bool:
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return all(ch.isprintable() or ch in "\r\n\t" for ch in text[:-4])
+    return False

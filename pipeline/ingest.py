@@ -35,6 +35,10 @@ class Refusal:
     sha256: str = ""
 
 
+def _is_ledger_sheet(name: str) -> bool:
+    return any(_same_name(name, spec.name) for spec in LEDGER_SPECS) or _same_name(name, INFO_SHEET)
+
+
 def _failure_reason(failure: ReadFailure) -> str:
     if failure.kind == "encrypted":
         return T.ENCRYPTED
@@ -104,7 +108,7 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
     if sniffed.kind != "spreadsheet":
         return Refusal(file, sniffed.reason or T.not_a_spreadsheet("压缩包"))
     try:
-        grids = read_grids(data, max_rows=limits.max_rows, max_cols=limits.max_cols)
+        grids = read_grids(data, max_rows=limits.max_rows, max_cols=limits.max_cols, keep=_is_ledger_sheet)
     except ReadFailure as failure:
         return Refusal(file, _failure_reason(failure))
     info_grid, info = _info(grids)

@@ -266,3 +266,31 @@ def describe_rectification(r: Any) -> str:
 
 def describe_publicity(p: Any) -> str:
     return f"{d(p.date)} 宣传报道“{p.title[:20]}”"
+
+TOO_OLD_EXCEL = "Excel 4.0 或更早的旧格式，无法读取，请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"
+
+_CALAMINE_DETAILS = (
+    ("password", "文件已加密"),
+    ("eocd", "压缩结构不完整，可能传输中断"),
+    ("zip", "压缩结构损坏"),
+    ("mimetype", "缺少必要的内部文件"),
+    ("relationships", "内部关联文件缺失或错误"),
+    ("fill whole buffer", "内容被截断"),
+    ("unexpected eof", "内容被截断"),
+    ("xml", "内部 XML 格式错误"),
+    ("detect file format", "无法识别的文件格式"),
+)
+
+
+def calamine_detail(message: str) -> str:
+    """What a reader error means, in Chinese (the library's own words are English)."""
+    lowered = message.lower()
+    return next((zh for en, zh in _CALAMINE_DETAILS if en in lowered), "内部结构错误")
+
+
+def missing_sheet_part(sheet: str) -> str:
+    return f"工作簿列出了工作表“{sheet}”，但其内容缺失"
+
+
+def cell_limit(message: str) -> str:
+    return f"表格声明的单元格数量异常：{message.split('(')[-1].split(' cells')[0]} 个"

@@ -9,13 +9,14 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import python_calamine as calamine
 
+from pipeline import ingest_texts as T
 from pipeline.schema import SheetSpec
 from pipeline.values import compact, is_blank
 
@@ -88,7 +89,9 @@ def _open(data: bytes) -> Any:
     except calamine.PasswordError:
         raise ReadFailure("encrypted") from None
     except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, ValueError, OSError) as exc:
-        raise ReadFailure("corrupted", str(exc)[:120]) from None
+        if "cell limit" in str(exc).lower():
+            raise ReadFailure("too_large", T.cell_limit(str(exc))) from None
+        raise ReadFailure("corrupted", T.calamine_detail(str(exc))) from None
 
 
 _DATE1904 = re.compile(rb"date1904\s*=\s*[\"'](?:1|true)[\"']")
@@ -103,8 +106,12 @@ def uses_1904(data: bytes) -> bool:
         return False
 
 
-def read_grids(data: bytes, *, max_rows: int, max_cols: int) -> list[Grid]:
-    """Every sheet of an xlsx/xlsm/xlsb/xls/ods workbook, or ReadFailure saying why not."""
+def read_grids(data: bytes, *, max_rows: int, max_cols: int, keep: Callable[[str], bool]) -> list[Grid]:
+    """Every sheet of an xlsx/xlsm/xlsb/xls/ods workbook, or ReadFailure saying why not.
+
+    A sheet that cannot be read (a chart sheet, a part the workbook lists but lacks) is skipped
+    unless `keep(name)` says it is one the ledger needs.
+    """
     workbook = _open(data)
     grids = []
     for name in workbook.sheet_names:
@@ -117,8 +124,16 @@ def read_grids(data: bytes, *, max_rows: int, max_cols: int) -> list[Grid]:
             _fill_merged(rows, sheet.merged_cell_ranges)
         except ReadFailure:
             raise
+        except calamine.WorksheetNotFound:
+            if keep(name):
+                raise ReadFailure("corrupted", T.missing_sheet_part(name)) from None
+            continue
         except (calamine.CalamineError, ValueError, OSError) as exc:
-            raise ReadFailure("corrupted", f"工作表“{name}”：{str(exc)[:100]}") from None
+            if "cell limit" in str(exc).lower():
+                raise ReadFailure("too_large", T.cell_limit(str(exc))) from None
+            if keep(name):
+                raise ReadFailure("corrupted", f"工作表“{name}”{T.calamine_detail(str(exc))}") from None
+            continue
         grids.append(Grid(name=name, rows=rows))
     return grids
 
