@@ -36,7 +36,7 @@ def ignored_reason(name: str) -> str | None:
     return None
 
 
-def _zip_kind(data: bytes) -> Sniffed:
+def _zip_kind(data: bytes, ext: str) -> Sniffed:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
@@ -60,7 +60,9 @@ def _zip_kind(data: bytes) -> Sniffed:
                 return Sniffed("refused", T.not_a_spreadsheet("Office 文档，但不是表格"))
             if any(n.startswith("Index/") and n.endswith(".iwa") for n in names):
                 return Sniffed("refused", T.not_a_spreadsheet("苹果 Numbers 表格"))
-            return Sniffed("archive")
+            if ext == ".zip" or ext not in SPREADSHEET_EXTS:
+                return Sniffed("archive")
+            return Sniffed("refused", T.corrupted("扩展名是表格，内容却缺少工作簿部件"))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, EOFError, OSError, ValueError) as exc:
         return Sniffed("refused", T.corrupted(f"压缩结构损坏：{str(exc)[:60]}"))
 
@@ -72,7 +74,7 @@ def sniff(data: bytes, name: str) -> Sniffed:
     if not data:
         return Sniffed("refused", T.EMPTY_FILE)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return _zip_kind(data)
+        return _zip_kind(data, ext)
     if head.startswith(_CFB):
         if _utf16("EncryptionInfo") in data or _utf16("EncryptedPackage") in data:
             return Sniffed("refused", T.ENCRYPTED)

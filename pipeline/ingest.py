@@ -169,7 +169,7 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
 def _missing_table(problems: _Problems, spec: SheetSpec, table: Table | None, *, unit_is_publicity: bool) -> None:
     level: ProblemLevel = "警告" if spec.name == "宣传报道" and not unit_is_publicity else "错误"
     if table is None:
-        problems.add("sheet-missing", level, T.sheet_missing(spec.name), T.SHEET_HINT, sheet=spec.name, cell="A1")
+        problems.add("sheet-missing", level, T.sheet_missing(spec.name), T.SHEET_HINT, sheet=spec.name)
     else:
         problems.add("header-not-found", level, T.header_not_found(spec.name), T.HEADER_HINT, sheet=table.sheet,
                      cell="A1")

@@ -1,0 +1,35 @@
+"""The 195 real-world spreadsheets of ../shared/corpus/real-world as one inbox: nothing crashes, every file is accounted for."""
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from tests.ledgers import CAMPAIGN, CORPUS, read_sheet
+
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+ALLOWED_WORDS = {"Office", "Numbers", "Excel", "HTML", "Word", "OpenDocument", "xlsx", "yaml", "campaign"}
+
+
+def test_corpus_as_an_inbox(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["report", "--inbox", str(CORPUS), "--outbox", str(tmp_path),
+                                       "--as-of", "2026-12-20", "--config", str(CAMPAIGN)])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    listed = [r["文件"] for r in read_sheet(tmp_path / "督查汇总表_2026-12-20.xlsx", "文件清单")]
+    on_disk = sorted(p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*") if p.is_file())
+    assert sorted(listed) == on_disk
+    rows = read_sheet(tmp_path / "督查汇总表_2026-12-20.xlsx", "文件清单")
+    for row in rows:
+        assert row["处理结果"] in ("未采用", "已忽略"), row
+        assert row["原因"] and CJK.search(str(row["原因"])), row
+        reason = re.sub(r"“[^”]*”", "", str(row["原因"]).split("文件中的工作表：")[0])  # names quoted from the file
+        words = set(re.findall(r"[A-Za-z]{4,}", reason))
+        assert words <= ALLOWED_WORDS, row  # no library English leaks into a clerk's reason
+    reasons = {r["文件"]: r["原因"] for r in rows}
+    assert reasons["calamine/issue_594_dos.ods"].startswith("文件超出处理上限")
+    assert reasons["python-calamine/password.xlsx"] == "文件已加密，请取消密码后重新报送"
+    assert reasons["python-calamine/empty_file.xlsx"] == "文件为空（0 字节），可能传输中断，请重新报送"
