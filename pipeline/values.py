@@ -78,9 +78,12 @@ def parse_date(raw: Any, *, window: tuple[dt.date, dt.date], date1904: bool = Fa
     if isinstance(raw, bool):
         return Invalid(T.bad_date(raw), T.DATE_HINT)
     if isinstance(raw, int | float):
-        if 1 <= raw < 2958466:
-            return (_EXCEL_1904 if date1904 else _EXCEL_1900) + dt.timedelta(days=int(raw))
-        return Invalid(T.bad_date(raw), T.DATE_HINT)
+        if not 1 <= raw < 2958466:
+            return Invalid(T.bad_date(clean(raw)), T.DATE_HINT)
+        serial = (_EXCEL_1904 if date1904 else _EXCEL_1900) + dt.timedelta(days=int(raw))
+        # A number like 12.3 typed into a cell is a month.day the spreadsheet stored as a number
+        # (12.30 and 12.3 are the same number), never a serial from 1900: ask for the full date.
+        return serial if serial.year >= 2000 else Invalid(T.bad_date(clean(raw)), T.DATE_HINT)
     text = clean(raw)
     match = _YMD.match(text) or _COMPACT_YMD.match(text)
     try:

@@ -14,7 +14,7 @@ TITLES = {1: "转作风、见行动、促创建", 2: "文明城市人人创 文�
 
 
 @pytest.mark.parametrize("raw", ["2026.12.3", "2026/12/03", "2026-12-3", "2026年12月3日", "12月3日", "20261203",
-                                 "２０２６－１２－０３", " 2026-12-03 ", 46359, 46359.0,
+                                 "２０２６－１２－０３", " 2026-12-03 ", 46359, 46359.0, "12.3", "12/3",
                                  dt.datetime(2026, 12, 3, 9, 30), dt.date(2026, 12, 3)])
 def test_date_spellings(raw: object) -> None:
     assert parse_date(raw, window=WINDOW) == dt.date(2026, 12, 3)
@@ -25,7 +25,7 @@ def test_month_day_year_is_inferred_from_the_window() -> None:
     assert parse_date("12月1日", window=WINDOW) == dt.date(2026, 12, 1)
 
 
-@pytest.mark.parametrize("raw", ["12月32日", "2026-13-01", "下周三", "", True, -5])
+@pytest.mark.parametrize("raw", ["12月32日", "2026-13-01", "下周三", "", True, -5, 12.3, 12])
 def test_bad_dates_are_invalid_with_an_example(raw: object) -> None:
     result = parse_date(raw, window=WINDOW)
     assert isinstance(result, Invalid)
