@@ -110,6 +110,8 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
     try:
         grids = read_grids(data, max_rows=limits.max_rows, max_cols=limits.max_cols, keep=_is_ledger_sheet)
     except ReadFailure as failure:
+        if PurePosixPath(file).suffix.lower() == ".et" and failure.kind == "corrupted":
+            return Refusal(file, T.ET_NOT_XLS)
         return Refusal(file, _failure_reason(failure))
     info_grid, info = _info(grids)
     tables = _tables(grids, info_grid)

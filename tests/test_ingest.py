@@ -298,3 +298,42 @@ def test_serial_dates_in_a_1904_workbook(tmp_path: Path, campaign: Campaign, ros
     wb.save(path)
     sub = only_submission(tmp_path, campaign, roster)
     assert [a.date for a in sub.activities] == [d("2026-12-03")]
+
+
+def test_format_is_sniffed_from_content_not_extension(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
+    from tests.test_messy import FIXTURES
+
+    ledger = write_ledger(tmp_path / "src" / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"),
+                          activities=[activity(d("2026-12-03"))])
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "荷花村.xls").write_bytes(ledger.read_bytes())                       # xlsx named .xls
+    (inbox / "乡妇联.xlsx").write_bytes((FIXTURES / "乡妇联_libreoffice.ods").read_bytes())  # ods named .xlsx
+    (inbox / "乡团委.et").write_bytes((FIXTURES / "乡妇联_libreoffice.xls").read_bytes())     # WPS .et that is BIFF
+    (inbox / "导出.xls").write_bytes("<html><body><table><tr><td>1</td></tr></table></body></html>".encode())
+    (inbox / "导出2.xls").write_text("单位名称,活动日期\n荷花村,2026-12-03\n", encoding="utf-8")
+    (inbox / "截断.xlsx").write_bytes(ledger.read_bytes()[:3000])
+    (inbox / "坏.et").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    outcomes = {o.file: o for o in read(inbox, campaign, roster)}
+    assert isinstance(outcomes["荷花村.xls"], Submission)
+    assert isinstance(outcomes["乡妇联.xlsx"], Submission)
+    assert isinstance(outcomes["乡团委.et"], Submission) and outcomes["乡团委.et"].unit == "乡妇联"
+    reasons = {name: o.reason for name, o in outcomes.items() if isinstance(o, Refusal)}
+    assert reasons["导出.xls"] == "不是可读取的表格文件（网页（HTML）文件，常见于系统导出的“伪 .xls”），请将台账另存为 .xlsx 后重新报送"
+    assert reasons["导出2.xls"] == "不是可读取的表格文件（CSV 文件，缺少模板的工作表结构），请将台账另存为 .xlsx 后重新报送"
+    assert reasons["截断.xlsx"].startswith("文件已损坏或不完整，无法读取（")
+    assert reasons["坏.et"] == "WPS 表格（.et）格式无法直接读取，请在 WPS 中“另存为” .xlsx 后重新报送"
+
+
+def test_nested_zip_is_listed_not_opened(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
+    inner = tmp_path / "inner.zip"
+    with zipfile.ZipFile(inner, "w") as archive:
+        archive.writestr("a.xlsx", b"x")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    with zipfile.ZipFile(inbox / "outer.zip", "w") as archive:
+        archive.write(inner, "inner.zip")
+        archive.writestr("/etc/passwd.xlsx", b"x")
+    reasons = {o.file: o.reason for o in read(inbox, campaign, roster) if isinstance(o, Refusal)}
+    assert reasons == {"outer.zip/inner.zip": "压缩包内又套压缩包，未读取；请解压后直接报送表格文件",
+                       "outer.zip//etc/passwd.xlsx": "压缩包内的路径“/etc/passwd.xlsx”不安全（绝对路径或含“..”），未读取"}

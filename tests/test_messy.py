@@ -64,6 +64,8 @@ def _messy_lotus(path: Path) -> None:
     ws.append([3, " 大讨论 ", "12月12日", "小手拉大手", "三十", 1, "小学生文明讨论", "照片2张"])
     ws.append([4, "大行动", "2026.12.15", "诚信经营 文明同行", "约 40 人", 5, "经营户诚信承诺", "照片2张"])
     ws.append(["合计", None, None, None, 125])
+    ws.row_dimensions[7].hidden = True                         # hidden rows and columns still count
+    ws.column_dimensions["F"].hidden = True
     rect = wb.create_sheet("Sheet2")
     rect.append(["问题整改台账"])
     rect.append([])

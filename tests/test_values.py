@@ -100,3 +100,10 @@ def test_common_chinese_numerals(text: str, value: int) -> None:
 def test_parsers_never_raise(raw: object) -> None:
     for result in (parse_date(raw, window=WINDOW), parse_count(raw), parse_subtheme(raw, titles=TITLES)):
         assert result is not None
+
+
+@given(st.integers(min_value=1, max_value=6),
+       st.sampled_from(["{i}", "{i}-{title}", "（{cn}）", "{title}", "子主题{i}", "{cn}", " {i} "]))
+def test_any_accepted_subtheme_spelling_parses_to_its_id(i: int, pattern: str) -> None:
+    text = pattern.format(i=i, title=TITLES[i], cn="一二三四五六"[i - 1])
+    assert parse_subtheme(text, titles=TITLES) == i
