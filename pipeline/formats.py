@@ -96,7 +96,7 @@ def sniff(data: bytes, name: str) -> Sniffed:
         return Sniffed("refused", T.not_a_spreadsheet("网页（HTML）文件，常见于系统导出的“伪 .xls”"))
     if lowered.startswith(b"<?xml"):
         return Sniffed("refused", T.not_a_spreadsheet("XML 文件"))
-    if ext == ".csv" or b"\x00" not in data[:512] and _looks_like_text(data[:512]):
+    if ext == ".csv" or (b"\x00" not in data[:512] and _looks_like_text(data[:512])):
         what = "CSV 文件，缺少模板的工作表结构" if ext == ".csv" or b"," in data[:512] else "纯文本文件"
         return Sniffed("refused", T.not_a_spreadsheet(what))
     return Sniffed("refused", T.not_a_spreadsheet(f"未知格式 {ext or '无扩展名'}"))

@@ -310,7 +310,7 @@ def test_format_is_sniffed_from_content_not_extension(tmp_path: Path, campaign: 
     (inbox / "荷花村.xls").write_bytes(ledger.read_bytes())                       # xlsx named .xls
     (inbox / "乡妇联.xlsx").write_bytes((FIXTURES / "乡妇联_libreoffice.ods").read_bytes())  # ods named .xlsx
     (inbox / "乡团委.et").write_bytes((FIXTURES / "乡妇联_libreoffice.xls").read_bytes())     # WPS .et that is BIFF
-    (inbox / "导出.xls").write_bytes("<html><body><table><tr><td>1</td></tr></table></body></html>".encode())
+    (inbox / "导出.xls").write_bytes(b"<html><body><table><tr><td>1</td></tr></table></body></html>")
     (inbox / "导出2.xls").write_text("单位名称,活动日期\n荷花村,2026-12-03\n", encoding="utf-8")
     (inbox / "截断.xlsx").write_bytes(ledger.read_bytes()[:3000])
     (inbox / "坏.et").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
