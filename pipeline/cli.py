@@ -55,11 +55,10 @@ def _as_of(value: str | None, campaign: "Campaign") -> dt.date:
 
 def _read(inbox: Path, campaign: "Campaign", roster: "Roster") -> list["Outcome"]:
     from pipeline.inbox import read_inbox
-    from pipeline.ingest import Limits
 
     if not inbox.is_dir():
         raise CliError(f"收件箱文件夹“{inbox}”不存在，请先创建并放入各单位报送的台账")
-    return read_inbox(inbox, campaign=campaign, roster=roster, limits=Limits())
+    return read_inbox(inbox, campaign=campaign, roster=roster)
 
 
 _INBOX = click.option("--inbox", type=click.Path(path_type=Path), default=Path("inbox"), show_default=True,

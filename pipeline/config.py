@@ -88,6 +88,21 @@ class Exemption(_Frozen):
     approved_by: str = ""
 
 
+class Limits(_Frozen):
+    """What one file may cost to read; a file over any limit is 未采用 with the limit named.
+
+    Defaults fit a ledger many times over; the office may raise them under `limits:` in campaign.yaml.
+    """
+
+    max_file_mb: int = Field(default=50, ge=1)
+    max_unpacked_mb: int = Field(default=200, ge=1)
+    max_zip_entries: int = Field(default=500, ge=1)
+    max_compression_ratio: int = Field(default=500, ge=10)
+    max_rows: int = Field(default=100_000, ge=100)
+    max_cells: int = Field(default=5_000_000, ge=10_000)
+    max_cell_chars: int = Field(default=10_000, ge=100)
+
+
 class Campaign(_Frozen):
     """Everything campaign.yaml says; passed explicitly to every step, never read from globals."""
 
@@ -105,6 +120,7 @@ class Campaign(_Frozen):
     subthemes: tuple[Subtheme, ...] = Field(min_length=1)
     units: tuple[Unit, ...] = Field(min_length=1)
     exemptions: tuple[Exemption, ...] = ()
+    limits: Limits = Limits()
 
     @field_validator("timezone")
     @classmethod

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from pipeline import ingest_texts as T
+from pipeline.config import Limits
 
 SPREADSHEET_EXTS = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xls", ".et", ".ods")
 LOCK_PREFIXES = ("~$", ".~lock")
@@ -110,3 +111,25 @@ def _looks_like_text(head: bytes) -> bool:
             continue
         return all(ch.isprintable() or ch in "\r\n\t" for ch in text[:-4])
     return False
+
+
+def check_container(data: bytes, limits: Limits) -> str:
+    """Refuse a zip container (xlsx, ods, zip) by its directory alone, before anything is inflated."""
+    if not data.startswith(b"PK"):
+        return ""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return ""
+    if len(entries) > limits.max_zip_entries:
+        return T.over_limit("max_zip_entries", f"压缩结构内有 {len(entries)} 个部件，上限 {limits.max_zip_entries} 个")
+    total = sum(e.file_size for e in entries)
+    if total > limits.max_unpacked_mb * 2**20:
+        return T.over_limit("max_unpacked_mb", f"解压后 {total / 2**20:.0f} MB，上限 {limits.max_unpacked_mb} MB")
+    for e in entries:
+        if e.file_size > 2**20 and e.file_size > limits.max_compression_ratio * max(e.compress_size, 1):
+            return T.over_limit("max_compression_ratio",
+                                f"部件“{e.filename[:40]}”压缩比 {e.file_size // max(e.compress_size, 1)} 倍，"
+                                f"上限 {limits.max_compression_ratio} 倍")
+    return ""

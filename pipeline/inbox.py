@@ -6,14 +6,14 @@ The inbox is only ever read: archives are opened in memory, never extracted, and
 import hashlib
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from pipeline import ingest_texts as T
-from pipeline.config import Campaign
-from pipeline.formats import ignored_reason, sniff
-from pipeline.ingest import Limits, Refusal, read_ledger
+from pipeline.config import Campaign, Limits
+from pipeline.formats import check_container, ignored_reason, sniff
+from pipeline.ingest import Refusal, read_ledger
 from pipeline.model import Submission
 from pipeline.roster import Roster
 
@@ -25,6 +25,8 @@ class Ignored:
 
 
 Outcome = Submission | Refusal | Ignored
+Keep = Callable[[str, str, bytes], None]
+"""Called with (file name, sha256, bytes) for every file actually read, e.g. to archive it."""
 
 
 @dataclass(frozen=True)
@@ -45,15 +47,19 @@ def _member_name(info: zipfile.ZipInfo) -> str:
 
 
 def _zip_entries(archive_name: str, data: bytes, limits: Limits) -> Iterator[_Entry]:
+    over = check_container(data, limits)
+    if over:
+        yield _Entry(archive_name, None, over)
+        return
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        yield _Entry(archive_name, None, T.corrupted(f"压缩包损坏：{str(exc)[:60]}"))
+        yield _Entry(archive_name, None, T.corrupted(T.calamine_detail(f"zip {exc}")))
         return
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir()]
         if not members:
-            yield _Entry(archive_name, None, "压缩包是空的，没有任何文件")
+            yield _Entry(archive_name, None, T.EMPTY_ZIP)
             return
         for info in members:
             inner = _member_name(info)
@@ -65,13 +71,11 @@ def _zip_entries(archive_name: str, data: bytes, limits: Limits) -> Iterator[_En
                 yield _Entry(name, b"")
             elif path.suffix.lower() == ".zip":
                 yield _Entry(name, None, T.NESTED_ZIP)
-            elif info.file_size > limits.max_file_bytes:
-                yield _Entry(name, None, T.too_large(f"解压后 {info.file_size // 1024 // 1024} MB"))
             else:
                 try:
                     yield _Entry(name, archive.read(info))
                 except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
-                    reason = T.ENCRYPTED if "encrypted" in str(exc) else T.corrupted(str(exc)[:60])
+                    reason = T.ENCRYPTED if "encrypted" in str(exc) else T.corrupted(T.calamine_detail(f"zip {exc}"))
                     yield _Entry(name, None, reason)
 
 
@@ -81,8 +85,9 @@ def _entries(inbox: Path, limits: Limits) -> Iterator[_Entry]:
         if ignored_reason(name):
             yield _Entry(name, b"")
             continue
-        if path.stat().st_size > limits.max_file_bytes:
-            yield _Entry(name, None, T.too_large(f"文件 {path.stat().st_size // 1024 // 1024} MB"))
+        size = path.stat().st_size
+        if size > limits.max_file_mb * 2**20:
+            yield _Entry(name, None, T.over_limit("max_file_mb", f"文件 {size / 2**20:.0f} MB，上限 {limits.max_file_mb} MB"))
             continue
         try:
             data = path.read_bytes()
@@ -99,10 +104,10 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, limits: Limits) -> list[Outcome]:
+def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | None = None) -> list[Outcome]:
     """Every file in the inbox, each with exactly one outcome, in file-name order."""
     outcomes: list[Outcome] = []
-    for entry in _entries(inbox, limits):
+    for entry in _entries(inbox, campaign.limits):
         reason = ignored_reason(entry.name.rsplit("/", 1)[-1]) or ignored_reason(entry.name)
         if entry.refusal:
             outcomes.append(Refusal(entry.name, entry.refusal))
@@ -110,7 +115,8 @@ def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, limits: Limit
             outcomes.append(Ignored(entry.name, reason))
         elif entry.data is not None:
             digest = sha256_of(entry.data)
-            outcome = read_ledger(entry.data, file=entry.name, sha256=digest, campaign=campaign, roster=roster,
-                                  limits=limits)
+            if keep is not None:
+                keep(entry.name, digest, entry.data)
+            outcome = read_ledger(entry.data, file=entry.name, sha256=digest, campaign=campaign, roster=roster)
             outcomes.append(replace(outcome, sha256=digest) if isinstance(outcome, Refusal) else outcome)
     return outcomes

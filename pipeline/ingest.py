@@ -7,22 +7,13 @@ from typing import Any
 
 from pipeline import ingest_texts as T
 from pipeline.config import Campaign
-from pipeline.formats import sniff
+from pipeline.formats import check_container, sniff
 from pipeline.model import Problem, ProblemLevel, Submission
 from pipeline.roster import Roster
 from pipeline.rows import RowContext, read_table
 from pipeline.schema import INFO_LABELS, INFO_SHEET, INFO_SYNONYMS, LEDGER_SPECS, SheetSpec
 from pipeline.sheets import Grid, ReadFailure, Table, cell_ref, find_table, header_label, read_grids, uses_1904
 from pipeline.values import clean, compact, parse_date
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Bounds on what one file may cost to read (overridable later from campaign.yaml)."""
-
-    max_file_bytes: int = 50 * 1024 * 1024
-    max_rows: int = 100_000
-    max_cols: int = 200
 
 
 @dataclass(frozen=True)
@@ -43,7 +34,7 @@ def _failure_reason(failure: ReadFailure) -> str:
     if failure.kind == "encrypted":
         return T.ENCRYPTED
     if failure.kind == "too_large":
-        return T.too_large(failure.detail)
+        return failure.detail
     return T.corrupted(failure.detail)
 
 
@@ -99,16 +90,19 @@ class _Problems:
                                   level=level, message=message, hint=hint))
 
 
-def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, roster: Roster,
-                limits: Limits) -> Submission | Refusal:
+def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, roster: Roster) -> Submission | Refusal:
     """Read one workbook's bytes. Never raises for anything a file can contain."""
-    if len(data) > limits.max_file_bytes:
-        return Refusal(file, T.too_large(f"文件 {len(data) // 1024 // 1024} MB，上限 {limits.max_file_bytes // 1024 // 1024} MB"))
+    limits = campaign.limits
+    if len(data) > limits.max_file_mb * 2**20:
+        return Refusal(file, T.over_limit("max_file_mb", f"文件 {len(data) / 2**20:.1f} MB，上限 {limits.max_file_mb} MB"))
     sniffed = sniff(data, file)
     if sniffed.kind != "spreadsheet":
         return Refusal(file, sniffed.reason or T.not_a_spreadsheet("压缩包"))
+    container = check_container(data, limits)
+    if container:
+        return Refusal(file, container)
     try:
-        grids = read_grids(data, max_rows=limits.max_rows, max_cols=limits.max_cols, keep=_is_ledger_sheet)
+        grids = read_grids(data, limits=limits, keep=_is_ledger_sheet)
     except ReadFailure as failure:
         if PurePosixPath(file).suffix.lower() == ".et" and failure.kind == "corrupted":
             return Refusal(file, T.ET_NOT_XLS)

@@ -224,8 +224,6 @@ def corrupted(detail: str) -> str:
     return f"文件已损坏或不完整，无法读取（{detail}），请重新保存后报送"
 
 
-def too_large(limit: str) -> str:
-    return f"文件超出处理上限（{limit}），未读取；请只保留台账内容后重新报送"
 
 
 ET_NOT_XLS = "WPS 表格（.et）格式无法直接读取，请在 WPS 中“另存为” .xlsx 后重新报送"
@@ -294,3 +292,14 @@ def missing_sheet_part(sheet: str) -> str:
 
 def cell_limit(message: str) -> str:
     return f"表格声明的单元格数量异常：{message.split('(')[-1].split(' cells')[0]} 个"
+
+
+def over_limit(key: str, detail: str) -> str:
+    """A file over one of the limits (campaign.yaml `limits:`), naming the limit so the office can raise it."""
+    return f"文件超出处理上限（{detail}；上限项 limits.{key}），未读取；请只保留台账内容后重新报送"
+
+
+def zip_over(detail: str, key: str) -> str:
+    return over_limit(key, detail)
+
+EMPTY_ZIP = "压缩包是空的，没有任何文件"

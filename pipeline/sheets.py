@@ -17,6 +17,7 @@ from typing import Any
 import python_calamine as calamine
 
 from pipeline import ingest_texts as T
+from pipeline.config import Limits
 from pipeline.schema import SheetSpec
 from pipeline.values import compact, is_blank
 
@@ -90,7 +91,7 @@ def _open(data: bytes) -> Any:
         raise ReadFailure("encrypted") from None
     except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, ValueError, OSError) as exc:
         if "cell limit" in str(exc).lower():
-            raise ReadFailure("too_large", T.cell_limit(str(exc))) from None
+            raise ReadFailure("too_large", T.over_limit("max_cells", T.cell_limit(str(exc)))) from None
         raise ReadFailure("corrupted", T.calamine_detail(str(exc))) from None
 
 
@@ -106,7 +107,15 @@ def uses_1904(data: bytes) -> bool:
         return False
 
 
-def read_grids(data: bytes, *, max_rows: int, max_cols: int, keep: Callable[[str], bool]) -> list[Grid]:
+def _check_text(rows: list[list[Any]], sheet: str, limit: int) -> None:
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, str) and len(value) > limit:
+                raise ReadFailure("too_large", T.over_limit(
+                    "max_cell_chars", f"工作表“{sheet}”{cell_ref(r, c)} 有 {len(value)} 个字符，上限 {limit} 个"))
+
+
+def read_grids(data: bytes, *, limits: Limits, keep: Callable[[str], bool]) -> list[Grid]:
     """Every sheet of an xlsx/xlsm/xlsb/xls/ods workbook, or ReadFailure saying why not.
 
     A sheet that cannot be read (a chart sheet, a part the workbook lists but lacks) is skipped
@@ -117,10 +126,15 @@ def read_grids(data: bytes, *, max_rows: int, max_cols: int, keep: Callable[[str
     for name in workbook.sheet_names:
         try:
             sheet = workbook.get_sheet_by_name(name)
-            end_row = (sheet.end or (0, 0))[0]
-            if end_row >= max_rows:
-                raise ReadFailure("too_large", f"工作表“{name}”有 {end_row + 1} 行，上限 {max_rows} 行")
-            rows = [row[:max_cols] for row in sheet.to_python(skip_empty_area=False, nrows=max_rows)]
+            end_row, end_col = sheet.end or (0, 0)
+            if end_row >= limits.max_rows:
+                raise ReadFailure("too_large", T.over_limit(
+                    "max_rows", f"工作表“{name}”有 {end_row + 1} 行，上限 {limits.max_rows} 行"))
+            if (end_row + 1) * (end_col + 1) > limits.max_cells:
+                raise ReadFailure("too_large", T.over_limit(
+                    "max_cells", f"工作表“{name}”范围 {end_row + 1} 行 × {end_col + 1} 列，上限 {limits.max_cells} 个单元格"))
+            rows = sheet.to_python(skip_empty_area=False, nrows=limits.max_rows)
+            _check_text(rows, name, limits.max_cell_chars)
             _fill_merged(rows, sheet.merged_cell_ranges)
         except ReadFailure:
             raise
@@ -130,7 +144,7 @@ def read_grids(data: bytes, *, max_rows: int, max_cols: int, keep: Callable[[str
             continue
         except (calamine.CalamineError, ValueError, OSError) as exc:
             if "cell limit" in str(exc).lower():
-                raise ReadFailure("too_large", T.cell_limit(str(exc))) from None
+                raise ReadFailure("too_large", T.over_limit("max_cells", T.cell_limit(str(exc)))) from None
             if keep(name):
                 raise ReadFailure("corrupted", f"工作表“{name}”{T.calamine_detail(str(exc))}") from None
             continue

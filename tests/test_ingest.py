@@ -9,14 +9,14 @@ import pytest
 
 from pipeline.config import Campaign
 from pipeline.inbox import Ignored, Outcome, read_inbox
-from pipeline.ingest import Limits, Refusal
+from pipeline.ingest import Refusal
 from pipeline.model import Problem, Submission
 from pipeline.roster import Roster
 from tests.ledgers import CORPUS, activity, d, problem, write_ledger
 
 
 def read(inbox: Path, campaign: Campaign, roster: Roster) -> list[Outcome]:
-    return read_inbox(inbox, campaign=campaign, roster=roster, limits=Limits())
+    return read_inbox(inbox, campaign=campaign, roster=roster)
 
 
 def only_submission(inbox: Path, campaign: Campaign, roster: Roster) -> Submission:

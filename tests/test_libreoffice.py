@@ -8,7 +8,6 @@ import pytest
 
 from pipeline.config import Campaign
 from pipeline.inbox import read_inbox
-from pipeline.ingest import Limits
 from pipeline.model import Submission
 from pipeline.roster import Roster
 from tests.ledgers import read_sheet, write_ledger
@@ -18,7 +17,7 @@ from tests.test_messy import FIXTURES, LOTUS, WOMEN, clean_inbox, report
 def records(path: Path, campaign: Campaign, roster: Roster) -> tuple[object, ...]:
     """What the report takes from a file: every typed record without its source location, and the problems."""
     box = path.parent
-    (sub,) = [o for o in read_inbox(box, campaign=campaign, roster=roster, limits=Limits()) if o.file == path.name]
+    (sub,) = [o for o in read_inbox(box, campaign=campaign, roster=roster) if o.file == path.name]
     assert isinstance(sub, Submission), sub
     strip = {"source"}
     return (sub.unit, sub.filed, [a.model_dump(exclude=strip) for a in sub.activities],
