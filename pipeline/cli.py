@@ -10,7 +10,7 @@ from pipeline.errors import ChuangchengError, ConfigError
 
 if TYPE_CHECKING:
     from pipeline.config import Campaign
-    from pipeline.inbox import Outcome
+    from pipeline.inbox import Keep, Outcome
     from pipeline.roster import Roster
 
 
@@ -53,12 +53,12 @@ def _as_of(value: str | None, campaign: "Campaign") -> dt.date:
         raise CliError(f"--as-of 日期“{value}”无效，请写成 2026-12-20 这样的格式") from None
 
 
-def _read(inbox: Path, campaign: "Campaign", roster: "Roster") -> list["Outcome"]:
+def _read(inbox: Path, campaign: "Campaign", roster: "Roster", keep: "Keep | None" = None) -> list["Outcome"]:
     from pipeline.inbox import read_inbox
 
     if not inbox.is_dir():
         raise CliError(f"收件箱文件夹“{inbox}”不存在，请先创建并放入各单位报送的台账")
-    return read_inbox(inbox, campaign=campaign, roster=roster)
+    return read_inbox(inbox, campaign=campaign, roster=roster, keep=keep)
 
 
 _INBOX = click.option("--inbox", type=click.Path(path_type=Path), default=Path("inbox"), show_default=True,
@@ -80,19 +80,36 @@ def main() -> None:
               help="报表输出文件夹")
 @_CONFIG
 @_AS_OF
-def report(inbox: Path, outbox: Path, config: Path, as_of: str | None) -> None:
+@click.option("--archive", type=click.Path(path_type=Path), default=Path("archive"), show_default=True,
+              help="存档文件夹：每个读过的文件和历次统计结果都保存在这里")
+@click.option("--lock-timeout", type=float, default=120.0, show_default=True, help="另一次汇总正在运行时最多等待的秒数")
+def report(inbox: Path, outbox: Path, config: Path, as_of: str | None, archive: Path, lock_timeout: float) -> None:
     """生成督查汇总表（督查汇总表_日期.xlsx）和各单位整改清单。"""
+    import hashlib
+
+    from pipeline.archive import Archive
+    from pipeline.history import History, RunRecord, campaign_key
+    from pipeline.lock import RunLock
     from pipeline.outputs import write_outputs
     from pipeline.report import build_report
 
     campaign, roster = _load(config)
     day = _as_of(as_of, campaign)
-    outcomes = _read(inbox, campaign, roster)
-    result = build_report(campaign=campaign, roster=roster, outcomes=outcomes, as_of=day)
     try:
-        written = write_outputs(result, outbox)
+        with RunLock(archive / "运行中.lock", timeout=lock_timeout):
+            outcomes = _read(inbox, campaign, roster, keep=Archive(archive).store)
+            with History(archive / "history.sqlite3") as history:
+                key = campaign_key(campaign)
+                result = build_report(campaign=campaign, roster=roster, outcomes=outcomes, as_of=day,
+                                      history=history.runs_before(key, day))
+                written = write_outputs(result, outbox)
+                inputs = tuple((f.file, f.sha256, f.result) for f in result.intake.files)
+                history.record(key, RunRecord(as_of=day, config_sha256=hashlib.sha256(config.read_bytes()).hexdigest(),
+                                              inputs=inputs, snapshot=result.snapshot()))
+    except ChuangchengError as exc:
+        _fail(exc)
     except OSError as exc:
-        raise CliError(f"无法写入输出文件夹“{outbox}”：{exc.strerror or exc}（文件是否正在 Excel/WPS 中打开？）") from None
+        raise CliError(f"无法写入“{exc.filename or outbox}”：{exc.strerror or exc}（文件是否正在 Excel/WPS 中打开？）") from None
     statuses = "，".join(f"{k} {v}" for k, v in result.by_status.items())
     files = "，".join(f"{k} {v}" for k, v in result.files_by_result().items())
     levels = [p.level for p in result.problems]
@@ -102,6 +119,30 @@ def report(inbox: Path, outbox: Path, config: Path, as_of: str | None) -> None:
     click.echo(f"数据问题：错误 {levels.count('错误')} 条，警告 {levels.count('警告')} 条；差距 {len(result.gaps)} 项")
     click.echo(f"已生成：{written.workbook}")
     click.echo(f"已生成：{written.gap_list_folder}（整改清单 {len(written.gap_lists)} 份）")
+
+
+@main.command()
+@click.argument("sha")
+@click.option("--archive", type=click.Path(path_type=Path), default=Path("archive"), show_default=True)
+@click.option("--to", "target", type=click.Path(path_type=Path), default=Path("恢复的文件"), show_default=True,
+              help="恢复到哪个文件夹")
+def restore(sha: str, archive: Path, target: Path) -> None:
+    """按 SHA256（文件清单最后一列，至少前 6 位）从存档取回一个文件。"""
+    from pipeline.archive import Archive
+    from pipeline.history import History
+
+    found = Archive(archive).find(sha)
+    if len(found) != 1:
+        raise CliError(f"存档中{'没有' if not found else '有多个'}以“{sha}”开头的文件，请核对文件清单中的 SHA256")
+    names = History(archive / "history.sqlite3").names_for(found[0].name.split(".")[0]) if (
+        archive / "history.sqlite3").exists() else []
+    original = Path(names[-1]).name if names else found[0].name
+    target.mkdir(parents=True, exist_ok=True)
+    destination = target / original
+    if destination.exists():
+        raise CliError(f"“{destination}”已存在，未覆盖；请换一个 --to 文件夹")
+    destination.write_bytes(found[0].read_bytes())
+    click.echo(f"已恢复：{destination}")
 
 
 @main.command()
@@ -171,4 +212,5 @@ def demo(ctx: click.Context, folder: Path, config: Path) -> None:
     inbox = folder / "inbox"
     write_demo_inbox(inbox, campaign=campaign, roster=roster)
     click.echo(f"已生成示例报送：{inbox}")
-    ctx.invoke(report, inbox=inbox, outbox=folder / "outbox", config=config, as_of=demo_as_of(campaign).isoformat())
+    ctx.invoke(report, inbox=inbox, outbox=folder / "outbox", config=config, as_of=demo_as_of(campaign).isoformat(),
+               archive=folder / "archive", lock_timeout=120.0)

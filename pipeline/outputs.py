@@ -1,4 +1,8 @@
-"""Writing a report's files into the outbox: each under a temporary name first, then renamed into place."""
+"""Writing a report's files into the outbox: each under a temporary name first, then renamed into place.
+
+A run killed at any moment leaves no partial file under a final name. The gap-list folder is swapped
+with two renames; if a run dies between them, the next run puts the previous folder back first.
+"""
 
 import os
 import shutil
@@ -9,6 +13,9 @@ from pathlib import Path
 from pipeline.gaplists import write_gap_lists
 from pipeline.report import Report
 from pipeline.workbook import write_supervision_workbook
+
+_OLD = ".旧版_"
+_NEW = ".写入中_"
 
 
 @dataclass(frozen=True)
@@ -26,11 +33,30 @@ def gap_folder_name(report: Report) -> str:
     return f"整改清单_{report.as_of.isoformat()}"
 
 
+def recover(outbox: Path) -> None:
+    """Undo what an interrupted run left: put back a folder moved aside, drop half-written temporaries."""
+    if not outbox.is_dir():
+        return
+    for path in sorted(outbox.iterdir()):
+        if path.name.startswith(_OLD):
+            final = outbox / path.name[len(_OLD):]
+            if final.exists():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                os.replace(path, final)
+        elif path.name.startswith(_NEW):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+
 def write_outputs(report: Report, outbox: Path) -> Written:
     """The workbook and the gap-list folder; a previous run's files for the same date are replaced whole."""
     outbox.mkdir(parents=True, exist_ok=True)
+    recover(outbox)
     target = outbox / workbook_name(report)
-    handle, tmp_name = tempfile.mkstemp(prefix=".写入中_", suffix=".xlsx", dir=outbox)
+    handle, tmp_name = tempfile.mkstemp(prefix=_NEW, suffix=".xlsx", dir=outbox)
     os.close(handle)
     try:
         write_supervision_workbook(report, Path(tmp_name))
@@ -38,16 +64,14 @@ def write_outputs(report: Report, outbox: Path) -> Written:
     finally:
         Path(tmp_name).unlink(missing_ok=True)
     folder = outbox / gap_folder_name(report)
-    staging = Path(tempfile.mkdtemp(prefix=".写入中_", dir=outbox))
+    staging = Path(tempfile.mkdtemp(prefix=_NEW, dir=outbox))
     try:
         paths = write_gap_lists(report, staging)
-        old = None
+        aside = outbox / f"{_OLD}{folder.name}"
         if folder.exists():
-            old = Path(tempfile.mkdtemp(prefix=".旧版_", dir=outbox))
-            os.replace(folder, old / folder.name)
+            os.replace(folder, aside)
         os.replace(staging, folder)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(aside, ignore_errors=True)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)

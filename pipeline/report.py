@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 from pipeline.config import Campaign, Unit
 from pipeline.facts import UnitFacts, is_overdue, unit_facts
+from pipeline.history import RunSnapshot, UnitSnapshot
 from pipeline.inbox import Outcome
 from pipeline.merge import Event, Intake, counted_activities, events, select
 from pipeline.model import STATUSES, Gap, Problem, UnitStatus
 from pipeline.roster import Roster
-from pipeline.rules import RuleContext, evaluate_unit, sort_gaps, unit_status
+from pipeline.rules import RuleContext, evaluate_unit, r8_progress, sort_gaps, unit_status
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,20 @@ class Report:
     events: tuple[Event, ...]
     rows: tuple[UnitRow, ...]
     gaps: tuple[Gap, ...]
+    history: tuple[RunSnapshot, ...] = ()
+
+    @property
+    def previous(self) -> RunSnapshot | None:
+        return self.history[-1] if self.history else None
+
+    def snapshot(self) -> RunSnapshot:
+        """This report's per-unit metrics, as the history keeps them."""
+        return RunSnapshot(
+            as_of=self.as_of, units_total=len(self.rows), submitted=self.submitted,
+            discussions=self.sessions("大讨论"), actions=self.sessions("大行动"), participants=self.participants(),
+            units={
+            r.unit.name: UnitSnapshot(status=r.status, discussions=r.facts.discussions, actions=r.facts.actions,
+                                      participants=r.facts.participants) for r in self.rows})
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -102,8 +117,10 @@ class Report:
         return tuple(p for p in self.problems if p.unit == unit)
 
 
-def build_report(*, campaign: Campaign, roster: Roster, outcomes: list[Outcome], as_of: dt.date) -> Report:
-    """Select each unit's submission for as_of, merge, apply the rules. Pure: no I/O."""
+def build_report(*, campaign: Campaign, roster: Roster, outcomes: list[Outcome], as_of: dt.date,
+                 history: tuple[RunSnapshot, ...] = ()) -> Report:
+    """Select each unit's submission for as_of, merge, apply the rules (R8 with history). Pure: no I/O."""
+    previous = history[-1] if history else None
     intake = select(outcomes, as_of=as_of)
     merged = events(counted_activities(intake))
     facts = unit_facts(campaign.units, intake, merged)
@@ -112,9 +129,12 @@ def build_report(*, campaign: Campaign, roster: Roster, outcomes: list[Outcome],
     for unit in campaign.units:
         f = facts[unit.name]
         gaps = evaluate_unit(f, ctx)
+        status = unit_status(gaps, submitted=f.submitted)
+        gaps += r8_progress(f, ctx, previous=previous.units.get(unit.name) if previous else None,
+                            previous_date=previous.as_of if previous else None, status=status)
         rects = f.rectifications
         rows.append(UnitRow(
-            unit=unit, status=unit_status(gaps, submitted=f.submitted), facts=f,
+            unit=unit, status=status, facts=f,
             required=roster.required_subthemes(unit), exempted=roster.exempted_subthemes(unit),
             problems_found=len(rects), rectified=sum(1 for r in rects if r.status == "已整改"),
             overdue=sum(1 for r in rects if is_overdue(r, as_of)),
@@ -123,4 +143,4 @@ def build_report(*, campaign: Campaign, roster: Roster, outcomes: list[Outcome],
     order = {u.name: i for i, u in enumerate(campaign.units)}
     all_gaps = sort_gaps([g for r in rows for g in r.gaps], order)
     return Report(campaign=campaign, roster=roster, as_of=as_of, intake=intake, events=tuple(merged),
-                  rows=tuple(rows), gaps=tuple(all_gaps))
+                  rows=tuple(rows), gaps=tuple(all_gaps), history=history)

@@ -118,3 +118,17 @@ def r7_gap(done: int, required: int) -> str:
 
 def r7_todo(required: int, due: dt.date) -> str:
     return f"请于{cn_date(due)}前把大讨论补到至少{required}次"
+
+
+def r8_gap(since: dt.date, count: int) -> str:
+    return f"自上次统计（{md(since)}）以来活动数没有增加（仍为{count}次）"
+
+
+def r8_todo(due: dt.date) -> str:
+    return f"请抓紧开展活动，于{cn_date(due)}前更新台账"
+
+
+def status_change(before: str, after: str, delta: int) -> str:
+    """较上次变化, e.g. `滞后→进行中；活动+2`."""
+    status = f"{before}→{after}" if before != after else f"{after}（不变）"
+    return f"{status}；活动{delta:+d}" if delta else f"{status}；活动无增加"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pipeline import report_texts as T
 from pipeline.config import Campaign
 from pipeline.facts import UnitFacts, is_overdue
+from pipeline.history import UnitSnapshot
 from pipeline.model import GAP_LEVELS, Gap, GapLevel, UnitStatus
 from pipeline.roster import Roster
 
@@ -21,6 +22,7 @@ R4 = "R4 查摆整改"
 R5 = "R5 按时报送"
 R6 = "R6 宣传报道"
 R7 = "R7 序时进度"
+R8 = "R8 持续无进展"
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,17 @@ def r7_schedule(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
         return []
     return [ctx.gap(f, R7, "滞后", T.r7_gap(f.discussions, required), T.r7_todo(required, ctx.next_report),
                     ctx.next_report)]
+
+
+def r8_progress(f: UnitFacts, ctx: RuleContext, *, previous: UnitSnapshot | None, previous_date: dt.date | None,
+                status: UnitStatus) -> list[Gap]:
+    """A unit not 已达标 whose counted activities did not grow since its previous report (needs history)."""
+    if previous is None or previous_date is None or status in ("已达标", "未报送"):
+        return []
+    now = f.discussions + f.actions
+    if now > previous.activities:
+        return []
+    return [ctx.gap(f, R8, "提醒", T.r8_gap(previous_date, now), T.r8_todo(ctx.next_report), ctx.next_report)]
 
 
 PER_UNIT_RULES: tuple[Callable[[UnitFacts, RuleContext], list[Gap]], ...] = (

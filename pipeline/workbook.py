@@ -2,10 +2,11 @@
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pipeline.model import Problem
 from pipeline.report import Report
-from pipeline.report_texts import ids
+from pipeline.report_texts import ids, status_change
 from pipeline.xlsx import Cell, Styles, open_workbook, write_pairs, write_table
 
 SHEETS = ("总览", "单位进度", "子主题覆盖", "差距清单", "活动明细", "问题整改", "宣传报道", "数据问题", "文件清单")
@@ -19,13 +20,49 @@ ACTIVITY_COLUMNS = ("单位名称", "活动日期", "活动类型", "子主题",
 RECT_COLUMNS = ("单位名称", "序号", "发现日期", "问题描述", "整改措施", "责任人", "整改时限", "整改状态", "完成日期",
                 "是否超期", "来源文件", "工作表", "行号")
 PUBLICITY_COLUMNS = ("单位名称", "发布日期", "发布平台", "标题", "链接", "典型案例", "备注", "来源文件", "工作表", "行号")
+HISTORY_PROGRESS_COLUMNS = ("本周新增大讨论", "本周新增大行动", "较上次变化")
+TREND_SHEET = "周趋势"
+TREND_COLUMNS = ("统计日期", "已达标", "进行中", "滞后", "未达标", "未报送", "累计大讨论场次", "累计大行动场次", "参与人次", "报送率")
 COVERAGE_MARKS = {"covered": "已覆盖", "missing": "未覆盖", "exempted": "已免除", "extra": "已开展（非责任）"}
 
 
 def progress_rows(report: Report) -> list[list[Cell]]:
-    return [[r.unit.name, "、".join(r.unit.kinds), r.status, r.facts.discussions, r.facts.actions,
-             r.facts.participants, ids(r.required), ids(r.covered), r.problems_found, r.rectified, r.overdue,
-             len(r.facts.publicity), r.last_filed, len(r.gaps)] for r in report.rows]
+    rows: list[list[Cell]] = []
+    previous = report.previous
+    for r in report.rows:
+        row: list[Cell] = [r.unit.name, "、".join(r.unit.kinds), r.status, r.facts.discussions, r.facts.actions,
+                           r.facts.participants, ids(r.required), ids(r.covered), r.problems_found, r.rectified,
+                           r.overdue, len(r.facts.publicity), r.last_filed, len(r.gaps)]
+        if previous is not None:
+            before = previous.units.get(r.unit.name)
+            talks = r.facts.discussions - (before.discussions if before else 0)
+            actions = r.facts.actions - (before.actions if before else 0)
+            change = status_change(before.status, r.status, talks + actions) if before else "新增单位"
+            row += [talks, actions, change]
+        rows.append(row)
+    return rows
+
+
+def trend_rows(report: Report) -> list[list[Cell]]:
+    runs = [*report.history, report.snapshot()]
+    return [[run.as_of, *(run.count(s) for s in ("已达标", "进行中", "滞后", "未达标", "未报送")), run.discussions,
+             run.actions, run.participants, run.submitted / run.units_total if run.units_total else 0.0]
+            for run in runs]
+
+
+def _trend(workbook: Any, ws: Any, report: Report, styles: Styles) -> None:
+    rows = trend_rows(report)
+    write_table(ws, headers=TREND_COLUMNS, rows=rows, styles=styles, column_formats={9: styles.percent})
+    chart = workbook.add_chart({"type": "line"})
+    last = len(rows)
+    for col, colour in ((6, "#2F5597"), (7, "#C55A11")):
+        chart.add_series({"name": [TREND_SHEET, 0, col], "categories": [TREND_SHEET, 1, 0, last, 0],
+                          "values": [TREND_SHEET, 1, col, last, col], "marker": {"type": "circle"},
+                          "line": {"color": colour}})
+    chart.set_title({"name": "累计场次（按统计日期）"})
+    chart.set_x_axis({"date_axis": True, "num_format": "m月d日"})
+    chart.set_legend({"position": "bottom"})
+    ws.insert_chart(last + 2, 0, chart, {"x_scale": 1.4, "y_scale": 1.2})
 
 
 def gap_rows(report: Report, unit: str | None = None) -> list[list[Cell]]:
@@ -106,7 +143,8 @@ def write_supervision_workbook(report: Report, path: Path) -> None:
     """Write all nine sheets in contract order."""
     workbook = open_workbook(path, created=report.as_of)
     styles = Styles(workbook)
-    sheets = {name: workbook.add_worksheet(name) for name in SHEETS}
+    names = (*SHEETS, TREND_SHEET) if report.history else SHEETS
+    sheets = {name: workbook.add_worksheet(name) for name in names}
     overview = sheets["总览"]
     overview.write_string(0, 0, f"{report.campaign.name} 督查汇总（截至 {report.as_of}）", styles.title)
     pairs = _overview(report)
@@ -122,7 +160,8 @@ def write_supervision_workbook(report: Report, path: Path) -> None:
     overview.freeze_panes(0, 0)
     overview.set_column(0, 0, 24)
     overview.set_column(1, 1, 30)
-    write_table(sheets["单位进度"], headers=PROGRESS_COLUMNS, rows=progress_rows(report), styles=styles)
+    progress_headers = (*PROGRESS_COLUMNS, *HISTORY_PROGRESS_COLUMNS) if report.history else PROGRESS_COLUMNS
+    write_table(sheets["单位进度"], headers=progress_headers, rows=progress_rows(report), styles=styles)
     headers, rows = _coverage(report)
     write_table(sheets["子主题覆盖"], headers=headers, rows=rows, styles=styles)
     write_table(sheets["差距清单"], headers=GAP_COLUMNS, rows=gap_rows(report), styles=styles)
@@ -133,4 +172,6 @@ def write_supervision_workbook(report: Report, path: Path) -> None:
     files: list[list[Cell]] = [[f.file, f.unit, f.result, f.reason, f.activities, f.rectifications, f.publicity,
                                 f.sha256] for f in report.intake.files]
     write_table(sheets["文件清单"], headers=FILE_COLUMNS, rows=files, styles=styles)
+    if report.history:
+        _trend(workbook, sheets[TREND_SHEET], report, styles)
     workbook.close()

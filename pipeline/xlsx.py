@@ -73,7 +73,8 @@ def _cell_width(value: Cell) -> int:
 
 
 def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Sequence[Sequence[Cell]], styles: Styles,
-                start_row: int = 0, max_width: int = 50, wrap_from: int = 30, fit: bool = True) -> int:
+                start_row: int = 0, max_width: int = 50, wrap_from: int = 30, fit: bool = True,
+                column_formats: dict[int, Format] | None = None) -> int:
     """Header plus rows from start_row; fits column widths, freezes and filters the header. Returns next row."""
     for col, name in enumerate(headers):
         ws.write_string(start_row, col, name, styles.header)
@@ -81,7 +82,8 @@ def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Sequence[Sequenc
     for r, values in enumerate(rows, start=start_row + 1):
         for col, value in enumerate(values):
             width = _cell_width(value)
-            write_cell(ws, r, col, value, styles, styles.wrap if width > wrap_from else None)
+            fmt = (column_formats or {}).get(col) or (styles.wrap if width > wrap_from else None)
+            write_cell(ws, r, col, value, styles, fmt)
             widths[col] = max(widths[col], min(width + 2, max_width))
     for col, width in enumerate(widths if fit else []):
         ws.set_column(col, col, width)

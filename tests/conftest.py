@@ -14,3 +14,9 @@ def campaign() -> Campaign:
 @pytest.fixture(scope="session")
 def roster(campaign: Campaign) -> Roster:
     return Roster.of(campaign)
+
+
+@pytest.fixture(autouse=True)
+def _run_in_a_scratch_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands default to ./archive and ./outbox: keep every test's defaults out of the repository."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))

@@ -55,7 +55,8 @@ def inbox(tmp_path: Path) -> Path:
 
 
 def report(inbox: Path, outbox: Path, as_of: str) -> tuple[Path, str]:
-    code, output = run("report", "--inbox", str(inbox), "--outbox", str(outbox), "--as-of", as_of)
+    code, output = run("report", "--inbox", str(inbox), "--outbox", str(outbox), "--as-of", as_of,
+                       "--archive", str(outbox.parent / f"archive_{outbox.name}"))
     assert code == 0, output
     return outbox / f"督查汇总表_{as_of}.xlsx", output
 

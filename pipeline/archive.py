@@ -1,0 +1,44 @@
+"""Content-addressed archive of every file read: DIR/files/<sha256><.ext>, written once, never overwritten."""
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+_EXT = re.compile(r"^\.[a-z0-9]{1,8}$")
+
+
+@dataclass(frozen=True)
+class Archive:
+    root: Path
+
+    @property
+    def files(self) -> Path:
+        return self.root / "files"
+
+    def path_for(self, name: str, sha256: str) -> Path:
+        ext = PurePosixPath(name).suffix.lower()
+        return self.files / f"{sha256}{ext if _EXT.match(ext) else ''}"
+
+    def store(self, name: str, sha256: str, data: bytes) -> None:
+        """Keep a copy; a file already stored (same content) is left as it is."""
+        target = self.path_for(name, sha256)
+        if target.exists():
+            return
+        self.files.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=self.files, prefix=".写入中_")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            if not target.exists():
+                os.replace(tmp, target)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+
+    def find(self, sha_prefix: str) -> list[Path]:
+        """Stored files whose hash starts with the given prefix (at least 6 hex digits)."""
+        prefix = sha_prefix.strip().lower()
+        if not re.fullmatch(r"[0-9a-f]{6,64}", prefix) or not self.files.is_dir():
+            return []
+        return sorted(p for p in self.files.iterdir() if p.name.startswith(prefix))
