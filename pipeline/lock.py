@@ -28,7 +28,7 @@ class RunLock:
                 self._break_if_stale()
                 if time.monotonic() >= deadline:
                     raise LockTimeout(
-                        f"另一次汇总正在运行（锁文件 {self.path}），已等待 {self.timeout:.0f} 秒；请稍后再试。"
+                        f"另一次汇总正在运行（锁文件 {self.path}），已等待 {self.timeout:g} 秒；请稍后再试。"
                         f"如确认没有在运行，可删除该锁文件") from None
                 time.sleep(self.poll)
                 continue

@@ -1,0 +1,169 @@
+"""Archive, weekly history, trend, R8, restore, locking and killed runs."""
+
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.lock import LockTimeout, RunLock
+from tests.ledgers import CAMPAIGN, ROOT, activity, d, read_sheet, write_ledger
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, [*args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def report(box: Path, tmp: Path, as_of: str, *, config: Path = CAMPAIGN, out: str = "out") -> Path:
+    code, stdout, stderr = run("report", "--inbox", str(box), "--outbox", str(tmp / out), "--archive",
+                               str(tmp / "archive"), "--as-of", as_of, "--config", str(config))
+    assert code == 0, stdout + stderr
+    return tmp / out / f"督查汇总表_{as_of}.xlsx"
+
+
+def test_every_file_read_is_archived_once_and_restorable(tmp_path: Path) -> None:
+    box = tmp_path / "inbox"
+    ledger = write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"), activities=[activity(d("2026-12-05"))])
+    (box / "照片.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(40))
+    with zipfile.ZipFile(box / "打包.zip", "w") as archive:
+        archive.write(ledger, "柳林村.xlsx")
+    book = report(box, tmp_path, "2026-12-20")
+    report(box, tmp_path, "2026-12-27")
+    stored = sorted(p.name for p in (tmp_path / "archive" / "files").iterdir())
+    sha = hashlib.sha256(ledger.read_bytes()).hexdigest()
+    photo = hashlib.sha256((box / "照片.jpg").read_bytes()).hexdigest()
+    assert stored == sorted([f"{sha}.xlsx", f"{photo}.jpg"])  # the zip member has the same content as 荷花村.xlsx
+    listed = {r["文件"]: r["SHA256"] for r in read_sheet(book, "文件清单")}
+    assert listed == {"荷花村.xlsx": sha, "照片.jpg": photo, "打包.zip/柳林村.xlsx": sha}
+    ledger.unlink()
+    code, stdout, _ = run("restore", sha[:8], "--archive", str(tmp_path / "archive"), "--to", str(tmp_path / "back"))
+    assert (code, stdout) == (0, f"已恢复：{tmp_path / 'back' / '荷花村.xlsx'}\n")
+    assert hashlib.sha256((tmp_path / "back" / "荷花村.xlsx").read_bytes()).hexdigest() == sha
+    code, _, stderr = run("restore", "abcdef", "--archive", str(tmp_path / "archive"))
+    assert code == 2 and "存档中没有以“abcdef”开头的文件" in stderr
+
+
+def test_history_gives_a_trend_new_columns_and_r8(tmp_path: Path) -> None:
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村_1.xlsx", unit="荷花村", filed=d("2026-12-18"), activities=[activity(d("2026-12-05"))])
+    first = report(box, tmp_path, "2026-12-20")
+    assert "周趋势" not in openpyxl.load_workbook(first, read_only=True).sheetnames
+    write_ledger(box / "荷花村_2.xlsx", unit="荷花村", filed=d("2026-12-25"),
+                 activities=[activity(d("2026-12-05")), activity(d("2026-12-22"), "大行动", 2, 序号=2)])
+    second = report(box, tmp_path, "2026-12-27")
+    third = report(box, tmp_path, "2027-01-03")
+    again = report(box, tmp_path, "2027-01-03")        # same date again: replaces, never duplicates
+    wb = openpyxl.load_workbook(third)
+    assert wb.sheetnames[-1] == "周趋势"
+    assert wb["周趋势"]._charts
+    trend = read_sheet(third, "周趋势")
+    assert [(r["统计日期"].date(), r["累计大讨论场次"], r["累计大行动场次"]) for r in trend] == [
+        (d("2026-12-20"), 1, 0), (d("2026-12-27"), 1, 1), (d("2027-01-03"), 1, 1)]
+    lotus = next(r for r in read_sheet(second, "单位进度") if r["单位名称"] == "荷花村")
+    assert (lotus["本周新增大讨论"], lotus["本周新增大行动"], lotus["较上次变化"]) == (0, 1, "进行中（不变）；活动+1")
+    gaps = {(r["单位名称"], r["规则"]): r for r in read_sheet(third, "差距清单")}
+    assert gaps[("荷花村", "R8 持续无进展")]["等级"] == "提醒"
+    assert gaps[("荷花村", "R8 持续无进展")]["差距说明"] == "自上次统计（12月27日）以来活动数没有增加（仍为2次）"
+    assert ("荷花村", "R8 持续无进展") not in {(r["单位名称"], r["规则"]) for r in read_sheet(second, "差距清单")}
+    with sqlite3.connect(tmp_path / "archive" / "history.sqlite3") as db:
+        assert db.execute("SELECT as_of FROM runs ORDER BY as_of").fetchall() == [
+            ("2026-12-20",), ("2026-12-27",), ("2027-01-03",)]
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert db.execute("PRAGMA user_version").fetchone() == (1,)
+    assert hashlib.sha256(again.read_bytes()).digest() == hashlib.sha256(third.read_bytes()).digest()
+
+
+def test_another_campaign_never_mixes_into_the_trend(tmp_path: Path) -> None:
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"), activities=[activity(d("2026-12-05"))])
+    report(box, tmp_path, "2026-12-20")
+    other = tmp_path / "other.yaml"
+    other.write_text(CAMPAIGN.read_text(encoding="utf-8").replace("start: 2026-11-27", "start: 2026-11-28"),
+                     encoding="utf-8")
+    book = report(box, tmp_path, "2026-12-27", config=other)
+    assert "周趋势" not in openpyxl.load_workbook(book, read_only=True).sheetnames
+
+
+def test_same_inputs_and_history_give_identical_gap_lists(tmp_path: Path) -> None:
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"), activities=[activity(d("2026-12-05"))])
+    report(box, tmp_path, "2026-12-20", out="a")
+    report(box, tmp_path, "2026-12-20", out="b")
+    for name in ("荷花村.xlsx", "乡团委.xlsx"):
+        a = (tmp_path / "a" / "整改清单_2026-12-20" / name).read_bytes()
+        b = (tmp_path / "b" / "整改清单_2026-12-20" / name).read_bytes()
+        assert hashlib.sha256(a).digest() == hashlib.sha256(b).digest()
+
+
+def test_lock_times_out_with_a_chinese_message(tmp_path: Path) -> None:
+    (tmp_path / "inbox").mkdir()
+    with RunLock(tmp_path / "archive" / "运行中.lock", timeout=1):
+        code, _, stderr = run("report", "--inbox", str(tmp_path / "inbox"), "--outbox", str(tmp_path / "out"),
+                              "--archive", str(tmp_path / "archive"), "--lock-timeout", "0.5",
+                              "--config", str(CAMPAIGN), "--as-of", "2026-12-20")
+    assert code == 2
+    assert stderr.splitlines()[-1].startswith("错误：另一次汇总正在运行（锁文件")
+    assert "已等待 0.5 秒" in stderr
+    with RunLock(tmp_path / "l", timeout=1), pytest.raises(LockTimeout), RunLock(tmp_path / "l", timeout=0.3):
+        pass
+    assert not (tmp_path / "l").exists()
+
+
+def _cli(tmp: Path, box: Path, as_of: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "pipeline", "report", "--inbox", str(box), "--outbox", str(tmp / "out"),
+                             "--archive", str(tmp / "archive"), "--config", str(CAMPAIGN), "--as-of", as_of],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _inbox(box: Path, n: int) -> None:
+    for i in range(n):
+        unit = ("荷花村", "柳林村", "白塔村")[i % 3]
+        write_ledger(box / f"{unit}_{i}.xlsx", unit=unit, filed=d("2026-12-18"),
+                     activities=[activity(d("2026-12-05"), summary=f"第{i}次")])
+
+
+def test_two_concurrent_runs_never_corrupt_anything(tmp_path: Path) -> None:
+    box = tmp_path / "inbox"
+    _inbox(box, 9)
+    first, second = _cli(tmp_path, box, "2026-12-20"), _cli(tmp_path, box, "2026-12-27")
+    assert first.wait(120) == 0, first.stderr.read() if first.stderr else ""
+    assert second.wait(120) == 0, second.stderr.read() if second.stderr else ""
+    for as_of in ("2026-12-20", "2026-12-27"):
+        openpyxl.load_workbook(tmp_path / "out" / f"督查汇总表_{as_of}.xlsx")
+    with sqlite3.connect(tmp_path / "archive" / "history.sqlite3") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("SELECT count(*) FROM runs").fetchone() == (2,)
+    assert not (tmp_path / "archive" / "运行中.lock").exists()
+
+
+def test_a_killed_run_leaves_the_previous_outputs_intact(tmp_path: Path) -> None:
+    box = tmp_path / "inbox"
+    _inbox(box, 12)
+    report(box, tmp_path, "2026-12-20")
+    before = {p.relative_to(tmp_path / "out"): p.read_bytes() for p in (tmp_path / "out").rglob("*.xlsx")}
+    for delay in (0.3, 0.6, 0.9, 1.2, 1.5, 1.8):
+        proc = _cli(tmp_path, box, "2026-12-20")
+        time.sleep(delay)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        (tmp_path / "archive" / "运行中.lock").unlink(missing_ok=True)  # the killed run's lock, as a clerk would
+        finals = sorted(p for p in (tmp_path / "out").rglob("*.xlsx") if not any(
+            part.startswith(".") for part in p.relative_to(tmp_path / "out").parts))
+        for path in finals:
+            openpyxl.load_workbook(path, read_only=True)  # never a partial file under a final name
+        if proc.returncode != 0:
+            report(box, tmp_path, "2026-12-27", out="scratch")  # any later run recovers what was moved aside
+            now = {p.relative_to(tmp_path / "out"): p.read_bytes() for p in (tmp_path / "out").rglob("*.xlsx")
+                   if not p.name.startswith(".")}
+            assert now == before
