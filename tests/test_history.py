@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -148,14 +149,18 @@ def test_two_concurrent_runs_never_corrupt_anything(tmp_path: Path) -> None:
 
 def test_a_killed_run_leaves_the_previous_outputs_intact(tmp_path: Path) -> None:
     box = tmp_path / "inbox"
-    _inbox(box, 12)
+    _inbox(box, 3)
+    for i in range(300):  # enough files that the run lasts about a second, so the kills land mid-run
+        shutil.copyfile(box / "荷花村_0.xlsx", box / f"副本_{i:03}.xlsx")
     report(box, tmp_path, "2026-12-20")
     before = {p.relative_to(tmp_path / "out"): p.read_bytes() for p in (tmp_path / "out").rglob("*.xlsx")}
-    for delay in (0.3, 0.6, 0.9, 1.2, 1.5, 1.8):
+    killed = 0
+    for delay in (0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1.05, 1.2):
         proc = _cli(tmp_path, box, "2026-12-20")
         time.sleep(delay)
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
+            killed += 1
         proc.wait()
         (tmp_path / "archive" / "运行中.lock").unlink(missing_ok=True)  # the killed run's lock, as a clerk would
         finals = sorted(p for p in (tmp_path / "out").rglob("*.xlsx") if not any(
@@ -163,7 +168,9 @@ def test_a_killed_run_leaves_the_previous_outputs_intact(tmp_path: Path) -> None
         for path in finals:
             openpyxl.load_workbook(path, read_only=True)  # never a partial file under a final name
         if proc.returncode != 0:
-            report(box, tmp_path, "2026-12-27", out="scratch")  # any later run recovers what was moved aside
+            report(box, tmp_path, "2026-12-27")  # the next run recovers whatever was moved aside
             now = {p.relative_to(tmp_path / "out"): p.read_bytes() for p in (tmp_path / "out").rglob("*.xlsx")
-                   if not p.name.startswith(".")}
+                   if "2026-12-20" in str(p.relative_to(tmp_path / "out"))}
             assert now == before
+            assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
+    assert killed >= 3
