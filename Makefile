@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-stamp
 ARGS_IO = $(if $(INBOX),--inbox "$(INBOX)") $(if $(CONFIG),--config "$(CONFIG)") $(if $(AS_OF),--as-of "$(AS_OF)")
 ARGS_OUT = $(if $(OUTBOX),--outbox "$(OUTBOX)")
 
-.PHONY: report validate templates demo test lint setup clean
+.PHONY: report validate templates demo test lint fuzz setup clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest -q
+
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} FUZZ_RANDOM=1 $(BIN)/pytest -q -p no:warnings tests/test_fuzz.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache demo

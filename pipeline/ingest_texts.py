@@ -269,13 +269,26 @@ TOO_OLD_EXCEL = "Excel 4.0 或更早的旧格式，无法读取，请用 Excel �
 
 _CALAMINE_DETAILS = (
     ("password", "文件已加密"),
+    ("entity", "含有自定义 XML 实体，可能是恶意构造的文件，未展开读取"),
     ("eocd", "压缩结构不完整，可能传输中断"),
-    ("zip", "压缩结构损坏"),
+    ("deflate", "压缩数据损坏，可能传输中断"),
+    ("checksum", "压缩数据校验失败，可能传输中断"),
+    ("declared uncompressed size", "压缩数据与声明的大小不符"),
     ("mimetype", "缺少必要的内部文件"),
     ("relationships", "内部关联文件缺失或错误"),
+    ("shared strings", "共享文字表损坏"),
+    ("utf-8", "文字编码损坏"),
+    ("decode", "文字编码损坏"),
     ("fill whole buffer", "内容被截断"),
     ("unexpected eof", "内容被截断"),
+    ("too small", "内容被截断"),
+    ("ill-formed", "内部 XML 格式错误"),
+    ("expecting", "内部 XML 格式错误"),
+    ("range is missing", "内部 XML 格式错误"),
+    ("attribute", "内部 XML 格式错误"),
     ("xml", "内部 XML 格式错误"),
+    ("cfb", "旧版 Excel 文件结构损坏"),
+    ("zip", "压缩结构损坏"),
     ("detect file format", "无法识别的文件格式"),
 )
 
@@ -303,3 +316,8 @@ def zip_over(detail: str, key: str) -> str:
     return over_limit(key, detail)
 
 EMPTY_ZIP = "压缩包是空的，没有任何文件"
+
+
+def reader_crash(sheet: str) -> str:
+    where = f"工作表“{sheet}”的" if sheet else ""
+    return f"{where}内部数据自相矛盾，读取程序无法解析"

@@ -67,6 +67,16 @@ def _fill_merged(rows: list[list[Any]], merged: list[Any] | None) -> None:
                     rows[r][c] = value
 
 
+def _is_panic(exc: BaseException) -> bool:
+    """The Rust reader can panic on malformed input; pyo3 raises that as a BaseException named PanicException."""
+    return type(exc).__name__ == "PanicException"
+
+
+def _raise_if_panic(exc: BaseException, sheet: str) -> None:
+    if _is_panic(exc):
+        raise ReadFailure("corrupted", T.reader_crash(sheet)) from None
+
+
 def _open_by_extension(data: bytes) -> Any:
     """calamine's content sniffing gives up on encrypted .xls/.ods; opening by extension names the real error."""
     ext = ".xls" if data.startswith(b"\xd0\xcf\x11\xe0") else ".ods"
@@ -93,6 +103,9 @@ def _open(data: bytes) -> Any:
         if "cell limit" in str(exc).lower():
             raise ReadFailure("too_large", T.over_limit("max_cells", T.cell_limit(str(exc)))) from None
         raise ReadFailure("corrupted", T.calamine_detail(str(exc))) from None
+    except BaseException as exc:
+        _raise_if_panic(exc, "")
+        raise
 
 
 _DATE1904 = re.compile(rb"date1904\s*=\s*[\"'](?:1|true)[\"']")
@@ -147,6 +160,12 @@ def read_grids(data: bytes, *, limits: Limits, keep: Callable[[str], bool]) -> l
                 raise ReadFailure("too_large", T.over_limit("max_cells", T.cell_limit(str(exc)))) from None
             if keep(name):
                 raise ReadFailure("corrupted", f"工作表“{name}”{T.calamine_detail(str(exc))}") from None
+            continue
+        except BaseException as exc:
+            if not _is_panic(exc):
+                raise
+            if keep(name):
+                _raise_if_panic(exc, name)
             continue
         grids.append(Grid(name=name, rows=rows))
     return grids
