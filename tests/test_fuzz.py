@@ -90,3 +90,20 @@ def test_mutated_workbooks_never_crash_the_reader(tmp_path: Path, campaign: Camp
     refused = outcomes["generic"] + outcomes["specific"]
     assert sum(outcomes.values()) >= min(EXAMPLES, 2000) * 0.9
     assert outcomes["generic"] <= refused * 0.05, outcomes
+
+
+def test_a_reader_panic_prints_nothing_but_the_reason(tmp_path: Path) -> None:
+    """fixtures/calamine_panic.xls (a mutation this fuzzer found) makes the Rust reader panic."""
+    import subprocess
+    import sys
+
+    from tests.ledgers import CAMPAIGN, ROOT
+
+    box = tmp_path / "inbox"
+    box.mkdir()
+    (box / "坏.xls").write_bytes((FIXTURES / "calamine_panic.xls").read_bytes())
+    result = subprocess.run([sys.executable, "-m", "pipeline", "validate", "--inbox", str(box), "--config",
+                             str(CAMPAIGN), "--as-of", "2026-12-20"], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "RUST_BACKTRACE": "1"}, check=False)
+    assert "panicked" not in result.stderr and "Traceback" not in result.stderr
+    assert "原因：文件已损坏或不完整，无法读取（内部数据自相矛盾，读取程序无法解析），请重新保存后报送" in result.stdout
