@@ -165,3 +165,11 @@ def test_cli_missing_config_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", "--config", str(tmp_path / "none.yaml")])
     assert result.exit_code == 2
     assert "文件不存在" in result.output
+
+
+def test_limits_can_be_raised_in_campaign_yaml(tmp_path: Path) -> None:
+    path = config_with(tmp_path, "exemptions: []", "exemptions: []\nlimits: {max_rows: 200000, max_file_mb: 80}")
+    campaign, _ = load_campaign(path)
+    assert (campaign.limits.max_rows, campaign.limits.max_file_mb, campaign.limits.max_zip_entries) == (200000, 80, 500)
+    bad = config_with(tmp_path, "exemptions: []", "exemptions: []\nlimits: {max_row: 5}")
+    assert errors_of(bad) == ["limits → max_row：未知的配置项“max_row”（请检查拼写；可用的配置项见 README）"]
