@@ -5,8 +5,10 @@ The inbox is only ever read: archives are opened in memory, never extracted, and
 
 import hashlib
 import io
+import os
 import zipfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -104,19 +106,51 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+PARALLEL_FROM = 64
+"""Below this many files a process pool costs more (start-up, pickling) than it saves."""
+
+_worker: tuple[Campaign, Roster] | None = None
+
+
+def _init_worker(campaign: Campaign) -> None:
+    global _worker
+    _worker = (campaign, Roster.of(campaign))
+
+
+def _read_in_worker(job: tuple[str, str, bytes]) -> Submission | Refusal:
+    assert _worker is not None
+    name, digest, data = job
+    return read_ledger(data, file=name, sha256=digest, campaign=_worker[0], roster=_worker[1])
+
+
+def _read_all(jobs: list[tuple[str, str, bytes]], campaign: Campaign, roster: Roster) -> list[Submission | Refusal]:
+    """Parse ledgers, in a pool of processes sized to the cores when there are enough of them."""
+    cores = os.cpu_count() or 1
+    if len(jobs) < PARALLEL_FROM or cores < 2:
+        return [read_ledger(data, file=name, sha256=digest, campaign=campaign, roster=roster)
+                for name, digest, data in jobs]
+    with ProcessPoolExecutor(max_workers=min(cores, 8), initializer=_init_worker, initargs=(campaign,)) as pool:
+        return list(pool.map(_read_in_worker, jobs, chunksize=max(1, len(jobs) // (cores * 8))))
+
+
 def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | None = None) -> list[Outcome]:
     """Every file in the inbox, each with exactly one outcome, in file-name order."""
-    outcomes: list[Outcome] = []
+    slots: list[Outcome | None] = []
+    jobs: list[tuple[str, str, bytes]] = []
+    where: list[int] = []
     for entry in _entries(inbox, campaign.limits):
         reason = ignored_reason(entry.name.rsplit("/", 1)[-1]) or ignored_reason(entry.name)
         if entry.refusal:
-            outcomes.append(Refusal(entry.name, entry.refusal))
+            slots.append(Refusal(entry.name, entry.refusal))
         elif reason:
-            outcomes.append(Ignored(entry.name, reason))
+            slots.append(Ignored(entry.name, reason))
         elif entry.data is not None:
             digest = sha256_of(entry.data)
             if keep is not None:
                 keep(entry.name, digest, entry.data)
-            outcome = read_ledger(entry.data, file=entry.name, sha256=digest, campaign=campaign, roster=roster)
-            outcomes.append(replace(outcome, sha256=digest) if isinstance(outcome, Refusal) else outcome)
-    return outcomes
+            where.append(len(slots))
+            slots.append(None)
+            jobs.append((entry.name, digest, entry.data))
+    for index, (_, digest, _), outcome in zip(where, jobs, _read_all(jobs, campaign, roster), strict=True):
+        slots[index] = replace(outcome, sha256=digest) if isinstance(outcome, Refusal) else outcome
+    return [o for o in slots if o is not None]

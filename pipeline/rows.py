@@ -115,7 +115,7 @@ class _RowReader:
 
 
 def _is_total(row: Row) -> bool:
-    return any(compact(v).startswith(_TOTAL_MARKS) for v in list(row.values.values())[:3])
+    return any(isinstance(v, str) and compact(v).startswith(_TOTAL_MARKS) for v in list(row.values.values())[:3])
 
 
 def _check_example(row: Row, spec: SheetSpec, reader: _RowReader) -> None:
@@ -140,12 +140,13 @@ def read_table(table: Table, spec: SheetSpec, ctx: RowContext) -> TableResult:
     seen: dict[tuple[str, ...], int] = {}
     for row in table.rows():
         reader = _RowReader(row, table, ctx, result.problems)
-        if compact(row.values.get("序号", "")).startswith(EXAMPLE_MARK):
+        seq = row.values.get("序号", "")
+        if isinstance(seq, str) and compact(seq).startswith(EXAMPLE_MARK):
             _check_example(row, spec, reader)
             continue
         if _is_total(row):
             continue
-        key = tuple(compact(v) for c, v in row.values.items() if c != "序号")
+        key = tuple(v.strip() if isinstance(v, str) else v for c, v in row.values.items() if c != "序号")
         duplicate_of = seen.setdefault(key, row.number)
         if spec.name == "活动台账":
             _activity(reader, duplicate_of, result)

@@ -208,13 +208,26 @@ def header_label(raw: Any) -> str:
     return text.strip("*＊:：")
 
 
+class _Cells:
+    """A1 references of one row's cells, computed only when a problem needs one."""
+
+    __slots__ = ("columns", "index")
+
+    def __init__(self, index: int, columns: dict[str, int]) -> None:
+        self.index, self.columns = index, columns
+
+    def get(self, column: str) -> str | None:
+        col = self.columns.get(column)
+        return None if col is None else cell_ref(self.index, col)
+
+
 @dataclass(frozen=True)
 class Row:
     """One data row keyed by template column, with the A1 reference of each of its cells."""
 
     number: int
     values: dict[str, Any]
-    cells: dict[str, str]
+    cells: _Cells
 
 
 @dataclass(frozen=True)
@@ -239,8 +252,7 @@ class Table:
             values = {name: (raw[col] if col < len(raw) else "") for name, col in self.columns.items()}
             if all(is_blank(v) for v in values.values()):
                 continue
-            yield Row(number=index + 1, values=values,
-                      cells={name: cell_ref(index, col) for name, col in self.columns.items()})
+            yield Row(number=index + 1, values=values, cells=_Cells(index, self.columns))
 
 
 def match_header(row: list[Any], spec: SheetSpec) -> dict[str, int]:

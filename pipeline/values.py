@@ -31,7 +31,9 @@ def clean(raw: Any) -> str:
         raw = int(raw)
     if isinstance(raw, dt.datetime) and raw.time() == dt.time():
         raw = raw.date()
-    text = unicodedata.normalize("NFKC", str(raw))
+    text = str(raw)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
     return _SPACE.sub(" ", text).strip()
 
 
@@ -41,7 +43,8 @@ def compact(raw: Any) -> str:
 
 
 def is_blank(raw: Any) -> bool:
-    return compact(raw) == ""
+    """None, empty, or only whitespace of any kind (str.strip knows the full-width space too)."""
+    return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
 _EXCEL_1900 = dt.date(1899, 12, 30)

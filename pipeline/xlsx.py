@@ -5,7 +5,6 @@ spreadsheet would take for a formula carries Excel's quote prefix, so unit text 
 """
 
 import datetime as dt
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,8 @@ from xlsxwriter.worksheet import Worksheet
 Cell = str | int | float | dt.date | None
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "yyyy-mm-dd"
+WIDTH_SAMPLE_ROWS = 500
+"""Column widths are fitted to the first rows; a sheet of 40,000 rows does not need every cell measured."""
 
 
 def open_workbook(path: Path, *, created: dt.date) -> xlsxwriter.Workbook:
@@ -29,8 +30,8 @@ def open_workbook(path: Path, *, created: dt.date) -> xlsxwriter.Workbook:
 
 
 def display_width(text: str) -> int:
-    """Columns a text needs: CJK and full-width characters count double."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    """Columns a text needs: CJK and full-width characters (3 bytes in UTF-8) count double, ASCII single."""
+    return (len(text.encode("utf-8")) + len(text)) // 2
 
 
 class Styles:
@@ -79,12 +80,19 @@ def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Sequence[Sequenc
     for col, name in enumerate(headers):
         ws.write_string(start_row, col, name, styles.header)
     widths = [display_width(h) + 2 for h in headers]
+    fixed = column_formats or {}
     for r, values in enumerate(rows, start=start_row + 1):
+        measured = r - start_row <= WIDTH_SAMPLE_ROWS
         for col, value in enumerate(values):
-            width = _cell_width(value)
-            fmt = (column_formats or {}).get(col) or (styles.wrap if width > wrap_from else None)
+            if isinstance(value, str) and len(value) > wrap_from // 2:
+                width = _cell_width(value)
+                fmt = fixed.get(col) or (styles.wrap if width > wrap_from else None)
+            else:
+                width = _cell_width(value) if measured else 0
+                fmt = fixed.get(col)
             write_cell(ws, r, col, value, styles, fmt)
-            widths[col] = max(widths[col], min(width + 2, max_width))
+            if measured:
+                widths[col] = max(widths[col], min(width + 2, max_width))
     for col, width in enumerate(widths if fit else []):
         ws.set_column(col, col, width)
     ws.freeze_panes(start_row + 1, 0)
