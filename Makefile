@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-stamp
 ARGS_IO = $(if $(INBOX),--inbox "$(INBOX)") $(if $(CONFIG),--config "$(CONFIG)") $(if $(AS_OF),--as-of "$(AS_OF)")
 ARGS_OUT = $(if $(OUTBOX),--outbox "$(OUTBOX)")
 
-.PHONY: report validate templates demo test lint fuzz setup clean
+.PHONY: report validate templates demo test lint fuzz bench screenshots setup clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,11 +34,14 @@ demo: $(STAMP)
 	$(BIN)/chuangcheng demo $(if $(CONFIG),--config "$(CONFIG)")
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline tests
+	$(BIN)/ruff check pipeline tests bench
 	$(BIN)/mypy
 
 test: lint
 	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
 
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} FUZZ_RANDOM=1 $(BIN)/pytest -q -p no:warnings tests/test_fuzz.py

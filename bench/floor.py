@@ -3,6 +3,7 @@ number of activity rows with xlsxwriter in constant-memory mode, and one small w
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import python_calamine as calamine
 import xlsxwriter
@@ -10,7 +11,7 @@ import xlsxwriter
 
 def main(inbox: Path, out: Path, gap_lists: int) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    rows: list[list[object]] = []
+    rows: list[Any] = []
     for path in sorted(inbox.iterdir()):
         workbook = calamine.CalamineWorkbook.from_path(str(path))
         for name in workbook.sheet_names:

@@ -119,6 +119,8 @@ def report(inbox: Path, outbox: Path, config: Path, as_of: str | None, archive: 
     click.echo(f"数据问题：错误 {levels.count('错误')} 条，警告 {levels.count('警告')} 条；差距 {len(result.gaps)} 项")
     click.echo(f"已生成：{written.workbook}")
     click.echo(f"已生成：{written.gap_list_folder}（整改清单 {len(written.gap_lists)} 份）")
+    click.echo(f"已生成：{written.bulletin}")
+    click.echo(f"已生成：{written.reminders}")
 
 
 @main.command()

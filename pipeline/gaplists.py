@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from pipeline.report import Report, UnitRow
-from pipeline.xlsx import Cell, Styles, open_workbook, safe_filename, write_pairs, write_table
+from pipeline.xlsx import Cell, Styles, open_workbook, print_setup, safe_filename, write_pairs, write_table
 
 GAP_LIST_COLUMNS = ("规则", "等级", "差距说明", "整改建议", "截止日期", "剩余天数")
 UNIT_PROBLEM_COLUMNS = ("等级", "位置", "问题", "建议", "文件")
@@ -37,6 +37,7 @@ def write_gap_list(report: Report, row: UnitRow, path: Path) -> None:
     ws.freeze_panes(0, 0)
     for col, width in enumerate((16, 16, 44, 44, 20, 10)):
         ws.set_column(col, col, width)
+    print_setup(ws, footer=f"{row.unit.name} 整改清单　截至 {report.as_of.isoformat()}", header_row=None, one_page=True)
     workbook.close()
 
 

@@ -7,9 +7,11 @@ with two renames; if a run dies between them, the next run puts the previous fol
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.bulletin import write_bulletin, write_reminders
 from pipeline.gaplists import write_gap_lists
 from pipeline.report import Report
 from pipeline.workbook import write_supervision_workbook
@@ -23,6 +25,19 @@ class Written:
     workbook: Path
     gap_list_folder: Path
     gap_lists: tuple[Path, ...]
+    bulletin: Path
+    reminders: Path
+
+
+def _atomic(target: Path, write: Callable[[Path], None]) -> None:
+    """Write to a temporary file beside the target, then rename it into place."""
+    handle, tmp_name = tempfile.mkstemp(prefix=_NEW, suffix=target.suffix, dir=target.parent)
+    os.close(handle)
+    try:
+        write(Path(tmp_name))
+        os.replace(tmp_name, target)
+    finally:
+        Path(tmp_name).unlink(missing_ok=True)
 
 
 def workbook_name(report: Report) -> str:
@@ -56,13 +71,12 @@ def write_outputs(report: Report, outbox: Path) -> Written:
     outbox.mkdir(parents=True, exist_ok=True)
     recover(outbox)
     target = outbox / workbook_name(report)
-    handle, tmp_name = tempfile.mkstemp(prefix=_NEW, suffix=".xlsx", dir=outbox)
-    os.close(handle)
-    try:
-        write_supervision_workbook(report, Path(tmp_name))
-        os.replace(tmp_name, target)
-    finally:
-        Path(tmp_name).unlink(missing_ok=True)
+    _atomic(target, lambda tmp: write_supervision_workbook(report, tmp))
+    day = report.as_of.isoformat()
+    bulletin = outbox / f"工作通报_{day}.docx"
+    _atomic(bulletin, lambda tmp: write_bulletin(report, tmp))
+    reminders = outbox / f"催报提醒_{day}.txt"
+    _atomic(reminders, lambda tmp: write_reminders(report, tmp))
     folder = outbox / gap_folder_name(report)
     staging = Path(tempfile.mkdtemp(prefix=_NEW, dir=outbox))
     try:
@@ -75,4 +89,5 @@ def write_outputs(report: Report, outbox: Path) -> Written:
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    return Written(workbook=target, gap_list_folder=folder, gap_lists=tuple(folder / p.name for p in paths))
+    return Written(workbook=target, gap_list_folder=folder, gap_lists=tuple(folder / p.name for p in paths),
+                   bulletin=bulletin, reminders=reminders)

@@ -4,10 +4,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pipeline.model import Problem
+from pipeline.model import GAP_LEVELS, STATUSES, Problem
+from pipeline.overview import write_overview
 from pipeline.report import Report
 from pipeline.report_texts import ids, status_change
-from pipeline.xlsx import Cell, Styles, open_workbook, write_pairs, write_table
+from pipeline.xlsx import Cell, Styles, colour_by_value, colour_rows_where, open_workbook, print_setup, write_table
 
 SHEETS = ("总览", "单位进度", "子主题覆盖", "差距清单", "活动明细", "问题整改", "宣传报道", "数据问题", "文件清单")
 PROGRESS_COLUMNS = ("单位名称", "单位类别", "状态", "大讨论次数", "大行动次数", "参与人次", "应覆盖子主题", "已覆盖子主题",
@@ -70,28 +71,6 @@ def gap_rows(report: Report, unit: str | None = None) -> list[list[Cell]]:
             for g in report.gaps if unit is None or g.unit == unit]
 
 
-def _overview(report: Report) -> list[tuple[str, Cell]]:
-    c = report.campaign
-    units = len(report.rows)
-    pairs: list[tuple[str, Cell]] = [
-        ("活动名称", c.name), ("乡镇", c.township), ("统计日期", report.as_of), ("活动期间", f"{c.start} 至 {c.deadline}"),
-        ("距截止日期剩余天数", report.days_left), ("名册单位数", units), ("已报送单位数", report.submitted),
-        ("报送率", report.submitted / units if units else 0.0), ("按时报送单位数", report.on_time),
-        ("按时报送率", report.on_time / units if units else 0.0),
-    ]
-    pairs += [(f"状态：{status}", count) for status, count in report.by_status.items()]
-    pairs += [("大讨论场次", report.sessions("大讨论")), ("大讨论参与人次", report.participants("大讨论")),
-              ("大行动场次", report.sessions("大行动")), ("大行动参与人次", report.participants("大行动")),
-              ("参与人次合计", report.participants()),
-              ("查摆问题数", sum(r.problems_found for r in report.rows)),
-              ("已整改数", sum(r.rectified for r in report.rows)),
-              ("超期未整改数", sum(r.overdue for r in report.rows)),
-              ("宣传报道数", sum(len(r.facts.publicity) for r in report.rows)),
-              ("差距项数", len(report.gaps)), ("数据问题数", len(report.problems))]
-    pairs += [(f"文件：{k}", v) for k, v in report.files_by_result().items()]
-    return pairs
-
-
 def _coverage(report: Report) -> tuple[list[str], list[list[Cell]]]:
     headers = ["单位名称", "单位类别", *(s.label for s in report.campaign.subthemes)]
     rows: list[list[Cell]] = []
@@ -140,38 +119,38 @@ def problem_rows(problems: Sequence[Problem]) -> list[list[Cell]]:
 
 
 def write_supervision_workbook(report: Report, path: Path) -> None:
-    """Write all nine sheets in contract order."""
+    """Write the nine sheets in contract order (周趋势 after them once history exists), print-ready."""
     workbook = open_workbook(path, created=report.as_of)
     styles = Styles(workbook)
     names = (*SHEETS, TREND_SHEET) if report.history else SHEETS
     sheets = {name: workbook.add_worksheet(name) for name in names}
-    overview = sheets["总览"]
-    overview.write_string(0, 0, f"{report.campaign.name} 督查汇总（截至 {report.as_of}）", styles.title)
-    pairs = _overview(report)
-    percent_rows = {i: styles.percent for i, (label, _) in enumerate(pairs) if label.endswith("率")}
-    percent_rows |= {i: styles.date for i, (label, _) in enumerate(pairs) if label == "统计日期"}
-    next_row = write_pairs(overview, pairs=pairs, styles=styles, start_row=2, fmt=percent_rows) + 1
-    overview.write_string(next_row, 0, "各子主题开展情况", styles.bold)
-    sub_rows: list[list[Cell]] = [
-        [report.campaign.subtheme(t.subtheme).label, t.discussions, t.actions, t.participants,  # type: ignore[union-attr]
-         t.units_required, t.units_covered] for t in report.subtheme_totals()]
-    write_table(overview, headers=("子主题", "大讨论场次", "大行动场次", "参与人次", "责任单位数", "已覆盖单位数"),
-                rows=sub_rows, styles=styles, start_row=next_row + 1)
-    overview.freeze_panes(0, 0)
-    overview.set_column(0, 0, 24)
-    overview.set_column(1, 1, 30)
+    footer = f"{report.campaign.name}　截至 {report.as_of.isoformat()}"
+    write_overview(workbook, sheets["总览"], report, styles)
+    print_setup(sheets["总览"], footer=footer, header_row=None, one_page=True)
+
+    def table(name: str, headers: Sequence[str], rows: list[list[Cell]], colour: dict[int, Sequence[str]]) -> None:
+        ws = sheets[name]
+        write_table(ws, headers=headers, rows=rows, styles=styles)
+        for col, values in colour.items():
+            colour_by_value(ws, styles, first_row=1, last_row=len(rows), col=col, values=values)
+        print_setup(ws, footer=footer)
+
     progress_headers = (*PROGRESS_COLUMNS, *HISTORY_PROGRESS_COLUMNS) if report.history else PROGRESS_COLUMNS
-    write_table(sheets["单位进度"], headers=progress_headers, rows=progress_rows(report), styles=styles)
+    table("单位进度", progress_headers, progress_rows(report), {2: STATUSES})
     headers, rows = _coverage(report)
-    write_table(sheets["子主题覆盖"], headers=headers, rows=rows, styles=styles)
-    write_table(sheets["差距清单"], headers=GAP_COLUMNS, rows=gap_rows(report), styles=styles)
-    write_table(sheets["活动明细"], headers=ACTIVITY_COLUMNS, rows=_activities(report), styles=styles)
-    write_table(sheets["问题整改"], headers=RECT_COLUMNS, rows=_rectifications(report), styles=styles)
-    write_table(sheets["宣传报道"], headers=PUBLICITY_COLUMNS, rows=_publicity(report), styles=styles)
-    write_table(sheets["数据问题"], headers=PROBLEM_COLUMNS, rows=problem_rows(report.problems), styles=styles)
+    table("子主题覆盖", headers, rows, {c: ("已覆盖", "未覆盖", "已免除") for c in range(2, len(headers))})
+    table("差距清单", GAP_COLUMNS, gap_rows(report), {2: GAP_LEVELS})
+    table("活动明细", ACTIVITY_COLUMNS, _activities(report), {})
+    rects = _rectifications(report)
+    table("问题整改", RECT_COLUMNS, rects, {})
+    colour_rows_where(sheets["问题整改"], styles, first_row=1, last_row=len(rects), last_col=len(RECT_COLUMNS) - 1,
+                      col=RECT_COLUMNS.index("是否超期"), value="是", colour="未达标")
+    table("宣传报道", PUBLICITY_COLUMNS, _publicity(report), {})
+    table("数据问题", PROBLEM_COLUMNS, problem_rows(report.problems), {4: ("错误", "警告")})
     files: list[list[Cell]] = [[f.file, f.unit, f.result, f.reason, f.activities, f.rectifications, f.publicity,
                                 f.sha256] for f in report.intake.files]
-    write_table(sheets["文件清单"], headers=FILE_COLUMNS, rows=files, styles=styles)
+    table("文件清单", FILE_COLUMNS, files, {2: ("已采用", "已被新版本替代", "未采用", "已忽略")})
     if report.history:
         _trend(workbook, sheets[TREND_SHEET], report, styles)
+        print_setup(sheets[TREND_SHEET], footer=footer)
     workbook.close()

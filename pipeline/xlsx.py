@@ -11,6 +11,7 @@ from typing import Any
 
 import xlsxwriter
 from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 Cell = str | int | float | dt.date | None
@@ -34,6 +35,15 @@ def display_width(text: str) -> int:
     return (len(text.encode("utf-8")) + len(text)) // 2
 
 
+STATUS_COLOURS = {"已达标": ("#C6EFCE", "#006100"), "进行中": ("#F2F2F2", "#000000"), "滞后": ("#FFEB9C", "#9C5700"),
+                  "未达标": ("#FFC7CE", "#9C0006"), "未报送": ("#D9D9D9", "#404040")}
+LEVEL_COLOURS = {"未达标": STATUS_COLOURS["未达标"], "错误": STATUS_COLOURS["未达标"], "滞后": STATUS_COLOURS["滞后"],
+                 "警告": STATUS_COLOURS["滞后"], "待完成": STATUS_COLOURS["进行中"], "提醒": ("#DDEBF7", "#1F4E78"),
+                 "未覆盖": STATUS_COLOURS["未达标"], "已覆盖": STATUS_COLOURS["已达标"], "已免除": STATUS_COLOURS["未报送"],
+                 "已采用": STATUS_COLOURS["已达标"], "未采用": STATUS_COLOURS["未达标"],
+                 "已被新版本替代": STATUS_COLOURS["未报送"], "已忽略": STATUS_COLOURS["未报送"]}
+
+
 class Styles:
     """The formats one workbook uses, created once."""
 
@@ -43,13 +53,16 @@ class Styles:
         self.quoted = workbook.add_format({**base, "quote_prefix": True})
         self.wrap = workbook.add_format({**base, "text_wrap": True})
         self.date = workbook.add_format({**base, "num_format": DATE_FORMAT, "align": "left"})
-        self.number = workbook.add_format(base)
+        self.number = workbook.add_format({**base, "align": "left"})
         self.percent = workbook.add_format({**base, "num_format": "0.0%", "align": "left"})
         self.header = workbook.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1,
                                            "text_wrap": True, "valign": "vcenter", "align": "center"})
         self.title = workbook.add_format({**base, "bold": True, "font_size": 16, "valign": "vcenter"})
         self.bold = workbook.add_format({**base, "bold": True})
         self.label = workbook.add_format({**base, "bold": True, "bg_color": "#F2F2F2", "border": 1})
+        self.big = workbook.add_format({**base, "bold": True, "font_size": 14, "align": "left"})
+        self.colours = {name: workbook.add_format({"bg_color": bg, "font_color": fg})
+                        for name, (bg, fg) in {**STATUS_COLOURS, **LEVEL_COLOURS}.items()}
 
 
 def write_cell(ws: Worksheet, row: int, col: int, value: Cell, styles: Styles, fmt: Format | None = None) -> None:
@@ -75,7 +88,7 @@ def _cell_width(value: Cell) -> int:
 
 def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Sequence[Sequence[Cell]], styles: Styles,
                 start_row: int = 0, max_width: int = 50, wrap_from: int = 30, fit: bool = True,
-                column_formats: dict[int, Format] | None = None) -> int:
+                column_formats: dict[int, Format] | None = None, header_tools: bool = True) -> int:
     """Header plus rows from start_row; fits column widths, freezes and filters the header. Returns next row."""
     for col, name in enumerate(headers):
         ws.write_string(start_row, col, name, styles.header)
@@ -95,8 +108,9 @@ def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Sequence[Sequenc
                 widths[col] = max(widths[col], min(width + 2, max_width))
     for col, width in enumerate(widths if fit else []):
         ws.set_column(col, col, width)
-    ws.freeze_panes(start_row + 1, 0)
-    ws.autofilter(start_row, 0, start_row + max(len(rows), 1), len(headers) - 1)
+    if header_tools:
+        ws.freeze_panes(start_row + 1, 0)
+        ws.autofilter(start_row, 0, start_row + max(len(rows), 1), len(headers) - 1)
     return start_row + len(rows) + 1
 
 
@@ -121,3 +135,36 @@ def safe_filename(name: str, *, taken: set[str], limit: int = 60) -> str:
         candidate, n = f"{stem}_{n}", n + 1
     taken.add(candidate.lower())
     return candidate
+
+
+def colour_by_value(ws: Worksheet, styles: Styles, *, first_row: int, last_row: int, col: int,
+                    values: Sequence[str]) -> None:
+    """Conditional formatting: a cell equal to a status or level gets that status's colour."""
+    if last_row < first_row:
+        return
+    for value in values:
+        ws.conditional_format(first_row, col, last_row, col, {
+            "type": "cell", "criteria": "equal to", "value": f'"{value}"', "format": styles.colours[value]})
+
+
+def colour_rows_where(ws: Worksheet, styles: Styles, *, first_row: int, last_row: int, last_col: int, col: int,
+                      value: str, colour: str) -> None:
+    """Conditional formatting of whole rows whose cell in `col` equals `value` (e.g. 是否超期 = 是)."""
+    if last_row < first_row:
+        return
+    letter = xl_col_to_name(col)
+    ws.conditional_format(first_row, 0, last_row, last_col, {
+        "type": "formula", "criteria": f'=${letter}{first_row + 1}="{value}"', "format": styles.colours[colour]})
+
+
+def print_setup(ws: Worksheet, *, footer: str, header_row: int | None = 0, landscape: bool = True,
+                one_page: bool = False) -> None:
+    """A4, fitted to one page wide (or one page whole), header row repeated, footer with 第 N 页 共 M 页."""
+    ws.set_paper(9)
+    if landscape:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 1 if one_page else 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    if header_row is not None:
+        ws.repeat_rows(header_row)
+    ws.set_footer(f"&L{footer.replace('&', '&&')}&R第 &P 页 共 &N 页")

@@ -44,7 +44,7 @@ def hostile_inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
         sheet = src.read("xl/worksheets/sheet2.xml").decode("utf-8")
     entities = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
     laughs = (f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY lol0 "lol">{entities}]>'
-              + re.sub(r"^<\?xml[^>]*\?>", "", sheet).replace("荷花村", "&lol9;荷花村", 1))
+              + re.sub(r"^<\?xml[^>]*\?>", "", sheet).replace("<t>", "<t>&lol9;", 1))
     _rewrite(ledger, box / "笑话.xlsx", {"xl/worksheets/sheet2.xml": laughs.encode("utf-8")})
     # 3. a sheet claiming the whole grid
     with zipfile.ZipFile(ledger) as src:

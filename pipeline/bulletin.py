@@ -1,0 +1,203 @@
+"""The weekly 工作通报 (a Word document) and the 催报提醒 texts, built sentence by sentence from the report.
+
+Every number comes from the same `Report` (and `overview.headline`) as the workbook's 总览, so the two
+never disagree; a section with nothing to say is left out (../shared/style/bulletin.md).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from pipeline.model import Gap
+from pipeline.report import Report, UnitRow
+from pipeline.report_texts import cn_date, md
+from pipeline.rules import R1, R2, R3, R4, R5, R6, R7
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    kind: str  # title | meta | to | body | heading | list
+    text: str
+
+
+def pct(part: int, whole: int) -> str:
+    """85.7%: one decimal, rounded half up as Excel's 0.0% format shows the same ratio in 总览."""
+    if not whole:
+        return "0%"
+    return f"{(Decimal(part) * 100 / Decimal(whole)).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+def names(rows: list[UnitRow]) -> str:
+    return "、".join(r.unit.name for r in rows)
+
+
+def theme(report: Report) -> str:
+    """我为创城做什么 大讨论大行动 → “我为创城做什么”大讨论大行动."""
+    head, _, tail = report.campaign.name.partition(" ")
+    return f"“{head}”{tail.strip()}"
+
+
+def _with(report: Report, rule: str, level: str) -> list[UnitRow]:
+    return [r for r in report.rows if any(g.rule == rule and g.level == level for g in r.gaps)]
+
+
+def bulletin(report: Report) -> list[Paragraph]:
+    c = report.campaign
+    rows = report.rows
+    units = len(rows)
+    out = [Paragraph("title", f"关于{theme(report)}开展情况的通报（第{len(report.history) + 1}期）"),
+           Paragraph("meta", f"{c.township}{c.office.removeprefix('乡')}　　{cn_date(report.as_of)}"),
+           Paragraph("to", "各村、乡直各单位："),
+           Paragraph("body", f"为推动{theme(report)}走深走实，现将截至{md(report.as_of)}各单位开展情况通报如下：")]
+
+    statuses = "、".join(f"{s}{n}个" for s, n in report.by_status.items() if n)
+    totals = report.subtheme_totals()
+    idle = [t.subtheme for t in totals if not t.discussions + t.actions]
+    problems = sum(r.problems_found for r in rows)
+    rectified = sum(r.rectified for r in rows)
+    overdue = sum(r.overdue for r in rows)
+    progress = (f"截至{md(report.as_of)}，全乡{units}个单位中已有{report.submitted}个报送台账，报送率"
+                f"{pct(report.submitted, units)}，按时报送率{pct(report.on_time, units)}；其中{statuses}。")
+    if report.events:
+        progress += (f"各单位共开展大讨论{report.sessions('大讨论')}场次、大行动{report.sessions('大行动')}场次，"
+                     f"参与{report.participants()}人次；{len(totals)}个子主题中已有{len(totals) - len(idle)}个开展了活动")
+        progress += f"，子主题{'、'.join(map(str, idle))}尚未开展。" if idle else "。"
+    else:
+        progress += "各单位尚未报送已开展的大讨论、大行动。"
+    if problems:
+        progress += f"共查摆问题{problems}个，已整改{rectified}个，整改率{pct(rectified, problems)}"
+        progress += f"，{overdue}个超期未整改。" if overdue else "。"
+    out += [Paragraph("heading", "一、总体进展"), Paragraph("body", progress)]
+
+    typical = [p for r in rows for p in r.facts.publicity if p.typical]
+    if typical:
+        out.append(Paragraph("heading", "二、典型做法"))
+        out += [Paragraph("list", f"{i}. {p.unit}：在{p.platform}发布《{p.title}》。") for i, p in enumerate(typical[:8], 1)]
+
+    issues = _issues(report)
+    number = "三" if typical else "二"
+    if issues:
+        out += [Paragraph("heading", f"{number}、存在问题"), Paragraph("body", "截至目前，" + "".join(issues))]
+        number = "四" if typical else "三"
+    out += [Paragraph("heading", f"{number}、下步要求"), Paragraph("body", _next_steps(report))]
+    return out
+
+
+def _issues(report: Report) -> list[str]:
+    sentences = []
+    missing = [r for r in report.rows if r.status == "未报送"]
+    if missing:
+        sentences.append(f"{names(missing)}尚未报送台账；")
+    late = [r for r in report.rows if r.overdue]
+    if late:
+        sentences.append("、".join(f"{r.unit.name}有{r.overdue}个问题" for r in late) + "超期未整改；")
+    behind = _with(report, R7, "滞后")
+    if behind:
+        sentences.append(f"{names(behind)}大讨论进度滞后于序时进度；")
+    failed = {R1: "大讨论次数未达到要求", R2: "负责的子主题未全部开展", R3: "尚未开展大行动", R6: "未报送宣传报道"}
+    for rule, words in failed.items():
+        group = _with(report, rule, "未达标")
+        if group:
+            sentences.append(f"{names(group)}{words}；")
+    pending = _with(report, R1, "待完成")
+    if pending:
+        sentences.append(f"另有{len(pending)}个单位大讨论尚未达到{report.campaign.min_discussions}次；")
+    errors = sorted({p.unit for p in report.problems if p.level == "错误" and p.unit})
+    if errors:
+        sentences.append(f"{'、'.join(errors)}的台账有填写错误，详见各单位整改清单；")
+    if sentences:
+        sentences[-1] = sentences[-1].rstrip("；") + "。"
+    return sentences
+
+
+def _next_steps(report: Report) -> str:
+    c = report.campaign
+    next_report = min(report.as_of + dt.timedelta(days=c.report_interval_days), c.deadline)
+    if report.days_left >= 0:
+        text = f"距活动截止（{cn_date(c.deadline)}）还有{report.days_left}天。"
+    else:
+        text = f"活动已于{cn_date(c.deadline)}截止，未达标单位要说明情况、限期补齐。"
+    asks = []
+    if any(r.status == "未报送" for r in report.rows):
+        asks.append(f"尚未报送的单位于{cn_date(next_report)}前报送台账")
+    if any(r.overdue for r in report.rows):
+        asks.append("有超期问题的单位立即整改并更新整改状态")
+    if _with(report, R7, "滞后"):
+        asks.append("进度滞后的单位抓紧组织大讨论")
+    if any(g.rule in (R1, R2, R3, R4) and g.level == "待完成" for g in report.gaps):
+        asks.append(f"其余单位对照整改清单，在{cn_date(c.deadline)}前完成各项任务")
+    if asks:
+        text += "请" + "；".join(asks) + "。"
+    if report.days_left >= 0:
+        text += (f"请各单位每{c.report_interval_days}天更新一次台账报{c.office}，下次报送请于{cn_date(next_report)}前完成。")
+    return text + f"联系方式：{c.contact}。"
+
+
+URGENCY = ((R5, "未达标"), (R5, "待完成"), (R4, "未达标"), (R7, "滞后"))
+
+
+def _urgency(gap: Gap) -> tuple[int, str]:
+    for index, (rule, level) in enumerate(URGENCY):
+        if gap.rule == rule and gap.level == level:
+            return index, gap.rule
+    order = {"未达标": 4, "滞后": 5, "待完成": 6, "提醒": 7}
+    return order[gap.level], gap.rule
+
+
+def reminder(report: Report, row: UnitRow) -> str:
+    """One or two sentences for the unit's WeChat group: name first, most urgent item first, with dates."""
+    office = report.campaign.office
+    gaps = sorted(row.gaps, key=_urgency)
+    if row.status == "未报送":
+        first = gaps[0]
+        due = first.deadline if first.deadline >= report.as_of else None
+        when = f"请于{cn_date(due)}前报送台账" if due else "请尽快报送台账"
+        return (f"【{office}提醒】{row.unit.name}：截至{md(report.as_of)}，本单位尚未报送台账，{when}；"
+                f"{first.suggestion.split('。', 1)[-1]}。")
+    items = [g.description for g in gaps[:2]]
+    due = min(g.deadline for g in gaps[:2])
+    when = f"请于{cn_date(due)}前完成" if due >= report.as_of else "请尽快完成"
+    return (f"【{office}提醒】{row.unit.name}：截至{md(report.as_of)}，本单位{'；'.join(items)}；"
+            f"{when}，并及时更新台账报{office}。")
+
+
+def reminders(report: Report) -> list[tuple[str, str]]:
+    """(unit, message) for every unit with a gap, most urgent units first; none for units that owe nothing."""
+    rows = [r for r in report.rows if r.gaps]
+    rows.sort(key=lambda r: min(_urgency(g) for g in r.gaps))
+    return [(r.unit.name, reminder(report, r)) for r in rows]
+
+
+def write_reminders(report: Report, path: Path) -> None:
+    """UTF-8 with BOM and CRLF, so Notepad on the office PC shows it right."""
+    lines = [f"催报提醒（截至{cn_date(report.as_of)}，共{len(reminders(report))}条；每段复制到对应单位的微信群）", ""]
+    for _, message in reminders(report):
+        lines += [message, ""]
+    path.write_text("\r\n".join(lines), encoding="utf-8-sig", newline="")
+
+
+def write_bulletin(report: Report, path: Path) -> None:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    document = Document()
+    props = document.core_properties
+    props.author = report.campaign.office
+    props.title = f"工作通报 {report.as_of.isoformat()}"
+    props.created = props.modified = dt.datetime.combine(report.as_of, dt.time())
+    for kind, font, size, bold in (("title", "宋体", 18, True), ("heading", "黑体", 14, False), ("body", "仿宋", 14, False)):
+        style = document.styles.add_style(f"cc-{kind}", 1)
+        style.font.name, style.font.size, style.font.bold = font, Pt(size), bold
+        style.element.rPr.rFonts.set(qn("w:eastAsia"), font)
+    for paragraph in bulletin(report):
+        style = {"title": "cc-title", "heading": "cc-heading"}.get(paragraph.kind, "cc-body")
+        p = document.add_paragraph(paragraph.text, style=style)
+        if paragraph.kind in ("title", "meta"):
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if paragraph.kind in ("body", "list"):
+            p.paragraph_format.first_line_indent = Pt(28)
+        p.paragraph_format.space_after = Pt(6)
+    document.save(str(path))

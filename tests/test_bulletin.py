@@ -1,0 +1,95 @@
+"""The weekly bulletin and the reminders: complete sentences from the data, numbers equal to the workbook's."""
+
+import re
+from pathlib import Path
+
+import docx
+import openpyxl
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from tests.ledgers import CAMPAIGN, activity, d, problem, write_ledger
+
+
+def run_report(box: Path, tmp: Path, as_of: str) -> Path:
+    result = CliRunner().invoke(main, ["report", "--inbox", str(box), "--outbox", str(tmp / "out"), "--archive",
+                                       str(tmp / "archive"), "--config", str(CAMPAIGN), "--as-of", as_of])
+    assert result.exit_code == 0, result.output
+    return tmp / "out"
+
+
+def inbox(box: Path) -> None:
+    write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"),
+                 activities=[activity(d("2026-12-05"), "大讨论", 1, 30), activity(d("2026-12-12"), "大行动", 2, 25, 序号=2)],
+                 problems=[problem(d("2026-12-15"), found=d("2026-12-05"))])
+    write_ledger(box / "乡创城办.xlsx", unit="乡创城办", filed=d("2026-12-19"),
+                 activities=[activity(d("2026-12-03"), "大讨论", 1, 40), activity(d("2026-12-10"), "大讨论", 1, 35, 序号=2),
+                             activity(d("2026-12-11"), "大行动", 1, 20, 序号=3)],
+                 problems=[problem(d("2026-12-10"), "已整改", found=d("2026-12-03"), 完成日期=d("2026-12-09"))],
+                 publicity=[{"序号": 1, "发布日期": d("2026-12-18"), "发布平台": "县融媒体“创城大家谈”",
+                             "标题": "我乡干部讨论转作风", "典型案例": "是"}])
+
+
+def paragraphs(out: Path, as_of: str) -> list[str]:
+    return [p.text for p in docx.Document(str(out / f"工作通报_{as_of}.docx")).paragraphs]
+
+
+def overview(out: Path, as_of: str) -> dict[str, object]:
+    ws = openpyxl.load_workbook(out / f"督查汇总表_{as_of}.xlsx")["总览"]
+    return {str(r[0]): r[1] for r in ws.iter_rows(min_row=4, max_col=2, values_only=True) if r[0]}
+
+
+def test_bulletin_structure_and_numbers_equal_the_workbook(tmp_path: Path) -> None:
+    inbox(tmp_path / "inbox")
+    out = run_report(tmp_path / "inbox", tmp_path, "2026-12-20")
+    text = paragraphs(out, "2026-12-20")
+    assert text[:4] == ["关于“我为创城做什么”大讨论大行动开展情况的通报（第1期）", "城西湖乡创城办　　2026年12月20日",
+                        "各村、乡直各单位：", "为推动“我为创城做什么”大讨论大行动走深走实，现将截至12月20日各单位开展情况通报如下："]
+    assert [t for t in text if re.fullmatch(r"[一二三四]、.*", t)] == ["一、总体进展", "二、典型做法", "三、存在问题", "四、下步要求"]
+    numbers = overview(out, "2026-12-20")
+    progress = text[text.index("一、总体进展") + 1]
+    assert f"全乡{numbers['名册单位数']}个单位中已有{numbers['已报送单位数']}个报送台账" in progress
+    assert "报送率12.5%" in progress and numbers['报送率'] == 2 / 16
+    assert f"大讨论{numbers['大讨论场次']}场次、大行动{numbers['大行动场次']}场次" in progress
+    assert f"参与{numbers['参与人次合计']}人次" in progress
+    assert f"共查摆问题{numbers['查摆问题数']}个，已整改{numbers['已整改数']}个，整改率50.0%" in progress
+    assert f"{numbers['超期未整改数']}个超期未整改" in progress
+    assert "1. 乡创城办：在县融媒体“创城大家谈”发布《我乡干部讨论转作风》。" in text
+    issues = text[text.index("三、存在问题") + 1]
+    assert "荷花村有1个问题超期未整改" in issues
+    assert "乡团委" in issues and "尚未报送台账" in issues
+    steps = text[-1]
+    assert steps.startswith("距活动截止（2027年2月4日）还有46天。")
+    assert steps.endswith("联系方式：乡创城办 联系电话：（请填写）。")
+    whole = "\n".join(text)
+    assert not re.search(r"XX|None|\{|\}|nan", whole)
+
+
+def test_sections_with_nothing_to_say_are_left_out(tmp_path: Path) -> None:
+    (tmp_path / "inbox").mkdir()
+    out = run_report(tmp_path / "inbox", tmp_path, "2026-12-01")
+    text = paragraphs(out, "2026-12-01")
+    assert "二、典型做法" not in text
+    assert [t for t in text if re.fullmatch(r"[一二三四]、.*", t)] == ["一、总体进展", "二、存在问题", "三、下步要求"]
+    assert "各单位尚未报送已开展的大讨论、大行动。" in text[text.index("一、总体进展") + 1]
+
+
+def test_reminders_one_per_unit_most_urgent_first(tmp_path: Path) -> None:
+    inbox(tmp_path / "inbox")
+    write_ledger(tmp_path / "inbox" / "柳林村.xlsx", unit="柳林村", filed=d("2026-12-19"), activities=[
+        activity(d("2026-12-01"), "大讨论", 1), activity(d("2026-12-02"), "大讨论", 2, 序号=2),
+        activity(d("2026-12-03"), "大行动", 5, 序号=3), activity(d("2026-12-04"), "大行动", 6, 序号=4)],
+        problems=[problem(d("2027-01-20"))])
+    out = run_report(tmp_path / "inbox", tmp_path, "2026-12-20")
+    raw = (out / "催报提醒_2026-12-20.txt").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    messages = [line for line in raw.decode("utf-8-sig").split("\r\n") if line.startswith("【")]
+    units = [m.split("】", 1)[1].split("：", 1)[0] for m in messages]
+    assert len(units) == len(set(units)) == 14          # 柳林村 and 乡创城办 owe nothing and get no message
+    assert "柳林村" not in units and "乡创城办" not in units
+    assert units[-1] == "荷花村"                          # 13 unreported units first, then the overdue problem
+    lotus = next(m for m in messages if "】荷花村：" in m)
+    assert lotus == ("【乡创城办提醒】荷花村：截至12月20日，本单位1个问题超期未整改：第4行“村部周边乱堆乱放”（时限2026年12月15日）；"
+                     "大讨论已开展1次，还差1次（要求不少于2次）；请尽快完成，并及时更新台账报乡创城办。")
+    unreported = next(m for m in messages if "】乡团委：" in m)
+    assert unreported.startswith("【乡创城办提醒】乡团委：截至12月20日，本单位尚未报送台账，请尽快报送台账；截至2027年2月4日须完成：")
