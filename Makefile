@@ -34,11 +34,14 @@ demo: $(STAMP)
 	$(BIN)/chuangcheng demo $(if $(CONFIG),--config "$(CONFIG)")
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline tests bench
+	$(BIN)/ruff check pipeline tests bench docs
 	$(BIN)/mypy
 
 test: lint
 	$(BIN)/pytest -q
+
+screenshots: $(STAMP)
+	$(BIN)/python -m docs.render docs
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

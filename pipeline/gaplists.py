@@ -7,6 +7,8 @@ from pipeline.xlsx import Cell, Styles, open_workbook, print_setup, safe_filenam
 
 GAP_LIST_COLUMNS = ("规则", "等级", "差距说明", "整改建议", "截止日期", "剩余天数")
 UNIT_PROBLEM_COLUMNS = ("等级", "位置", "问题", "建议", "文件")
+WIDTHS = (16, 16, 46, 46, 22, 10)
+"""Shared by both tables of a gap list; about one A4 landscape page wide."""
 
 
 def units_needing_lists(report: Report) -> list[UnitRow]:
@@ -28,15 +30,12 @@ def write_gap_list(report: Report, row: UnitRow, path: Path) -> None:
     gaps: list[list[Cell]] = [[g.rule, g.level, g.description, g.suggestion, g.deadline, g.days_left]
                               for g in row.gaps] or [["", "", "无", "", None, None]]
     next_row = write_table(ws, headers=GAP_LIST_COLUMNS, rows=gaps, styles=styles, start_row=next_row + 1,
-                           wrap_from=20, fit=False) + 1
+                           widths=WIDTHS, header_tools=False) + 1
     ws.write_string(next_row, 0, "二、台账填写问题（请按单元格位置修改后重新报送）", styles.bold)
     problems: list[list[Cell]] = [[p.level, f"{p.sheet} {p.cell}".strip(), p.message, p.hint, p.file]
                                   for p in report.problems_of(row.unit.name)] or [["", "", "无", "", ""]]
     write_table(ws, headers=UNIT_PROBLEM_COLUMNS, rows=problems, styles=styles, start_row=next_row + 1,
-                wrap_from=20, fit=False)
-    ws.freeze_panes(0, 0)
-    for col, width in enumerate((16, 16, 44, 44, 20, 10)):
-        ws.set_column(col, col, width)
+                widths=WIDTHS, header_tools=False)
     print_setup(ws, footer=f"{row.unit.name} 整改清单　截至 {report.as_of.isoformat()}", header_row=None, one_page=True)
     workbook.close()
 

@@ -77,23 +77,21 @@ def write_overview(workbook: Any, ws: Worksheet, report: Report, styles: Styles)
     status_top = row
     ws.write_string(row, 0, "各状态单位数", styles.bold)
     row = write_table(ws, headers=("状态", "单位数"), rows=[[s, n] for s, n in report.by_status.items()],
-                      styles=styles, start_row=row + 1, fit=False, header_tools=False) + 1
+                      styles=styles, start_row=row + 1, widths=(24, 28, 14, 14, 12, 14), header_tools=False) + 1
     subtheme_top = row + 1
     ws.write_string(row, 0, "各子主题开展情况", styles.bold)
     totals = report.subtheme_totals()
     labels = {s.id: s.label for s in report.campaign.subthemes}
     row = write_table(ws, headers=("子主题", "大讨论场次", "大行动场次", "参与人次", "责任单位数", "已覆盖单位数"),
                       rows=[[labels[t.subtheme], t.discussions, t.actions, t.participants, t.units_required,
-                             t.units_covered] for t in totals], styles=styles, start_row=row + 1, fit=False,
+                             t.units_covered] for t in totals], styles=styles, start_row=row + 1, widths=(24, 28, 14, 14, 12, 14),
                       header_tools=False) + 1
     kinds = kind_progress(report)
     kind_top = row + 1
     ws.write_string(row, 0, f"各类单位大讨论进度（要求不少于{report.campaign.min_discussions}次）", styles.bold)
     write_table(ws, headers=("单位类别", "单位数", "已达到要求的单位数", "大讨论次数合计"),
                 rows=[[k.kind, k.units, k.reached, k.sessions] for k in kinds], styles=styles, start_row=row + 1,
-                fit=False, header_tools=False)
-    for col, width in enumerate((24, 28, 14, 14, 12, 14)):
-        ws.set_column(col, col, width)
+                widths=(24, 28, 14, 14, 12, 14), header_tools=False)
 
     status_chart = _chart(workbook, "column", "各状态单位数")
     status_chart.add_series({

@@ -87,26 +87,34 @@ def _cell_width(value: Cell) -> int:
 
 
 def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Sequence[Sequence[Cell]], styles: Styles,
-                start_row: int = 0, max_width: int = 50, wrap_from: int = 30, fit: bool = True,
+                start_row: int = 0, max_width: int = 50, widths: Sequence[int] | None = None,
                 column_formats: dict[int, Format] | None = None, header_tools: bool = True) -> int:
-    """Header plus rows from start_row; fits column widths, freezes and filters the header. Returns next row."""
+    """Header plus rows from start_row. Columns are fitted to the content (up to max_width) unless `widths`
+    are given; longer text wraps and its row is made tall enough to print whole. Returns the next free row."""
     for col, name in enumerate(headers):
         ws.write_string(start_row, col, name, styles.header)
-    widths = [display_width(h) + 2 for h in headers]
+    fitted = [display_width(h) + 2 for h in headers]
+    limits = list(widths) if widths is not None else [max_width] * len(headers)
     fixed = column_formats or {}
     for r, values in enumerate(rows, start=start_row + 1):
         measured = r - start_row <= WIDTH_SAMPLE_ROWS
+        lines = 1
         for col, value in enumerate(values):
-            if isinstance(value, str) and len(value) > wrap_from // 2:
+            fmt = fixed.get(col)
+            width = 0
+            if isinstance(value, str) and len(value) > 8:
                 width = _cell_width(value)
-                fmt = fixed.get(col) or (styles.wrap if width > wrap_from else None)
-            else:
-                width = _cell_width(value) if measured else 0
-                fmt = fixed.get(col)
+                if width + 1 > limits[col]:
+                    fmt = fmt or styles.wrap
+                    lines = max(lines, -(-width // max(limits[col] - 1, 1)))
+            elif measured:
+                width = _cell_width(value)
             write_cell(ws, r, col, value, styles, fmt)
             if measured:
-                widths[col] = max(widths[col], min(width + 2, max_width))
-    for col, width in enumerate(widths if fit else []):
+                fitted[col] = max(fitted[col], min(width + 2, max_width))
+        if lines > 1:
+            ws.set_row(r, 15 * lines)
+    for col, width in enumerate(widths if widths is not None else fitted):
         ws.set_column(col, col, width)
     if header_tools:
         ws.freeze_panes(start_row + 1, 0)

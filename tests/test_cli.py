@@ -209,3 +209,24 @@ def test_validate_json_for_machines(inbox: Path) -> None:
     willow = next(f for f in data["files"] if f["file"] == "柳林村_新.xlsx")
     assert [(p["sheet"], p["cell"], p["level"], p["code"]) for p in willow["problems"]] == [
         ("活动台账", "B6", "错误", "invalid-value")]
+
+
+def test_sheets_are_print_ready_and_coloured(inbox: Path, tmp_path: Path) -> None:
+    book, _ = report(inbox, tmp_path / "out", "2027-01-12")
+    wb = openpyxl.load_workbook(book)
+    assert len(wb["总览"]._charts) == 3                      # units by status, sessions by sub-theme, kinds
+    for name in SHEETS[1:]:
+        ws = wb[name]
+        assert (ws.page_setup.paperSize, ws.page_setup.orientation) == (9, "landscape"), name
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1), name  # 1 = default
+        assert ws.page_setup.fitToHeight == 0, name                               # as many pages tall as needed
+        assert ws.print_title_rows == "$1:$1", name
+        assert "第 &P 页 共 &N 页" in ws.oddFooter.right.text, name
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref, name
+    rules = {str(r.formula[0]) for rng in wb["单位进度"].conditional_formatting for r in rng.rules}
+    assert rules == {f'"{s}"' for s in ("已达标", "进行中", "滞后", "未达标", "未报送")}
+    overdue = [r.formula[0] for rng in wb["问题整改"].conditional_formatting for r in rng.rules]
+    assert overdue == ['$J2="是"']
+    fills = {str(r.formula[0]): r.dxf.fill.bgColor.rgb for rng in wb["单位进度"].conditional_formatting
+             for r in rng.rules}
+    assert fills['"已达标"'].endswith("C6EFCE") and fills['"未达标"'].endswith("FFC7CE")

@@ -47,7 +47,7 @@ def _rezip(data: bytes, change: str, pick: int, text: bytes) -> bytes:
     elif change == "rename":
         items[index] = (name + "x", body)
     elif change == "mangle":
-        items[index] = (name, re.sub(rb'="[^"]*"', b'="' + text + b'"', body, count=1 + pick % 5))
+        items[index] = (name, re.sub(rb'="[^"]*"', lambda _: b'="' + text + b'"', body, count=1 + pick % 5))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for n, b in items:
