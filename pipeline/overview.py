@@ -65,10 +65,12 @@ def _chart(workbook: Any, kind: str, title: str, **options: Any) -> Any:
     return chart
 
 
-def write_overview(workbook: Any, ws: Worksheet, report: Report, styles: Styles) -> None:
+def write_overview(workbook: Any, ws: Worksheet, report: Report, styles: Styles, *, notes: list[str]) -> None:
     ws.merge_range(0, 0, 0, 10, f"{report.campaign.township}“{report.campaign.name}”督查汇总", styles.title)
     ws.write_string(1, 0, f"截至 {report.as_of.isoformat()}，距截止日期（{report.campaign.deadline.isoformat()}）"
                           f"还有 {report.days_left} 天", styles.big)
+    if notes:
+        ws.write_string(2, 0, "说明：" + "".join(notes), styles.bold)
     pairs = headline(report)
     formats = {i: styles.percent for i, (label, _) in enumerate(pairs) if label.endswith("率")}
     formats |= {i: styles.date for i, (label, _) in enumerate(pairs) if label == "统计日期"}

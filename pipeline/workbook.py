@@ -118,22 +118,55 @@ def problem_rows(problems: Sequence[Problem]) -> list[list[Cell]]:
     return [[p.file, p.sheet, p.cell, p.unit, p.level, p.message, p.hint] for p in problems]
 
 
+MAX_DATA_ROWS = 1_048_575
+"""Excel's 1,048,576 rows less the header: a longer table continues on 活动明细2, 活动明细3 … never truncated."""
+
+
+def _row_counts(report: Report) -> dict[str, int]:
+    adopted = report.intake.adopted.values()
+    return {"单位进度": len(report.rows), "子主题覆盖": len(report.rows), "差距清单": len(report.gaps),
+            "活动明细": sum(len(s.activities) for s in adopted),
+            "问题整改": sum(len(r.facts.rectifications) for r in report.rows),
+            "宣传报道": sum(len(r.facts.publicity) for r in report.rows), "数据问题": len(report.problems),
+            "文件清单": len(report.intake.files)}
+
+
+def sheet_parts(report: Report) -> dict[str, list[str]]:
+    """Each contract sheet and the numbered continuation sheets it needs."""
+    parts = {name: [name] for name in SHEETS}
+    for name, count in _row_counts(report).items():
+        extra = max(0, -(-count // MAX_DATA_ROWS) - 1)
+        parts[name] += [f"{name}{i}" for i in range(2, extra + 2)]
+    return parts
+
+
 def write_supervision_workbook(report: Report, path: Path) -> None:
-    """Write the nine sheets in contract order (周趋势 after them once history exists), print-ready."""
-    workbook = open_workbook(path, created=report.as_of)
+    """Write the nine sheets in contract order (周趋势 after them once history exists), print-ready.
+
+    Streamed row by row (constant memory), so a county-sized workbook does not have to fit in memory.
+    """
+    workbook = open_workbook(path, created=report.as_of, streaming=True)
     styles = Styles(workbook)
-    names = (*SHEETS, TREND_SHEET) if report.history else SHEETS
+    parts = sheet_parts(report)
+    names = [part for name in SHEETS for part in parts[name]] + ([TREND_SHEET] if report.history else [])
     sheets = {name: workbook.add_worksheet(name) for name in names}
     footer = f"{report.campaign.name}　截至 {report.as_of.isoformat()}"
-    write_overview(workbook, sheets["总览"], report, styles)
+    split = {name: p for name, p in parts.items() if len(p) > 1}
+    write_overview(workbook, sheets["总览"], report, styles, notes=[split_note(name, p) for name, p in split.items()])
     print_setup(sheets["总览"], footer=footer, header_row=None, one_page=True)
 
-    def table(name: str, headers: Sequence[str], rows: list[list[Cell]], colour: dict[int, Sequence[str]]) -> None:
-        ws = sheets[name]
-        write_table(ws, headers=headers, rows=rows, styles=styles)
-        for col, values in colour.items():
-            colour_by_value(ws, styles, first_row=1, last_row=len(rows), col=col, values=values)
-        print_setup(ws, footer=footer)
+    def table(name: str, headers: Sequence[str], rows: list[list[Cell]], colour: dict[int, Sequence[str]],
+              overdue_col: int | None = None) -> None:
+        for index, part in enumerate(parts[name]):
+            ws = sheets[part]
+            chunk = rows[index * MAX_DATA_ROWS:(index + 1) * MAX_DATA_ROWS]
+            write_table(ws, headers=headers, rows=chunk, styles=styles)
+            for col, values in colour.items():
+                colour_by_value(ws, styles, first_row=1, last_row=len(chunk), col=col, values=values)
+            if overdue_col is not None:
+                colour_rows_where(ws, styles, first_row=1, last_row=len(chunk), last_col=len(headers) - 1,
+                                  col=overdue_col, value="是", colour="未达标")
+            print_setup(ws, footer=footer)
 
     progress_headers = (*PROGRESS_COLUMNS, *HISTORY_PROGRESS_COLUMNS) if report.history else PROGRESS_COLUMNS
     table("单位进度", progress_headers, progress_rows(report), {2: STATUSES})
@@ -141,10 +174,7 @@ def write_supervision_workbook(report: Report, path: Path) -> None:
     table("子主题覆盖", headers, rows, {c: ("已覆盖", "未覆盖", "已免除") for c in range(2, len(headers))})
     table("差距清单", GAP_COLUMNS, gap_rows(report), {2: GAP_LEVELS})
     table("活动明细", ACTIVITY_COLUMNS, _activities(report), {})
-    rects = _rectifications(report)
-    table("问题整改", RECT_COLUMNS, rects, {})
-    colour_rows_where(sheets["问题整改"], styles, first_row=1, last_row=len(rects), last_col=len(RECT_COLUMNS) - 1,
-                      col=RECT_COLUMNS.index("是否超期"), value="是", colour="未达标")
+    table("问题整改", RECT_COLUMNS, _rectifications(report), {}, overdue_col=RECT_COLUMNS.index("是否超期"))
     table("宣传报道", PUBLICITY_COLUMNS, _publicity(report), {})
     table("数据问题", PROBLEM_COLUMNS, problem_rows(report.problems), {4: ("错误", "警告")})
     files: list[list[Cell]] = [[f.file, f.unit, f.result, f.reason, f.activities, f.rectifications, f.publicity,
@@ -154,3 +184,7 @@ def write_supervision_workbook(report: Report, path: Path) -> None:
         _trend(workbook, sheets[TREND_SHEET], report, styles)
         print_setup(sheets[TREND_SHEET], footer=footer)
     workbook.close()
+
+
+def split_note(name: str, parts: Sequence[str]) -> str:
+    return f"“{name}”超过 Excel 单表行数上限，已依次分为{'、'.join('“' + p + '”' for p in parts)}，没有删减。"

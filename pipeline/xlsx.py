@@ -21,10 +21,15 @@ WIDTH_SAMPLE_ROWS = 500
 """Column widths are fitted to the first rows; a sheet of 40,000 rows does not need every cell measured."""
 
 
-def open_workbook(path: Path, *, created: dt.date) -> xlsxwriter.Workbook:
-    """A workbook whose content depends only on what is written (fixed creation time)."""
+def open_workbook(path: Path, *, created: dt.date, streaming: bool = False) -> xlsxwriter.Workbook:
+    """A workbook whose content depends only on what is written (fixed creation time).
+
+    `streaming` (xlsxwriter's constant_memory) writes each row out as soon as the next begins, so a
+    county-sized 活动明细 does not sit in memory; rows must then be written in order, each once.
+    """
     workbook = xlsxwriter.Workbook(str(path), {
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+        "constant_memory": streaming,
     })
     workbook.set_properties({"created": dt.datetime.combine(created, dt.time()), "author": "创城台账汇总"})
     return workbook
@@ -99,6 +104,7 @@ def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Sequence[Sequenc
     for r, values in enumerate(rows, start=start_row + 1):
         measured = r - start_row <= WIDTH_SAMPLE_ROWS
         lines = 1
+        formats: list[Format | None] = []
         for col, value in enumerate(values):
             fmt = fixed.get(col)
             width = 0
@@ -109,11 +115,13 @@ def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Sequence[Sequenc
                     lines = max(lines, -(-width // max(limits[col] - 1, 1)))
             elif measured:
                 width = _cell_width(value)
-            write_cell(ws, r, col, value, styles, fmt)
+            formats.append(fmt)
             if measured:
                 fitted[col] = max(fitted[col], min(width + 2, max_width))
         if lines > 1:
-            ws.set_row(r, 15 * lines)
+            ws.set_row(r, 15 * lines)  # before the row's cells: streaming workbooks write rows out in order
+        for col, value in enumerate(values):
+            write_cell(ws, r, col, value, styles, formats[col])
     for col, width in enumerate(widths if widths is not None else fitted):
         ws.set_column(col, col, width)
     if header_tools:

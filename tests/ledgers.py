@@ -63,6 +63,12 @@ def problem(due: Any, status: str = "整改中", found: Any = None, **extra: Any
 def read_sheet(path: Path, sheet: str) -> list[dict[str, Any]]:
     """A result workbook's sheet as dicts keyed by its header row (row 1)."""
     ws = openpyxl.load_workbook(path, read_only=True)[sheet]
-    rows = list(ws.iter_rows(values_only=True))
+    rows = [[_unescape(v) for v in r] for r in ws.iter_rows(values_only=True)]
     header = [str(h) for h in rows[0]]
     return [dict(zip(header, r, strict=False)) for r in rows[1:]]
+
+
+def _unescape(value: Any) -> Any:
+    """OOXML writes a literal `_x000D_` as `_x005F_x000D_`; Excel and LibreOffice undo that, openpyxl's
+    reader does not for inline strings (which streamed workbooks use)."""
+    return value.replace("_x005F_", "_") if isinstance(value, str) else value

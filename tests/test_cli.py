@@ -4,6 +4,7 @@ The expected numbers below were worked out by hand from SPEC §4 for this inbox 
 """
 
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
@@ -230,3 +231,22 @@ def test_sheets_are_print_ready_and_coloured(inbox: Path, tmp_path: Path) -> Non
     fills = {str(r.formula[0]): r.dxf.fill.bgColor.rgb for rng in wb["单位进度"].conditional_formatting
              for r in rng.rules}
     assert fills['"已达标"'].endswith("C6EFCE") and fills['"未达标"'].endswith("FFC7CE")
+
+
+def test_tables_longer_than_excel_allows_continue_on_numbered_sheets(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.workbook
+
+    monkeypatch.setattr(pipeline.workbook, "MAX_DATA_ROWS", 3)   # stands in for Excel's 1,048,575
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"),
+                 activities=[activity(d("2026-12-01") + timedelta(days=i), 序号=i + 1,
+                                      summary=f"第{i + 1}次") for i in range(8)])
+    book, _ = report(box, tmp_path / "out", "2026-12-20")
+    names = openpyxl.load_workbook(book).sheetnames
+    start = names.index("活动明细")
+    assert names[start:start + 4] == ["活动明细", "活动明细2", "活动明细3", "问题整改"]
+    rows = [r for name in ("活动明细", "活动明细2", "活动明细3") for r in read_sheet(book, name)]
+    assert [r["内容摘要"] for r in rows] == [f"第{i}次" for i in range(1, 9)]   # all 8, in order, none lost
+    note = openpyxl.load_workbook(book)["总览"]["A3"].value
+    assert "“活动明细”超过 Excel 单表行数上限，已依次分为“活动明细”、“活动明细2”、“活动明细3”，没有删减。" in note
