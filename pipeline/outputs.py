@@ -4,6 +4,8 @@ A run killed at any moment leaves no partial file under a final name. The gap-li
 with two renames; if a run dies between them, the next run puts the previous folder back first.
 """
 
+import multiprocessing
+import multiprocessing.process
 import os
 import shutil
 import tempfile
@@ -31,13 +33,12 @@ class Written:
 
 def _atomic(target: Path, write: Callable[[Path], None]) -> None:
     """Write to a temporary file beside the target, then rename it into place."""
-    handle, tmp_name = tempfile.mkstemp(prefix=_NEW, suffix=target.suffix, dir=target.parent)
-    os.close(handle)
+    tmp = _temp(target.parent, target.suffix)
     try:
-        write(Path(tmp_name))
-        os.replace(tmp_name, target)
+        write(tmp)
+        os.replace(tmp, target)
     finally:
-        Path(tmp_name).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
 
 
 def workbook_name(report: Report) -> str:
@@ -66,21 +67,52 @@ def recover(outbox: Path) -> None:
                 path.unlink(missing_ok=True)
 
 
+def _temp(folder: Path, suffix: str) -> Path:
+    handle, name = tempfile.mkstemp(prefix=_NEW, suffix=suffix, dir=folder)
+    os.close(handle)
+    return Path(name)
+
+
+PARALLEL_FROM_UNITS = 200
+"""From this many units the gap lists, bulletin and reminders are written by a forked helper process
+while the main process writes the supervision workbook (where fork exists; elsewhere one after the other)."""
+
+
+def _side_outputs(report: Report, staging: Path, bulletin: Path, reminders: Path) -> None:
+    write_gap_lists(report, staging)
+    write_bulletin(report, bulletin)
+    write_reminders(report, reminders)
+
+
+def _start_side_outputs(report: Report, *args: Path) -> multiprocessing.process.BaseProcess | None:
+    if len(report.rows) < PARALLEL_FROM_UNITS or "fork" not in multiprocessing.get_all_start_methods():
+        _side_outputs(report, *args)
+        return None
+    helper = multiprocessing.get_context("fork").Process(target=_side_outputs, args=(report, *args), daemon=True)
+    helper.start()
+    return helper
+
+
 def write_outputs(report: Report, outbox: Path) -> Written:
-    """The workbook and the gap-list folder; a previous run's files for the same date are replaced whole."""
+    """All outputs for one date; a previous run's files for the same date are replaced whole."""
     outbox.mkdir(parents=True, exist_ok=True)
     recover(outbox)
-    target = outbox / workbook_name(report)
-    _atomic(target, lambda tmp: write_supervision_workbook(report, tmp))
     day = report.as_of.isoformat()
-    bulletin = outbox / f"工作通报_{day}.docx"
-    _atomic(bulletin, lambda tmp: write_bulletin(report, tmp))
-    reminders = outbox / f"催报提醒_{day}.txt"
-    _atomic(reminders, lambda tmp: write_reminders(report, tmp))
+    target = outbox / workbook_name(report)
+    bulletin, reminders = outbox / f"工作通报_{day}.docx", outbox / f"催报提醒_{day}.txt"
     folder = outbox / gap_folder_name(report)
     staging = Path(tempfile.mkdtemp(prefix=_NEW, dir=outbox))
+    temps = [_temp(outbox, suffix) for suffix in (".docx", ".txt")]
     try:
-        paths = write_gap_lists(report, staging)
+        helper = _start_side_outputs(report, staging, *temps)
+        _atomic(target, lambda tmp: write_supervision_workbook(report, tmp))
+        if helper is not None:
+            helper.join()
+            if helper.exitcode != 0:
+                raise OSError(f"写整改清单、工作通报和催报提醒的进程异常退出（代码 {helper.exitcode}）")
+        os.replace(temps[0], bulletin)
+        os.replace(temps[1], reminders)
+        paths = sorted(staging.iterdir())
         aside = outbox / f"{_OLD}{folder.name}"
         if folder.exists():
             os.replace(folder, aside)
@@ -89,5 +121,7 @@ def write_outputs(report: Report, outbox: Path) -> Written:
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+        for temp in temps:
+            temp.unlink(missing_ok=True)
     return Written(workbook=target, gap_list_folder=folder, gap_lists=tuple(folder / p.name for p in paths),
                    bulletin=bulletin, reminders=reminders)
