@@ -174,3 +174,19 @@ def test_a_killed_run_leaves_the_previous_outputs_intact(tmp_path: Path) -> None
             assert now == before
             assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
     assert killed >= 3
+
+
+def test_helper_process_writes_the_same_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.outputs
+
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"), activities=[activity(d("2026-12-05"))])
+    report(box, tmp_path, "2026-12-20", out="inline")
+    monkeypatch.setattr(pipeline.outputs, "PARALLEL_FROM_UNITS", 1)
+    report(box, tmp_path, "2026-12-20", out="forked")
+    inline = {p.relative_to(tmp_path / "inline"): p.read_bytes() for p in (tmp_path / "inline").rglob("*")
+              if p.is_file() and p.suffix != ".docx"}
+    forked = {p.relative_to(tmp_path / "forked"): p.read_bytes() for p in (tmp_path / "forked").rglob("*")
+              if p.is_file() and p.suffix != ".docx"}
+    assert inline == forked and len(inline) == 2 + 16
+    assert (tmp_path / "forked" / "工作通报_2026-12-20.docx").stat().st_size > 0
