@@ -1,6 +1,7 @@
 """Command line: the only module that imports click or prints. Heavy modules are imported lazily."""
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -68,7 +69,28 @@ _CONFIG = click.option("--config", type=click.Path(path_type=Path), default=Path
 _AS_OF = click.option("--as-of", "as_of", default=None, help="统计日期 YYYY-MM-DD，默认今天（活动所在时区）")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Click's own usage errors (an unknown option, a missing value) also reach the clerk in Chinese."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else "chuangcheng"
+            click.echo(f"错误：命令用法有误（{exc.format_message()}）。运行“{where} --help”查看用法。", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("已中止。", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="chuangcheng")
 def main() -> None:
     """创城台账汇总：校验各单位台账，生成督查汇总表和整改清单。"""

@@ -250,3 +250,11 @@ def test_tables_longer_than_excel_allows_continue_on_numbered_sheets(tmp_path: P
     assert [r["内容摘要"] for r in rows] == [f"第{i}次" for i in range(1, 9)]   # all 8, in order, none lost
     note = openpyxl.load_workbook(book)["总览"]["A3"].value
     assert "“活动明细”超过 Excel 单表行数上限，已依次分为“活动明细”、“活动明细2”、“活动明细3”，没有删减。" in note
+
+
+def test_click_usage_errors_are_chinese_too() -> None:
+    result = CliRunner().invoke(main, ["report", "--asof", "2026-12-20"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("错误：命令用法有误（")
+    assert "运行“main report --help”查看用法。" in result.stderr
+    assert "Traceback" not in result.output
