@@ -337,3 +337,20 @@ def test_nested_zip_is_listed_not_opened(tmp_path: Path, campaign: Campaign, ros
     reasons = {o.file: o.reason for o in read(inbox, campaign, roster) if isinstance(o, Refusal)}
     assert reasons == {"outer.zip/inner.zip": "压缩包内又套压缩包，未读取；请解压后直接报送表格文件",
                        "outer.zip//etc/passwd.xlsx": "压缩包内的路径“/etc/passwd.xlsx”不安全（绝对路径或含“..”），未读取"}
+
+
+def test_zip_member_names_from_chinese_windows_are_gbk(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
+    """Windows' built-in zip writes GBK names without the UTF-8 flag; they must not come out as mojibake."""
+    ledger = write_ledger(tmp_path / "src" / "x.xlsx", unit=None, filed=d("2026-12-18"),
+                          activities=[activity(d("2026-12-03"))])
+    gbk = "荷花村.xlsx".encode("gbk")
+    placeholder = b"a" * (len(gbk) - 5) + b".xlsx"
+    packed = tmp_path / "packed.zip"
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.write(ledger, placeholder.decode("ascii"))
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "报送.zip").write_bytes(packed.read_bytes().replace(placeholder, gbk))
+    (outcome,) = read(inbox, campaign, roster)
+    assert outcome.file == "报送.zip/荷花村.xlsx"
+    assert isinstance(outcome, Submission) and outcome.unit == "荷花村"   # found through the (decoded) file name
