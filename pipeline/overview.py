@@ -126,5 +126,5 @@ def write_overview(workbook: Any, ws: Worksheet, report: Report, styles: Styles,
             trend.add_series({"name": ["周趋势", 0, col], "categories": ["周趋势", 1, 0, last_run, 0],
                               "values": ["周趋势", 1, col, last_run, col], "marker": {"type": "circle"},
                               "line": {"color": colour}})
-        trend.set_x_axis({"date_axis": True, "num_format": "m月d日"})
+        trend.set_x_axis({"date_axis": True, "num_format": "m月d日", "major_unit": 7, "major_unit_type": "days"})
         ws.insert_chart(23, 10, trend, {"x_scale": 1.3, "y_scale": 1.0})

@@ -61,7 +61,7 @@ def _trend(workbook: Any, ws: Any, report: Report, styles: Styles) -> None:
                           "values": [TREND_SHEET, 1, col, last, col], "marker": {"type": "circle"},
                           "line": {"color": colour}})
     chart.set_title({"name": "累计场次（按统计日期）"})
-    chart.set_x_axis({"date_axis": True, "num_format": "m月d日"})
+    chart.set_x_axis({"date_axis": True, "num_format": "m月d日", "major_unit": 7, "major_unit_type": "days"})
     chart.set_legend({"position": "bottom"})
     ws.insert_chart(last + 2, 0, chart, {"x_scale": 1.4, "y_scale": 1.2})
 
