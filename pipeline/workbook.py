@@ -1,9 +1,11 @@
 """The supervision workbook 督查汇总表_D.xlsx (SPEC §5): sheet and column names are contract."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from pipeline.facts import is_overdue
 from pipeline.model import GAP_LEVELS, STATUSES, Problem
 from pipeline.overview import write_overview
 from pipeline.report import Report
@@ -88,30 +90,27 @@ def _coverage(report: Report) -> tuple[list[str], list[list[Cell]]]:
     return headers, rows
 
 
-def _activities(report: Report) -> list[list[Cell]]:
+def _activities(report: Report) -> Iterator[list[Cell]]:
     labels = {s.id: s.label for s in report.campaign.subthemes}
-    return [[a.unit, a.date, a.kind, labels.get(a.subtheme, str(a.subtheme)), a.topic, a.place, a.participants,
+    return ([a.unit, a.date, a.kind, labels.get(a.subtheme, str(a.subtheme)), a.topic, a.place, a.participants,
              a.organizer, "、".join(a.co_units), a.form, a.summary, a.evidence, a.note,
              "是" if a.counted and a.date <= report.as_of else "否", a.not_counted_reason,
              a.source.file, a.source.sheet, a.source.row]
-            for unit in sorted(report.intake.adopted) for a in report.intake.adopted[unit].activities]
+            for unit in sorted(report.intake.adopted) for a in report.intake.adopted[unit].activities)
 
 
-def _rectifications(report: Report) -> list[list[Cell]]:
-    out: list[list[Cell]] = []
+def _rectifications(report: Report) -> Iterator[list[Cell]]:
     for row in report.rows:
         for r in row.facts.rectifications:
             due: Cell = r.due if r.due and r.due_text not in ("立行立改",) else (r.due_text or None)
-            overdue = "是" if not r.ongoing and r.due and r.due < report.as_of and r.status != "已整改" else "否"
-            out.append([r.unit, r.seq, r.found, r.description, r.measure, r.owner, due, r.status or "未填写",
-                        r.done, overdue, r.source.file, r.source.sheet, r.source.row])
-    return out
+            yield [r.unit, r.seq, r.found, r.description, r.measure, r.owner, due, r.status or "未填写", r.done,
+                   "是" if is_overdue(r, report.as_of) else "否", r.source.file, r.source.sheet, r.source.row]
 
 
-def _publicity(report: Report) -> list[list[Cell]]:
-    return [[p.unit, p.date, p.platform, p.title, p.link, "是" if p.typical else "否", p.note,
+def _publicity(report: Report) -> Iterator[list[Cell]]:
+    return ([p.unit, p.date, p.platform, p.title, p.link, "是" if p.typical else "否", p.note,
              p.source.file, p.source.sheet, p.source.row]
-            for row in report.rows for p in row.facts.publicity]
+            for row in report.rows for p in row.facts.publicity)
 
 
 def problem_rows(problems: Sequence[Problem]) -> list[list[Cell]]:
@@ -155,16 +154,17 @@ def write_supervision_workbook(report: Report, path: Path) -> None:
     write_overview(workbook, sheets["总览"], report, styles, notes=[split_note(name, p) for name, p in split.items()])
     print_setup(sheets["总览"], footer=footer, header_row=None, one_page=True)
 
-    def table(name: str, headers: Sequence[str], rows: list[list[Cell]], colour: dict[int, Sequence[str]],
+    def table(name: str, headers: Sequence[str], rows: Iterable[list[Cell]], colour: dict[int, Sequence[str]],
               overdue_col: int | None = None) -> None:
-        for index, part in enumerate(parts[name]):
+        """Rows arrive lazily and stream out; past MAX_DATA_ROWS they continue on the next numbered sheet."""
+        stream = iter(rows)
+        for part in parts[name]:
             ws = sheets[part]
-            chunk = rows[index * MAX_DATA_ROWS:(index + 1) * MAX_DATA_ROWS]
-            write_table(ws, headers=headers, rows=chunk, styles=styles)
+            last = write_table(ws, headers=headers, rows=islice(stream, MAX_DATA_ROWS), styles=styles) - 1
             for col, values in colour.items():
-                colour_by_value(ws, styles, first_row=1, last_row=len(chunk), col=col, values=values)
+                colour_by_value(ws, styles, first_row=1, last_row=last, col=col, values=values)
             if overdue_col is not None:
-                colour_rows_where(ws, styles, first_row=1, last_row=len(chunk), last_col=len(headers) - 1,
+                colour_rows_where(ws, styles, first_row=1, last_row=last, last_col=len(headers) - 1,
                                   col=overdue_col, value="是", colour="未达标")
             print_setup(ws, footer=footer)
 

@@ -5,7 +5,7 @@ spreadsheet would take for a formula carries Excel's quote prefix, so unit text 
 """
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +91,7 @@ def _cell_width(value: Cell) -> int:
     return max((display_width(line) for line in str(value if value is not None else "").splitlines()), default=0)
 
 
-def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Sequence[Sequence[Cell]], styles: Styles,
+def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Iterable[Sequence[Cell]], styles: Styles,
                 start_row: int = 0, max_width: int = 50, widths: Sequence[int] | None = None,
                 column_formats: dict[int, Format] | None = None, header_tools: bool = True) -> int:
     """Header plus rows from start_row. Columns are fitted to the content (up to max_width) unless `widths`
@@ -101,7 +101,9 @@ def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Sequence[Sequenc
     fitted = [display_width(h) + 2 for h in headers]
     limits = list(widths) if widths is not None else [max_width] * len(headers)
     fixed = column_formats or {}
+    count = 0
     for r, values in enumerate(rows, start=start_row + 1):
+        count += 1
         measured = r - start_row <= WIDTH_SAMPLE_ROWS
         lines = 1
         formats: list[Format | None] = []
@@ -126,8 +128,8 @@ def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Sequence[Sequenc
         ws.set_column(col, col, width)
     if header_tools:
         ws.freeze_panes(start_row + 1, 0)
-        ws.autofilter(start_row, 0, start_row + max(len(rows), 1), len(headers) - 1)
-    return start_row + len(rows) + 1
+        ws.autofilter(start_row, 0, start_row + max(count, 1), len(headers) - 1)
+    return start_row + count + 1
 
 
 def write_pairs(ws: Worksheet, *, pairs: Sequence[tuple[str, Any]], styles: Styles, start_row: int,
