@@ -5,7 +5,6 @@ coexist. Re-running the same as-of date replaces that run, never duplicates it.
 """
 
 import datetime as dt
-import hashlib
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,7 +153,3 @@ class History:
         """File names a stored file arrived under (for restoring it)."""
         rows = self.conn.execute("SELECT DISTINCT file FROM run_inputs WHERE sha256 = ? ORDER BY file", (sha256,))
         return [r[0] for r in rows]
-
-
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -187,7 +187,6 @@ def due_without_found() -> str:
 # 文件清单 reasons
 IGNORED_LOCK = "办公软件打开文件时产生的临时锁文件，已忽略"
 IGNORED_DEBRIS = "系统或隐藏文件，已忽略"
-SUPERSEDED = "已有更新的台账（填报日期更晚）"
 
 
 def superseded_by(newer: str) -> str:
@@ -310,10 +309,6 @@ def cell_limit(message: str) -> str:
 def over_limit(key: str, detail: str) -> str:
     """A file over one of the limits (campaign.yaml `limits:`), naming the limit so the office can raise it."""
     return f"文件超出处理上限（{detail}；上限项 limits.{key}），未读取；请只保留台账内容后重新报送"
-
-
-def zip_over(detail: str, key: str) -> str:
-    return over_limit(key, detail)
 
 EMPTY_ZIP = "压缩包是空的，没有任何文件"
 

@@ -184,10 +184,6 @@ def parse_choice(raw: Any, *, choices: Sequence[str], synonyms: dict[str, str], 
     return Invalid(T.bad_choice(field, clean(raw), choices), T.choice_hint(choices))
 
 
-def parse_text(raw: Any) -> str:
-    return clean(raw)
-
-
 def split_names(raw: Any) -> list[str]:
     """协办单位 lists: separated by 、，,; and their full-width forms."""
     return [part for part in (p.strip() for p in re.split(r"[、，,;；/]+", clean(raw))) if part]
