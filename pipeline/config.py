@@ -142,6 +142,11 @@ class Campaign(_Frozen):
     def subtheme(self, subtheme_id: int) -> Subtheme | None:
         return next((s for s in self.subthemes if s.id == subtheme_id), None)
 
+    def label(self, subtheme_id: int) -> str:
+        """`1-转作风、见行动、促创建`; just the number for an id the campaign does not define."""
+        sub = self.subtheme(subtheme_id)
+        return sub.label if sub else str(subtheme_id)
+
 
 def name_key(name: str) -> str:
     """Compare names as a person would: full-width folded, all whitespace removed."""

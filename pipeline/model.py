@@ -1,7 +1,9 @@
 """Typed records that flow from the reader to the rules and the writers (all frozen)."""
 
 import datetime as dt
-from typing import Literal
+from collections import Counter
+from collections.abc import Iterable
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
@@ -9,6 +11,7 @@ ProblemLevel = Literal["错误", "警告"]
 ActivityKind = Literal["大讨论", "大行动"]
 RectStatus = Literal["未整改", "整改中", "已整改"]
 FileResult = Literal["已采用", "已被新版本替代", "未采用", "已忽略"]
+FILE_RESULTS: tuple[FileResult, ...] = get_args(FileResult)
 
 
 class _Record(BaseModel):
@@ -137,3 +140,9 @@ class Gap(_Record):
     suggestion: str
     deadline: dt.date
     days_left: int
+
+
+def count_results(records: Iterable["FileRecord"]) -> dict[str, int]:
+    """Files per 处理结果, every result present (zero included), in 文件清单 order."""
+    counts = Counter(r.result for r in records)
+    return {result: counts.get(result, 0) for result in FILE_RESULTS}

@@ -83,9 +83,8 @@ def write_overview(workbook: Any, ws: Worksheet, report: Report, styles: Styles,
     subtheme_top = row + 1
     ws.write_string(row, 0, "各子主题开展情况", styles.bold)
     totals = report.subtheme_totals()
-    labels = {s.id: s.label for s in report.campaign.subthemes}
     row = write_table(ws, headers=("子主题", "大讨论场次", "大行动场次", "参与人次", "责任单位数", "已覆盖单位数"),
-                      rows=[[labels[t.subtheme], t.discussions, t.actions, t.participants, t.units_required,
+                      rows=[[report.campaign.label(t.subtheme), t.discussions, t.actions, t.participants, t.units_required,
                              t.units_covered] for t in totals], styles=styles, start_row=row + 1, widths=(24, 28, 14, 14, 12, 14),
                       header_tools=False) + 1
     kinds = kind_progress(report)

@@ -9,7 +9,7 @@ from pipeline.facts import UnitFacts, is_overdue, unit_facts
 from pipeline.history import RunSnapshot, UnitSnapshot
 from pipeline.inbox import Outcome
 from pipeline.merge import Event, Intake, counted_activities, events, select
-from pipeline.model import STATUSES, Gap, Problem, UnitStatus
+from pipeline.model import STATUSES, Gap, Problem, UnitStatus, count_results
 from pipeline.roster import Roster
 from pipeline.rules import RuleContext, evaluate_unit, r8_progress, sort_gaps, unit_status
 
@@ -110,8 +110,7 @@ class Report:
         return out
 
     def files_by_result(self) -> dict[str, int]:
-        counts = Counter(f.result for f in self.intake.files)
-        return {k: counts.get(k, 0) for k in ("已采用", "已被新版本替代", "未采用", "已忽略")}
+        return count_results(self.intake.files)
 
     def problems_of(self, unit: str) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.unit == unit)

@@ -13,7 +13,6 @@ from pipeline.model import (
     ProblemLevel,
     PublicityItem,
     Rectification,
-    RectStatus,
     Source,
 )
 from pipeline.roster import Roster
@@ -245,7 +244,7 @@ def _rectification(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
     done = r.optional("完成日期", r.date("完成日期"))
     if status == "已整改" and done is None and "完成日期" in r.table.columns:
         r.problem("done-missing", "警告", "完成日期", T.DONE_MISSING, T.DONE_HINT)
-    typed_status: RectStatus | None = status if status in RECT_STATUSES else None  # type: ignore[assignment]
+    typed_status = next((s for s in RECT_STATUSES if s == status), None)
     out.rectifications.append(Rectification(
         source=r.source, unit=r.ctx.unit, seq=r.text("序号"), found=found, activity_seq=r.text("关联活动序号"),
         description=description, measure=r.text("整改措施"), owner=r.text("责任人"), due=due,

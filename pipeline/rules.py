@@ -62,7 +62,7 @@ def r2_subthemes(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
     missing = [s for s in ctx.roster.required_subthemes(f.unit) if s not in f.covered]
     if not missing:
         return []
-    titles = [ctx.campaign.subtheme(s).label for s in missing]  # type: ignore[union-attr]
+    titles = [ctx.campaign.label(s) for s in missing]
     return [ctx.gap(f, R2, ctx.owed_level, T.r2_gap(missing), T.r2_todo(titles, ctx.campaign.deadline),
                     ctx.campaign.deadline)]
 

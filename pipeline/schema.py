@@ -1,6 +1,9 @@
 """The template's shape (SPEC §3, contract) and the one table of header synonyms the reader accepts."""
 
 from dataclasses import dataclass
+from typing import get_args
+
+from pipeline.model import RectStatus
 
 INFO_SHEET = "基本信息"
 ACTIVITY_SHEET = "活动台账"
@@ -19,7 +22,7 @@ INFO_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 ACTIVITY_KINDS = ("大讨论", "大行动")
-RECT_STATUSES = ("未整改", "整改中", "已整改")
+RECT_STATUSES: tuple[RectStatus, ...] = get_args(RectStatus)
 PLATFORMS = ("微信群", "微信公众号", "抖音", "广播", "网站", "县融媒体“创城大家谈”", "其他")
 YES_NO = ("是", "否")
 DUE_IMMEDIATE = "立行立改"

@@ -75,7 +75,7 @@ def unit_duties(campaign: Campaign, roster: Roster, unit: Unit) -> list[str]:
         lines.append("· 本单位不在“不少于2次大讨论”的考核范围内，但须完成下列子主题的责任。")
     required = roster.required_subthemes(unit)
     if required:
-        labels = "、".join(campaign.subtheme(s).label for s in required)  # type: ignore[union-attr]
+        labels = "、".join(campaign.label(s) for s in required)
         lines.append(f"· 负责的子主题：{labels}，每个子主题至少开展1次活动（大讨论或大行动均可）。")
     for e in campaign.exemptions:
         if roster.resolve(e.unit) == unit:
@@ -163,9 +163,10 @@ def write_template(path: Path, *, campaign: Campaign, roster: Roster, unit: Unit
     info.protect("", {"format_columns": True, "format_cells": True})
 
     subthemes = [s.label for s in campaign.subthemes]
-    lists = {"活动类型": (list(ACTIVITY_KINDS), True), "子主题": (subthemes, False),
-             "整改状态": (list(RECT_STATUSES), True), "发布平台": (list(PLATFORMS), False),
-             "典型案例": (list(YES_NO), True)}
+    lists: dict[str, tuple[list[str], bool]] = {
+        "活动类型": (list(ACTIVITY_KINDS), True), "子主题": (subthemes, False),
+        "整改状态": (list[str](RECT_STATUSES), True), "发布平台": (list(PLATFORMS), False),
+        "典型案例": (list(YES_NO), True)}
     titles = {ACTIVITY.name: "活动台账（每开展一次活动填一行，橙色表头的列必填）",
               RECTIFICATION.name: "问题整改（大讨论中查摆出的每个问题填一行）",
               PUBLICITY.name: "宣传报道（每条宣传信息填一行）"}

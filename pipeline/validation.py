@@ -6,9 +6,7 @@ from typing import Any
 
 from pipeline.inbox import Outcome
 from pipeline.merge import select
-from pipeline.model import FileRecord, Problem, Submission
-
-RESULTS = ("已采用", "已被新版本替代", "未采用", "已忽略")
+from pipeline.model import FileRecord, Problem, Submission, count_results
 
 
 @dataclass(frozen=True)
@@ -30,7 +28,7 @@ class Validation:
         return sum(1 for f in self.files for p in f.problems if p.level == level)
 
     def results(self) -> dict[str, int]:
-        return {r: sum(1 for f in self.files if f.record.result == r) for r in RESULTS}
+        return count_results(f.record for f in self.files)
 
     def as_json(self) -> dict[str, Any]:
         return {

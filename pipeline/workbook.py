@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.facts import is_overdue
-from pipeline.model import GAP_LEVELS, STATUSES, Problem
+from pipeline.model import FILE_RESULTS, GAP_LEVELS, STATUSES, Problem
 from pipeline.overview import write_overview
 from pipeline.report import Report
 from pipeline.report_texts import ids, status_change
@@ -68,9 +68,9 @@ def _trend(workbook: Any, ws: Any, report: Report, styles: Styles) -> None:
     ws.insert_chart(last + 2, 0, chart, {"x_scale": 1.4, "y_scale": 1.2})
 
 
-def gap_rows(report: Report, unit: str | None = None) -> list[list[Cell]]:
+def gap_rows(report: Report) -> list[list[Cell]]:
     return [[g.unit, g.rule, g.level, g.description, g.suggestion, g.deadline, g.days_left]
-            for g in report.gaps if unit is None or g.unit == unit]
+            for g in report.gaps]
 
 
 def _coverage(report: Report) -> tuple[list[str], list[list[Cell]]]:
@@ -91,8 +91,7 @@ def _coverage(report: Report) -> tuple[list[str], list[list[Cell]]]:
 
 
 def _activities(report: Report) -> Iterator[list[Cell]]:
-    labels = {s.id: s.label for s in report.campaign.subthemes}
-    return ([a.unit, a.date, a.kind, labels.get(a.subtheme, str(a.subtheme)), a.topic, a.place, a.participants,
+    return ([a.unit, a.date, a.kind, report.campaign.label(a.subtheme), a.topic, a.place, a.participants,
              a.organizer, "、".join(a.co_units), a.form, a.summary, a.evidence, a.note,
              "是" if a.counted and a.date <= report.as_of else "否", a.not_counted_reason,
              a.source.file, a.source.sheet, a.source.row]
@@ -179,7 +178,7 @@ def write_supervision_workbook(report: Report, path: Path) -> None:
     table("数据问题", PROBLEM_COLUMNS, problem_rows(report.problems), {4: ("错误", "警告")})
     files: list[list[Cell]] = [[f.file, f.unit, f.result, f.reason, f.activities, f.rectifications, f.publicity,
                                 f.sha256] for f in report.intake.files]
-    table("文件清单", FILE_COLUMNS, files, {2: ("已采用", "已被新版本替代", "未采用", "已忽略")})
+    table("文件清单", FILE_COLUMNS, files, {2: FILE_RESULTS})
     if report.history:
         _trend(workbook, sheets[TREND_SHEET], report, styles)
         print_setup(sheets[TREND_SHEET], footer=footer)
