@@ -162,8 +162,10 @@ def restore(sha: str, archive: Path, target: Path) -> None:
     found = Archive(archive).find(sha)
     if len(found) != 1:
         raise CliError(f"存档中{'没有' if not found else '有多个'}以“{sha}”开头的文件，请核对文件清单中的 SHA256")
-    names = History(archive / "history.sqlite3").names_for(found[0].name.split(".")[0]) if (
-        archive / "history.sqlite3").exists() else []
+    names: list[str] = []
+    if (archive / "history.sqlite3").exists():
+        with History(archive / "history.sqlite3") as history:
+            names = history.names_for(found[0].name.split(".")[0])
     original = Path(names[-1]).name if names else found[0].name
     target.mkdir(parents=True, exist_ok=True)
     destination = target / original
@@ -219,8 +221,9 @@ def templates(out: Path | None, per_unit: bool, config: Path) -> None:
     folder = out or (Path("outbox/templates") if per_unit else Path("templates/xlsx"))
     folder.mkdir(parents=True, exist_ok=True)
     if per_unit:
+        taken: set[str] = set()
         for unit in campaign.units:
-            write_template(folder / per_unit_filename(unit), campaign=campaign, roster=roster, unit=unit)
+            write_template(folder / per_unit_filename(unit, taken=taken), campaign=campaign, roster=roster, unit=unit)
         click.echo(f"已为 {len(campaign.units)} 个单位生成模板：{folder}")
     else:
         write_template(folder / TEMPLATE_NAME, campaign=campaign, roster=roster)

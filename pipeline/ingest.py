@@ -11,7 +11,7 @@ from pipeline.formats import check_container, sniff
 from pipeline.model import Problem, ProblemLevel, Submission
 from pipeline.roster import Roster
 from pipeline.rows import RowContext, read_table
-from pipeline.schema import INFO_LABELS, INFO_SHEET, INFO_SYNONYMS, LEDGER_SPECS, SheetSpec
+from pipeline.schema import INFO_LABELS, INFO_SHEET, INFO_SYNONYMS, LEDGER_SPECS, PUBLICITY_SHEET, SheetSpec
 from pipeline.sheets import Grid, ReadFailure, Table, cell_ref, find_table, header_label, read_grids, uses_1904
 from pipeline.values import clean, compact, parse_date
 
@@ -24,6 +24,11 @@ class Refusal:
     reason: str
     unit: str = ""
     sha256: str = ""
+
+
+def _template_cell(label: str) -> str:
+    """Where the template keeps a 基本信息 value (column B of the label's row), for problems when it is absent."""
+    return cell_ref(INFO_LABELS.index(label), 1)
 
 
 def _is_ledger_sheet(name: str) -> bool:
@@ -120,7 +125,7 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
     if unit is None:
         return Refusal(file, T.unknown_unit_reason(named, roster.closest(named or PurePosixPath(file).stem)))
     problems.unit = unit.name
-    name_cell = info.get("单位名称", ("", "B2"))[1]
+    name_cell = info.get("单位名称", ("", _template_cell("单位名称")))[1]
     if not named:
         problems.add("unit-from-filename", "警告", T.unit_from_filename(unit.name), T.UNIT_NAME_HINT,
                      sheet=info_sheet, cell=name_cell)
@@ -129,7 +134,7 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
                      sheet=info_sheet, cell=name_cell)
 
     window = (campaign.start, campaign.deadline)
-    filed_raw, filed_cell = info.get("填报日期", ("", "B6"))
+    filed_raw, filed_cell = info.get("填报日期", ("", _template_cell("填报日期")))
     date1904 = uses_1904(data)
     filed_value = parse_date(filed_raw, window=window, date1904=date1904) if clean(filed_raw) else None
     filed = filed_value if isinstance(filed_value, dt.date) else None
@@ -155,6 +160,7 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
         return Refusal(file, T.NO_DATES, unit=unit.name)
     return Submission(
         file=file, sha256=sha256, unit=unit.name, filed=filed, effective_date=effective,
+        filed_at=f"{info_sheet}!{filed_cell}",
         reporter=clean(info.get("填报人", ("", ""))[0]), phone=clean(info.get("联系电话", ("", ""))[0]),
         template_version=clean(info.get("模板版本", ("", ""))[0]),
         activities=tuple(activities), rectifications=tuple(rects), publicity=tuple(publicity),
@@ -163,7 +169,7 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
 
 
 def _missing_table(problems: _Problems, spec: SheetSpec, table: Table | None, *, unit_is_publicity: bool) -> None:
-    level: ProblemLevel = "警告" if spec.name == "宣传报道" and not unit_is_publicity else "错误"
+    level: ProblemLevel = "警告" if spec.name == PUBLICITY_SHEET and not unit_is_publicity else "错误"
     if table is None:
         problems.add("sheet-missing", level, T.sheet_missing(spec.name), T.SHEET_HINT, sheet=spec.name)
     else:

@@ -56,8 +56,8 @@ def select(outcomes: list[Outcome], *, as_of: dt.date) -> Intake:
         chosen = chain[-1]
         tied = [s.file for s in ranked if s.effective_date == chosen.effective_date]
         if len(tied) > 1:
-            tie = Problem(code="tie", file=chosen.file, sheet="基本信息", cell="", unit=unit, level="警告",
-                          message=T.tie(chosen.effective_date, chosen.file, tied), hint=T.TIE_HINT)
+            tie = chosen.filed_problem(code="tie", message=T.tie(chosen.effective_date, chosen.file, tied),
+                                       hint=T.TIE_HINT)
             chain[-1] = chosen.model_copy(update={"problems": (*chosen.problems, tie)})
         chosen, merged = accumulate(chain)
         adopted[unit] = chosen
@@ -104,8 +104,8 @@ def accumulate(chain: list[Submission]) -> tuple[Submission, set[str]]:
     for newer in chain[1:]:
         old_keys, new_keys = _keys(current), _keys(newer)
         if old_keys and new_keys and not (old_keys & new_keys):
-            warning = Problem(code="incremental", file=newer.file, sheet="基本信息", cell="", unit=newer.unit,
-                              level="警告", message=T.incremental(current.file), hint=T.INCREMENTAL_HINT)
+            warning = newer.filed_problem(code="incremental", message=T.incremental(current.file),
+                                          hint=T.INCREMENTAL_HINT)
             merged.add(current.file)
             current = newer.model_copy(update={
                 "activities": (*current.activities, *newer.activities),

@@ -98,6 +98,8 @@ class Submission(_Record):
     unit: str
     filed: dt.date | None
     effective_date: dt.date
+    filed_at: str = ""
+    """Sheet and cell of 填报日期 (e.g. `基本信息!B5`), where file-level warnings point."""
     reporter: str = ""
     phone: str = ""
     template_version: str = ""
@@ -105,6 +107,12 @@ class Submission(_Record):
     rectifications: tuple[Rectification, ...] = ()
     publicity: tuple[PublicityItem, ...] = ()
     problems: tuple[Problem, ...] = ()
+
+    def filed_problem(self, *, code: str, message: str, hint: str) -> Problem:
+        """A 警告 about the file as a whole, located at its 填报日期 cell."""
+        sheet, _, cell = self.filed_at.partition("!")
+        return Problem(code=code, file=self.file, sheet=sheet, cell=cell, unit=self.unit, level="警告",
+                       message=message, hint=hint)
 
     @property
     def data_rows(self) -> int:

@@ -23,7 +23,7 @@ from pipeline.schema import (
     YES_NO,
     SheetSpec,
 )
-from pipeline.xlsx import Styles, display_width, open_workbook
+from pipeline.xlsx import Styles, display_width, open_workbook, safe_filename
 
 TEMPLATE_NAME = "创城大讨论台账模板.xlsx"
 DATA_ROWS = 500
@@ -31,8 +31,9 @@ _DATE_COLUMNS = {"活动日期", "发现日期", "完成日期", "发布日期"}
 _NUMBER_COLUMNS = {"参加人数"}
 
 
-def per_unit_filename(unit: Unit) -> str:
-    return f"{unit.name}_创城大讨论台账.xlsx"
+def per_unit_filename(unit: Unit, *, taken: set[str]) -> str:
+    """`荷花村_创城大讨论台账.xlsx`, safe on Windows whatever the roster name holds."""
+    return f"{safe_filename(f'{unit.name}_创城大讨论台账', taken=taken)}.xlsx"
 
 
 def guide_lines(campaign: Campaign, roster: Roster, unit: Unit | None) -> list[str]:

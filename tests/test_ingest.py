@@ -243,6 +243,7 @@ def test_tie_on_filed_date_prefers_more_rows_then_later_name(tmp_path: Path, cam
     results = {f.file: f.result for f in intake.files}
     assert results == {"荷花村_a.xlsx": "已被新版本替代", "荷花村_b.xlsx": "已被新版本替代", "荷花村_c.xlsx": "已采用"}
     (tie,) = intake.adopted["荷花村"].problems
+    assert (tie.sheet, tie.cell) == ("基本信息", "B5")                       # at the 填报日期 it is about
     assert (tie.level, tie.message) == (
         "警告", "同一填报日期 2026-12-18 有多份台账（荷花村_b.xlsx、荷花村_a.xlsx、荷花村_c.xlsx），已采用“荷花村_c.xlsx”")
 
@@ -272,6 +273,7 @@ def test_incremental_files_are_merged_with_a_warning(tmp_path: Path, campaign: C
                                                                   (d("2026-12-15"), "荷花村_2.xlsx")]
     assert [(p.level, p.message) for p in sub.problems] == [
         ("警告", "本次报送未包含以往记录，已与上次报送“荷花村_1.xlsx”合并，请累计填写")]
+    assert [(p.sheet, p.cell) for p in sub.problems] == [("基本信息", "B5")]
     records = {f.file: (f.result, f.reason) for f in intake.files}
     assert records["荷花村_1.xlsx"] == ("已被新版本替代", "内容已并入“荷花村_2.xlsx”一并统计（该单位的新台账只填了新增记录）")
 
