@@ -7,6 +7,7 @@ activities are credited to every unit involved and counted once campaign-wide.
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from pipeline import ingest_texts as T
 from pipeline.inbox import Ignored, Outcome
@@ -23,7 +24,7 @@ class Intake:
     adopted: dict[str, Submission]
     files: tuple[FileRecord, ...]
 
-    @property
+    @cached_property
     def problems(self) -> tuple[Problem, ...]:
         return tuple(p for unit in sorted(self.adopted) for p in self.adopted[unit].problems)
 

@@ -1,8 +1,9 @@
 """The report for one as-of date: one object that drives the workbook, the gap lists and the CLI summary."""
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from pipeline.config import Campaign, Unit
 from pipeline.facts import UnitFacts, is_overdue, unit_facts
@@ -113,7 +114,14 @@ class Report:
         return count_results(self.intake.files)
 
     def problems_of(self, unit: str) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.unit == unit)
+        return self._problems_by_unit.get(unit, ())
+
+    @cached_property
+    def _problems_by_unit(self) -> dict[str, tuple[Problem, ...]]:
+        grouped: dict[str, list[Problem]] = defaultdict(list)
+        for problem in self.problems:
+            grouped[problem.unit].append(problem)
+        return {unit: tuple(found) for unit, found in grouped.items()}
 
 
 def build_report(*, campaign: Campaign, roster: Roster, outcomes: list[Outcome], as_of: dt.date,

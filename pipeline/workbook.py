@@ -1,7 +1,8 @@
 """The supervision workbook 督查汇总表_D.xlsx (SPEC §5): sheet and column names are contract."""
 
+import io
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,19 @@ from pipeline.model import FILE_RESULTS, GAP_LEVELS, STATUSES, Problem
 from pipeline.overview import write_overview
 from pipeline.report import Report
 from pipeline.report_texts import ids, status_change
-from pipeline.xlsx import Cell, Styles, colour_by_value, colour_rows_where, open_workbook, print_setup, write_table
+from pipeline.sheetxml import Body, RowWriter, StyleIds, splice
+from pipeline.xlsx import (
+    WIDTH_SAMPLE_ROWS,
+    Cell,
+    Styles,
+    colour_by_value,
+    colour_rows_where,
+    column_widths,
+    open_workbook,
+    print_setup,
+    table_tools,
+    write_table,
+)
 
 SHEETS = ("总览", "单位进度", "子主题覆盖", "差距清单", "活动明细", "问题整改", "宣传报道", "数据问题", "文件清单")
 PROGRESS_COLUMNS = ("单位名称", "单位类别", "状态", "大讨论次数", "大行动次数", "参与人次", "应覆盖子主题", "已覆盖子主题",
@@ -141,31 +154,51 @@ def sheet_parts(report: Report) -> dict[str, list[str]]:
 def write_supervision_workbook(report: Report, path: Path) -> None:
     """Write the nine sheets in contract order (周趋势 after them once history exists), print-ready.
 
-    Streamed row by row (constant memory), so a county-sized workbook does not have to fit in memory.
+    xlsxwriter lays the workbook out (总览, header rows, widths, filters, colours, print setup); the
+    tables' rows are rendered by pipeline.sheetxml and streamed into the file, so a county-sized
+    workbook is neither slow nor held in memory.
     """
-    workbook = open_workbook(path, created=report.as_of, streaming=True)
+    chrome = io.BytesIO()
+    workbook = open_workbook(chrome, created=report.as_of)
     styles = Styles(workbook)
+    ids = StyleIds.of(styles)
     parts = sheet_parts(report)
+    counts = _row_counts(report)
     names = [part for name in SHEETS for part in parts[name]] + ([TREND_SHEET] if report.history else [])
     sheets = {name: workbook.add_worksheet(name) for name in names}
     footer = f"{report.campaign.name}　截至 {report.as_of.isoformat()}"
     split = {name: p for name, p in parts.items() if len(p) > 1}
     write_overview(workbook, sheets["总览"], report, styles, notes=[split_note(name, p) for name, p in split.items()])
     print_setup(sheets["总览"], footer=footer, header_row=None, one_page=True)
+    bodies: list[Body] = []
+    streams: list[Iterator[Sequence[Cell]]] = []
 
-    def table(name: str, headers: Sequence[str], rows: Iterable[list[Cell]], colour: dict[int, Sequence[str]],
+    def table(name: str, headers: Sequence[str], rows: Iterable[Sequence[Cell]], colour: dict[int, Sequence[str]],
               overdue_col: int | None = None) -> None:
-        """Rows arrive lazily and stream out; past MAX_DATA_ROWS they continue on the next numbered sheet."""
+        """Rows stay lazy until the file is written; past MAX_DATA_ROWS they continue on the next numbered sheet."""
         stream = iter(rows)
+        sample = list(islice(stream, WIDTH_SAMPLE_ROWS))
+        widths = column_widths(headers, sample)
+        stream = chain(sample, stream)
+        streams.append(stream)
+        writer = RowWriter(ids=ids, limits=[50] * len(headers))
+        remaining = counts[name]
         for part in parts[name]:
-            ws = sheets[part]
-            last = write_table(ws, headers=headers, rows=islice(stream, MAX_DATA_ROWS), styles=styles) - 1
+            ws, count = sheets[part], min(remaining, MAX_DATA_ROWS)
+            remaining -= count
+            for col, name_ in enumerate(headers):
+                ws.write_string(0, col, name_, styles.header)
+            for col, width in enumerate(widths):
+                ws.set_column(col, col, width)
+            table_tools(ws, start_row=0, count=count, columns=len(headers))
             for col, values in colour.items():
-                colour_by_value(ws, styles, first_row=1, last_row=last, col=col, values=values)
+                colour_by_value(ws, styles, first_row=1, last_row=count, col=col, values=values)
             if overdue_col is not None:
-                colour_rows_where(ws, styles, first_row=1, last_row=last, last_col=len(headers) - 1,
+                colour_rows_where(ws, styles, first_row=1, last_row=count, last_col=len(headers) - 1,
                                   col=overdue_col, value="是", colour="未达标")
             print_setup(ws, footer=footer)
+            bodies.append(Body(sheet=names.index(part) + 1, chunks=writer.chunks(islice(stream, count), first_index=1),
+                               last_row=count, last_col=len(headers) - 1))
 
     progress_headers = (*PROGRESS_COLUMNS, *HISTORY_PROGRESS_COLUMNS) if report.history else PROGRESS_COLUMNS
     table("单位进度", progress_headers, progress_rows(report), {2: STATUSES})
@@ -183,6 +216,9 @@ def write_supervision_workbook(report: Report, path: Path) -> None:
         _trend(workbook, sheets[TREND_SHEET], report, styles)
         print_setup(sheets[TREND_SHEET], footer=footer)
     workbook.close()
+    splice(chrome.getvalue(), path, bodies)
+    if any(next(stream, None) is not None for stream in streams):
+        raise RuntimeError("internal: a table has more rows than counted; refusing to drop them")
 
 
 def split_note(name: str, parts: Sequence[str]) -> str:

@@ -7,7 +7,8 @@ spreadsheet would take for a formula carries Excel's quote prefix, so unit text 
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+from xml.sax.saxutils import escape
 
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -15,21 +16,21 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 Cell = str | int | float | dt.date | None
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""Text starting with one of these would be taken for a formula; it is written with a quote prefix."""
 DATE_FORMAT = "yyyy-mm-dd"
 WIDTH_SAMPLE_ROWS = 500
 """Column widths are fitted to the first rows; a sheet of 40,000 rows does not need every cell measured."""
 
 
-def open_workbook(path: Path, *, created: dt.date, streaming: bool = False) -> xlsxwriter.Workbook:
-    """A workbook whose content depends only on what is written (fixed creation time).
+def open_workbook(target: Path | BinaryIO, *, created: dt.date) -> xlsxwriter.Workbook:
+    """A workbook whose content depends only on what is written (fixed creation time), built in memory.
 
-    `streaming` (xlsxwriter's constant_memory) writes each row out as soon as the next begins, so a
-    county-sized 活动明细 does not sit in memory; rows must then be written in order, each once.
+    Everything xlsxwriter writes here is small; the large tables of the supervision workbook are
+    rendered by pipeline.sheetxml and spliced in.
     """
-    workbook = xlsxwriter.Workbook(str(path), {
-        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-        "constant_memory": streaming,
+    workbook = xlsxwriter.Workbook(target, {
+        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True,
     })
     workbook.set_properties({"created": dt.datetime.combine(created, dt.time()), "author": "创城台账汇总"})
     return workbook
@@ -75,8 +76,8 @@ def write_cell(ws: Worksheet, row: int, col: int, value: Cell, styles: Styles, f
     if value is None or value == "":
         ws.write_blank(row, col, None, fmt or styles.text)
     elif isinstance(value, str):
-        quoted = value.startswith(_FORMULA_START)
-        ws.write_string(row, col, value, styles.quoted if quoted else (fmt or styles.text))
+        quoted = value.startswith(FORMULA_START)
+        ws.write_string(row, col, _as_text(value), styles.quoted if quoted else (fmt or styles.text))
     elif isinstance(value, bool):
         ws.write_string(row, col, "是" if value else "否", fmt or styles.text)
     elif isinstance(value, int | float):
@@ -85,51 +86,72 @@ def write_cell(ws: Worksheet, row: int, col: int, value: Cell, styles: Styles, f
         ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), fmt or styles.date)
 
 
+def _as_text(value: str) -> str:
+    """xlsxwriter copies a string that starts with `<r>` and ends with `</r>` into the file as raw rich-text
+    XML; such unit text is wrapped in one escaped text run instead, so it shows exactly as typed."""
+    if value.startswith("<r>") and value.endswith("</r>"):
+        return f'<r><t xml:space="preserve">{escape(value)}</t></r>'
+    return value
+
+
 def _cell_width(value: Cell) -> int:
     if isinstance(value, dt.date):
         return 10
     return max((display_width(line) for line in str(value if value is not None else "").splitlines()), default=0)
 
 
-def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Iterable[Sequence[Cell]], styles: Styles,
+def column_widths(headers: Sequence[str], sample: Iterable[Sequence[Cell]], *, max_width: int = 50) -> list[int]:
+    """Widths fitted to the header and the sample rows' content, capped at max_width."""
+    fitted = [display_width(h) + 2 for h in headers]
+    for values in sample:
+        for col, value in enumerate(values):
+            fitted[col] = max(fitted[col], min(_cell_width(value) + 2, max_width))
+    return fitted
+
+
+LONG_TEXT = 8
+"""Text of at most this many characters fits any column; longer text is measured and may wrap."""
+
+
+def wrap_lines(text: str, limit: int) -> int:
+    """Printed lines a long text needs in a column `limit` wide: 1 when it fits (then it does not wrap)."""
+    width = _cell_width(text)
+    return 1 if width + 1 <= limit else -(-width // max(limit - 1, 1))
+
+
+def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Sequence[Sequence[Cell]], styles: Styles,
                 start_row: int = 0, max_width: int = 50, widths: Sequence[int] | None = None,
                 column_formats: dict[int, Format] | None = None, header_tools: bool = True) -> int:
-    """Header plus rows from start_row. Columns are fitted to the content (up to max_width) unless `widths`
-    are given; longer text wraps and its row is made tall enough to print whole. Returns the next free row."""
+    """A small table (header plus rows from start_row) through xlsxwriter. Columns are fitted to the content
+    (up to max_width) unless `widths` are given; longer text wraps and its row is made tall enough to print
+    whole. Returns the next free row."""
     for col, name in enumerate(headers):
         ws.write_string(start_row, col, name, styles.header)
-    fitted = [display_width(h) + 2 for h in headers]
     limits = list(widths) if widths is not None else [max_width] * len(headers)
     fixed = column_formats or {}
-    count = 0
     for r, values in enumerate(rows, start=start_row + 1):
-        count += 1
-        measured = r - start_row <= WIDTH_SAMPLE_ROWS
         lines = 1
-        formats: list[Format | None] = []
         for col, value in enumerate(values):
             fmt = fixed.get(col)
-            width = 0
-            if isinstance(value, str) and len(value) > 8:
-                width = _cell_width(value)
-                if width + 1 > limits[col]:
-                    fmt = fmt or styles.wrap
-                    lines = max(lines, -(-width // max(limits[col] - 1, 1)))
-            elif measured:
-                width = _cell_width(value)
-            formats.append(fmt)
-            if measured:
-                fitted[col] = max(fitted[col], min(width + 2, max_width))
+            if isinstance(value, str) and len(value) > LONG_TEXT:
+                needed = wrap_lines(value, limits[col])
+                if needed > 1:
+                    fmt, lines = fmt or styles.wrap, max(lines, needed)
+            write_cell(ws, r, col, value, styles, fmt)
         if lines > 1:
-            ws.set_row(r, 15 * lines)  # before the row's cells: streaming workbooks write rows out in order
-        for col, value in enumerate(values):
-            write_cell(ws, r, col, value, styles, formats[col])
-    for col, width in enumerate(widths if widths is not None else fitted):
+            ws.set_row(r, 15 * lines)
+    fitted = widths if widths is not None else column_widths(headers, rows[:WIDTH_SAMPLE_ROWS], max_width=max_width)
+    for col, width in enumerate(fitted):
         ws.set_column(col, col, width)
     if header_tools:
-        ws.freeze_panes(start_row + 1, 0)
-        ws.autofilter(start_row, 0, start_row + max(count, 1), len(headers) - 1)
-    return start_row + count + 1
+        table_tools(ws, start_row=start_row, count=len(rows), columns=len(headers))
+    return start_row + len(rows) + 1
+
+
+def table_tools(ws: Worksheet, *, start_row: int, count: int, columns: int) -> None:
+    """Header row frozen and a filter over the table's rows."""
+    ws.freeze_panes(start_row + 1, 0)
+    ws.autofilter(start_row, 0, start_row + max(count, 1), columns - 1)
 
 
 def write_pairs(ws: Worksheet, *, pairs: Sequence[tuple[str, Any]], styles: Styles, start_row: int,

@@ -1,0 +1,158 @@
+"""Large tables written as worksheet XML directly, then spliced into a workbook xlsxwriter has laid out.
+
+A county's supervision workbook holds over a million cells and xlsxwriter spends about 6 µs on each;
+here a row is one formatted string (well under 1 µs a cell). xlsxwriter still writes everything
+around the rows: formats, the header row, widths, filters, conditional colours, print setup and
+charts. Cell text follows xlsxwriter's own rules (control characters as _xHHHH_, leading or trailing
+spaces kept), is always a string cell (never a formula) and carries the quote prefix when it starts
+like a formula.
+"""
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from xlsxwriter.utility import xl_col_to_name
+
+from pipeline.xlsx import FORMULA_START, LONG_TEXT, Cell, Styles, wrap_lines
+
+EXCEL_MAX_CHARS = 32_767
+"""Excel keeps at most this many characters in a cell (xlsxwriter cuts longer text the same way)."""
+
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+_ESCAPE_LIKE = re.compile(r"(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+_EDGE_SPACE = re.compile(r"^\s|\s$")
+_DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
+_EXCEL_EPOCH = dt.date(1899, 12, 31).toordinal()
+_CHUNK_ROWS = 2_000
+
+
+@dataclass(frozen=True)
+class StyleIds:
+    """Style numbers of the workbook's cell formats, as its styles part lists them."""
+
+    text: int
+    quoted: int
+    wrap: int
+    date: int
+    number: int
+
+    @classmethod
+    def of(cls, styles: Styles) -> "StyleIds":
+        """xlsxwriter numbers a format when a cell first uses it; asking here reserves the very number its
+        own cells would get, so the styles part lists every format the spliced rows refer to."""
+        return cls(text=styles.text._get_xf_index(), quoted=styles.quoted._get_xf_index(),
+                   wrap=styles.wrap._get_xf_index(), date=styles.date._get_xf_index(),
+                   number=styles.number._get_xf_index())
+
+
+def inline_string(value: str) -> str:
+    """The `t="inlineStr"` content of a text cell."""
+    if len(value) > EXCEL_MAX_CHARS:
+        value = value[:EXCEL_MAX_CHARS]
+    if not _SPECIAL.search(value):
+        return f"<is><t>{value}</t></is>"
+    text = _ESCAPE_LIKE.sub(r"_x005F\1", value)
+    text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    space = ' xml:space="preserve"' if _EDGE_SPACE.search(text) else ""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<is><t{space}>{text}</t></is>"
+
+
+def excel_serial(day: dt.date) -> int:
+    """Excel's 1900 day number (counting its phantom 1900-02-29, as Excel does)."""
+    serial = day.toordinal() - _EXCEL_EPOCH
+    return serial + 1 if serial > 59 else serial
+
+
+class RowWriter:
+    """Renders table rows: text as text, numbers as numbers, dates as dates, long text wrapped and its row
+    made tall enough to print whole (the same layout pipeline.xlsx.write_table gives a small table)."""
+
+    def __init__(self, *, ids: StyleIds, limits: Sequence[int]) -> None:
+        self.ids, self.limits = ids, list(limits)
+        self.letters = [xl_col_to_name(col) for col in range(len(limits))]
+        self.serials: dict[dt.date, int] = {}
+
+    def row(self, index: int, values: Sequence[Cell]) -> str:
+        """One `<row>` element for the 0-based row `index`."""
+        ids, number = self.ids, str(index + 1)
+        cells: list[str] = []
+        lines = 1
+        for col, value in enumerate(values):
+            ref = self.letters[col] + number
+            if value is None or value == "":
+                cells.append(f'<c r="{ref}" s="{ids.text}"/>')
+            elif isinstance(value, str):
+                style = ids.text
+                if len(value) > LONG_TEXT:
+                    needed = wrap_lines(value, self.limits[col])
+                    if needed > 1:
+                        style, lines = ids.wrap, max(lines, needed)
+                if value.startswith(FORMULA_START):
+                    style = ids.quoted
+                cells.append(f'<c r="{ref}" s="{style}" t="inlineStr">{inline_string(value)}</c>')
+            elif isinstance(value, bool):
+                cells.append(f'<c r="{ref}" s="{ids.text}" t="inlineStr"><is><t>{"是" if value else "否"}</t></is></c>')
+            elif isinstance(value, int | float):
+                cells.append(f'<c r="{ref}" s="{ids.number}"><v>{value:.16G}</v></c>')
+            else:
+                serial = self.serials.get(value)
+                if serial is None:
+                    serial = self.serials[value] = excel_serial(value)
+                cells.append(f'<c r="{ref}" s="{ids.date}"><v>{serial}</v></c>')
+        height = f' ht="{15 * lines}" customHeight="1"' if lines > 1 else ""
+        return f'<row r="{number}"{height}>{"".join(cells)}</row>'
+
+    def chunks(self, rows: Iterable[Sequence[Cell]], *, first_index: int) -> Iterator[str]:
+        """Rows rendered a few thousand at a time, so a large table never sits in memory whole."""
+        batch: list[str] = []
+        for index, values in enumerate(rows, start=first_index):
+            batch.append(self.row(index, values))
+            if len(batch) == _CHUNK_ROWS:
+                yield "".join(batch)
+                batch = []
+        if batch:
+            yield "".join(batch)
+
+
+@dataclass(frozen=True)
+class Body:
+    """The data rows of one worksheet: its position among the workbook's sheets (1-based), the rendered
+    rows in order, and the last cell they reach (0-based) for the sheet's dimension."""
+
+    sheet: int
+    chunks: Iterable[str]
+    last_row: int
+    last_col: int
+
+
+def splice(chrome: bytes, target: Path, bodies: Sequence[Body]) -> None:
+    """Write `chrome` (a workbook from xlsxwriter whose table sheets hold only their header row) to `target`
+    with each body's rows placed after that header row, streaming, in the sheets' order."""
+    by_part = {f"xl/worksheets/sheet{b.sheet}.xml": b for b in bodies}
+    with zipfile.ZipFile(io.BytesIO(chrome)) as source, \
+            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            copy = zipfile.ZipInfo(info.filename, info.date_time)
+            copy.compress_type, copy.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+            body = by_part.get(info.filename)
+            if body is None:
+                out.writestr(copy, source.read(info))
+                continue
+            head, end, tail = source.read(info).decode("utf-8").partition("</sheetData>")
+            if body.last_row > 0:
+                ref = f"A1:{xl_col_to_name(body.last_col)}{body.last_row + 1}"
+                head = _DIMENSION.sub(f'<dimension ref="{ref}"/>', head, count=1)
+            big = (body.last_row + 1) * (body.last_col + 1) > 10_000_000
+            with out.open(copy, "w", force_zip64=big) as member:
+                member.write(head.encode("utf-8"))
+                for chunk in body.chunks:
+                    member.write(chunk.encode("utf-8"))
+                member.write((end + tail).encode("utf-8"))
