@@ -6,7 +6,7 @@ activities are credited to every unit involved and counted once campaign-wide.
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from pipeline import ingest_texts as T
@@ -59,7 +59,7 @@ def select(outcomes: list[Outcome], *, as_of: dt.date) -> Intake:
         if len(tied) > 1:
             tie = chosen.filed_problem(code="tie", message=T.tie(chosen.effective_date, chosen.file, tied),
                                        hint=T.TIE_HINT)
-            chain[-1] = chosen.model_copy(update={"problems": (*chosen.problems, tie)})
+            chain[-1] = replace(chosen, problems=(*chosen.problems, tie))
         chosen, merged = accumulate(chain)
         adopted[unit] = chosen
         records[chosen.file] = _record(chosen, "已采用")
@@ -108,13 +108,12 @@ def accumulate(chain: list[Submission]) -> tuple[Submission, set[str]]:
             warning = newer.filed_problem(code="incremental", message=T.incremental(current.file),
                                           hint=T.INCREMENTAL_HINT)
             merged.add(current.file)
-            current = newer.model_copy(update={
-                "activities": (*current.activities, *newer.activities),
-                "rectifications": (*current.rectifications, *newer.rectifications),
-                "publicity": (*current.publicity, *newer.publicity),
-                "problems": (*newer.problems, warning)})
+            current = replace(
+                newer, activities=(*current.activities, *newer.activities),
+                rectifications=(*current.rectifications, *newer.rectifications),
+                publicity=(*current.publicity, *newer.publicity), problems=(*newer.problems, warning))
         else:
-            current = newer.model_copy(update={"problems": (*newer.problems, *_vanished(current, newer))})
+            current = replace(newer, problems=(*newer.problems, *_vanished(current, newer)))
             merged = set()
     return current, merged
 

@@ -4,6 +4,9 @@ from dataclasses import dataclass, field
 
 from pipeline.config import Campaign, Unit, closest, name_key
 
+MAX_NAME_IN_FILENAME = 255
+"""File names (at most 255 characters on Windows and Linux; a crafted zip member may be longer and is cut)
+are searched for roster names piece by piece, not name by name, which would grow with the roster."""
 _SUFFIXES = ("村民委员会", "居民委员会", "村委会", "居委会", "委会", "村委")
 
 
@@ -51,8 +54,9 @@ class Roster:
 
     def from_filename(self, stem: str) -> Unit | None:
         """The one roster unit whose name or alias appears in a file name; None if none or several."""
-        key = name_key(stem)
-        hits = [(len(k), unit) for k, unit in self.by_key.items() if len(k) >= 2 and k in key]
+        key = name_key(stem)[:MAX_NAME_IN_FILENAME]
+        pieces = {key[i:j] for i in range(len(key)) for j in range(i + 2, len(key) + 1)}
+        hits = [(len(k), self.by_key[k]) for k in pieces if k in self.by_key]
         if not hits:
             return None
         longest = max(length for length, _ in hits)

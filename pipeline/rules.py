@@ -6,7 +6,7 @@ gaps of the same unit, rule and level into one.
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline import report_texts as T
 from pipeline.config import Campaign
@@ -156,9 +156,9 @@ def _merge(gaps: list[Gap]) -> list[Gap]:
             continue
         old = merged[key]
         deadline = min(old.deadline, gap.deadline)
-        merged[key] = old.model_copy(update={
-            "description": f"{old.description}；{gap.description}", "suggestion": f"{old.suggestion}；{gap.suggestion}",
-            "deadline": deadline, "days_left": old.days_left if deadline == old.deadline else gap.days_left})
+        merged[key] = replace(
+            old, description=f"{old.description}；{gap.description}", suggestion=f"{old.suggestion}；{gap.suggestion}",
+            deadline=deadline, days_left=old.days_left if deadline == old.deadline else gap.days_left)
     return list(merged.values())
 
 

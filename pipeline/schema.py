@@ -1,6 +1,7 @@
 """The template's shape (SPEC §3, contract) and the one table of header synonyms the reader accepts."""
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import get_args
 
 from pipeline.model import RectStatus
@@ -51,9 +52,12 @@ class SheetSpec:
 
     def canonical(self, label: str) -> str | None:
         """The template column a header label means, or None."""
-        if label in self.columns:
-            return label
-        return next((col for col, syns in self.synonyms.items() if label in syns), None)
+        return self._labels.get(label)
+
+    @cached_property
+    def _labels(self) -> dict[str, str]:
+        labels = {synonym: column for column, synonyms in reversed(self.synonyms.items()) for synonym in synonyms}
+        return labels | {column: column for column in self.columns}
 
 
 ACTIVITY = SheetSpec(

@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -201,6 +202,7 @@ def _read_grids(data: bytes, *, limits: Limits, keep: Callable[[str], bool]) -> 
 _REMARK = re.compile(r"[（(【\[<《].*?[）)】\]>》]")
 
 
+@lru_cache(maxsize=4096, typed=True)
 def header_label(raw: Any) -> str:
     """A header cell as a bare label: no spaces, no `*` required marks, no `（必填）` remarks."""
     text = compact(raw)

@@ -14,16 +14,21 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
+from queue import Queue
+from threading import Thread
+from typing import IO
 
 from xlsxwriter.utility import xl_col_to_name
 
-from pipeline.xlsx import FORMULA_START, LONG_TEXT, Cell, Styles, wrap_lines
+from pipeline.xlsx import FORMULA_START, LONG_TEXT, Cell, Styles, row_height, wrap_lines
 
 EXCEL_MAX_CHARS = 32_767
 """Excel keeps at most this many characters in a cell (xlsxwriter cuts longer text the same way)."""
 
 _SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+"""Text that needs escaping or its spaces kept."""
 _ESCAPE_LIKE = re.compile(r"(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 _EDGE_SPACE = re.compile(r"^\s|\s$")
@@ -52,7 +57,7 @@ class StyleIds:
 
 
 def inline_string(value: str) -> str:
-    """The `t="inlineStr"` content of a text cell."""
+    """The `t="inlineStr"` content of a text cell (RowWriter.row copies plain text itself, for speed)."""
     if len(value) > EXCEL_MAX_CHARS:
         value = value[:EXCEL_MAX_CHARS]
     if not _SPECIAL.search(value):
@@ -81,33 +86,35 @@ class RowWriter:
         self.serials: dict[dt.date, int] = {}
 
     def row(self, index: int, values: Sequence[Cell]) -> str:
-        """One `<row>` element for the 0-based row `index`."""
-        ids, number = self.ids, str(index + 1)
+        """One `<row>` element for the 0-based row `index` (the innermost loop of a county-sized report)."""
+        ids, number, limits, letters = self.ids, str(index + 1), self.limits, self.letters
         cells: list[str] = []
         lines = 1
         for col, value in enumerate(values):
-            ref = self.letters[col] + number
             if value is None or value == "":
-                cells.append(f'<c r="{ref}" s="{ids.text}"/>')
+                cells.append(f'<c r="{letters[col]}{number}" s="{ids.text}"/>')
             elif isinstance(value, str):
                 style = ids.text
                 if len(value) > LONG_TEXT:
-                    needed = wrap_lines(value, self.limits[col])
+                    needed = wrap_lines(value, limits[col])
                     if needed > 1:
                         style, lines = ids.wrap, max(lines, needed)
                 if value.startswith(FORMULA_START):
                     style = ids.quoted
-                cells.append(f'<c r="{ref}" s="{style}" t="inlineStr">{inline_string(value)}</c>')
+                plain = len(value) <= EXCEL_MAX_CHARS and _SPECIAL.search(value) is None
+                content = f"<is><t>{value}</t></is>" if plain else inline_string(value)
+                cells.append(f'<c r="{letters[col]}{number}" s="{style}" t="inlineStr">{content}</c>')
             elif isinstance(value, bool):
-                cells.append(f'<c r="{ref}" s="{ids.text}" t="inlineStr"><is><t>{"是" if value else "否"}</t></is></c>')
+                cells.append(f'<c r="{letters[col]}{number}" s="{ids.text}" t="inlineStr"><is><t>'
+                             f'{"是" if value else "否"}</t></is></c>')
             elif isinstance(value, int | float):
-                cells.append(f'<c r="{ref}" s="{ids.number}"><v>{value:.16G}</v></c>')
+                cells.append(f'<c r="{letters[col]}{number}" s="{ids.number}"><v>{value:.16G}</v></c>')
             else:
                 serial = self.serials.get(value)
                 if serial is None:
                     serial = self.serials[value] = excel_serial(value)
-                cells.append(f'<c r="{ref}" s="{ids.date}"><v>{serial}</v></c>')
-        height = f' ht="{15 * lines}" customHeight="1"' if lines > 1 else ""
+                cells.append(f'<c r="{letters[col]}{number}" s="{ids.date}"><v>{serial}</v></c>')
+        height = f' ht="{row_height(lines)}" customHeight="1"' if lines > 1 else ""
         return f'<row r="{number}"{height}>{"".join(cells)}</row>'
 
     def chunks(self, rows: Iterable[Sequence[Cell]], *, first_index: int) -> Iterator[str]:
@@ -150,9 +157,35 @@ def splice(chrome: bytes, target: Path, bodies: Sequence[Body]) -> None:
             if body.last_row > 0:
                 ref = f"A1:{xl_col_to_name(body.last_col)}{body.last_row + 1}"
                 head = _DIMENSION.sub(f'<dimension ref="{ref}"/>', head, count=1)
+            parts = chain([head], body.chunks, [end + tail])
             big = (body.last_row + 1) * (body.last_col + 1) > 10_000_000
             with out.open(copy, "w", force_zip64=big) as member:
-                member.write(head.encode("utf-8"))
-                for chunk in body.chunks:
-                    member.write(chunk.encode("utf-8"))
-                member.write((end + tail).encode("utf-8"))
+                _compress_aside(member, (part.encode("utf-8") for part in parts))
+
+
+def _compress_aside(member: IO[bytes], parts: Iterator[bytes]) -> None:
+    """Write parts through a second thread: deflating releases the GIL, so compressing overlaps the
+    rendering of the next rows. A failed write (disk full) is raised here, after the thread ends."""
+    queue: Queue[bytes | None] = Queue(maxsize=8)
+    failure: list[BaseException] = []
+
+    def drain() -> None:
+        while (part := queue.get()) is not None:
+            if not failure:
+                try:
+                    member.write(part)
+                except BaseException as exc:  # handed to the caller below
+                    failure.append(exc)
+
+    thread = Thread(target=drain, name="压缩", daemon=True)
+    thread.start()
+    try:
+        for part in parts:
+            if failure:
+                break
+            queue.put(part)
+    finally:
+        queue.put(None)
+        thread.join()
+    if failure:
+        raise failure[0]

@@ -1,7 +1,7 @@
 """`validate`: every file with its result and its own problems, and one verdict that drives the exit code."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from pipeline.inbox import Outcome
@@ -33,7 +33,7 @@ class Validation:
     def as_json(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
-            "files": [{**f.record.model_dump(), "problems": [p.model_dump() for p in f.problems]} for f in self.files],
+            "files": [{**asdict(f.record), "problems": [asdict(p) for p in f.problems]} for f in self.files],
             "summary": {"files": len(self.files), **self.results(), "错误": self.count("错误"), "警告": self.count("警告")},
         }
 

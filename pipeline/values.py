@@ -21,25 +21,33 @@ class Invalid:
 
 
 _SPACE = re.compile(r"\s+")
+_ODD_SPACE = re.compile(r"[^\S ]| \s")
+"""Whitespace that clean() has to rewrite: any but a single plain space (which only strip() may remove)."""
 
 
 def clean(raw: Any) -> str:
     """Cell value as normalised text: NFKC (full width folded), every kind of whitespace removed at the ends."""
-    if raw is None:
+    if type(raw) is str:
+        text = raw
+    elif raw is None:
         return ""
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    if isinstance(raw, dt.datetime) and raw.time() == dt.time():
-        raw = raw.date()
-    text = str(raw)
+    else:
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)
+        if isinstance(raw, dt.datetime) and raw.time() == dt.time():
+            raw = raw.date()
+        text = str(raw)
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
+    if _ODD_SPACE.search(text) is None:
+        return text.strip()
     return _SPACE.sub(" ", text).strip()
 
 
 def compact(raw: Any) -> str:
     """Text with all whitespace removed, for matching keywords and labels."""
-    return _SPACE.sub("", clean(raw))
+    text = clean(raw)
+    return text.replace(" ", "") if " " in text else text
 
 
 def is_blank(raw: Any) -> bool:

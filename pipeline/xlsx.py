@@ -5,6 +5,7 @@ spreadsheet would take for a formula carries Excel's quote prefix, so unit text 
 """
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -109,14 +110,23 @@ def column_widths(headers: Sequence[str], sample: Iterable[Sequence[Cell]], *, m
     return fitted
 
 
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+"""What str.splitlines splits at."""
 LONG_TEXT = 8
 """Text of at most this many characters fits any column; longer text is measured and may wrap."""
 
 
 def wrap_lines(text: str, limit: int) -> int:
     """Printed lines a long text needs in a column `limit` wide: 1 when it fits (then it does not wrap)."""
-    width = _cell_width(text)
+    if 2 * len(text) + 1 <= limit:
+        return 1
+    width = _cell_width(text) if _LINE_BREAK.search(text) else display_width(text)
     return 1 if width + 1 <= limit else -(-width // max(limit - 1, 1))
+
+
+def row_height(lines: int) -> int:
+    """Points for a row of `lines` printed lines, at most Excel's maximum row height (409 points)."""
+    return min(15 * lines, 409)
 
 
 def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Sequence[Sequence[Cell]], styles: Styles,
@@ -139,7 +149,7 @@ def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Sequence[Sequenc
                     fmt, lines = fmt or styles.wrap, max(lines, needed)
             write_cell(ws, r, col, value, styles, fmt)
         if lines > 1:
-            ws.set_row(r, 15 * lines)
+            ws.set_row(r, row_height(lines))
     fitted = widths if widths is not None else column_widths(headers, rows[:WIDTH_SAMPLE_ROWS], max_width=max_width)
     for col, width in enumerate(fitted):
         ws.set_column(col, col, width)

@@ -2,7 +2,9 @@
 
 import shutil
 import subprocess
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,10 +21,11 @@ def records(path: Path, campaign: Campaign, roster: Roster) -> tuple[object, ...
     box = path.parent
     (sub,) = [o for o in read_inbox(box, campaign=campaign, roster=roster) if o.file == path.name]
     assert isinstance(sub, Submission), sub
-    strip = {"source"}
-    return (sub.unit, sub.filed, [a.model_dump(exclude=strip) for a in sub.activities],
-            [r.model_dump(exclude=strip) for r in sub.rectifications],
-            [p.model_dump(exclude=strip) for p in sub.publicity],
+    def fields(record: Any) -> dict[str, Any]:
+        return {k: v for k, v in asdict(record).items() if k != "source"}
+
+    return (sub.unit, sub.filed, [fields(a) for a in sub.activities], [fields(r) for r in sub.rectifications],
+            [fields(p) for p in sub.publicity],
             [(p.sheet, p.cell, p.level, p.message) for p in sub.problems])
 
 

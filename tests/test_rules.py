@@ -1,13 +1,14 @@
 """SPEC §4 rules at every boundary; expected values worked out by hand from the SPEC text."""
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from pipeline.config import Campaign, parse_campaign
 from pipeline.inbox import Outcome
-from pipeline.model import Activity, PublicityItem, Rectification, Source, Submission
+from pipeline.model import Activity, ActivityKind, PublicityItem, Rectification, RectStatus, Source, Submission
 from pipeline.report import Report, UnitRow, build_report
 from pipeline.roster import Roster
 from pipeline.yamlload import load_yaml
@@ -16,15 +17,15 @@ from tests.ledgers import CAMPAIGN, d
 SRC = Source(file="f.xlsx", sheet="活动台账", row=4)
 
 
-def act(unit: str, day: str, kind: str = "大讨论", subtheme: int = 1, people: int = 30, co: tuple[str, ...] = (),
+def act(unit: str, day: str, kind: ActivityKind = "大讨论", subtheme: int = 1, people: int = 30, co: tuple[str, ...] = (),
         row: int = 4) -> Activity:
-    return Activity(source=SRC.model_copy(update={"row": row}), unit=unit, seq="1", date=d(day), kind=kind,
+    return Activity(source=replace(SRC, row=row), unit=unit, seq="1", date=d(day), kind=kind,
                     subtheme=subtheme, participants=people, summary="讨论", co_units=co)
 
 
-def rect(unit: str, due: str | None, status: str = "整改中", *, found: str | None = None, ongoing: bool = False,
+def rect(unit: str, due: str | None, status: RectStatus | None = "整改中", *, found: str | None = None, ongoing: bool = False,
          due_text: str | None = None, row: int = 4, **extra: Any) -> Rectification:
-    return Rectification(source=SRC.model_copy(update={"sheet": "问题整改", "row": row}), unit=unit, seq="1",
+    return Rectification(source=replace(SRC, sheet="问题整改", row=row), unit=unit, seq="1",
                          found=d(found) if found else None, description="乱堆乱放", measure=extra.get("measure", "清理"),
                          owner=extra.get("owner", "王五"), due=d(due) if due else None,
                          due_text=due_text if due_text is not None else (due or ""), ongoing=ongoing,
@@ -82,7 +83,7 @@ def test_worked_example_2027_01_10(campaign: Campaign) -> None:
 
 
 def test_worked_example_without_discussions_is_behind_on_2027_01_10(campaign: Campaign) -> None:
-    no_talks = EXAMPLE.model_copy(update={"activities": (act("荷花村", "2026-12-12", "大行动", 2),)})
+    no_talks = replace(EXAMPLE, activities=(act("荷花村", "2026-12-12", "大行动", 2),))
     report = run(campaign, [no_talks], "2027-01-10")
     assert ("R7 序时进度", "滞后") in gaps_of(report, "荷花村")
     assert row_of(report, "荷花村").status == "滞后"
@@ -112,7 +113,7 @@ def test_deadline_day_is_still_pending(campaign: Campaign, as_of: str, level: st
 
 @pytest.mark.parametrize(("day", "counted"), [("2026-11-27", 1), ("2027-02-04", 1), ("2027-02-06", 0)])
 def test_activity_on_start_and_deadline_counts(campaign: Campaign, day: str, counted: int) -> None:
-    activity = act("荷花村", day).model_copy(update={"counted": day <= "2027-02-04"})
+    activity = replace(act("荷花村", day), counted=day <= "2027-02-04")
     report = run(campaign, [sub("荷花村", "2027-02-06", activities=(activity,))], "2027-02-06")
     assert row_of(report, "荷花村").facts.discussions == counted
 

@@ -58,7 +58,7 @@ def _calamine(path: Path) -> list[list[Any]]:
 
 
 def test_cells_read_back_as_xlsxwriter_cells_do(tmp_path: Path) -> None:
-    rows = [TRICKY, list(reversed(TRICKY))]
+    rows: list[list[Cell]] = [TRICKY, list(reversed(TRICKY)), ["超" * 40_000]]
     ours, theirs = _spliced(tmp_path / "ours.xlsx", rows), _by_xlsxwriter(tmp_path / "theirs.xlsx", rows)
     assert _calamine(ours) == _calamine(theirs)
     mine, reference = openpyxl.load_workbook(ours)["表"], openpyxl.load_workbook(theirs)["表"]
@@ -69,7 +69,7 @@ def test_cells_read_back_as_xlsxwriter_cells_do(tmp_path: Path) -> None:
 
 
 def test_values_keep_their_types_and_formats(tmp_path: Path) -> None:
-    ws = openpyxl.load_workbook(_spliced(tmp_path / "t.xlsx", [TRICKY]))["表"]
+    ws = openpyxl.load_workbook(_spliced(tmp_path / "t.xlsx", [TRICKY, ["长" * 60], ["超" * 40_000]]))["表"]
     cell = {TRICKY.index(value): ws.cell(row=2, column=TRICKY.index(value) + 1) for value in TRICKY}
     for day in (dt.date(2026, 12, 3), dt.date(1900, 1, 15), dt.date(1900, 3, 1)):
         assert cell[TRICKY.index(day)].value == dt.datetime.combine(day, dt.time())
@@ -80,9 +80,11 @@ def test_values_keep_their_types_and_formats(tmp_path: Path) -> None:
     for text in ("=SUM(A1:A3)", "+86 138", "-3", "@某人", "\t制表开头"):
         found = cell[TRICKY.index(text)]
         assert (found.value, found.data_type, found.quotePrefix) == (text, "s", True)
-    assert cell[TRICKY.index("长" * 60)].alignment.wrap_text and ws.row_dimensions[2].height == 45
+    assert cell[TRICKY.index("长" * 60)].alignment.wrap_text and ws.row_dimensions[3].height == 45
     assert cell[TRICKY.index("  前后有空格  ")].value == "  前后有空格  "
-    assert ws.max_row == 2 and ws.max_column == len(TRICKY)
+    assert ws["A4"].value == "超" * 32_767  # Excel's limit, as xlsxwriter cuts
+    assert ws.row_dimensions[4].height == 409  # Excel's tallest row
+    assert ws.max_row == 4 and ws.max_column == len(TRICKY)
 
 
 def test_text_that_looks_like_cell_markup_stays_text(tmp_path: Path) -> None:
