@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, TypeVar
 
 from pipeline import ingest_texts as T
@@ -55,6 +56,10 @@ class RowContext:
     file: str
     filed: dt.date | None
     date1904: bool = False
+
+    @cached_property
+    def titles(self) -> dict[int, str]:
+        return {s.id: s.title for s in self.campaign.subthemes}
 
 
 @dataclass
@@ -181,8 +186,7 @@ def _window_reason(reader: _RowReader, column: str, when: dt.date) -> str:
 
 
 def _activity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
-    campaign = r.ctx.campaign
-    titles = {s.id: s.title for s in campaign.subthemes}
+    titles = r.ctx.titles
     when = r.required("活动日期", r.date("活动日期"))
     kind = r.required("活动类型", parse_choice(r.raw("活动类型"), choices=ACTIVITY_KINDS, synonyms=KIND_SYNONYMS,
                                            field="活动类型"))

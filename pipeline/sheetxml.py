@@ -18,7 +18,7 @@ from itertools import chain
 from pathlib import Path
 from queue import Queue
 from threading import Thread
-from typing import IO
+from typing import Protocol
 
 from xlsxwriter.utility import xl_col_to_name
 
@@ -129,6 +129,10 @@ class RowWriter:
             yield "".join(batch)
 
 
+class _Writable(Protocol):
+    def write(self, data: bytes, /) -> int: ...
+
+
 @dataclass(frozen=True)
 class Body:
     """The data rows of one worksheet: its position among the workbook's sheets (1-based), the rendered
@@ -163,7 +167,7 @@ def splice(chrome: bytes, target: Path, bodies: Sequence[Body]) -> None:
                 _compress_aside(member, (part.encode("utf-8") for part in parts))
 
 
-def _compress_aside(member: IO[bytes], parts: Iterator[bytes]) -> None:
+def _compress_aside(member: _Writable, parts: Iterator[bytes]) -> None:
     """Write parts through a second thread: deflating releases the GIL, so compressing overlaps the
     rendering of the next rows. A failed write (disk full) is raised here, after the thread ends."""
     queue: Queue[bytes | None] = Queue(maxsize=8)

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pipeline import ingest_texts as T
@@ -161,10 +162,9 @@ def _fragments(title: str) -> list[str]:
 
 def parse_subtheme(raw: Any, *, titles: dict[int, str]) -> int | Invalid:
     """`1`, `1-转作风…`, `（一）`, the full title, or an unambiguous keyword such as `小手拉大手`."""
-    hint = T.subtheme_hint(titles)
     text = compact(raw)
     if not text:
-        return Invalid(T.missing("子主题"), hint)
+        return Invalid(T.missing("子主题"), T.subtheme_hint(titles))
     found: int | None = None
     match = _NUM_PREFIX.match(text)
     if match:
@@ -172,7 +172,8 @@ def parse_subtheme(raw: Any, *, titles: dict[int, str]) -> int | Invalid:
     elif (cn := _CN_INDEX.match(text)) is not None:
         found = chinese_number(cn[1])
     if found is not None:
-        return found if found in titles else Invalid(T.bad_subtheme(clean(raw)), hint)
+        return found if found in titles else Invalid(T.bad_subtheme(clean(raw)), T.subtheme_hint(titles))
+    hint = T.subtheme_hint(titles)
     hits = {i for i, title in titles.items()
             if compact(title) in text or (len(text) >= 3 and text in compact(title))
             or any(f in text for f in _fragments(title))}
@@ -181,12 +182,17 @@ def parse_subtheme(raw: Any, *, titles: dict[int, str]) -> int | Invalid:
     return Invalid(T.ambiguous_subtheme(clean(raw)) if hits else T.bad_subtheme(clean(raw)), hint)
 
 
+@lru_cache(maxsize=64)
+def _compact_choices(choices: tuple[str, ...]) -> dict[str, str]:
+    return {compact(choice): choice for choice in reversed(choices)}
+
+
 def parse_choice(raw: Any, *, choices: Sequence[str], synonyms: dict[str, str], field: str) -> str | Invalid:
     """One of an enumerated set, accepting listed synonyms; the message names the allowed values."""
     text = compact(raw)
-    for choice in choices:
-        if text == compact(choice):
-            return choice
+    choice = _compact_choices(tuple(choices)).get(text)
+    if choice is not None:
+        return choice
     if text in synonyms:
         return synonyms[text]
     return Invalid(T.bad_choice(field, clean(raw), choices), T.choice_hint(choices))

@@ -4,11 +4,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.config import load_campaign
 from pipeline.errors import ConfigError
+from pipeline.yamlload import Yaml12Loader, load_yaml
 from tests.ledgers import CAMPAIGN
 
 DEFAULT = CAMPAIGN.read_text(encoding="utf-8")
@@ -173,3 +175,12 @@ def test_limits_can_be_raised_in_campaign_yaml(tmp_path: Path) -> None:
     assert (campaign.limits.max_rows, campaign.limits.max_file_mb, campaign.limits.max_zip_entries) == (200000, 80, 500)
     bad = config_with(tmp_path, "exemptions: []", "exemptions: []\nlimits: {max_row: 5}")
     assert errors_of(bad) == ["limits → max_row：未知的配置项“max_row”（请检查拼写；可用的配置项见 README）"]
+
+
+def test_libyaml_reads_campaign_yaml_as_the_pure_python_parser_does() -> None:
+    """Valid files go through libyaml (fast for a county roster); mistakes are re-read by the pure-Python
+    parser, whose messages the tests above pin. Both must agree on what a valid file says."""
+    text = DEFAULT + "\nextra_test_values: [no, on, 2026-12-01, 1_000, ~, 'x: y', true]\n"
+    assert load_yaml(text=text, path="campaign.yaml") == yaml.load(text, Loader=Yaml12Loader)
+    assert load_yaml(text=text, path="campaign.yaml")["extra_test_values"] == ["no", "on", "2026-12-01", 1000, None,
+                                                                                "x: y", True]

@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 import python_calamine as calamine
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from pipeline.sheetxml import Body, RowWriter, StyleIds, splice
+from pipeline.sheetxml import Body, RowWriter, StyleIds, _compress_aside, splice
 from pipeline.xlsx import Cell, Styles, open_workbook, write_cell
 from tests.ledgers import CAMPAIGN, activity, d, read_sheet, write_ledger
 
@@ -114,3 +115,22 @@ def test_every_table_of_the_report_reads_back_whole(tmp_path: Path) -> None:
     rows = read_sheet(tmp_path / "out" / "督查汇总表_2026-12-20.xlsx", "活动明细")
     assert [(r["活动日期"], r["活动主题"]) for r in rows] == [(dt.datetime(2026, 12, 5), markup),
                                                              (dt.datetime(2026, 12, 6), None)]
+
+
+def test_a_full_disk_while_compressing_is_raised_not_hung() -> None:
+    """Compression runs in a second thread; its write error must reach the run (→ 无法写入…), not stall it."""
+
+    class FullDisk(io.RawIOBase):
+        written = 0
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, data: Any) -> int:
+            if self.written > 1000:
+                raise OSError(28, "No space left on device")
+            self.written += len(data)
+            return len(data)
+
+    with pytest.raises(OSError, match="No space"):
+        _compress_aside(FullDisk(), iter([b"x" * 600] * 10_000))
