@@ -7,7 +7,9 @@ about a seventh of the memory of BaseModel instances and cross between processes
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from typing import Literal, get_args
+from dataclasses import fields
+from operator import attrgetter
+from typing import Any, Literal, get_args
 
 from pydantic.dataclasses import dataclass
 
@@ -17,9 +19,35 @@ RectStatus = Literal["未整改", "整改中", "已整改"]
 FileResult = Literal["已采用", "已被新版本替代", "未采用", "已忽略"]
 FILE_RESULTS: tuple[FileResult, ...] = get_args(FileResult)
 
+_FIELDS: dict[type, tuple[tuple[str, ...], "attrgetter[Any]"]] = {}
+
+
+def _fields_of(cls: type) -> tuple[tuple[str, ...], "attrgetter[Any]"]:
+    if cls not in _FIELDS:
+        names = tuple(f.name for f in fields(cls))
+        _FIELDS[cls] = (names, attrgetter(*names))
+    return _FIELDS[cls]
+
+
+def _restore(cls: type, values: tuple[Any, ...]) -> Any:
+    record: Any = object.__new__(cls)
+    for name, value in zip(_fields_of(cls)[0], values, strict=True):
+        object.__setattr__(record, name, value)
+    return record
+
+
+class _Record:
+    """Pickled as (class, field values): the reading processes send 70,000 of these back at county scale,
+    and rebuilding them this way costs about half the default (values were validated when first built)."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _restore, (type(self), _fields_of(type(self))[1](self))
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Problem:
+class Problem(_Record):
     """A data problem in a unit's file: stable code, location down to the cell, level, message, hint."""
 
     code: str
@@ -33,7 +61,7 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Source:
+class Source(_Record):
     """Where a record came from, so any number in the report can be traced to a cell row."""
 
     file: str
@@ -42,7 +70,7 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Activity:
+class Activity(_Record):
     source: Source
     unit: str
     seq: str
@@ -63,7 +91,7 @@ class Activity:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Rectification:
+class Rectification(_Record):
     """One problem found in a discussion and its rectification (a 问题整改 row)."""
 
     source: Source
@@ -83,7 +111,7 @@ class Rectification:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PublicityItem:
+class PublicityItem(_Record):
     source: Source
     unit: str
     seq: str
@@ -96,7 +124,7 @@ class PublicityItem:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Submission:
+class Submission(_Record):
     """One readable ledger file of a roster unit."""
 
     file: str
@@ -126,7 +154,7 @@ class Submission:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class FileRecord:
+class FileRecord(_Record):
     """One row of 文件清单: what became of one file found in the inbox."""
 
     file: str
@@ -146,7 +174,7 @@ STATUSES: tuple[UnitStatus, ...] = ("已达标", "进行中", "滞后", "未达�
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Gap:
+class Gap(_Record):
     """A rule a unit does not (yet) meet: what is missing in numbers, what to do, and by when."""
 
     unit: str

@@ -82,38 +82,49 @@ class RowWriter:
 
     def __init__(self, *, ids: StyleIds, limits: Sequence[int]) -> None:
         self.ids, self.limits = ids, list(limits)
-        self.letters = [xl_col_to_name(col) for col in range(len(limits))]
+        self.refs = [f'<c r="{xl_col_to_name(col)}' for col in range(len(limits))]
         self.serials: dict[dt.date, int] = {}
+        self.text = f'" s="{ids.text}" t="inlineStr">'
+        self.wrap = f'" s="{ids.wrap}" t="inlineStr">'
+        self.quoted = f'" s="{ids.quoted}" t="inlineStr">'
+        self.number = f'" s="{ids.number}"><v>'
+        self.date = f'" s="{ids.date}"><v>'
 
     def row(self, index: int, values: Sequence[Cell]) -> str:
-        """One `<row>` element for the 0-based row `index` (the innermost loop of a county-sized report)."""
-        ids, number, limits, letters = self.ids, str(index + 1), self.limits, self.letters
+        """One `<row>` element for the 0-based row `index` (the innermost loop of a county-sized report).
+        Empty values get no cell at all."""
+        number, refs, limits = str(index + 1), self.refs, self.limits
         cells: list[str] = []
         lines = 1
         for col, value in enumerate(values):
-            if value is None or value == "":
-                cells.append(f'<c r="{letters[col]}{number}" s="{ids.text}"/>')
-            elif isinstance(value, str):
-                style = ids.text
-                if len(value) > LONG_TEXT:
-                    needed = wrap_lines(value, limits[col])
+            kind = type(value)
+            if kind is str:
+                text: str = value  # type: ignore[assignment]
+                if not text:
+                    continue
+                attrs = self.text
+                if len(text) > LONG_TEXT:
+                    needed = wrap_lines(text, limits[col])
                     if needed > 1:
-                        style, lines = ids.wrap, max(lines, needed)
-                if value.startswith(FORMULA_START):
-                    style = ids.quoted
-                plain = len(value) <= EXCEL_MAX_CHARS and _SPECIAL.search(value) is None
-                content = f"<is><t>{value}</t></is>" if plain else inline_string(value)
-                cells.append(f'<c r="{letters[col]}{number}" s="{style}" t="inlineStr">{content}</c>')
-            elif isinstance(value, bool):
-                cells.append(f'<c r="{letters[col]}{number}" s="{ids.text}" t="inlineStr"><is><t>'
-                             f'{"是" if value else "否"}</t></is></c>')
-            elif isinstance(value, int | float):
-                cells.append(f'<c r="{letters[col]}{number}" s="{ids.number}"><v>{value:.16G}</v></c>')
+                        attrs, lines = self.wrap, max(lines, needed)
+                if text.startswith(FORMULA_START):
+                    attrs = self.quoted
+                if len(text) <= EXCEL_MAX_CHARS and _SPECIAL.search(text) is None:
+                    cells.append(f"{refs[col]}{number}{attrs}<is><t>{text}</t></is></c>")
+                else:
+                    cells.append(f"{refs[col]}{number}{attrs}{inline_string(text)}</c>")
+            elif value is None:
+                continue
+            elif kind is bool:
+                cells.append(f'{refs[col]}{number}{self.text}<is><t>{"是" if value else "否"}</t></is></c>')
+            elif kind is int or kind is float:
+                cells.append(f"{refs[col]}{number}{self.number}{value:.16G}</v></c>")
             else:
-                serial = self.serials.get(value)
+                day: dt.date = value  # type: ignore[assignment]
+                serial = self.serials.get(day)
                 if serial is None:
-                    serial = self.serials[value] = excel_serial(value)
-                cells.append(f'<c r="{letters[col]}{number}" s="{ids.date}"><v>{serial}</v></c>')
+                    serial = self.serials[day] = excel_serial(day)
+                cells.append(f"{refs[col]}{number}{self.date}{serial}</v></c>")
         height = f' ht="{row_height(lines)}" customHeight="1"' if lines > 1 else ""
         return f'<row r="{number}"{height}>{"".join(cells)}</row>'
 

@@ -1,0 +1,41 @@
+"""Records are validated when built and survive the trip back from the reading processes unchanged."""
+
+import dataclasses
+import datetime as dt
+import pickle
+
+import pydantic
+import pytest
+
+from pipeline.model import Activity, Problem, PublicityItem, Rectification, Source, Submission
+
+SRC = Source(file="荷花村.xlsx", sheet="活动台账", row=4)
+
+
+def _submission() -> Submission:
+    activity = Activity(source=SRC, unit="荷花村", seq="1", date=dt.date(2026, 12, 5), kind="大讨论", subtheme=1,
+                        participants=30, summary="讨论", co_units=("柳林村",))
+    rect = Rectification(source=dataclasses.replace(SRC, sheet="问题整改"), unit="荷花村", seq="1", description="乱堆",
+                         due=dt.date(2026, 12, 20), status="整改中")
+    item = PublicityItem(source=SRC, unit="荷花村", seq="1", date=dt.date(2026, 12, 6), platform="抖音", title="标题")
+    problem = Problem(code="x", file="荷花村.xlsx", sheet="活动台账", cell="B4", level="警告", message="m")
+    return Submission(file="荷花村.xlsx", sha256="0" * 64, unit="荷花村", filed=dt.date(2026, 12, 18),
+                      effective_date=dt.date(2026, 12, 18), activities=(activity,), rectifications=(rect,),
+                      publicity=(item,), problems=(problem,))
+
+
+def test_records_survive_pickling_unchanged_and_frozen() -> None:
+    original = _submission()
+    copy = pickle.loads(pickle.dumps(original))
+    assert copy == original and hash(copy.activities[0]) == hash(original.activities[0])
+    assert copy.activities[0].source.row == 4 and copy.rectifications[0].status == "整改中"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        copy.activities[0].participants = 1
+
+
+def test_records_are_validated_when_built() -> None:
+    with pytest.raises(pydantic.ValidationError):
+        Activity(source=SRC, unit="荷花村", seq="1", date=dt.date(2026, 12, 5), kind="座谈",  # type: ignore[arg-type]
+                 subtheme=1, participants=30, summary="讨论")
+    with pytest.raises(pydantic.ValidationError):
+        Source(file="a.xlsx", sheet="活动台账", row="第四行")  # type: ignore[arg-type]
