@@ -1,18 +1,25 @@
-"""What a clerk's script does: pandas.read_excel(engine="openpyxl") of every sheet, pandas.to_excel of the rows."""
+"""What a clerk's script does: pandas.read_excel(engine="openpyxl") of every sheet of every ledger, then
+pandas.to_excel of the rows it read, one sheet per ledger sheet (the pipeline's 活动明细, 问题整改 and
+宣传报道 hold the same rows)."""
 
 import sys
 from pathlib import Path
 
 import pandas as pd
 
+SHEETS = ("活动台账", "问题整改", "宣传报道")
+
 
 def main(inbox: Path, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    frames = []
+    frames: dict[str, list[pd.DataFrame]] = {name: [] for name in SHEETS}
     for path in sorted(inbox.iterdir()):
         sheets = pd.read_excel(path, sheet_name=None, engine="openpyxl", header=None)
-        frames.append(sheets["活动台账"].iloc[2:])
-    pd.concat(frames).to_excel(out / "naive.xlsx", index=False)
+        for name in SHEETS:
+            frames[name].append(sheets[name].iloc[2:])
+    with pd.ExcelWriter(out / "naive.xlsx") as writer:
+        for name in SHEETS:
+            pd.concat(frames[name]).to_excel(writer, sheet_name=name, index=False)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import hashlib
 import io
 import os
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -81,9 +81,12 @@ def _zip_entries(archive_name: str, data: bytes, limits: Limits) -> Iterator[_En
                     yield _Entry(name, None, reason)
 
 
-def _entries(inbox: Path, limits: Limits) -> Iterator[_Entry]:
-    for path in sorted(p for p in inbox.rglob("*") if p.is_file()):
-        name = path.relative_to(inbox).as_posix()
+def _files(inbox: Path) -> list[tuple[str, Path]]:
+    return sorted((p.relative_to(inbox).as_posix(), p) for p in inbox.rglob("*") if p.is_file())
+
+
+def _entries(files: list[tuple[str, Path]], limits: Limits) -> Iterator[_Entry]:
+    for name, path in files:
         if ignored_reason(name):
             yield _Entry(name, b"")
             continue
@@ -123,34 +126,40 @@ def _read_in_worker(job: tuple[str, str, bytes]) -> Submission | Refusal:
     return read_ledger(data, file=name, sha256=digest, campaign=_worker[0], roster=_worker[1])
 
 
-def _read_all(jobs: list[tuple[str, str, bytes]], campaign: Campaign, roster: Roster) -> list[Submission | Refusal]:
-    """Parse ledgers, in a pool of processes sized to the cores when there are enough of them."""
+def _read_all(jobs: Iterable[tuple[str, str, bytes]], *, expected: int, campaign: Campaign,
+              roster: Roster) -> list[Submission | Refusal]:
+    """Parse ledgers, in a pool of processes sized to the cores when there are enough of them. Jobs are
+    handed to the pool as they are read, so parsing starts while later files are still being read."""
     cores = os.cpu_count() or 1
-    if len(jobs) < PARALLEL_FROM or cores < 2:
+    if expected < PARALLEL_FROM or cores < 2:
         return [read_ledger(data, file=name, sha256=digest, campaign=campaign, roster=roster)
                 for name, digest, data in jobs]
     with ProcessPoolExecutor(max_workers=min(cores, 8), initializer=_init_worker, initargs=(campaign,)) as pool:
-        return list(pool.map(_read_in_worker, jobs, chunksize=max(1, len(jobs) // (cores * 8))))
+        return list(pool.map(_read_in_worker, jobs, chunksize=max(1, expected // (cores * 8))))
 
 
 def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | None = None) -> list[Outcome]:
     """Every file in the inbox, each with exactly one outcome, in file-name order."""
     slots: list[Outcome | None] = []
-    jobs: list[tuple[str, str, bytes]] = []
-    where: list[int] = []
-    for entry in _entries(inbox, campaign.limits):
-        reason = ignored_reason(entry.name.rsplit("/", 1)[-1]) or ignored_reason(entry.name)
-        if entry.refusal:
-            slots.append(Refusal(entry.name, entry.refusal))
-        elif reason:
-            slots.append(Ignored(entry.name, reason))
-        elif entry.data is not None:
-            digest = sha256_of(entry.data)
-            if keep is not None:
-                keep(entry.name, digest, entry.data)
-            where.append(len(slots))
-            slots.append(None)
-            jobs.append((entry.name, digest, entry.data))
-    for index, (_, digest, _), outcome in zip(where, jobs, _read_all(jobs, campaign, roster), strict=True):
+    where: list[tuple[int, str]] = []
+    files = _files(inbox)
+
+    def jobs() -> Iterator[tuple[str, str, bytes]]:
+        for entry in _entries(files, campaign.limits):
+            reason = ignored_reason(entry.name.rsplit("/", 1)[-1]) or ignored_reason(entry.name)
+            if entry.refusal:
+                slots.append(Refusal(entry.name, entry.refusal))
+            elif reason:
+                slots.append(Ignored(entry.name, reason))
+            elif entry.data is not None:
+                digest = sha256_of(entry.data)
+                if keep is not None:
+                    keep(entry.name, digest, entry.data)
+                where.append((len(slots), digest))
+                slots.append(None)
+                yield entry.name, digest, entry.data
+
+    outcomes = _read_all(jobs(), expected=len(files), campaign=campaign, roster=roster)
+    for (index, digest), outcome in zip(where, outcomes, strict=True):
         slots[index] = replace(outcome, sha256=digest) if isinstance(outcome, Refusal) else outcome
     return [o for o in slots if o is not None]
