@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import islice
 from typing import Any, TypeVar
 
 from pipeline import ingest_texts as T
@@ -58,6 +59,10 @@ class RowContext:
     date1904: bool = False
 
     @cached_property
+    def window(self) -> tuple[dt.date, dt.date]:
+        return self.campaign.start, self.campaign.deadline
+
+    @cached_property
     def titles(self) -> dict[int, str]:
         return {s.id: s.title for s in self.campaign.subthemes}
 
@@ -75,6 +80,7 @@ class _RowReader:
 
     def __init__(self, row: Row, table: Table, ctx: RowContext, out: list[Problem]) -> None:
         self.row, self.table, self.ctx, self.out = row, table, ctx, out
+        self.values = row.values
         self.failed = False
 
     def problem(self, code: str, level: ProblemLevel, column: str, message: str, hint: str) -> None:
@@ -83,18 +89,17 @@ class _RowReader:
                                 unit=self.ctx.unit, level=level, message=message, hint=hint))
 
     def date(self, column: str) -> dt.date | Invalid:
-        campaign = self.ctx.campaign
-        return parse_date(self.raw(column), window=(campaign.start, campaign.deadline), date1904=self.ctx.date1904)
+        return parse_date(self.values.get(column, ""), window=self.ctx.window, date1904=self.ctx.date1904)
 
     def raw(self, column: str) -> Any:
-        return self.row.values.get(column, "")
+        return self.values.get(column, "")
 
     def text(self, column: str) -> str:
-        return clean(self.raw(column))
+        return clean(self.values.get(column, ""))
 
     def required(self, column: str, parsed: V | Invalid) -> V | None:
         """A required value: blank or invalid makes the row an 错误 that does not count."""
-        if is_blank(self.raw(column)):
+        if is_blank(self.values.get(column, "")):
             self.problem("missing-required", "错误", column, T.required_missing(column), T.REQUIRED_HINT[column])
             self.failed = True
             return None
@@ -106,7 +111,7 @@ class _RowReader:
 
     def optional(self, column: str, parsed: V | Invalid) -> V | None:
         """An optional value: blank is fine, invalid is a 警告 and reads as blank."""
-        if is_blank(self.raw(column)):
+        if is_blank(self.values.get(column, "")):
             return None
         if isinstance(parsed, Invalid):
             self.problem("invalid-value", "警告", column, T.optional_invalid(parsed.message), parsed.hint)
@@ -119,7 +124,7 @@ class _RowReader:
 
 
 def _is_total(row: Row) -> bool:
-    return any(isinstance(v, str) and compact(v).startswith(_TOTAL_MARKS) for v in list(row.values.values())[:3])
+    return any(isinstance(v, str) and compact(v).startswith(_TOTAL_MARKS) for v in islice(row.values.values(), 3))
 
 
 def _check_example(row: Row, spec: SheetSpec, reader: _RowReader) -> None:

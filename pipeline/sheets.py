@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import python_calamine as calamine
 
@@ -223,8 +223,7 @@ class _Cells:
         return None if col is None else cell_ref(self.index, col)
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One data row keyed by template column, with the A1 reference of each of its cells."""
 
     number: int
@@ -249,12 +248,15 @@ class Table:
         return cell_ref(row, col) if col is not None else self.header_cell
 
     def rows(self) -> Iterator[Row]:
-        for index in range(self.header_row + 1, len(self.grid.rows)):
-            raw = self.grid.rows[index]
-            values = {name: (raw[col] if col < len(raw) else "") for name, col in self.columns.items()}
+        columns = list(self.columns.items())
+        grid = self.grid.rows
+        for index in range(self.header_row + 1, len(grid)):
+            raw = grid[index]
+            width = len(raw)
+            values = {name: (raw[col] if col < width else "") for name, col in columns}
             if all(is_blank(v) for v in values.values()):
                 continue
-            yield Row(number=index + 1, values=values, cells=_Cells(index, self.columns))
+            yield Row(index + 1, values, _Cells(index, self.columns))
 
 
 def match_header(row: list[Any], spec: SheetSpec) -> dict[str, int]:
