@@ -69,7 +69,12 @@ def main() -> None:
              f"python-calamine {version('python-calamine')}, xlsxwriter {version('xlsxwriter')}, "
              f"pandas {version('pandas')}, openpyxl {version('openpyxl')}.", "",
              "Each ledger: 40 activities, 20 problems, 10 publicity rows; 30 % of units with gaps. "
-             "Whole processes, alternating, median of 3 (min–max); peak RSS is the largest of the runs.", "",
+             "Whole processes, alternating, median of 3 (min–max); peak RSS is the largest of the runs (of the "
+             "process itself, as wait4 reports it: its reading processes and forked writer are counted apart).", "",
+             "pipeline: `chuangcheng report` (supervision workbook with all detail sheets, gap lists, bulletin, "
+             "reminders, archive, history). floor: calamine reads every sheet, xlsxwriter (constant_memory) writes "
+             "the activity rows, one small workbook per gap list. naive: pandas.read_excel(engine=\"openpyxl\") of "
+             "every sheet of every ledger, pandas.to_excel of the rows of its three data sheets.", "",
              "| N | command | median s | min–max s | peak RSS MB |", "|---|---|---|---|---|"]
     ratios = []
     profile = ""
