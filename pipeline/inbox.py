@@ -129,13 +129,14 @@ def _read_in_worker(job: tuple[str, str, bytes]) -> Submission | Refusal:
 def _read_all(jobs: Iterable[tuple[str, str, bytes]], *, expected: int, campaign: Campaign,
               roster: Roster) -> list[Submission | Refusal]:
     """Parse ledgers, in a pool of processes sized to the cores when there are enough of them. Jobs are
-    handed to the pool as they are read, so parsing starts while later files are still being read."""
+    handed to the pool as they are read, so parsing starts while later files are still being read; chunks
+    are small so that both processes finish together."""
     cores = os.cpu_count() or 1
     if expected < PARALLEL_FROM or cores < 2:
         return [read_ledger(data, file=name, sha256=digest, campaign=campaign, roster=roster)
                 for name, digest, data in jobs]
     with ProcessPoolExecutor(max_workers=min(cores, 8), initializer=_init_worker, initargs=(campaign,)) as pool:
-        return list(pool.map(_read_in_worker, jobs, chunksize=max(1, expected // (cores * 8))))
+        return list(pool.map(_read_in_worker, jobs, chunksize=max(1, expected // (cores * 32))))
 
 
 def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | None = None) -> list[Outcome]:
