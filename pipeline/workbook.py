@@ -13,6 +13,7 @@ from pipeline.report import Report
 from pipeline.report_texts import ids, status_change
 from pipeline.sheetxml import Body, RowWriter, StyleIds, splice
 from pipeline.xlsx import (
+    MAX_COLUMN_WIDTH,
     WIDTH_SAMPLE_ROWS,
     Cell,
     Styles,
@@ -181,13 +182,13 @@ def write_supervision_workbook(report: Report, path: Path) -> None:
         widths = column_widths(headers, sample)
         stream = chain(sample, stream)
         streams.append(stream)
-        writer = RowWriter(ids=ids, limits=[50] * len(headers))
+        writer = RowWriter(ids=ids, limits=[MAX_COLUMN_WIDTH] * len(headers))
         remaining = counts[name]
         for part in parts[name]:
             ws, count = sheets[part], min(remaining, MAX_DATA_ROWS)
             remaining -= count
-            for col, name_ in enumerate(headers):
-                ws.write_string(0, col, name_, styles.header)
+            for col, label in enumerate(headers):
+                ws.write_string(0, col, label, styles.header)
             for col, width in enumerate(widths):
                 ws.set_column(col, col, width)
             table_tools(ws, start_row=0, count=count, columns=len(headers))

@@ -20,6 +20,8 @@ Cell = str | int | float | dt.date | None
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """Text starting with one of these would be taken for a formula; it is written with a quote prefix."""
 DATE_FORMAT = "yyyy-mm-dd"
+MAX_COLUMN_WIDTH = 50
+"""Widest a fitted column gets; longer text wraps."""
 WIDTH_SAMPLE_ROWS = 500
 """Column widths are fitted to the first rows; a sheet of 40,000 rows does not need every cell measured."""
 
@@ -101,7 +103,7 @@ def _cell_width(value: Cell) -> int:
     return max((display_width(line) for line in str(value if value is not None else "").splitlines()), default=0)
 
 
-def column_widths(headers: Sequence[str], sample: Iterable[Sequence[Cell]], *, max_width: int = 50) -> list[int]:
+def column_widths(headers: Sequence[str], sample: Iterable[Sequence[Cell]], *, max_width: int = MAX_COLUMN_WIDTH) -> list[int]:
     """Widths fitted to the header and the sample rows' content, capped at max_width."""
     fitted = [display_width(h) + 2 for h in headers]
     for values in sample:
@@ -130,7 +132,7 @@ def row_height(lines: int) -> int:
 
 
 def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Sequence[Sequence[Cell]], styles: Styles,
-                start_row: int = 0, max_width: int = 50, widths: Sequence[int] | None = None,
+                start_row: int = 0, max_width: int = MAX_COLUMN_WIDTH, widths: Sequence[int] | None = None,
                 column_formats: dict[int, Format] | None = None, header_tools: bool = True) -> int:
     """A small table (header plus rows from start_row) through xlsxwriter. Columns are fitted to the content
     (up to max_width) unless `widths` are given; longer text wraps and its row is made tall enough to print

@@ -1,6 +1,7 @@
 """Reading ledgers filled in the committed template: typed records, and every problem at its exact cell."""
 
 import datetime as dt
+import os
 import zipfile
 from pathlib import Path
 
@@ -356,3 +357,18 @@ def test_zip_member_names_from_chinese_windows_are_gbk(tmp_path: Path, campaign:
     (outcome,) = read(inbox, campaign, roster)
     assert outcome.file == "报送.zip/荷花村.xlsx"
     assert isinstance(outcome, Submission) and outcome.unit == "荷花村"   # found through the (decoded) file name
+
+
+@pytest.mark.skipif(os.name != "posix", reason="only POSIX file names can be bytes that are not UTF-8")
+def test_a_gbk_file_name_on_linux_is_read_and_listed_in_chinese(tmp_path: Path, campaign: Campaign,
+                                                                roster: Roster) -> None:
+    """A zip unpacked on Linux without its encoding leaves GBK bytes as the name; nothing may crash on it."""
+    ledger = write_ledger(tmp_path / "x.xlsx", unit=None, filed=d("2026-12-18"), activities=[activity(d("2026-12-05"))])
+    box = tmp_path / "inbox"
+    box.mkdir()
+    os.rename(bytes(ledger), bytes(box) + b"/" + "柳林村台账.xlsx".encode("gbk"))
+    os.rename(bytes(write_ledger(tmp_path / "y.xlsx", unit="荷花村", filed=d("2026-12-18"))),
+              bytes(box) + b"/\xff\xfe.xlsx")
+    outcomes = {o.file: o for o in read_inbox(box, campaign=campaign, roster=roster)}
+    assert set(outcomes) == {"柳林村台账.xlsx", "\ufffd\ufffd.xlsx"}
+    assert isinstance(outcomes["柳林村台账.xlsx"], Submission) and outcomes["柳林村台账.xlsx"].unit == "柳林村"
