@@ -70,8 +70,15 @@ class Styles:
         self.bold = workbook.add_format({**base, "bold": True})
         self.label = workbook.add_format({**base, "bold": True, "bg_color": "#F2F2F2", "border": 1})
         self.big = workbook.add_format({**base, "bold": True, "font_size": 14, "align": "left"})
-        self.colours = {name: workbook.add_format({"bg_color": bg, "font_color": fg})
-                        for name, (bg, fg) in {**STATUS_COLOURS, **LEVEL_COLOURS}.items()}
+        self._workbook = workbook
+        self._colours: dict[str, Format] = {}
+
+    def colour(self, name: str) -> Format:
+        """The fill and font of a status or level, made when first used (a gap list needs none of them)."""
+        if name not in self._colours:
+            bg, fg = {**STATUS_COLOURS, **LEVEL_COLOURS}[name]
+            self._colours[name] = self._workbook.add_format({"bg_color": bg, "font_color": fg})
+        return self._colours[name]
 
 
 def write_cell(ws: Worksheet, row: int, col: int, value: Cell, styles: Styles, fmt: Format | None = None) -> None:
@@ -196,7 +203,7 @@ def colour_by_value(ws: Worksheet, styles: Styles, *, first_row: int, last_row: 
         return
     for value in values:
         ws.conditional_format(first_row, col, last_row, col, {
-            "type": "cell", "criteria": "equal to", "value": f'"{value}"', "format": styles.colours[value]})
+            "type": "cell", "criteria": "equal to", "value": f'"{value}"', "format": styles.colour(value)})
 
 
 def colour_rows_where(ws: Worksheet, styles: Styles, *, first_row: int, last_row: int, last_col: int, col: int,
@@ -206,7 +213,7 @@ def colour_rows_where(ws: Worksheet, styles: Styles, *, first_row: int, last_row
         return
     letter = xl_col_to_name(col)
     ws.conditional_format(first_row, 0, last_row, last_col, {
-        "type": "formula", "criteria": f'=${letter}{first_row + 1}="{value}"', "format": styles.colours[colour]})
+        "type": "formula", "criteria": f'=${letter}{first_row + 1}="{value}"', "format": styles.colour(colour)})
 
 
 def print_setup(ws: Worksheet, *, footer: str, header_row: int | None = 0, landscape: bool = True,
