@@ -26,6 +26,7 @@ def campaign_yaml(n: int) -> str:
     base["start"], base["deadline"] = "2026-11-27", "2027-02-04"
     for sub in base["subthemes"]:
         sub["responsible"] = [r for r in sub["responsible"] if "kind" in r] or [{"kind": "村"}]
+    base["exemptions"] = [{"unit": f"单位{i:05d}", "subtheme": i % 6 + 1, "reason": "无此类场所"} for i in range(0, n, 10)]
     return yaml.safe_dump(base, allow_unicode=True, sort_keys=False)
 
 
