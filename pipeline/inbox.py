@@ -81,23 +81,27 @@ def _zip_entries(archive_name: str, data: bytes, limits: Limits) -> Iterator[_En
                     yield _Entry(name, None, reason)
 
 
-def display_name(name: str) -> str:
+def _display_name(name: str) -> str:
     """A file name as the clerk knows it. On Linux a name that is not UTF-8 (often GBK, from a zip unpacked
     without its encoding) arrives with surrogate escapes, which no output could hold; it is read as GB18030,
     failing that with its undecodable bytes shown as �. The file itself is opened by its real path."""
     try:
         name.encode("utf-8")
+        return name
     except UnicodeEncodeError:
+        pass
+    try:
         raw = name.encode("utf-8", "surrogateescape")
-        try:
-            return raw.decode("gb18030")
-        except UnicodeDecodeError:
-            return raw.decode("utf-8", "replace")
-    return name
+    except UnicodeEncodeError:  # a lone surrogate that never was a byte (possible in a Windows name)
+        return name.encode("utf-8", "replace").decode("utf-8")
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
 
 
 def _files(inbox: Path) -> list[tuple[str, Path]]:
-    return sorted((display_name(p.relative_to(inbox).as_posix()), p) for p in inbox.rglob("*") if p.is_file())
+    return sorted((_display_name(p.relative_to(inbox).as_posix()), p) for p in inbox.rglob("*") if p.is_file())
 
 
 def _entries(files: list[tuple[str, Path]], limits: Limits) -> Iterator[_Entry]:
