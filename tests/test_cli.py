@@ -4,6 +4,9 @@ The expected numbers below were worked out by hand from SPEC §4 for this inbox 
 """
 
 import hashlib
+import shutil
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.inbox import PARALLEL_FROM
 from tests.ledgers import CAMPAIGN, activity, d, problem, read_sheet, write_ledger
 
 SHEETS = ["总览", "单位进度", "子主题覆盖", "差距清单", "活动明细", "问题整改", "宣传报道", "数据问题", "文件清单"]
@@ -258,3 +262,23 @@ def test_click_usage_errors_are_chinese_too() -> None:
     assert result.stderr.startswith("错误：命令用法有误（")
     assert "运行“main report --help”查看用法。" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_python_dash_m_with_spawned_reading_processes(tmp_path: Path) -> None:
+    """Windows starts the reading processes by spawning (no fork): they get only what is sent to them, not
+    the parent's memory. An inbox big enough for the pool still reads whole, as `生成周报.bat` runs it."""
+    ledger = write_ledger(tmp_path / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"),
+                          activities=[activity(d("2026-12-05"))])
+    box = tmp_path / "inbox"
+    box.mkdir()
+    for i in range(PARALLEL_FROM):
+        shutil.copyfile(ledger, box / f"荷花村_{i:02d}.xlsx")
+    windows_like = ("import multiprocessing, runpy, sys; multiprocessing.set_start_method('spawn'); "
+                    "sys.argv[0] = 'pipeline'; runpy.run_module('pipeline', run_name='__main__', alter_sys=True)")
+    result = subprocess.run([sys.executable, "-c", windows_like, "report", "--inbox", str(box), "--outbox",
+                             str(tmp_path / "out"), "--archive", str(tmp_path / "a"), "--config", str(CAMPAIGN),
+                             "--as-of", "2026-12-20"], cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert f"文件：共 {PARALLEL_FROM} 个；已采用 1，已被新版本替代 {PARALLEL_FROM - 1}" in result.stdout
+    assert (tmp_path / "out" / "督查汇总表_2026-12-20.xlsx").is_file()
