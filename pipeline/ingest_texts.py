@@ -4,6 +4,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from pipeline.model import Activity, PublicityItem, Rectification
+
 DATE_HINT = "请填写如 2026-12-03 的日期"
 COUNT_HINT = "请填写数字，如 30"
 
@@ -253,15 +255,15 @@ def vanished(older: str, label: str) -> str:
 VANISHED_HINT = "如为误删请补回；如确需删除请在备注中说明原因"
 
 
-def describe_activity(a: Any) -> str:
+def describe_activity(a: Activity) -> str:
     return f"{d(a.date)} {a.kind} 子主题{a.subtheme}“{a.summary[:15]}”"
 
 
-def describe_rectification(r: Any) -> str:
+def describe_rectification(r: Rectification) -> str:
     return f"问题“{r.description[:20]}”"
 
 
-def describe_publicity(p: Any) -> str:
+def describe_publicity(p: PublicityItem) -> str:
     return f"{d(p.date)} 宣传报道“{p.title[:20]}”"
 
 TOO_OLD_EXCEL = "Excel 4.0 或更早的旧格式，无法读取，请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"

@@ -97,33 +97,30 @@ class RowWriter:
         cells: list[str] = []
         lines = 1
         for col, value in enumerate(values):
-            kind = type(value)
-            if kind is str:
-                text: str = value  # type: ignore[assignment]
-                if not text:
+            if isinstance(value, str):
+                if not value:
                     continue
                 attrs = self.text
-                if len(text) > LONG_TEXT:
-                    needed = wrap_lines(text, limits[col])
+                if len(value) > LONG_TEXT:
+                    needed = wrap_lines(value, limits[col])
                     if needed > 1:
                         attrs, lines = self.wrap, max(lines, needed)
-                if text.startswith(FORMULA_START):
+                if value.startswith(FORMULA_START):
                     attrs = self.quoted
-                if len(text) <= EXCEL_MAX_CHARS and _SPECIAL.search(text) is None:
-                    cells.append(f"{refs[col]}{number}{attrs}<is><t>{text}</t></is></c>")
+                if len(value) <= EXCEL_MAX_CHARS and _SPECIAL.search(value) is None:
+                    cells.append(f"{refs[col]}{number}{attrs}<is><t>{value}</t></is></c>")
                 else:
-                    cells.append(f"{refs[col]}{number}{attrs}{inline_string(text)}</c>")
+                    cells.append(f"{refs[col]}{number}{attrs}{inline_string(value)}</c>")
             elif value is None:
                 continue
-            elif kind is bool:
+            elif isinstance(value, bool):
                 cells.append(f'{refs[col]}{number}{self.text}<is><t>{"是" if value else "否"}</t></is></c>')
-            elif kind is int or kind is float:
+            elif isinstance(value, int | float):
                 cells.append(f"{refs[col]}{number}{self.number}{value:.16G}</v></c>")
             else:
-                day: dt.date = value  # type: ignore[assignment]
-                serial = self.serials.get(day)
+                serial = self.serials.get(value)
                 if serial is None:
-                    serial = self.serials[day] = excel_serial(day)
+                    serial = self.serials[value] = excel_serial(value)
                 cells.append(f"{refs[col]}{number}{self.date}{serial}</v></c>")
         height = f' ht="{row_height(lines)}" customHeight="1"' if lines > 1 else ""
         return f'<row r="{number}"{height}>{"".join(cells)}</row>'

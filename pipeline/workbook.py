@@ -22,7 +22,7 @@ from pipeline.xlsx import (
     column_widths,
     open_workbook,
     print_setup,
-    table_tools,
+    table_frame,
     write_table,
 )
 
@@ -143,10 +143,10 @@ def _row_counts(report: Report) -> dict[str, int]:
             "文件清单": len(report.intake.files)}
 
 
-def sheet_parts(report: Report) -> dict[str, list[str]]:
-    """Each contract sheet and the numbered continuation sheets it needs."""
+def sheet_parts(counts: dict[str, int]) -> dict[str, list[str]]:
+    """Each contract sheet and the numbered continuation sheets its row count needs."""
     parts = {name: [name] for name in SHEETS}
-    for name, count in _row_counts(report).items():
+    for name, count in counts.items():
         extra = max(0, -(-count // MAX_DATA_ROWS) - 1)
         parts[name] += [f"{name}{i}" for i in range(2, extra + 2)]
     return parts
@@ -163,8 +163,8 @@ def write_supervision_workbook(report: Report, path: Path) -> None:
     workbook = open_workbook(chrome, created=report.as_of)
     styles = Styles(workbook)
     ids = StyleIds.of(styles)
-    parts = sheet_parts(report)
     counts = _row_counts(report)
+    parts = sheet_parts(counts)
     names = [part for name in SHEETS for part in parts[name]] + ([TREND_SHEET] if report.history else [])
     sheets = {name: workbook.add_worksheet(name) for name in names}
     footer = f"{report.campaign.name}　截至 {report.as_of.isoformat()}"
@@ -187,11 +187,7 @@ def write_supervision_workbook(report: Report, path: Path) -> None:
         for part in parts[name]:
             ws, count = sheets[part], min(remaining, MAX_DATA_ROWS)
             remaining -= count
-            for col, label in enumerate(headers):
-                ws.write_string(0, col, label, styles.header)
-            for col, width in enumerate(widths):
-                ws.set_column(col, col, width)
-            table_tools(ws, start_row=0, count=count, columns=len(headers))
+            table_frame(ws, headers=headers, widths=widths, styles=styles, start_row=0, count=count)
             for col, values in colour.items():
                 colour_by_value(ws, styles, first_row=1, last_row=count, col=col, values=values)
             if overdue_col is not None:

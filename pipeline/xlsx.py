@@ -144,8 +144,9 @@ def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Sequence[Sequenc
     """A small table (header plus rows from start_row) through xlsxwriter. Columns are fitted to the content
     (up to max_width) unless `widths` are given; longer text wraps and its row is made tall enough to print
     whole. Returns the next free row."""
-    for col, name in enumerate(headers):
-        ws.write_string(start_row, col, name, styles.header)
+    fitted = widths if widths is not None else column_widths(headers, rows[:WIDTH_SAMPLE_ROWS], max_width=max_width)
+    table_frame(ws, headers=headers, widths=fitted, styles=styles, start_row=start_row, count=len(rows),
+                header_tools=header_tools)
     limits = list(widths) if widths is not None else [max_width] * len(headers)
     fixed = column_formats or {}
     for r, values in enumerate(rows, start=start_row + 1):
@@ -159,18 +160,20 @@ def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Sequence[Sequenc
             write_cell(ws, r, col, value, styles, fmt)
         if lines > 1:
             ws.set_row(r, row_height(lines))
-    fitted = widths if widths is not None else column_widths(headers, rows[:WIDTH_SAMPLE_ROWS], max_width=max_width)
-    for col, width in enumerate(fitted):
-        ws.set_column(col, col, width)
-    if header_tools:
-        table_tools(ws, start_row=start_row, count=len(rows), columns=len(headers))
     return start_row + len(rows) + 1
 
 
-def table_tools(ws: Worksheet, *, start_row: int, count: int, columns: int) -> None:
-    """Header row frozen and a filter over the table's rows."""
-    ws.freeze_panes(start_row + 1, 0)
-    ws.autofilter(start_row, 0, start_row + max(count, 1), columns - 1)
+def table_frame(ws: Worksheet, *, headers: Sequence[str], widths: Sequence[int], styles: Styles, start_row: int,
+                count: int, header_tools: bool = True) -> None:
+    """What a table has besides its rows: the header row, column widths and, with header_tools, the header
+    frozen and a filter over the `count` rows below it."""
+    for col, name in enumerate(headers):
+        ws.write_string(start_row, col, name, styles.header)
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, width)
+    if header_tools:
+        ws.freeze_panes(start_row + 1, 0)
+        ws.autofilter(start_row, 0, start_row + max(count, 1), len(headers) - 1)
 
 
 def write_pairs(ws: Worksheet, *, pairs: Sequence[tuple[str, Any]], styles: Styles, start_row: int,
