@@ -100,7 +100,8 @@ class Limits(_Frozen):
     max_compression_ratio: int = Field(default=500, ge=10)
     max_rows: int = Field(default=100_000, ge=100)
     max_cells: int = Field(default=5_000_000, ge=10_000)
-    max_cell_chars: int = Field(default=10_000, ge=100)
+    max_cell_chars: int = Field(default=10_000, ge=100, le=32_767)
+    """At most what an Excel cell holds: longer text could not be written into the report whole."""
 
 
 class Campaign(_Frozen):

@@ -72,6 +72,8 @@ def config_field_error(*, kind: str, loc: Sequence[int | str], value: Any, ctx: 
         return f"应为整数，现为{shown}"
     if kind == "greater_than_equal":
         return f"应不小于{ctx.get('ge')}，现为{shown}"
+    if kind == "less_than_equal":
+        return f"应不大于{ctx.get('le')}，现为{shown}"
     if kind in ("string_type", "string_too_short"):
         return f"应为非空文字，现为{shown or '空'}"
     if kind in ("list_type", "tuple_type", "too_short"):

@@ -175,6 +175,8 @@ def test_limits_can_be_raised_in_campaign_yaml(tmp_path: Path) -> None:
     assert (campaign.limits.max_rows, campaign.limits.max_file_mb, campaign.limits.max_zip_entries) == (200000, 80, 500)
     bad = config_with(tmp_path, "exemptions: []", "exemptions: []\nlimits: {max_row: 5}")
     assert errors_of(bad) == ["limits → max_row：未知的配置项“max_row”（请检查拼写；可用的配置项见 README）"]
+    too_long = config_with(tmp_path, "exemptions: []", "exemptions: []\nlimits: {max_cell_chars: 40000}")
+    assert errors_of(too_long) == ["limits → max_cell_chars：应不大于32767，现为“40000”"]
 
 
 def test_libyaml_reads_campaign_yaml_as_the_pure_python_parser_does() -> None:
