@@ -13,7 +13,7 @@ from pathlib import Path
 import xlsxwriter
 import yaml
 
-from pipeline.schema import ACTIVITY, PUBLICITY, RECTIFICATION
+from pipeline.read.schema import ACTIVITY, PUBLICITY, RECTIFICATION
 
 START = dt.date(2026, 11, 27)
 KINDS = ["村", "乡直单位", "窗口单位", "学校"]

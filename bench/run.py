@@ -66,9 +66,9 @@ def profile_top(data: Path, out: Path, lines: int = 12) -> str:
 
 def profile_reading(data: Path, lines: int = 12, count: int = 200) -> str:
     """What each reading process does, profiled in-process (the pipeline profile above only sees it wait)."""
-    from pipeline.config import load_campaign
-    from pipeline.ingest import read_ledger
-    from pipeline.roster import Roster
+    from pipeline.config.campaign import load_campaign
+    from pipeline.config.roster import Roster
+    from pipeline.read.ledger import read_ledger
 
     campaign, _ = load_campaign(data / "campaign.yaml")
     roster = Roster.of(campaign)

@@ -11,9 +11,10 @@ import click
 from pipeline.errors import ChuangchengError, ConfigError
 
 if TYPE_CHECKING:
-    from pipeline.config import Campaign
-    from pipeline.inbox import Keep, Outcome
-    from pipeline.roster import Roster
+    from pipeline.config.campaign import Campaign
+    from pipeline.config.roster import Roster
+    from pipeline.model import Outcome
+    from pipeline.read.inbox import Keep
 
 
 class CliError(click.ClickException):
@@ -27,15 +28,15 @@ class CliError(click.ClickException):
 
 def _fail(exc: ChuangchengError) -> NoReturn:
     if isinstance(exc, ConfigError):
-        from pipeline.texts import config_header
+        from pipeline.config.texts import config_header
 
         raise CliError("\n".join([config_header(exc.path), *(f"  - {m}" for m in exc.messages)])) from None
     raise CliError(str(exc)) from None
 
 
 def _load(config: Path) -> tuple["Campaign", "Roster"]:
-    from pipeline.config import load_campaign
-    from pipeline.roster import Roster
+    from pipeline.config.campaign import load_campaign
+    from pipeline.config.roster import Roster
 
     try:
         campaign, warnings = load_campaign(config)
@@ -56,7 +57,7 @@ def _as_of(value: str | None, campaign: "Campaign") -> dt.date:
 
 
 def _read(inbox: Path, campaign: "Campaign", roster: "Roster", keep: "Keep | None" = None) -> list["Outcome"]:
-    from pipeline.inbox import read_inbox
+    from pipeline.read.inbox import read_inbox
 
     if not inbox.is_dir():
         raise CliError(f"收件箱文件夹“{inbox}”不存在，请先创建并放入各单位报送的台账")
@@ -110,11 +111,11 @@ def report(inbox: Path, outbox: Path, config: Path, as_of: str | None, archive: 
     """生成督查汇总表（督查汇总表_日期.xlsx）和各单位整改清单。"""
     import hashlib
 
-    from pipeline.archive import Archive
-    from pipeline.history import History, RunRecord, campaign_key
-    from pipeline.lock import RunLock
-    from pipeline.outputs import write_outputs
-    from pipeline.report import build_report
+    from pipeline.judge.report import build_report
+    from pipeline.store.archive import Archive
+    from pipeline.store.history import History, RunRecord, campaign_key
+    from pipeline.store.lock import RunLock
+    from pipeline.write.outbox import write_outputs
 
     campaign, roster = _load(config)
     day = _as_of(as_of, campaign)
@@ -156,8 +157,8 @@ def report(inbox: Path, outbox: Path, config: Path, as_of: str | None, archive: 
               help="恢复到哪个文件夹")
 def restore(sha: str, archive: Path, target: Path) -> None:
     """按 SHA256（文件清单最后一列，至少前 6 位）从存档取回一个文件。"""
-    from pipeline.archive import Archive
-    from pipeline.history import History
+    from pipeline.store.archive import Archive
+    from pipeline.store.history import History
 
     found = Archive(archive).find(sha)
     if len(found) != 1:
@@ -184,7 +185,7 @@ def validate(inbox: Path, config: Path, as_of: str | None, as_json: bool) -> Non
     """逐个文件检查台账，列出每个问题所在的工作表和单元格。"""
     import json
 
-    from pipeline.validation import validate as check
+    from pipeline.judge.validation import validate as check
 
     campaign, roster = _load(config)
     day = _as_of(as_of, campaign)
@@ -215,7 +216,7 @@ def validate(inbox: Path, config: Path, as_of: str | None, as_json: bool) -> Non
 @_CONFIG
 def templates(out: Path | None, per_unit: bool, config: Path) -> None:
     """生成台账模板（创城大讨论台账模板.xlsx）。"""
-    from pipeline.template import TEMPLATE_NAME, per_unit_filename, write_template
+    from pipeline.write.template import TEMPLATE_NAME, per_unit_filename, write_template
 
     campaign, roster = _load(config)
     folder = out or (Path("outbox/templates") if per_unit else Path("templates/xlsx"))
@@ -237,7 +238,7 @@ def templates(out: Path | None, per_unit: bool, config: Path) -> None:
 @click.pass_context
 def demo(ctx: click.Context, folder: Path, config: Path) -> None:
     """生成一套示例报送（完成、滞后、超期、未报送、填错等情形）并出示例报表。"""
-    from pipeline.demo import demo_as_of, write_demo_inbox
+    from pipeline.write.demo import demo_as_of, write_demo_inbox
 
     campaign, roster = _load(config)
     inbox = folder / "inbox"

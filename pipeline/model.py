@@ -4,6 +4,7 @@ Pydantic dataclasses with slots: validated when built like a model, but a county
 about a seventh of the memory of BaseModel instances and cross between processes faster.
 """
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
@@ -190,3 +191,47 @@ def count_results(records: Iterable["FileRecord"]) -> dict[str, int]:
     """Files per 处理结果, every result present (zero included), in 文件清单 order."""
     counts = Counter(r.result for r in records)
     return {result: counts.get(result, 0) for result in FILE_RESULTS}
+
+
+# Shared value types of the stages (plain frozen dataclasses: few, and never validated twice).
+@dataclasses.dataclass(frozen=True)
+class Refusal:
+    """A file that cannot be used: 未采用 with a Chinese reason."""
+
+    file: str
+    reason: str
+    unit: str = ""
+    sha256: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Ignored:
+    file: str
+    reason: str
+
+
+Outcome = Submission | Refusal | Ignored
+@dataclasses.dataclass(frozen=True)
+class UnitSnapshot:
+    status: str
+    discussions: int
+    actions: int
+    participants: int
+
+    @property
+    def activities(self) -> int:
+        return self.discussions + self.actions
+
+
+@dataclasses.dataclass(frozen=True)
+class RunSnapshot:
+    as_of: dt.date
+    units_total: int
+    submitted: int
+    discussions: int
+    actions: int
+    participants: int
+    units: dict[str, UnitSnapshot]
+
+    def count(self, status: str) -> int:
+        return sum(1 for u in self.units.values() if u.status == status)

@@ -1,7 +1,7 @@
 import pytest
 
-from pipeline.config import Campaign, load_campaign
-from pipeline.roster import Roster
+from pipeline.config.campaign import Campaign, load_campaign
+from pipeline.config.roster import Roster
 from tests.ledgers import CAMPAIGN
 
 

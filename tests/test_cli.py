@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.inbox import PARALLEL_FROM
+from pipeline.read.inbox import PARALLEL_FROM
 from tests.ledgers import CAMPAIGN, activity, d, problem, read_sheet, write_ledger
 
 SHEETS = ["总览", "单位进度", "子主题覆盖", "差距清单", "活动明细", "问题整改", "宣传报道", "数据问题", "文件清单"]
@@ -239,9 +239,9 @@ def test_sheets_are_print_ready_and_coloured(inbox: Path, tmp_path: Path) -> Non
 
 def test_tables_longer_than_excel_allows_continue_on_numbered_sheets(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    import pipeline.workbook
+    import pipeline.write.workbook
 
-    monkeypatch.setattr(pipeline.workbook, "MAX_DATA_ROWS", 3)   # stands in for Excel's 1,048,575
+    monkeypatch.setattr(pipeline.write.workbook, "MAX_DATA_ROWS", 3)   # stands in for Excel's 1,048,575
     box = tmp_path / "inbox"
     write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"),
                  activities=[activity(d("2026-12-01") + timedelta(days=i), 序号=i + 1,

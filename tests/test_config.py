@@ -8,9 +8,9 @@ import yaml
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.config import load_campaign
+from pipeline.config.campaign import load_campaign
+from pipeline.config.yaml12 import Yaml12Loader, load_yaml
 from pipeline.errors import ConfigError
-from pipeline.yamlload import Yaml12Loader, load_yaml
 from tests.ledgers import CAMPAIGN
 
 DEFAULT = CAMPAIGN.read_text(encoding="utf-8")

@@ -17,10 +17,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.config import Campaign
-from pipeline.ingest import Refusal, read_ledger
-from pipeline.model import Submission
-from pipeline.roster import Roster
+from pipeline.config.campaign import Campaign
+from pipeline.config.roster import Roster
+from pipeline.model import Refusal, Submission
+from pipeline.read.ledger import read_ledger
 from tests.ledgers import activity, d, problem, write_ledger
 from tests.test_messy import FIXTURES
 

@@ -8,11 +8,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline.config import Campaign
-from pipeline.inbox import Ignored, Outcome, read_inbox
-from pipeline.ingest import Refusal
-from pipeline.model import Problem, Submission
-from pipeline.roster import Roster
+from pipeline.config.campaign import Campaign
+from pipeline.config.roster import Roster
+from pipeline.model import Ignored, Outcome, Problem, Refusal, Submission
+from pipeline.read.inbox import read_inbox
 from tests.ledgers import CORPUS, activity, d, problem, write_ledger
 
 
@@ -234,7 +233,7 @@ def test_problem_is_a_value_with_code_and_location() -> None:
 
 def test_tie_on_filed_date_prefers_more_rows_then_later_name(tmp_path: Path, campaign: Campaign,
                                                              roster: Roster) -> None:
-    from pipeline.merge import select
+    from pipeline.judge.merge import select
 
     rows = [activity(d("2026-12-03")), activity(d("2026-12-04"), 序号=2, summary="二")]
     write_ledger(tmp_path / "荷花村_a.xlsx", unit="荷花村", filed=d("2026-12-18"), activities=rows)
@@ -250,7 +249,7 @@ def test_tie_on_filed_date_prefers_more_rows_then_later_name(tmp_path: Path, cam
 
 
 def test_generated_template_filled_validates_clean(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
-    from pipeline.template import write_template
+    from pipeline.write.template import write_template
 
     template = tmp_path / "模板.xlsx"
     write_template(template, campaign=campaign, roster=roster)
@@ -263,7 +262,7 @@ def test_generated_template_filled_validates_clean(tmp_path: Path, campaign: Cam
 
 
 def test_incremental_files_are_merged_with_a_warning(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
-    from pipeline.merge import select
+    from pipeline.judge.merge import select
 
     write_ledger(tmp_path / "荷花村_1.xlsx", unit="荷花村", filed=d("2026-12-10"), activities=[activity(d("2026-12-03"))])
     write_ledger(tmp_path / "荷花村_2.xlsx", unit="荷花村", filed=d("2026-12-17"),
@@ -280,7 +279,7 @@ def test_incremental_files_are_merged_with_a_warning(tmp_path: Path, campaign: C
 
 
 def test_rows_dropped_from_a_cumulative_file_are_warned(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
-    from pipeline.merge import select
+    from pipeline.judge.merge import select
 
     first = [activity(d("2026-12-03")), activity(d("2026-12-05"), summary="第二次讨论", 序号=2)]
     write_ledger(tmp_path / "荷花村_1.xlsx", unit="荷花村", filed=d("2026-12-10"), activities=first)

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from pipeline.config import Campaign
-from pipeline.inbox import read_inbox
+from pipeline.config.campaign import Campaign
+from pipeline.config.roster import Roster
 from pipeline.model import Submission
-from pipeline.roster import Roster
+from pipeline.read.inbox import read_inbox
 from tests.ledgers import read_sheet, write_ledger
 from tests.test_messy import FIXTURES, LOTUS, WOMEN, clean_inbox, report
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from pipeline.config import load_campaign
-from pipeline.roster import Roster
+from pipeline.config.campaign import load_campaign
+from pipeline.config.roster import Roster
 from tests.ledgers import CAMPAIGN
 
 

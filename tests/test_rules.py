@@ -6,12 +6,11 @@ from typing import Any
 
 import pytest
 
-from pipeline.config import Campaign, parse_campaign
-from pipeline.inbox import Outcome
-from pipeline.model import Activity, ActivityKind, PublicityItem, Rectification, RectStatus, Source, Submission
-from pipeline.report import Report, UnitRow, build_report
-from pipeline.roster import Roster
-from pipeline.yamlload import load_yaml
+from pipeline.config.campaign import Campaign, parse_campaign
+from pipeline.config.roster import Roster
+from pipeline.config.yaml12 import load_yaml
+from pipeline.judge.report import Report, UnitRow, build_report
+from pipeline.model import Activity, ActivityKind, Outcome, PublicityItem, Rectification, RectStatus, Source, Submission
 from tests.ledgers import CAMPAIGN, d
 
 SRC = Source(file="f.xlsx", sheet="活动台账", row=4)

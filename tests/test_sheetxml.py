@@ -12,8 +12,8 @@ import python_calamine as calamine
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from pipeline.sheetxml import Body, RowWriter, StyleIds, _compress_aside, splice
-from pipeline.xlsx import Cell, Styles, open_workbook, write_cell
+from pipeline.write.sheetxml import Body, RowWriter, StyleIds, _compress_aside, splice
+from pipeline.write.xlsx import Cell, Styles, open_workbook, write_cell
 from tests.ledgers import CAMPAIGN, activity, d, read_sheet, write_ledger
 
 TRICKY: list[Cell] = [

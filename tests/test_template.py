@@ -105,7 +105,7 @@ def test_per_unit_template_states_exemptions(tmp_path: Path) -> None:
 
 
 def test_readme_synonym_table_matches_the_code() -> None:
-    from pipeline.schema import LEDGER_SPECS
+    from pipeline.read.schema import LEDGER_SPECS
 
     readme = (CAMPAIGN.parent / "README.md").read_text(encoding="utf-8")
     table = {}

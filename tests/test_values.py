@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.values import Invalid, chinese_number, parse_count, parse_date, parse_subtheme
+from pipeline.read.values import Invalid, chinese_number, parse_count, parse_date, parse_subtheme
 
 WINDOW = (dt.date(2026, 11, 27), dt.date(2027, 2, 4))
 TITLES = {1: "转作风、见行动、促创建", 2: "文明城市人人创 文明成果人人享", 3: "争做文明使者 树立窗口形象",

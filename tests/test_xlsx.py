@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipeline.xlsx import display_width, safe_filename
+from pipeline.write.xlsx import display_width, safe_filename
 
 ROOT = Path(__file__).resolve().parent.parent
 

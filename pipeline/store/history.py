@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from pipeline.config import Campaign
+from pipeline.config.campaign import Campaign
+from pipeline.model import RunSnapshot, UnitSnapshot
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -49,32 +50,6 @@ MIGRATIONS: tuple[str, ...] = (
 def campaign_key(campaign: Campaign) -> str:
     """History is kept per campaign: name + township + start; another campaign.yaml never mixes in."""
     return f"{campaign.name}|{campaign.township}|{campaign.start.isoformat()}"
-
-
-@dataclass(frozen=True)
-class UnitSnapshot:
-    status: str
-    discussions: int
-    actions: int
-    participants: int
-
-    @property
-    def activities(self) -> int:
-        return self.discussions + self.actions
-
-
-@dataclass(frozen=True)
-class RunSnapshot:
-    as_of: dt.date
-    units_total: int
-    submitted: int
-    discussions: int
-    actions: int
-    participants: int
-    units: dict[str, UnitSnapshot]
-
-    def count(self, status: str) -> int:
-        return sum(1 for u in self.units.values() if u.status == status)
 
 
 @dataclass(frozen=True)

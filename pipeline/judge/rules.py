@@ -8,12 +8,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from pipeline import report_texts as T
-from pipeline.config import Campaign
-from pipeline.facts import UnitFacts, is_overdue
-from pipeline.history import UnitSnapshot
-from pipeline.model import GAP_LEVELS, Gap, GapLevel, UnitStatus
-from pipeline.roster import Roster
+from pipeline.config.campaign import Campaign
+from pipeline.config.roster import Roster
+from pipeline.judge import texts as T
+from pipeline.judge.facts import UnitFacts, is_overdue
+from pipeline.model import GAP_LEVELS, Gap, GapLevel, UnitSnapshot, UnitStatus
 
 R1 = "R1 大讨论次数"
 R2 = "R2 子主题责任"

@@ -12,10 +12,10 @@ from typing import Any
 
 import openpyxl
 
-from pipeline.config import Campaign, Unit
-from pipeline.roster import Roster
-from pipeline.schema import ACTIVITY, PUBLICITY, RECTIFICATION, SheetSpec
-from pipeline.template import write_template
+from pipeline.config.campaign import Campaign, Unit
+from pipeline.config.roster import Roster
+from pipeline.read.schema import ACTIVITY, PUBLICITY, RECTIFICATION, SheetSpec
+from pipeline.write.template import write_template
 
 Row = Mapping[str, Any]
 

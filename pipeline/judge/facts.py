@@ -4,8 +4,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from pipeline.config import Unit
-from pipeline.merge import Event, Intake
+from pipeline.config.campaign import Unit
+from pipeline.judge.merge import Event, Intake
 from pipeline.model import PublicityItem, Rectification, Submission
 
 

@@ -18,10 +18,10 @@ from typing import Any, NamedTuple
 
 import python_calamine as calamine
 
-from pipeline import ingest_texts as T
-from pipeline.config import Limits
-from pipeline.schema import SheetSpec
-from pipeline.values import compact, is_blank
+from pipeline.config.campaign import Limits
+from pipeline.read import texts as T
+from pipeline.read.schema import SheetSpec
+from pipeline.read.values import compact, is_blank
 
 HEADER_SCAN_ROWS = 10
 

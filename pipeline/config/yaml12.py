@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode
 
-from pipeline import texts
+from pipeline.config import texts
 from pipeline.errors import ConfigError
 
 _BOOL_TAG = "tag:yaml.org,2002:bool"

@@ -5,8 +5,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from pipeline import ingest_texts as T
-from pipeline.config import Limits
+from pipeline.config.campaign import Limits
+from pipeline.read import texts as T
 
 SPREADSHEET_EXTS = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xls", ".et", ".ods")
 LOCK_PREFIXES = ("~$", ".~lock")

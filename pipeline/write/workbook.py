@@ -6,13 +6,13 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from pipeline.facts import is_overdue
+from pipeline.judge.facts import is_overdue
+from pipeline.judge.report import Report
+from pipeline.judge.texts import ids, status_change
 from pipeline.model import FILE_RESULTS, GAP_LEVELS, STATUSES, Problem
-from pipeline.overview import write_overview
-from pipeline.report import Report
-from pipeline.report_texts import ids, status_change
-from pipeline.sheetxml import Body, RowWriter, StyleIds, splice
-from pipeline.xlsx import (
+from pipeline.write.overview import write_overview
+from pipeline.write.sheetxml import Body, RowWriter, StyleIds, splice
+from pipeline.write.xlsx import (
     MAX_COLUMN_WIDTH,
     WIDTH_SAMPLE_ROWS,
     Cell,

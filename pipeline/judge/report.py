@@ -5,14 +5,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
-from pipeline.config import Campaign, Unit
-from pipeline.facts import UnitFacts, is_overdue, unit_facts
-from pipeline.history import RunSnapshot, UnitSnapshot
-from pipeline.inbox import Outcome
-from pipeline.merge import Event, Intake, counted_activities, events, select
-from pipeline.model import STATUSES, Gap, Problem, UnitStatus, count_results
-from pipeline.roster import Roster
-from pipeline.rules import RuleContext, evaluate_unit, r8_progress, sort_gaps, unit_status
+from pipeline.config.campaign import Campaign, Unit
+from pipeline.config.roster import Roster
+from pipeline.judge.facts import UnitFacts, is_overdue, unit_facts
+from pipeline.judge.merge import Event, Intake, counted_activities, events, select
+from pipeline.judge.rules import RuleContext, evaluate_unit, r8_progress, sort_gaps, unit_status
+from pipeline.model import STATUSES, Gap, Outcome, Problem, RunSnapshot, UnitSnapshot, UnitStatus, count_results
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from pipeline.report import Report, UnitRow
-from pipeline.xlsx import Cell, Styles, open_workbook, print_setup, safe_filename, write_pairs, write_table
+from pipeline.judge.report import Report, UnitRow
+from pipeline.write.xlsx import Cell, Styles, open_workbook, print_setup, safe_filename, write_pairs, write_table
 
 GAP_LIST_COLUMNS = ("规则", "等级", "差距说明", "整改建议", "截止日期", "剩余天数")
 UNIT_PROBLEM_COLUMNS = ("等级", "位置", "问题", "建议", "文件")

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from pipeline.config import Campaign, Unit, closest, name_key
+from pipeline.config.campaign import Campaign, Unit, closest, name_key
 
 MAX_NAME_IN_FILENAME = 255
 """File names (at most 255 characters on Windows and Linux; a crafted zip member may be longer and is cut)

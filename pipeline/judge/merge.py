@@ -9,11 +9,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from pipeline import ingest_texts as T
-from pipeline.inbox import Ignored, Outcome
-from pipeline.ingest import Refusal
-from pipeline.model import Activity, FileRecord, FileResult, Problem, Submission
-from pipeline.values import compact
+from pipeline.model import Activity, FileRecord, FileResult, Ignored, Outcome, Problem, Refusal, Submission
+from pipeline.read import texts as T
+from pipeline.read.values import compact
 
 
 @dataclass(frozen=True)

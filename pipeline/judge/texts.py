@@ -3,8 +3,8 @@
 import datetime as dt
 from collections.abc import Sequence
 
-from pipeline.config import Campaign, Unit
-from pipeline.roster import Roster
+from pipeline.config.campaign import Campaign, Unit
+from pipeline.config.roster import Roster
 
 
 def cn_date(value: dt.date) -> str:

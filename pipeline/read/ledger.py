@@ -1,29 +1,18 @@
 """One ledger file → a `Submission` with its data problems, or a `Refusal` saying why it cannot be used."""
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from pipeline import ingest_texts as T
-from pipeline.config import Campaign
-from pipeline.formats import check_container, sniff
-from pipeline.model import Problem, ProblemLevel, Submission
-from pipeline.roster import Roster
-from pipeline.rows import RowContext, read_table
-from pipeline.schema import INFO_LABELS, INFO_SHEET, INFO_SYNONYMS, LEDGER_SPECS, PUBLICITY_SHEET, SheetSpec
-from pipeline.sheets import Grid, ReadFailure, Table, cell_ref, find_table, header_label, read_grids, uses_1904
-from pipeline.values import clean, compact, parse_date
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """A file that cannot be used: 未采用 with a Chinese reason."""
-
-    file: str
-    reason: str
-    unit: str = ""
-    sha256: str = ""
+from pipeline.config.campaign import Campaign
+from pipeline.config.roster import Roster
+from pipeline.model import Problem, ProblemLevel, Refusal, Submission
+from pipeline.read import texts as T
+from pipeline.read.grids import Grid, ReadFailure, Table, cell_ref, find_table, header_label, read_grids, uses_1904
+from pipeline.read.rows import RowContext, read_table
+from pipeline.read.schema import INFO_LABELS, INFO_SHEET, INFO_SYNONYMS, LEDGER_SPECS, PUBLICITY_SHEET, SheetSpec
+from pipeline.read.sniff import check_container, sniff
+from pipeline.read.values import clean, compact, parse_date
 
 
 def _template_cell(label: str) -> str:

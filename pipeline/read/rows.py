@@ -6,8 +6,8 @@ from functools import cached_property
 from itertools import islice
 from typing import Any, TypeVar
 
-from pipeline import ingest_texts as T
-from pipeline.config import Campaign
+from pipeline.config.campaign import Campaign
+from pipeline.config.roster import Roster
 from pipeline.model import (
     Activity,
     ActivityKind,
@@ -17,8 +17,9 @@ from pipeline.model import (
     Rectification,
     Source,
 )
-from pipeline.roster import Roster
-from pipeline.schema import (
+from pipeline.read import texts as T
+from pipeline.read.grids import Row, Table
+from pipeline.read.schema import (
     ACTIVITY_KINDS,
     DUE_IMMEDIATE,
     DUE_ONGOING,
@@ -32,8 +33,7 @@ from pipeline.schema import (
     YES_NO_SYNONYMS,
     SheetSpec,
 )
-from pipeline.sheets import Row, Table
-from pipeline.values import (
+from pipeline.read.values import (
     Invalid,
     clean,
     compact,

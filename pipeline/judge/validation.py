@@ -4,9 +4,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from pipeline.inbox import Outcome
-from pipeline.merge import select
-from pipeline.model import FileRecord, Problem, Submission, count_results
+from pipeline.judge.merge import select
+from pipeline.model import FileRecord, Outcome, Problem, Submission, count_results
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from pipeline.judge.report import Report, UnitRow
+from pipeline.judge.rules import R1, R2, R3, R4, R5, R6, R7
+from pipeline.judge.texts import cn_date, md
 from pipeline.model import Gap
-from pipeline.report import Report, UnitRow
-from pipeline.report_texts import cn_date, md
-from pipeline.rules import R1, R2, R3, R4, R5, R6, R7
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ from pathlib import Path
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from pipeline.config import Campaign, Unit
-from pipeline.report_texts import cn_date
-from pipeline.roster import Roster
-from pipeline.schema import (
+from pipeline.config.campaign import Campaign, Unit
+from pipeline.config.roster import Roster
+from pipeline.judge.texts import cn_date
+from pipeline.read.schema import (
     ACTIVITY,
     ACTIVITY_KINDS,
     GUIDE_SHEET,
@@ -23,7 +23,7 @@ from pipeline.schema import (
     YES_NO,
     SheetSpec,
 )
-from pipeline.xlsx import Styles, display_width, open_workbook, safe_filename
+from pipeline.write.xlsx import Styles, display_width, open_workbook, safe_filename
 
 TEMPLATE_NAME = "创城大讨论台账模板.xlsx"
 DATA_ROWS = 500

@@ -22,7 +22,7 @@ from typing import Protocol
 
 from xlsxwriter.utility import xl_col_to_name
 
-from pipeline.xlsx import FORMULA_START, LONG_TEXT, Cell, Styles, row_height, wrap_lines
+from pipeline.write.xlsx import FORMULA_START, LONG_TEXT, Cell, Styles, row_height, wrap_lines
 
 EXCEL_MAX_CHARS = 32_767
 """Excel keeps at most this many characters in a cell (xlsxwriter cuts longer text the same way)."""
@@ -78,7 +78,7 @@ def excel_serial(day: dt.date) -> int:
 
 class RowWriter:
     """Renders table rows: text as text, numbers as numbers, dates as dates, long text wrapped and its row
-    made tall enough to print whole (the same layout pipeline.xlsx.write_table gives a small table)."""
+    made tall enough to print whole (the same layout pipeline.write.xlsx.write_table gives a small table)."""
 
     def __init__(self, *, ids: StyleIds, limits: Sequence[int]) -> None:
         self.ids, self.limits = ids, list(limits)

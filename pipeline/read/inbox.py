@@ -12,21 +12,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from pipeline import ingest_texts as T
-from pipeline.config import Campaign, Limits
-from pipeline.formats import check_container, ignored_reason, sniff
-from pipeline.ingest import Refusal, read_ledger
-from pipeline.model import Submission
-from pipeline.roster import Roster
+from pipeline.config.campaign import Campaign, Limits
+from pipeline.config.roster import Roster
+from pipeline.model import Ignored, Outcome, Refusal, Submission
+from pipeline.read import texts as T
+from pipeline.read.ledger import read_ledger
+from pipeline.read.sniff import check_container, ignored_reason, sniff
 
-
-@dataclass(frozen=True)
-class Ignored:
-    file: str
-    reason: str
-
-
-Outcome = Submission | Refusal | Ignored
 Keep = Callable[[str, str, bytes], None]
 """Called with (file name, sha256, bytes) for every file actually read, e.g. to archive it."""
 

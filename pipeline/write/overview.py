@@ -5,9 +5,9 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
+from pipeline.judge.report import Report
 from pipeline.model import STATUSES
-from pipeline.report import Report
-from pipeline.xlsx import STATUS_COLOURS, Cell, Styles, write_pairs, write_table
+from pipeline.write.xlsx import STATUS_COLOURS, Cell, Styles, write_pairs, write_table
 
 SHEET = "总览"
 

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.bulletin import write_bulletin, write_reminders
-from pipeline.gaplists import write_gap_lists
-from pipeline.report import Report
-from pipeline.workbook import write_supervision_workbook
+from pipeline.judge.report import Report
+from pipeline.write.bulletin import write_bulletin, write_reminders
+from pipeline.write.gaplists import write_gap_lists
+from pipeline.write.workbook import write_supervision_workbook
 
 _OLD = ".旧版_"
 _NEW = ".写入中_"

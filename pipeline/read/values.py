@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from pipeline import ingest_texts as T
+from pipeline.read import texts as T
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from pipeline import texts
+from pipeline.config import texts
+from pipeline.config.yaml12 import decode_text, load_yaml
 from pipeline.errors import ConfigError
-from pipeline.yamlload import decode_text, load_yaml
 
 Kind = Literal["村", "乡直单位", "窗口单位", "学校", "群团组织", "社会组织", "派驻单位"]
 KINDS: tuple[str, ...] = get_args(Kind)

@@ -1,0 +1,1 @@
+"""Stage 2: inbox files → typed records and data problems (never raises for file content)."""
