@@ -1,7 +1,6 @@
-"""Command line: the only module that imports click or prints. Heavy modules are imported lazily."""
+"""Command line: the only module that imports click or prints. It parses options, calls pipeline.run, prints
+what came back and maps stops to exit codes. Heavy modules are imported lazily, so --help is instant."""
 
-import datetime as dt
-import gc
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -11,14 +10,11 @@ import click
 from pipeline.errors import ChuangchengError, ConfigError
 
 if TYPE_CHECKING:
-    from pipeline.config.campaign import Campaign
-    from pipeline.config.roster import Roster
-    from pipeline.model import Outcome
-    from pipeline.read.inbox import Keep
+    from pipeline.run import RunResult, Setup
 
 
 class CliError(click.ClickException):
-    """A user mistake: Chinese message, exit 2, no traceback."""
+    """A stop: Chinese message, exit 2, no traceback."""
 
     exit_code = 2
 
@@ -27,41 +23,19 @@ class CliError(click.ClickException):
 
 
 def _fail(exc: ChuangchengError) -> NoReturn:
-    if isinstance(exc, ConfigError):
-        from pipeline.config.texts import config_header
-
-        raise CliError("\n".join([config_header(exc.path), *(f"  - {m}" for m in exc.messages)])) from None
-    raise CliError(str(exc)) from None
+    raise CliError("\n".join(exc.lines()) if isinstance(exc, ConfigError) else str(exc)) from None
 
 
-def _load(config: Path) -> tuple["Campaign", "Roster"]:
-    from pipeline.config.campaign import load_campaign
-    from pipeline.config.roster import Roster
+def _load(config: Path) -> "Setup":
+    from pipeline import run
 
     try:
-        campaign, warnings = load_campaign(config)
+        setup = run.load(config)
     except ChuangchengError as exc:
         _fail(exc)
-    for warning in warnings:
+    for warning in setup.warnings:
         click.echo(warning, err=True)
-    return campaign, Roster.of(campaign)
-
-
-def _as_of(value: str | None, campaign: "Campaign") -> dt.date:
-    if not value:
-        return campaign.today()
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise CliError(f"--as-of 日期“{value}”无效，请写成 2026-12-20 这样的格式") from None
-
-
-def _read(inbox: Path, campaign: "Campaign", roster: "Roster", keep: "Keep | None" = None) -> list["Outcome"]:
-    from pipeline.read.inbox import read_inbox
-
-    if not inbox.is_dir():
-        raise CliError(f"收件箱文件夹“{inbox}”不存在，请先创建并放入各单位报送的台账")
-    return read_inbox(inbox, campaign=campaign, roster=roster, keep=keep)
+    return setup
 
 
 _INBOX = click.option("--inbox", type=click.Path(path_type=Path), default=Path("inbox"), show_default=True,
@@ -109,41 +83,27 @@ def main() -> None:
 @click.option("--lock-timeout", type=float, default=120.0, show_default=True, help="另一次汇总正在运行时最多等待的秒数")
 def report(inbox: Path, outbox: Path, config: Path, as_of: str | None, archive: Path, lock_timeout: float) -> None:
     """生成督查汇总表（督查汇总表_日期.xlsx）和各单位整改清单。"""
-    import hashlib
+    from pipeline import run
 
-    from pipeline.judge.report import build_report
-    from pipeline.store.archive import Archive
-    from pipeline.store.history import History, RunRecord, campaign_key
-    from pipeline.store.lock import RunLock
-    from pipeline.write.outbox import write_outputs
-
-    campaign, roster = _load(config)
-    day = _as_of(as_of, campaign)
-    # Hundreds of thousands of records and no reference cycles among them: collect garbage less often
-    # (about 10 % faster for a county-sized inbox; memory is unchanged).
-    gc.set_threshold(100_000, 50, 100)
+    setup = _load(config)
     try:
-        with RunLock(archive / "运行中.lock", timeout=lock_timeout):
-            outcomes = _read(inbox, campaign, roster, keep=Archive(archive).store)
-            with History(archive / "history.sqlite3") as history:
-                key = campaign_key(campaign)
-                result = build_report(campaign=campaign, roster=roster, outcomes=outcomes, as_of=day,
-                                      history=history.runs_before(key, day))
-                written = write_outputs(result, outbox)
-                inputs = tuple((f.file, f.sha256, f.result) for f in result.intake.files)
-                history.record(key, RunRecord(as_of=day, config_sha256=hashlib.sha256(config.read_bytes()).hexdigest(),
-                                              inputs=inputs, snapshot=result.snapshot()))
+        result = run.report(run.ReportSettings(setup=setup, inbox=inbox, outbox=outbox, archive=archive,
+                                               as_of=run.as_of(as_of, setup), lock_timeout=lock_timeout))
     except ChuangchengError as exc:
         _fail(exc)
-    except OSError as exc:
-        raise CliError(f"无法写入“{exc.filename or outbox}”：{exc.strerror or exc}（文件是否正在 Excel/WPS 中打开？）") from None
-    statuses = "，".join(f"{k} {v}" for k, v in result.by_status.items())
-    files = "，".join(f"{k} {v}" for k, v in result.files_by_result().items())
-    levels = [p.level for p in result.problems]
-    click.echo(f"统计日期：{day.isoformat()}（距截止日期 {campaign.deadline.isoformat()} 还有 {result.days_left} 天）")
-    click.echo(f"单位：共 {len(result.rows)} 个；{statuses}")
-    click.echo(f"文件：共 {len(result.intake.files)} 个；{files}")
-    click.echo(f"数据问题：错误 {levels.count('错误')} 条，警告 {levels.count('警告')} 条；差距 {len(result.gaps)} 项")
+    _summary(result)
+
+
+def _summary(result: "RunResult") -> None:
+    report, written = result.report, result.written
+    statuses = "，".join(f"{k} {v}" for k, v in report.by_status.items())
+    files = "，".join(f"{k} {v}" for k, v in report.files_by_result().items())
+    levels = [p.level for p in report.problems]
+    click.echo(f"统计日期：{report.as_of.isoformat()}（距截止日期 {report.campaign.deadline.isoformat()} 还有 "
+               f"{report.days_left} 天）")
+    click.echo(f"单位：共 {len(report.rows)} 个；{statuses}")
+    click.echo(f"文件：共 {len(report.intake.files)} 个；{files}")
+    click.echo(f"数据问题：错误 {levels.count('错误')} 条，警告 {levels.count('警告')} 条；差距 {len(report.gaps)} 项")
     click.echo(f"已生成：{written.workbook}")
     click.echo(f"已生成：{written.gap_list_folder}（整改清单 {len(written.gap_lists)} 份）")
     click.echo(f"已生成：{written.bulletin}")
@@ -157,22 +117,12 @@ def report(inbox: Path, outbox: Path, config: Path, as_of: str | None, archive: 
               help="恢复到哪个文件夹")
 def restore(sha: str, archive: Path, target: Path) -> None:
     """按 SHA256（文件清单最后一列，至少前 6 位）从存档取回一个文件。"""
-    from pipeline.store.archive import Archive
-    from pipeline.store.history import History
+    from pipeline import run
 
-    found = Archive(archive).find(sha)
-    if len(found) != 1:
-        raise CliError(f"存档中{'没有' if not found else '有多个'}以“{sha}”开头的文件，请核对文件清单中的 SHA256")
-    names: list[str] = []
-    if (archive / "history.sqlite3").exists():
-        with History(archive / "history.sqlite3") as history:
-            names = history.names_for(found[0].name.split(".")[0])
-    original = Path(names[-1]).name if names else found[0].name
-    target.mkdir(parents=True, exist_ok=True)
-    destination = target / original
-    if destination.exists():
-        raise CliError(f"“{destination}”已存在，未覆盖；请换一个 --to 文件夹")
-    destination.write_bytes(found[0].read_bytes())
+    try:
+        destination = run.restore(sha=sha, archive=archive, target=target)
+    except ChuangchengError as exc:
+        _fail(exc)
     click.echo(f"已恢复：{destination}")
 
 
@@ -185,11 +135,13 @@ def validate(inbox: Path, config: Path, as_of: str | None, as_json: bool) -> Non
     """逐个文件检查台账，列出每个问题所在的工作表和单元格。"""
     import json
 
-    from pipeline.judge.validation import validate as check
+    from pipeline import run
 
-    campaign, roster = _load(config)
-    day = _as_of(as_of, campaign)
-    result = check(_read(inbox, campaign, roster), as_of=day)
+    setup = _load(config)
+    try:
+        result = run.validate(setup=setup, inbox=inbox, as_of=run.as_of(as_of, setup))
+    except ChuangchengError as exc:
+        _fail(exc)
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2, default=str))
     else:
@@ -216,33 +168,29 @@ def validate(inbox: Path, config: Path, as_of: str | None, as_json: bool) -> Non
 @_CONFIG
 def templates(out: Path | None, per_unit: bool, config: Path) -> None:
     """生成台账模板（创城大讨论台账模板.xlsx）。"""
-    from pipeline.write.template import TEMPLATE_NAME, per_unit_filename, write_template
+    from pipeline import run
 
-    campaign, roster = _load(config)
+    setup = _load(config)
     folder = out or (Path("outbox/templates") if per_unit else Path("templates/xlsx"))
-    folder.mkdir(parents=True, exist_ok=True)
+    paths = run.templates(setup=setup, folder=folder, per_unit=per_unit)
     if per_unit:
-        taken: set[str] = set()
-        for unit in campaign.units:
-            write_template(folder / per_unit_filename(unit, taken=taken), campaign=campaign, roster=roster, unit=unit)
-        click.echo(f"已为 {len(campaign.units)} 个单位生成模板：{folder}")
+        click.echo(f"已为 {len(paths)} 个单位生成模板：{folder}")
     else:
-        write_template(folder / TEMPLATE_NAME, campaign=campaign, roster=roster)
-        click.echo(f"已生成模板：{folder / TEMPLATE_NAME}")
+        click.echo(f"已生成模板：{paths[0]}")
 
 
 @main.command()
 @click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("demo"), show_default=True,
               help="示例文件夹（其中 inbox/ 为示例报送，outbox/ 为示例报表）")
 @_CONFIG
-@click.pass_context
-def demo(ctx: click.Context, folder: Path, config: Path) -> None:
+def demo(folder: Path, config: Path) -> None:
     """生成一套示例报送（完成、滞后、超期、未报送、填错等情形）并出示例报表。"""
-    from pipeline.write.demo import demo_as_of, write_demo_inbox
+    from pipeline import run
 
-    campaign, roster = _load(config)
-    inbox = folder / "inbox"
-    write_demo_inbox(inbox, campaign=campaign, roster=roster)
+    setup = _load(config)
+    try:
+        inbox, result = run.demo(setup=setup, folder=folder)
+    except ChuangchengError as exc:
+        _fail(exc)
     click.echo(f"已生成示例报送：{inbox}")
-    ctx.invoke(report, inbox=inbox, outbox=folder / "outbox", config=config, as_of=demo_as_of(campaign).isoformat(),
-               archive=folder / "archive", lock_timeout=120.0)
+    _summary(result)

@@ -177,12 +177,12 @@ def test_a_killed_run_leaves_the_previous_outputs_intact(tmp_path: Path) -> None
 
 
 def test_helper_process_writes_the_same_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pipeline.write.outbox
+    import pipeline.run
 
     box = tmp_path / "inbox"
     write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"), activities=[activity(d("2026-12-05"))])
     report(box, tmp_path, "2026-12-20", out="inline")
-    monkeypatch.setattr(pipeline.write.outbox, "PARALLEL_FROM_UNITS", 1)
+    monkeypatch.setattr(pipeline.run, "PARALLEL_FROM_UNITS", 1)
     report(box, tmp_path, "2026-12-20", out="forked")
     inline = {p.relative_to(tmp_path / "inline"): p.read_bytes() for p in (tmp_path / "inline").rglob("*")
               if p.is_file() and p.suffix != ".docx"}

@@ -91,10 +91,6 @@ def config_problem(*, where: str, what: str) -> str:
     return f"{where}：{what}"
 
 
-def config_header(path: str) -> str:
-    return f"配置文件 {path} 有误，请修改后重新运行："
-
-
 DATE_FORMAT_HINT = "请写成 2026-11-27 这样的格式"
 
 

@@ -10,7 +10,6 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -130,38 +129,13 @@ def _check_text(rows: list[list[Any]], sheet: str, limit: int) -> None:
                     "max_cell_chars", f"工作表“{sheet}”{cell_ref(r, c)} 有 {len(value)} 个字符，上限 {limit} 个"))
 
 
-@contextmanager
-def _native_stderr_silenced() -> Iterator[None]:
-    """The Rust reader prints its panic messages straight to file descriptor 2; a clerk should never see them.
-
-    The panic itself still arrives as an exception and becomes a Chinese reason.
-    """
-    try:
-        saved = os.dup(2)
-    except OSError:
-        yield
-        return
-    sink = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(sink, 2)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(sink)
-
-
 def read_grids(data: bytes, *, limits: Limits, keep: Callable[[str], bool]) -> list[Grid]:
     """Every sheet of an xlsx/xlsm/xlsb/xls/ods workbook, or ReadFailure saying why not.
 
     A sheet that cannot be read (a chart sheet, a part the workbook lists but lacks) is skipped
-    unless `keep(name)` says it is one the ledger needs.
+    unless `keep(name)` says it is one the ledger needs. The reader prints its own panic messages on file
+    descriptor 2: the caller that shows a terminal to a clerk silences it (pipeline.run).
     """
-    with _native_stderr_silenced():
-        return _read_grids(data, limits=limits, keep=keep)
-
-
-def _read_grids(data: bytes, *, limits: Limits, keep: Callable[[str], bool]) -> list[Grid]:
     workbook = _open(data)
     grids = []
     for name in workbook.sheet_names:

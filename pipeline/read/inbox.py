@@ -127,8 +127,11 @@ _worker: tuple[Campaign, Roster] | None = None
 
 
 def _init_worker(campaign: Campaign) -> None:
+    """A reading process only reads ledgers: the Rust reader's panic messages on its fd 2 go nowhere (each
+    panic still becomes a Chinese reason), as in the parent while it reads."""
     global _worker
     _worker = (campaign, Roster.of(campaign))
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
 
 
 def _read_in_worker(job: tuple[str, str, bytes]) -> Submission | Refusal:

@@ -5,7 +5,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from pipeline.errors import ChuangchengError
+from pipeline.errors import ChuangchengError, Stop
 
 
 class LockTimeout(ChuangchengError):
@@ -27,9 +27,7 @@ class RunLock:
             except FileExistsError:
                 self._break_if_stale()
                 if time.monotonic() >= deadline:
-                    raise LockTimeout(
-                        f"另一次汇总正在运行（锁文件 {self.path}），已等待 {self.timeout:g} 秒；请稍后再试。"
-                        f"如确认没有在运行，可删除该锁文件") from None
+                    raise LockTimeout(Stop.LOCKED, path=self.path, timeout=self.timeout) from None
                 time.sleep(self.poll)
                 continue
             with os.fdopen(handle, "w", encoding="utf-8") as out:

@@ -2,21 +2,21 @@
 
 A run killed at any moment leaves no partial file under a final name. The gap-list folder is swapped
 with two renames; if a run dies between them, the next run puts the previous folder back first.
+Who writes what, and in which process, is the entry point's choice (pipeline.run); this module only
+stages and commits.
 """
 
-import multiprocessing
-import multiprocessing.process
+import datetime as dt
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 
 from pipeline.judge.report import Report
 from pipeline.write.bulletin import write_bulletin, write_reminders
 from pipeline.write.gaplists import write_gap_lists
-from pipeline.write.workbook import write_supervision_workbook
 
 _OLD = ".旧版_"
 _NEW = ".写入中_"
@@ -31,22 +31,22 @@ class Written:
     reminders: Path
 
 
-def _atomic(target: Path, write: Callable[[Path], None]) -> None:
-    """Write to a temporary file beside the target, then rename it into place."""
-    tmp = _temp(target.parent, target.suffix)
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+@dataclass(frozen=True)
+class Staged:
+    """Temporary paths beside the final ones: the writers fill these, `Outbox.commit` renames them."""
+
+    workbook: Path
+    gap_lists: Path
+    bulletin: Path
+    reminders: Path
 
 
-def workbook_name(report: Report) -> str:
-    return f"督查汇总表_{report.as_of.isoformat()}.xlsx"
+def workbook_name(as_of: dt.date) -> str:
+    return f"督查汇总表_{as_of.isoformat()}.xlsx"
 
 
-def gap_folder_name(report: Report) -> str:
-    return f"整改清单_{report.as_of.isoformat()}"
+def gap_folder_name(as_of: dt.date) -> str:
+    return f"整改清单_{as_of.isoformat()}"
 
 
 def recover(outbox: Path) -> None:
@@ -73,55 +73,61 @@ def _temp(folder: Path, suffix: str) -> Path:
     return Path(name)
 
 
-PARALLEL_FROM_UNITS = 200
-"""From this many units the gap lists, bulletin and reminders are written by a forked helper process
-while the main process writes the supervision workbook (where fork exists; elsewhere one after the other)."""
+def write_side_outputs(report: Report, staged: Staged) -> None:
+    """Everything but the supervision workbook: gap lists, bulletin, reminders (one process may do this
+    while another writes the workbook)."""
+    write_gap_lists(report, staged.gap_lists)
+    write_bulletin(report, staged.bulletin)
+    write_reminders(report, staged.reminders)
 
 
-def _side_outputs(report: Report, staging: Path, bulletin: Path, reminders: Path) -> None:
-    write_gap_lists(report, staging)
-    write_bulletin(report, bulletin)
-    write_reminders(report, reminders)
+class Outbox:
+    """All outputs for one date, staged then committed; a previous run's files for that date are replaced whole.
 
+    `with Outbox(folder, as_of=d) as staged:` … write into `staged` … `written = outbox.commit()`; leaving
+    the block without commit (an error) removes every temporary and leaves the previous files as they were.
+    """
 
-def _start_side_outputs(report: Report, *args: Path) -> multiprocessing.process.BaseProcess | None:
-    if len(report.rows) < PARALLEL_FROM_UNITS or "fork" not in multiprocessing.get_all_start_methods():
-        _side_outputs(report, *args)
-        return None
-    helper = multiprocessing.get_context("fork").Process(target=_side_outputs, args=(report, *args), daemon=True)
-    helper.start()
-    return helper
+    def __init__(self, folder: Path, *, as_of: dt.date) -> None:
+        self.folder = folder
+        day = as_of.isoformat()
+        self.workbook = folder / workbook_name(as_of)
+        self.gap_list_folder = folder / gap_folder_name(as_of)
+        self.bulletin = folder / f"工作通报_{day}.docx"
+        self.reminders = folder / f"催报提醒_{day}.txt"
+        self._staged: Staged | None = None
 
+    def __enter__(self) -> Staged:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        recover(self.folder)
+        self._staged = Staged(gap_lists=Path(tempfile.mkdtemp(prefix=_NEW, dir=self.folder)),
+                              workbook=_temp(self.folder, ".xlsx"), bulletin=_temp(self.folder, ".docx"),
+                              reminders=_temp(self.folder, ".txt"))
+        return self._staged
 
-def write_outputs(report: Report, outbox: Path) -> Written:
-    """All outputs for one date; a previous run's files for the same date are replaced whole."""
-    outbox.mkdir(parents=True, exist_ok=True)
-    recover(outbox)
-    day = report.as_of.isoformat()
-    target = outbox / workbook_name(report)
-    bulletin, reminders = outbox / f"工作通报_{day}.docx", outbox / f"催报提醒_{day}.txt"
-    folder = outbox / gap_folder_name(report)
-    staging = Path(tempfile.mkdtemp(prefix=_NEW, dir=outbox))
-    temps = [_temp(outbox, suffix) for suffix in (".docx", ".txt")]
-    try:
-        helper = _start_side_outputs(report, staging, *temps)
-        _atomic(target, lambda tmp: write_supervision_workbook(report, tmp))
-        if helper is not None:
-            helper.join()
-            if helper.exitcode != 0:
-                raise OSError(f"写整改清单、工作通报和催报提醒的进程异常退出（代码 {helper.exitcode}）")
-        os.replace(temps[0], bulletin)
-        os.replace(temps[1], reminders)
-        paths = sorted(staging.iterdir())
-        aside = outbox / f"{_OLD}{folder.name}"
-        if folder.exists():
-            os.replace(folder, aside)
-        os.replace(staging, folder)
+    def commit(self) -> Written:
+        """Rename every staged file into place; the gap-list folder last, swapped with the previous one."""
+        staged = self._staged
+        assert staged is not None, "commit() belongs inside the with block"
+        os.replace(staged.workbook, self.workbook)
+        os.replace(staged.bulletin, self.bulletin)
+        os.replace(staged.reminders, self.reminders)
+        names = sorted(p.name for p in staged.gap_lists.iterdir())
+        aside = self.folder / f"{_OLD}{self.gap_list_folder.name}"
+        if self.gap_list_folder.exists():
+            os.replace(self.gap_list_folder, aside)
+        os.replace(staged.gap_lists, self.gap_list_folder)
         shutil.rmtree(aside, ignore_errors=True)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-        for temp in temps:
+        return Written(workbook=self.workbook, gap_list_folder=self.gap_list_folder,
+                       gap_lists=tuple(self.gap_list_folder / n for n in names), bulletin=self.bulletin,
+                       reminders=self.reminders)
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        staged, self._staged = self._staged, None
+        if staged is None:
+            return
+        if staged.gap_lists.exists():
+            shutil.rmtree(staged.gap_lists, ignore_errors=True)
+        for temp in (staged.workbook, staged.bulletin, staged.reminders):
             temp.unlink(missing_ok=True)
-    return Written(workbook=target, gap_list_folder=folder, gap_lists=tuple(folder / p.name for p in paths),
-                   bulletin=bulletin, reminders=reminders)
