@@ -7,6 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+BENCH_STAMP := $(VENV)/.bench-stamp
 
 ARGS_IO = $(if $(INBOX),--inbox "$(INBOX)") $(if $(CONFIG),--config "$(CONFIG)") $(if $(AS_OF),--as-of "$(AS_OF)")
 ARGS_OUT = $(if $(OUTBOX),--outbox "$(OUTBOX)")
@@ -18,6 +19,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
 
 setup: $(STAMP)
 
@@ -36,6 +41,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests bench docs
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/pytest -q
@@ -43,7 +49,7 @@ test: lint
 screenshots: $(STAMP)
 	$(BIN)/python -m docs.render docs
 
-bench: $(STAMP)
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run
 
 fuzz: $(STAMP)
