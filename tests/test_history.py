@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.store.lock import LockTimeout, RunLock
 from tests.ledgers import CAMPAIGN, ROOT, activity, d, read_sheet, write_ledger
+from tests.runs import report as run_report
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -26,10 +27,7 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 def report(box: Path, tmp: Path, as_of: str, *, config: Path = CAMPAIGN, out: str = "out") -> Path:
-    code, stdout, stderr = run("report", "--inbox", str(box), "--outbox", str(tmp / out), "--archive",
-                               str(tmp / "archive"), "--as-of", as_of, "--config", str(config))
-    assert code == 0, stdout + stderr
-    return tmp / out / f"督查汇总表_{as_of}.xlsx"
+    return run_report(box, tmp / out, as_of, archive=tmp / "archive", config=config).written.workbook
 
 
 def test_every_file_read_is_archived_once_and_restorable(tmp_path: Path) -> None:

@@ -5,11 +5,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
 from docs.render import available, pages, text_of, to_pdf
-from pipeline.cli import main
-from tests.ledgers import CAMPAIGN, activity, d, problem, write_ledger
+from tests.ledgers import activity, d, problem, write_ledger
+from tests.runs import report
 
 pytestmark = pytest.mark.skipif(not available(), reason="LibreOffice and poppler-utils are not installed")
 
@@ -27,9 +26,7 @@ def outbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
                            problem(None, 序号=2, 问题描述="道路两侧乱堆乱放", 整改措施=None)])
     write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"),
                  activities=[activity(d("2026-12-05"), "大讨论", 1, 1234567)])
-    result = CliRunner().invoke(main, ["report", "--inbox", str(box), "--outbox", str(tmp / "out"), "--archive",
-                                       str(tmp / "archive"), "--config", str(CAMPAIGN), "--as-of", "2027-01-05"])
-    assert result.exit_code == 0, result.output
+    report(box, tmp / "out", "2027-01-05")
     return tmp / "out"
 
 
