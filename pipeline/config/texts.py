@@ -1,6 +1,6 @@
 """User-facing Chinese text for configuration messages, kept in one place.
 
-Ledger-reading messages live in `pipeline.ingest_texts`, report labels in `pipeline.report_texts`.
+Ledger-reading messages live in `pipeline.read.texts`, gap texts and report labels in `pipeline.judge.texts`.
 """
 
 from collections.abc import Sequence
