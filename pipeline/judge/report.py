@@ -10,7 +10,17 @@ from pipeline.config.roster import Roster
 from pipeline.judge.facts import UnitFacts, is_overdue, unit_facts
 from pipeline.judge.merge import Event, Intake, counted_activities, events, select
 from pipeline.judge.rules import RuleContext, evaluate_unit, r8_progress, sort_gaps, unit_status
-from pipeline.model import STATUSES, Gap, Outcome, Problem, RunSnapshot, UnitSnapshot, UnitStatus, count_results
+from pipeline.model import (
+    STATUSES,
+    ActivityKind,
+    Gap,
+    Outcome,
+    Problem,
+    RunSnapshot,
+    UnitSnapshot,
+    UnitStatus,
+    count_results,
+)
 
 
 @dataclass(frozen=True)
@@ -91,10 +101,10 @@ class Report:
         return sum(1 for r in self.rows if r.facts.submission is not None
                    and (self.as_of - r.facts.submission.effective_date).days <= interval)
 
-    def sessions(self, kind: str) -> int:
+    def sessions(self, kind: ActivityKind) -> int:
         return sum(1 for e in self.events if e.kind == kind)
 
-    def participants(self, kind: str | None = None) -> int:
+    def participants(self, kind: ActivityKind | None = None) -> int:
         return sum(e.participants for e in self.events if kind is None or e.kind == kind)
 
     def subtheme_totals(self) -> list[SubthemeTotal]:

@@ -8,16 +8,20 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Literal
 
 from pipeline.judge.report import Report, UnitRow
 from pipeline.judge.rules import R1, R2, R3, R4, R5, R6, R7
 from pipeline.judge.texts import cn_date, md, owed_summary
 from pipeline.model import Gap
 
+ParagraphKind = Literal["title", "meta", "to", "body", "heading", "list"]
+"""What a paragraph is in the 通报; `write_bulletin` picks its style and indent from it."""
+
 
 @dataclass(frozen=True)
 class Paragraph:
-    kind: str  # title | meta | to | body | heading | list
+    kind: ParagraphKind
     text: str
 
 
