@@ -8,6 +8,16 @@ from typing import Any
 
 import openpyxl
 
+from pipeline.read.schema import (
+    ACTIVITY,
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    INFO_SHEET,
+    PUBLICITY,
+    RECTIFICATION,
+    info_cell,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "templates" / "xlsx" / "创城大讨论台账模板.xlsx"
 CAMPAIGN = ROOT / "campaign.yaml"
@@ -23,22 +33,23 @@ def d(text: str) -> dt.date:
 def write_ledger(path: Path, *, unit: str | None, filed: Any, activities: Sequence[Row] = (),
                  problems: Sequence[Row] = (), publicity: Sequence[Row] = (),
                  template: Path = TEMPLATE) -> Path:
-    """Copy the template, fill 基本信息 and rows under each header (found by its label), save as `path`."""
+    """Copy the template, fill 基本信息 and rows under each header (columns found by label), save as `path`.
+
+    Rows are 1-based in openpyxl, hence the `+ 1` on the template's 0-based layout."""
     path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template, path)
     wb = openpyxl.load_workbook(path)
-    info = wb["基本信息"]
-    for row in info.iter_rows(min_col=1, max_col=2):
-        if row[0].value == "单位名称" and unit is not None:
-            row[1].value = unit
-        if row[0].value == "填报日期" and filed is not None:
-            row[1].value = filed
-    for sheet_name, rows in (("活动台账", activities), ("问题整改", problems), ("宣传报道", publicity)):
-        ws = wb[sheet_name]
-        header = {cell.value: cell.column for cell in ws[2] if cell.value}
+    info = wb[INFO_SHEET]
+    if unit is not None:
+        info[info_cell("单位名称")] = unit
+    if filed is not None:
+        info[info_cell("填报日期")] = filed
+    for spec, rows in ((ACTIVITY, activities), (RECTIFICATION, problems), (PUBLICITY, publicity)):
+        ws = wb[spec.name]
+        header = {cell.value: cell.column for cell in ws[HEADER_ROW + 1] if cell.value}
         for offset, values in enumerate(rows):
             for name, value in values.items():
-                cell = ws.cell(row=4 + offset, column=header[name], value=value)
+                cell = ws.cell(row=FIRST_DATA_ROW + 1 + offset, column=header[name], value=value)
                 if isinstance(value, str) and value.startswith("="):
                     cell.data_type = "s"  # typed with a leading apostrophe: text, not a formula
     wb.save(path)

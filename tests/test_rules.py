@@ -10,7 +10,18 @@ from pipeline.config.campaign import Campaign, parse_campaign
 from pipeline.config.roster import Roster
 from pipeline.config.yaml12 import load_yaml
 from pipeline.judge.report import Report, UnitRow, build_report
-from pipeline.model import Activity, ActivityKind, Outcome, PublicityItem, Rectification, RectStatus, Source, Submission
+from pipeline.model import (
+    Activity,
+    ActivityKind,
+    Outcome,
+    PublicityItem,
+    Rectification,
+    RectStatus,
+    RunSnapshot,
+    Source,
+    Submission,
+    UnitSnapshot,
+)
 from tests.ledgers import CAMPAIGN, d
 
 SRC = Source(file="f.xlsx", sheet="活动台账", row=4)
@@ -37,8 +48,9 @@ def sub(unit: str, filed: str, *, activities: tuple[Activity, ...] = (), rects: 
                       activities=activities, rectifications=rects, publicity=publicity)
 
 
-def run(campaign: Campaign, outcomes: list[Outcome], as_of: str) -> Report:
-    return build_report(campaign=campaign, roster=Roster.of(campaign), outcomes=outcomes, as_of=d(as_of))
+def run(campaign: Campaign, outcomes: list[Outcome], as_of: str, history: tuple[RunSnapshot, ...] = ()) -> Report:
+    return build_report(campaign=campaign, roster=Roster.of(campaign), outcomes=outcomes, as_of=d(as_of),
+                        history=history)
 
 
 def row_of(report: Report, unit: str) -> UnitRow:
@@ -214,3 +226,34 @@ def test_status_precedence(campaign: Campaign) -> None:
     assert row_of(report, "荷花村").status == "已达标"
     assert report.by_status["已达标"] == 1
     assert dt.date(2026, 12, 20) == report.as_of
+
+
+def last_run(day: str, **units: tuple[int, int]) -> RunSnapshot:
+    """A previous run in which each named unit had (discussions, actions) counted."""
+    return RunSnapshot(as_of=d(day), units_total=16, submitted=len(units), discussions=0, actions=0, participants=0,
+                       units={name: UnitSnapshot(status="进行中", discussions=talks, actions=acts, participants=0)
+                              for name, (talks, acts) in units.items()})
+
+
+@pytest.mark.parametrize(("before", "stalled"), [((1, 1), True), ((2, 1), True), ((1, 0), False)])
+def test_no_progress_since_last_run_is_a_reminder_that_keeps_the_status(
+        campaign: Campaign, before: tuple[int, int], stalled: bool) -> None:
+    report = run(campaign, [EXAMPLE], "2026-12-20", history=(last_run("2026-12-13", 荷花村=before),))
+    assert (("R8 持续无进展", "提醒") in gaps_of(report, "荷花村")) is stalled
+    assert row_of(report, "荷花村").status == "进行中"
+    if stalled:
+        r8 = next(g for g in report.gaps if g.unit == "荷花村" and g.rule == "R8 持续无进展")
+        assert r8.description == "自上次统计（12月13日）以来活动数没有增加（仍为2次）"
+        assert r8.deadline == d("2026-12-27")
+
+
+def test_no_progress_reminder_needs_history_and_an_unfinished_reported_unit(campaign: Campaign) -> None:
+    assert ("R8 持续无进展", "提醒") not in gaps_of(run(campaign, [EXAMPLE], "2026-12-20"), "荷花村")
+    done = sub("荷花村", "2026-12-18", activities=(
+        act("荷花村", "2026-12-01", "大讨论", 1), act("荷花村", "2026-12-02", "大讨论", 2),
+        act("荷花村", "2026-12-03", "大行动", 5), act("荷花村", "2026-12-04", "大行动", 6)),
+        rects=(rect("荷花村", "2026-12-10", "已整改"),))
+    history = (last_run("2026-12-13", 荷花村=(2, 2), 柳林村=(0, 0)),)
+    report = run(campaign, [done], "2026-12-20", history=history)
+    assert gaps_of(report, "荷花村") == []                                  # 已达标: nothing to remind
+    assert gaps_of(report, "柳林村") == [("R5 按时报送", "未达标")]            # 未报送: only R5(a)

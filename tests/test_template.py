@@ -7,6 +7,8 @@ import openpyxl
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.read.grids import cell_ref
+from pipeline.read.schema import EXAMPLE_ROW, HEADER_ROW, info_cell
 from tests.ledgers import CAMPAIGN, TEMPLATE
 
 ACTIVITY_HEADER = ["序号", "活动日期", "活动类型", "子主题", "活动主题", "活动地点", "参加人数", "组织人", "协办单位",
@@ -28,9 +30,17 @@ def test_sheets_headers_and_info_labels() -> None:
     wb = openpyxl.load_workbook(TEMPLATE)
     assert wb.sheetnames == ["填报说明", "基本信息", "活动台账", "问题整改", "宣传报道"]
     assert [c.value for c in wb["基本信息"]["A"]] == ["单位名称", "单位类别", "填报人", "联系电话", "填报日期", "模板版本"]
-    assert [c.value for c in wb["活动台账"][2]] == ACTIVITY_HEADER
-    assert [c.value for c in wb["问题整改"][2]] == RECT_HEADER
-    assert [c.value for c in wb["宣传报道"][2]] == PUBLICITY_HEADER
+    assert [c.value for c in wb["活动台账"][HEADER_ROW + 1]] == ACTIVITY_HEADER
+    assert [c.value for c in wb["问题整改"][HEADER_ROW + 1]] == RECT_HEADER
+    assert [c.value for c in wb["宣传报道"][HEADER_ROW + 1]] == PUBLICITY_HEADER
+
+
+def test_filing_date_is_at_b5_where_units_are_told_to_look() -> None:
+    info = openpyxl.load_workbook(TEMPLATE)["基本信息"]
+    assert info_cell("填报日期") == "B5"
+    assert info["A5"].value == "填报日期"
+    assert info["B5"].number_format == "yyyy-mm-dd"
+    assert info["B5"].comment is not None and info["B5"].comment.text == "每次报送前更新为当天日期，如 2026-12-18"
 
 
 def test_dropdowns_cover_every_enumerated_column() -> None:
@@ -47,13 +57,15 @@ def test_dropdowns_cover_every_enumerated_column() -> None:
 def test_example_row_dates_and_frozen_header() -> None:
     wb = openpyxl.load_workbook(TEMPLATE)
     ws = wb["活动台账"]
-    assert ws["A3"].value == "示例"
-    assert ws["B3"].is_date
-    assert ws["B3"].number_format == "yyyy-mm-dd"
+    assert ws[cell_ref(EXAMPLE_ROW, 0)].value == "示例"
+    example_date = ws[cell_ref(EXAMPLE_ROW, 1)]
+    assert example_date.is_date
+    assert example_date.number_format == "yyyy-mm-dd"
     assert ws.column_dimensions["B"].number_format == "yyyy-mm-dd"  # the whole column, for rows units add
-    assert ws.freeze_panes == "A3"
+    assert ws.freeze_panes == cell_ref(HEADER_ROW + 1, 0)             # everything up to the header stays in view
     assert ws.protection.sheet and ws.protection.insertRows is False  # False = insertion allowed
-    assert ws["B2"].protection.locked and not ws.column_dimensions["B"].protection.locked  # header locked, data open
+    header = ws[cell_ref(HEADER_ROW, 1)]
+    assert header.protection.locked and not ws.column_dimensions["B"].protection.locked  # header locked, data open
 
 
 def test_guide_states_rules_and_deadline() -> None:
@@ -75,8 +87,8 @@ def test_per_unit_templates_state_each_units_duties(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert len(list(tmp_path.glob("*.xlsx"))) == 16
     wb = openpyxl.load_workbook(tmp_path / "荷花村_创城大讨论台账.xlsx")
-    assert wb["基本信息"]["B1"].value == "荷花村"
-    assert wb["基本信息"]["B2"].value == "村"
+    assert wb["基本信息"][info_cell("单位名称")].value == "荷花村"
+    assert wb["基本信息"][info_cell("单位类别")].value == "村"
     guide = [str(c.value) for c in wb["填报说明"]["A"] if c.value]
     assert "【荷花村的任务】（截止2027年2月4日）" in guide
     assert any("开展大讨论不少于2次" in line for line in guide)

@@ -9,7 +9,17 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from pipeline.model import Activity, FileRecord, FileResult, Ignored, Outcome, Problem, Refusal, Submission
+from pipeline.model import (
+    Activity,
+    ActivityKind,
+    FileRecord,
+    FileResult,
+    Ignored,
+    Outcome,
+    Problem,
+    Refusal,
+    Submission,
+)
 from pipeline.read import texts as T
 from pipeline.read.values import compact
 
@@ -121,7 +131,7 @@ class Event:
     """One real-world activity, possibly reported by several co-organising units."""
 
     date: dt.date
-    kind: str
+    kind: ActivityKind
     subtheme: int
     units: frozenset[str]
     participants: int

@@ -9,8 +9,18 @@ from pipeline.config.campaign import Campaign, Unit
 from pipeline.config.roster import Roster
 from pipeline.judge.facts import UnitFacts, is_overdue, unit_facts
 from pipeline.judge.merge import Event, Intake, counted_activities, events, select
-from pipeline.judge.rules import RuleContext, evaluate_unit, r8_progress, sort_gaps, unit_status
-from pipeline.model import STATUSES, Gap, Outcome, Problem, RunSnapshot, UnitSnapshot, UnitStatus, count_results
+from pipeline.judge.rules import RuleContext, evaluate_unit, sort_gaps
+from pipeline.model import (
+    STATUSES,
+    ActivityKind,
+    Gap,
+    Outcome,
+    Problem,
+    RunSnapshot,
+    UnitSnapshot,
+    UnitStatus,
+    count_results,
+)
 
 
 @dataclass(frozen=True)
@@ -91,10 +101,10 @@ class Report:
         return sum(1 for r in self.rows if r.facts.submission is not None
                    and (self.as_of - r.facts.submission.effective_date).days <= interval)
 
-    def sessions(self, kind: str) -> int:
+    def sessions(self, kind: ActivityKind) -> int:
         return sum(1 for e in self.events if e.kind == kind)
 
-    def participants(self, kind: str | None = None) -> int:
+    def participants(self, kind: ActivityKind | None = None) -> int:
         return sum(e.participants for e in self.events if kind is None or e.kind == kind)
 
     def subtheme_totals(self) -> list[SubthemeTotal]:
@@ -125,26 +135,22 @@ class Report:
 def build_report(*, campaign: Campaign, roster: Roster, outcomes: list[Outcome], as_of: dt.date,
                  history: tuple[RunSnapshot, ...] = ()) -> Report:
     """Select each unit's submission for as_of, merge, apply the rules (R8 with history). Pure: no I/O."""
-    previous = history[-1] if history else None
     intake = select(outcomes, as_of=as_of)
     merged = events(counted_activities(intake))
     facts = unit_facts(campaign.units, intake, merged)
-    ctx = RuleContext(campaign=campaign, roster=roster, as_of=as_of)
+    ctx = RuleContext(campaign=campaign, roster=roster, as_of=as_of, previous=history[-1] if history else None)
     rows = []
     for unit in campaign.units:
         f = facts[unit.name]
-        gaps = evaluate_unit(f, ctx)
-        status = unit_status(gaps, submitted=f.submitted)
-        gaps += r8_progress(f, ctx, previous=previous.units.get(unit.name) if previous else None,
-                            previous_date=previous.as_of if previous else None, status=status)
+        verdict = evaluate_unit(f, ctx)
         rects = f.rectifications
         rows.append(UnitRow(
-            unit=unit, status=status, facts=f,
+            unit=unit, status=verdict.status, facts=f,
             required=roster.required_subthemes(unit), exempted=roster.exempted_subthemes(unit),
             problems_found=len(rects), rectified=sum(1 for r in rects if r.status == "已整改"),
             overdue=sum(1 for r in rects if is_overdue(r, as_of)),
             last_filed=f.submission.effective_date if f.submission else None,
-            gaps=tuple(gaps)))
+            gaps=verdict.gaps))
     order = {u.name: i for i, u in enumerate(campaign.units)}
     all_gaps = sort_gaps([g for r in rows for g in r.gaps], order)
     return Report(campaign=campaign, roster=roster, as_of=as_of, intake=intake, events=tuple(merged),

@@ -1,7 +1,8 @@
-"""SPEC §4 rules R1–R7: pure functions of a unit's facts and the as-of date, each returning `Gap` values.
+"""SPEC §4 rules R1–R8: pure functions of a unit's facts, the as-of date and the previous run, returning `Gap`s.
 
-One function per rule; `evaluate` applies them, gives a 未报送 unit its single R5 gap, and merges
-gaps of the same unit, rule and level into one.
+One function per rule; `evaluate_unit` applies them all in one place: it gives a 未报送 unit its single
+R5 gap, merges gaps of the same unit, rule and level into one, derives the status, and only then adds
+R8, a 提醒 that needs that status and never changes it.
 """
 
 import datetime as dt
@@ -12,7 +13,7 @@ from pipeline.config.campaign import Campaign
 from pipeline.config.roster import Roster
 from pipeline.judge import texts as T
 from pipeline.judge.facts import UnitFacts, is_overdue
-from pipeline.model import GAP_LEVELS, Gap, GapLevel, UnitSnapshot, UnitStatus
+from pipeline.model import GAP_LEVELS, Gap, GapLevel, RunSnapshot, UnitStatus
 
 R1 = "R1 大讨论次数"
 R2 = "R2 子主题责任"
@@ -29,6 +30,8 @@ class RuleContext:
     campaign: Campaign
     roster: Roster
     as_of: dt.date
+    previous: RunSnapshot | None = None
+    """The last run before this one, from the history (R8); None without history."""
 
     @property
     def after_deadline(self) -> bool:
@@ -129,15 +132,15 @@ def r7_schedule(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
                     ctx.next_report)]
 
 
-def r8_progress(f: UnitFacts, ctx: RuleContext, *, previous: UnitSnapshot | None, previous_date: dt.date | None,
-                status: UnitStatus) -> list[Gap]:
+def r8_progress(f: UnitFacts, ctx: RuleContext, *, status: UnitStatus) -> list[Gap]:
     """A unit not 已达标 whose counted activities did not grow since its previous report (needs history)."""
-    if previous is None or previous_date is None or status in ("已达标", "未报送"):
+    previous = ctx.previous.units.get(f.unit.name) if ctx.previous else None
+    if ctx.previous is None or previous is None or status in ("已达标", "未报送"):
         return []
     now = f.discussions + f.actions
     if now > previous.activities:
         return []
-    return [ctx.gap(f, R8, "提醒", T.r8_gap(previous_date, now), T.r8_todo(ctx.next_report), ctx.next_report)]
+    return [ctx.gap(f, R8, "提醒", T.r8_gap(ctx.previous.as_of, now), T.r8_todo(ctx.next_report), ctx.next_report)]
 
 
 PER_UNIT_RULES: tuple[Callable[[UnitFacts, RuleContext], list[Gap]], ...] = (
@@ -161,14 +164,29 @@ def _merge(gaps: list[Gap]) -> list[Gap]:
     return list(merged.values())
 
 
-def evaluate_unit(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
-    """All gaps of one unit; a unit with no submission gets only R5(a), which states everything it owes."""
+@dataclass(frozen=True)
+class Verdict:
+    """What the rules say about one unit: its status and every gap, R8 last."""
+
+    status: UnitStatus
+    gaps: tuple[Gap, ...]
+
+
+def _gaps_r1_to_r7(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
+    """A unit with no submission gets only R5(a), which states everything it owes."""
     if f.submission is None:
         return r5_reporting(f, ctx, open_gaps=True)
     gaps = [gap for rule in PER_UNIT_RULES for gap in rule(f, ctx)]
     open_gaps = any(g.level in ("待完成", "滞后") for g in gaps)
     gaps += r5_reporting(f, ctx, open_gaps=open_gaps)
     return _merge(gaps)
+
+
+def evaluate_unit(f: UnitFacts, ctx: RuleContext) -> Verdict:
+    """R1–R8 for one unit. R8 is judged on the status the other gaps give and, being a 提醒, leaves it as is."""
+    gaps = _gaps_r1_to_r7(f, ctx)
+    status = unit_status(gaps, submitted=f.submitted)
+    return Verdict(status=status, gaps=(*gaps, *r8_progress(f, ctx, status=status)))
 
 
 def unit_status(gaps: list[Gap], *, submitted: bool) -> UnitStatus:

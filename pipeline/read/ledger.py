@@ -10,14 +10,22 @@ from pipeline.model import Problem, ProblemLevel, Refusal, Submission
 from pipeline.read import texts as T
 from pipeline.read.grids import Grid, ReadFailure, Table, cell_ref, find_table, header_label, read_grids, uses_1904
 from pipeline.read.rows import RowContext, read_table
-from pipeline.read.schema import INFO_LABELS, INFO_SHEET, INFO_SYNONYMS, LEDGER_SPECS, PUBLICITY_SHEET, SheetSpec
+from pipeline.read.schema import (
+    INFO_LABELS,
+    INFO_SHEET,
+    INFO_SYNONYMS,
+    LEDGER_SPECS,
+    PUBLICITY_SHEET,
+    SheetSpec,
+    info_cell,
+)
 from pipeline.read.sniff import check_container, sniff
 from pipeline.read.values import clean, compact, parse_date
 
 
 def _template_cell(label: str) -> str:
     """Where the template keeps a 基本信息 value (column B of the label's row), for problems when it is absent."""
-    return cell_ref(INFO_LABELS.index(label), 1)
+    return info_cell(label)
 
 
 def _is_ledger_sheet(name: str) -> bool:

@@ -15,6 +15,26 @@ TEMPLATE_VERSION = "2026.1"
 EXAMPLE_MARK = "示例"
 
 INFO_LABELS = ("单位名称", "单位类别", "填报人", "联系电话", "填报日期", "模板版本")
+
+# Where things sit in the template we hand out, 0-based as xlsxwriter counts (openpyxl adds 1). Units'
+# files are read wherever their headers and labels are; these only lay the template out and name the
+# cell a missing value belongs in.
+TITLE_ROW = 0
+HEADER_ROW = 1
+EXAMPLE_ROW = 2
+FIRST_DATA_ROW = EXAMPLE_ROW + 1
+INFO_LABEL_COL = 0
+INFO_VALUE_COL = 1
+
+
+def info_row(label: str) -> int:
+    """基本信息 has one label a row from the top, in INFO_LABELS order."""
+    return INFO_LABELS.index(label)
+
+
+def info_cell(label: str) -> str:
+    """The A1 cell of a label's value, e.g. `info_cell("填报日期") == "B5"` (SPEC users point people there)."""
+    return f"{chr(ord('A') + INFO_VALUE_COL)}{info_row(label) + 1}"
 INFO_SYNONYMS: dict[str, tuple[str, ...]] = {
     "单位名称": ("单位", "填报单位", "报送单位", "村(单位)名称", "村名"),
     "填报日期": ("报送日期", "填表日期", "填报时间"),

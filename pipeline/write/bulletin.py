@@ -8,16 +8,20 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Literal
 
 from pipeline.judge.report import Report, UnitRow
 from pipeline.judge.rules import R1, R2, R3, R4, R5, R6, R7
-from pipeline.judge.texts import cn_date, md
+from pipeline.judge.texts import cn_date, md, owed_summary
 from pipeline.model import Gap
+
+ParagraphKind = Literal["title", "meta", "to", "body", "heading", "list"]
+"""What a paragraph is in the 通报; `write_bulletin` picks its style and indent from it."""
 
 
 @dataclass(frozen=True)
 class Paragraph:
-    kind: str  # title | meta | to | body | heading | list
+    kind: ParagraphKind
     text: str
 
 
@@ -78,37 +82,36 @@ def bulletin(report: Report) -> list[Paragraph]:
     issues = _issues(report)
     number = "三" if typical else "二"
     if issues:
-        out += [Paragraph("heading", f"{number}、存在问题"), Paragraph("body", "截至目前，" + "".join(issues))]
+        out += [Paragraph("heading", f"{number}、存在问题"), Paragraph("body", f"截至目前，{'；'.join(issues)}。")]
         number = "四" if typical else "三"
     out += [Paragraph("heading", f"{number}、下步要求"), Paragraph("body", _next_steps(report))]
     return out
 
 
 def _issues(report: Report) -> list[str]:
-    sentences = []
+    """One clause per kind of problem, in the order the office reads them out; joined by the caller."""
+    clauses = []
     missing = [r for r in report.rows if r.status == "未报送"]
     if missing:
-        sentences.append(f"{names(missing)}尚未报送台账；")
+        clauses.append(f"{names(missing)}尚未报送台账")
     late = [r for r in report.rows if r.overdue]
     if late:
-        sentences.append("、".join(f"{r.unit.name}有{r.overdue}个问题" for r in late) + "超期未整改；")
+        clauses.append("、".join(f"{r.unit.name}有{r.overdue}个问题" for r in late) + "超期未整改")
     behind = _with(report, R7, "滞后")
     if behind:
-        sentences.append(f"{names(behind)}大讨论进度滞后于序时进度；")
+        clauses.append(f"{names(behind)}大讨论进度滞后于序时进度")
     failed = {R1: "大讨论次数未达到要求", R2: "负责的子主题未全部开展", R3: "尚未开展大行动", R6: "未报送宣传报道"}
     for rule, words in failed.items():
         group = _with(report, rule, "未达标")
         if group:
-            sentences.append(f"{names(group)}{words}；")
+            clauses.append(f"{names(group)}{words}")
     pending = _with(report, R1, "待完成")
     if pending:
-        sentences.append(f"另有{len(pending)}个单位大讨论尚未达到{report.campaign.min_discussions}次；")
+        clauses.append(f"另有{len(pending)}个单位大讨论尚未达到{report.campaign.min_discussions}次")
     errors = sorted({p.unit for p in report.problems if p.level == "错误" and p.unit})
     if errors:
-        sentences.append(f"{'、'.join(errors)}的台账有填写错误，详见各单位整改清单；")
-    if sentences:
-        sentences[-1] = sentences[-1].rstrip("；") + "。"
-    return sentences
+        clauses.append(f"{'、'.join(errors)}的台账有填写错误，详见各单位整改清单")
+    return clauses
 
 
 def _next_steps(report: Report) -> str:
@@ -153,8 +156,8 @@ def reminder(report: Report, row: UnitRow) -> str:
         first = gaps[0]
         due = first.deadline if first.deadline >= report.as_of else None
         when = f"请于{cn_date(due)}前报送台账" if due else "请尽快报送台账"
-        return (f"【{office}提醒】{row.unit.name}：截至{md(report.as_of)}，本单位尚未报送台账，{when}；"
-                f"{first.suggestion.split('。', 1)[-1]}。")
+        owed = owed_summary(report.campaign, report.roster, row.unit)
+        return f"【{office}提醒】{row.unit.name}：截至{md(report.as_of)}，本单位尚未报送台账，{when}；{owed}。"
     items = [g.description for g in gaps[:2]]
     due = min(g.deadline for g in gaps[:2])
     when = f"请于{cn_date(due)}前完成" if due >= report.as_of else "请尽快完成"

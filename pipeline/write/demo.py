@@ -14,7 +14,7 @@ import openpyxl
 
 from pipeline.config.campaign import Campaign, Unit
 from pipeline.config.roster import Roster
-from pipeline.read.schema import ACTIVITY, PUBLICITY, RECTIFICATION, SheetSpec
+from pipeline.read.schema import ACTIVITY, FIRST_DATA_ROW, INFO_SHEET, PUBLICITY, RECTIFICATION, SheetSpec, info_cell
 from pipeline.write.template import write_template
 
 Row = Mapping[str, Any]
@@ -27,12 +27,11 @@ def demo_as_of(campaign: Campaign) -> dt.date:
 
 def fill_ledger(template: Path, out: Path, *, info: Mapping[str, Any], activities: Sequence[Row] = (),
                 rectifications: Sequence[Row] = (), publicity: Sequence[Row] = ()) -> None:
-    """Fill a copy of the template: 基本信息 values in column B, data rows below the 示例 row."""
+    """Fill a copy of the template: 基本信息 values beside their labels, data rows below the 示例 row."""
     workbook = openpyxl.load_workbook(template)
-    sheet = workbook["基本信息"]
-    for row in sheet.iter_rows(min_col=1, max_col=2):
-        if row[0].value in info:
-            row[1].value = info[row[0].value]
+    sheet = workbook[INFO_SHEET]
+    for label, value in info.items():
+        sheet[info_cell(label)] = value
     for spec, rows in ((ACTIVITY, activities), (RECTIFICATION, rectifications), (PUBLICITY, publicity)):
         _fill(workbook[spec.name], spec, rows)
     workbook.save(out)
@@ -43,7 +42,7 @@ def _fill(sheet: Any, spec: SheetSpec, rows: Sequence[Row]) -> None:
         for col, name in enumerate(spec.columns, start=1):
             value = offset + 1 if name == "序号" else values.get(name)
             if value is not None:
-                sheet.cell(row=4 + offset, column=col, value=value)
+                sheet.cell(row=FIRST_DATA_ROW + 1 + offset, column=col, value=value)  # openpyxl counts from 1
 
 
 def _act(day: Any, kind: str, subtheme: Any, people: Any, summary: str, **extra: Any) -> dict[str, Any]:

@@ -12,16 +12,23 @@ from pipeline.judge.texts import cn_date
 from pipeline.read.schema import (
     ACTIVITY,
     ACTIVITY_KINDS,
+    EXAMPLE_ROW,
     GUIDE_SHEET,
+    HEADER_ROW,
+    INFO_LABEL_COL,
     INFO_LABELS,
     INFO_SHEET,
+    INFO_VALUE_COL,
     PLATFORMS,
     PUBLICITY,
     RECT_STATUSES,
     RECTIFICATION,
     TEMPLATE_VERSION,
+    TITLE_ROW,
     YES_NO,
     SheetSpec,
+    info_cell,
+    info_row,
 )
 from pipeline.write.xlsx import Styles, display_width, open_workbook, safe_filename
 
@@ -89,37 +96,37 @@ def unit_duties(campaign: Campaign, roster: Roster, unit: Unit) -> list[str]:
 
 def _ledger_sheet(ws: Worksheet, spec: SheetSpec, styles: Styles, extra: dict[str, Format], title: str,
                   lists: dict[str, tuple[list[str], bool]]) -> None:
-    ws.merge_range(0, 0, 0, len(spec.columns) - 1, title, extra["title"])
+    ws.merge_range(TITLE_ROW, 0, TITLE_ROW, len(spec.columns) - 1, title, extra["title"])
     for col, name in enumerate(spec.columns):
-        ws.write_string(1, col, name, extra["required"] if name in spec.required else styles.header)
+        ws.write_string(HEADER_ROW, col, name, extra["required"] if name in spec.required else styles.header)
         width = max(display_width(name) + 4, display_width(spec.example[col]) + 2 if col else 8)
         fmt = extra["date"] if name in _DATE_COLUMNS else extra["cell"]
         ws.set_column(col, col, min(width, 40), fmt)
     example_fmt = extra["example"]
     for col, (name, value) in enumerate(zip(spec.columns, spec.example, strict=True)):
         if name in _DATE_COLUMNS and value:
-            ws.write_datetime(2, col, dt.datetime.fromisoformat(value), extra["example_date"])
+            ws.write_datetime(EXAMPLE_ROW, col, dt.datetime.fromisoformat(value), extra["example_date"])
         elif name in _NUMBER_COLUMNS and value:
-            ws.write_number(2, col, int(value), example_fmt)
+            ws.write_number(EXAMPLE_ROW, col, int(value), example_fmt)
         else:
-            ws.write_string(2, col, value, example_fmt)
-    last = 2 + DATA_ROWS
+            ws.write_string(EXAMPLE_ROW, col, value, example_fmt)
+    last = EXAMPLE_ROW + DATA_ROWS
     for col, name in enumerate(spec.columns):
         if name in lists:
             source, strict = lists[name]
-            ws.data_validation(2, col, last, col, {
+            ws.data_validation(EXAMPLE_ROW, col, last, col, {
                 "validate": "list", "source": source, "error_type": "stop" if strict else "warning",
                 "error_title": "请从下拉列表选择", "error_message": "可选：" + "、".join(source)[:200]})
         elif name in _DATE_COLUMNS:
-            ws.data_validation(2, col, last, col, {
+            ws.data_validation(EXAMPLE_ROW, col, last, col, {
                 "validate": "date", "criteria": "between", "minimum": dt.date(2020, 1, 1),
                 "maximum": dt.date(2035, 12, 31), "error_type": "warning",
                 "error_title": "日期格式", "error_message": "请填写日期，如 2026-12-03"})
-    ws.freeze_panes(2, 0)
+    ws.freeze_panes(HEADER_ROW + 1, 0)
     ws.set_paper(9)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
-    ws.repeat_rows(1)
+    ws.repeat_rows(HEADER_ROW)
     ws.protect("", {"insert_rows": True, "delete_rows": True, "format_cells": True, "format_columns": True,
                     "format_rows": True, "sort": True, "autofilter": True, "insert_columns": False})
 
@@ -150,17 +157,18 @@ def write_template(path: Path, *, campaign: Campaign, roster: Roster, unit: Unit
         guide.set_row(row, 24 if row == 0 else 16 * lines)
 
     info = workbook.add_worksheet(INFO_SHEET)
-    info.set_column(0, 0, 14)
-    info.set_column(1, 1, 36, extra["cell"])
+    info.set_column(INFO_LABEL_COL, INFO_LABEL_COL, 14)
+    info.set_column(INFO_VALUE_COL, INFO_VALUE_COL, 36, extra["cell"])
     values = {"单位名称": unit.name if unit else "", "单位类别": "、".join(unit.kinds) if unit else "",
               "模板版本": TEMPLATE_VERSION}
-    for row, label in enumerate(INFO_LABELS):
-        info.write_string(row, 0, label, styles.label)
+    for label in INFO_LABELS:
+        row = info_row(label)
+        info.write_string(row, INFO_LABEL_COL, label, styles.label)
         if label == "填报日期":
-            info.write_blank(row, 1, None, extra["date"])
+            info.write_blank(row, INFO_VALUE_COL, None, extra["date"])
         else:
-            info.write_string(row, 1, values.get(label, ""), extra["cell"])
-    info.write_comment("B5", "每次报送前更新为当天日期，如 2026-12-18")
+            info.write_string(row, INFO_VALUE_COL, values.get(label, ""), extra["cell"])
+    info.write_comment(info_cell("填报日期"), "每次报送前更新为当天日期，如 2026-12-18")
     info.protect("", {"format_columns": True, "format_cells": True})
 
     subthemes = [s.label for s in campaign.subthemes]
