@@ -108,6 +108,8 @@ def _summary(result: "RunResult") -> None:
     click.echo(f"已生成：{written.gap_list_folder}（整改清单 {len(written.gap_lists)} 份）")
     click.echo(f"已生成：{written.bulletin}")
     click.echo(f"已生成：{written.reminders}")
+    for notice in result.notices:
+        click.echo(notice.text, err=True)
 
 
 @main.command()

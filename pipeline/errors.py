@@ -6,6 +6,7 @@ another run holding the lock, an outbox that cannot be written, an archive that 
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -16,6 +17,12 @@ class Stop(StrEnum):
     BAD_AS_OF = "bad-as-of"
     NO_INBOX = "no-inbox"
     LOCKED = "locked"
+    HISTORY_BUSY = "history-busy"
+    HISTORY_FAILED = "history-failed"
+    DISK_FULL = "disk-full"
+    READ_ONLY = "read-only"
+    FILE_IN_USE = "file-in-use"
+    SIDE_WRITER = "side-writer"
     UNWRITABLE = "unwritable"
     NOT_ARCHIVED = "not-archived"
     AMBIGUOUS_SHA = "ambiguous-sha"
@@ -26,7 +33,13 @@ STOP_TEXTS: dict[Stop, str] = {
     Stop.CONFIG: "配置文件 {path} 有误，请修改后重新运行：",
     Stop.BAD_AS_OF: "--as-of 日期“{value}”无效，请写成 2026-12-20 这样的格式",
     Stop.NO_INBOX: "收件箱文件夹“{inbox}”不存在，请先创建并放入各单位报送的台账",
-    Stop.LOCKED: "另一次汇总正在运行（锁文件 {path}），已等待 {timeout:g} 秒；请稍后再试。如确认没有在运行，可删除该锁文件",
+    Stop.LOCKED: "另一次汇总正在运行（锁文件 {path}），已等待 {timeout:g} 秒；请等它结束后再试",
+    Stop.HISTORY_BUSY: "历史数据库“{path}”正被另一个程序占用，已等待 {timeout:g} 秒。请关闭正在打开它的程序（如数据库查看软件）后重新运行",
+    Stop.HISTORY_FAILED: "历史数据库“{path}”无法使用：{reason}。本次报表未生成；请把该文件交给技术人员检查",
+    Stop.DISK_FULL: "磁盘空间不足，无法写入“{folder}”。请清理磁盘或换一个文件夹后重新运行；已有的报表和存档没有被改动",
+    Stop.READ_ONLY: "文件夹“{folder}”只读或没有写入权限。请换一个文件夹（--outbox / --archive），或开放该文件夹的写入权限后重新运行",
+    Stop.FILE_IN_USE: "“{path}”正被其他程序打开（多半是 Excel 或 WPS），无法替换。请关闭该文件后重新运行",
+    Stop.SIDE_WRITER: "写整改清单、工作通报和催报提醒时出错：{reason}。本次报表未生成，已有的报表没有被改动",
     Stop.UNWRITABLE: "无法写入“{path}”：{reason}（文件是否正在 Excel/WPS 中打开？）",
     Stop.NOT_ARCHIVED: "存档中没有以“{sha}”开头的文件，请核对文件清单中的 SHA256",
     Stop.AMBIGUOUS_SHA: "存档中有多个以“{sha}”开头的文件，请核对文件清单中的 SHA256",
@@ -54,3 +67,32 @@ class ConfigError(ChuangchengError):
     def lines(self) -> list[str]:
         """The header sentence, then each mistake as a list item."""
         return [str(self), *(f"  - {m}" for m in self.messages)]
+
+
+class Notice(StrEnum):
+    """Something the office must know about a run that still completed."""
+
+    HISTORY_SET_ASIDE = "history-set-aside"
+
+
+NOTICE_TEXTS: dict[Notice, str] = {
+    Notice.HISTORY_SET_ASIDE: (
+        "提示：历史数据库“{path}”已损坏，已改名为“{aside}”保存，并新建了一个空的历史数据库；通报的期号和周趋势从本次重新开始。"
+        "如需找回以前的记录，请把新建的“{name}”移走，再把“{aside}”改名回“{name}”，交给技术人员修复。"),
+}
+
+
+@dataclass(frozen=True)
+class Said:
+    """A notice with the facts its sentence is built from."""
+
+    code: Notice
+    facts: tuple[tuple[str, object], ...]
+
+    @classmethod
+    def of(cls, code: Notice, **facts: object) -> "Said":
+        return cls(code=code, facts=tuple(facts.items()))
+
+    @property
+    def text(self) -> str:
+        return NOTICE_TEXTS[self.code].format(**dict(self.facts))

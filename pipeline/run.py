@@ -7,25 +7,30 @@ which for the office is pipeline.cli.
 """
 
 import datetime as dt
+import errno
 import gc
 import hashlib
 import multiprocessing
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
+
+from xlsxwriter.exceptions import FileCreateError
 
 from pipeline.config.campaign import Campaign, load_campaign
 from pipeline.config.roster import Roster
-from pipeline.errors import ChuangchengError, Stop
+from pipeline.errors import ChuangchengError, Notice, Said, Stop
 from pipeline.judge.report import Report, build_report
 from pipeline.judge.validation import Validation
 from pipeline.judge.validation import validate as check
 from pipeline.model import Outcome
 from pipeline.read.inbox import Keep, read_inbox
 from pipeline.store.archive import Archive
-from pipeline.store.history import History, RunRecord, campaign_key
+from pipeline.store.history import Damaged, History, RunRecord, campaign_key
 from pipeline.store.lock import RunLock
 from pipeline.write.outbox import Outbox, Staged, Written, write_side_outputs
 from pipeline.write.workbook import write_supervision_workbook
@@ -61,6 +66,8 @@ class ReportSettings:
 class RunResult:
     report: Report
     written: Written
+    notices: tuple[Said, ...] = ()
+    """What the office must know although the run completed (e.g. a damaged history set aside)."""
 
 
 def load(config: Path) -> Setup:
@@ -118,48 +125,122 @@ def _read(inbox: Path, setup: Setup, *, keep: Keep | None) -> list[Outcome]:
         return read_inbox(inbox, campaign=setup.campaign, roster=setup.roster, keep=keep)
 
 
-def _write(report: Report, outbox: Path) -> Written:
+def _write(report: Report, outbox: Path, *, mode: int) -> Written:
     """The workbook here; the other outputs beside it in a forked process when there are many units."""
-    box = Outbox(outbox, as_of=report.as_of)
+    box = Outbox(outbox, as_of=report.as_of, mode=mode)
     with box as staged:
-        helper = None
         if len(report.rows) >= PARALLEL_FROM_UNITS and "fork" in multiprocessing.get_all_start_methods():
-            helper = multiprocessing.get_context("fork").Process(target=_side_outputs, args=(report, staged),
-                                                                 daemon=True)
-            helper.start()
+            _write_beside_a_helper(report, staged)
         else:
             write_side_outputs(report, staged)
-        try:
             write_supervision_workbook(report, staged.workbook)
-        finally:
-            if helper is not None:
-                helper.join()
-        if helper is not None and helper.exitcode != 0:
-            raise OSError(f"写整改清单、工作通报和催报提醒的进程异常退出（代码 {helper.exitcode}）")
         return box.commit()
 
 
-def _side_outputs(report: Report, staged: Staged) -> None:
-    write_side_outputs(report, staged)
+def _write_beside_a_helper(report: Report, staged: Staged) -> None:
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    helper = context.Process(target=_side_outputs, args=(report, staged, send), daemon=True)
+    helper.start()
+    send.close()
+    try:
+        write_supervision_workbook(report, staged.workbook)
+    finally:
+        helper.join()
+    try:
+        failure = receive.recv()
+    except EOFError:  # the helper sent nothing: it succeeded, or died before it could say why
+        failure = None
+    receive.close()
+    if isinstance(failure, OSError):
+        raise failure
+    if failure is not None or helper.exitcode != 0:
+        reason = failure or f"进程异常退出（代码 {helper.exitcode}）"
+        raise ChuangchengError(Stop.SIDE_WRITER, reason=reason)
+
+
+def _side_outputs(report: Report, staged: Staged, send: Connection) -> None:
+    """In the helper: any failure goes back to the parent, which words it; the helper prints nothing."""
+    try:
+        write_side_outputs(report, staged)
+    except OSError as exc:
+        send.send(OSError(exc.errno, exc.strerror, exc.filename))
+    except BaseException as exc:  # handed to the parent, which stops the run with it
+        send.send(f"{type(exc).__name__}: {exc}")
+    finally:
+        send.close()
+
+
+def _file_mode() -> int:
+    """What permissions a file the user saves gets (the umask can only be read by setting it)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _os_stop(exc: OSError, *, folder: Path) -> ChuangchengError:
+    """A failed write as the office would act on it: which folder is full or read-only, which file to close."""
+    path = Path(exc.filename) if exc.filename else folder
+    where = path.parent if exc.filename and not path.is_dir() else path
+    if exc.errno in _DISK_FULL:
+        return ChuangchengError(Stop.DISK_FULL, folder=where)
+    if exc.errno == errno.EROFS:
+        return ChuangchengError(Stop.READ_ONLY, folder=where)
+    if isinstance(exc, PermissionError):
+        target = Path(exc.filename2) if exc.filename2 else None
+        if getattr(exc, "winerror", None) == 32 or (target is not None and target.exists()):
+            return ChuangchengError(Stop.FILE_IN_USE, path=target or path)
+        return ChuangchengError(Stop.READ_ONLY, folder=where)
+    return ChuangchengError(Stop.UNWRITABLE, path=path, reason=exc.strerror or exc)
+
+
+_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def _history_stop(exc: sqlite3.Error, *, path: Path, timeout: float) -> ChuangchengError:
+    name = getattr(exc, "sqlite_errorname", "")
+    if name in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+        return ChuangchengError(Stop.HISTORY_BUSY, path=path, timeout=timeout)
+    if name == "SQLITE_FULL":
+        return ChuangchengError(Stop.DISK_FULL, folder=path.parent)
+    if name in ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM"):
+        return ChuangchengError(Stop.READ_ONLY, folder=path.parent)
+    return ChuangchengError(Stop.HISTORY_FAILED, path=path, reason=exc)
 
 
 def report(settings: ReportSettings) -> RunResult:
-    """The weekly job. Every file read is archived; the run is recorded in the history (one per as-of date)."""
+    """The weekly job. Every file read is archived; the run is recorded in the history (one per as-of date).
+
+    The history's write transaction is taken before any output is written and committed after them, so a
+    database held by another program stops the run before it changes anything."""
     s = settings
+    mode = _file_mode()
+    history_path = s.archive / HISTORY_NAME
+    notices: list[Said] = []
     try:
         with _fewer_collections(), RunLock(s.archive / LOCK_NAME, timeout=s.lock_timeout):
-            outcomes = _read(s.inbox, s.setup, keep=Archive(s.archive).store)
-            with History(s.archive / HISTORY_NAME) as history:
+            outcomes = _read(s.inbox, s.setup, keep=Archive(s.archive, mode=mode).store)
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            history, aside = History.open_or_set_aside(history_path, timeout=s.lock_timeout, stamp=stamp)
+            if aside is not None:
+                notices.append(Said.of(Notice.HISTORY_SET_ASIDE, path=history_path, aside=aside.name,
+                                       name=history_path.name))
+            with history, history.writing():
                 key = campaign_key(s.setup.campaign)
                 built = build_report(campaign=s.setup.campaign, roster=s.setup.roster, outcomes=outcomes,
                                      as_of=s.as_of, history=history.runs_before(key, s.as_of))
-                written = _write(built, s.outbox)
+                written = _write(built, s.outbox, mode=mode)
                 inputs = tuple((f.file, f.sha256, f.result) for f in built.intake.files)
                 history.record(key, RunRecord(as_of=s.as_of, config_sha256=s.setup.config_sha256, inputs=inputs,
                                               snapshot=built.snapshot()))
+    except sqlite3.Error as exc:
+        raise _history_stop(exc, path=history_path, timeout=s.lock_timeout) from None
+    except FileCreateError as exc:
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
+        raise _os_stop(cause, folder=s.outbox) from None
     except OSError as exc:
-        raise ChuangchengError(Stop.UNWRITABLE, path=exc.filename or s.outbox, reason=exc.strerror or exc) from None
-    return RunResult(report=built, written=written)
+        raise _os_stop(exc, folder=s.outbox) from None
+    return RunResult(report=built, written=written, notices=tuple(notices))
 
 
 def validate(*, setup: Setup, inbox: Path, as_of: dt.date) -> Validation:
@@ -202,8 +283,11 @@ def restore(*, sha: str, archive: Path, target: Path) -> Path:
         raise ChuangchengError(Stop.NOT_ARCHIVED if not found else Stop.AMBIGUOUS_SHA, sha=sha)
     names: list[str] = []
     if (archive / HISTORY_NAME).exists():
-        with History(archive / HISTORY_NAME) as history:
-            names = history.names_for(found[0].name.split(".")[0])
+        try:
+            with History(archive / HISTORY_NAME) as history:
+                names = history.names_for(found[0].name.split(".")[0])
+        except (Damaged, sqlite3.Error):
+            names = []  # without the history the copy keeps its archive name; the content is what matters
     original = Path(names[-1]).name if names else found[0].name
     target.mkdir(parents=True, exist_ok=True)
     destination = target / original

@@ -7,8 +7,10 @@ import hashlib
 import io
 import os
 import zipfile
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -134,23 +136,84 @@ def _init_worker(campaign: Campaign) -> None:
     os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
 
 
-def _read_in_worker(job: tuple[str, str, bytes]) -> Submission | Refusal:
+Job = tuple[str, str, bytes]
+"""(file name, sha256, bytes) of one ledger to parse."""
+
+
+def _read_batch(batch: list[Job]) -> list[Submission | Refusal]:
     assert _worker is not None
-    name, digest, data = job
-    return read_ledger(data, file=name, sha256=digest, campaign=_worker[0], roster=_worker[1])
+    return [read_ledger(data, file=name, sha256=digest, campaign=_worker[0], roster=_worker[1])
+            for name, digest, data in batch]
 
 
-def _read_all(jobs: Iterable[tuple[str, str, bytes]], *, expected: int, campaign: Campaign,
-              roster: Roster) -> list[Submission | Refusal]:
+def _batches(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
+    batch: list[Job] = []
+    for job in jobs:
+        batch.append(job)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _pool(campaign: Campaign, workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(campaign,))
+
+
+def _read_alone(job: Job, campaign: Campaign) -> Submission | Refusal:
+    """One file in a process of its own: if that process dies too, the file is what kills it."""
+    with _pool(campaign, 1) as pool:
+        try:
+            return pool.submit(_read_batch, [job]).result()[0]
+        except BrokenProcessPool:
+            return Refusal(job[0], T.READER_DIED)
+
+
+def _pooled(jobs: Iterable[Job], *, size: int, workers: int, campaign: Campaign) -> Iterator[Submission | Refusal]:
+    """Outcomes in job order from a pool, a few batches in flight at a time (so memory stays flat).
+
+    A reading process that dies (killed, out of memory, a crash in the native reader) breaks the pool: the
+    batches in flight are read again file by file, each alone in a fresh process, and the rest continue
+    in a new pool. A file whose own process dies again is refused with that reason; the run completes.
+    """
+    batches = _batches(jobs, size)
+    while True:
+        failed: list[list[Job]] = []
+        with _pool(campaign, workers) as pool:
+            window: deque[tuple[list[Job], Future[list[Submission | Refusal]]]] = deque()
+            exhausted = False
+            while window or not exhausted:
+                while not exhausted and len(window) < workers * 4:
+                    batch = next(batches, None)
+                    if batch is None:
+                        exhausted = True
+                    else:
+                        window.append((batch, pool.submit(_read_batch, batch)))
+                if not window:
+                    break
+                batch, future = window.popleft()
+                try:
+                    yield from future.result()
+                except BrokenProcessPool:
+                    failed = [batch, *(b for b, _ in window)]
+                    break
+        if not failed:
+            return
+        for batch in failed:
+            for job in batch:
+                yield _read_alone(job, campaign)
+
+
+def _read_all(jobs: Iterable[Job], *, expected: int, campaign: Campaign, roster: Roster) -> list[Submission | Refusal]:
     """Parse ledgers, in a pool of processes sized to the cores when there are enough of them. Jobs are
-    handed to the pool as they are read, so parsing starts while later files are still being read; chunks
+    handed to the pool as they are read, so parsing starts while later files are still being read; batches
     are small so that both processes finish together."""
     cores = os.cpu_count() or 1
     if expected < PARALLEL_FROM or cores < 2:
         return [read_ledger(data, file=name, sha256=digest, campaign=campaign, roster=roster)
                 for name, digest, data in jobs]
-    with ProcessPoolExecutor(max_workers=min(cores, 8), initializer=_init_worker, initargs=(campaign,)) as pool:
-        return list(pool.map(_read_in_worker, jobs, chunksize=max(1, expected // (cores * 32))))
+    return list(_pooled(jobs, size=max(1, expected // (cores * 32)), workers=min(cores, 8), campaign=campaign))
 
 
 def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | None = None) -> list[Outcome]:
@@ -159,7 +222,7 @@ def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | 
     where: list[tuple[int, str]] = []
     files = _files(inbox)
 
-    def jobs() -> Iterator[tuple[str, str, bytes]]:
+    def jobs() -> Iterator[Job]:
         for entry in _entries(files, campaign.limits):
             reason = ignored_reason(entry.name.rsplit("/", 1)[-1]) or ignored_reason(entry.name)
             if entry.refusal:

@@ -218,6 +218,7 @@ def not_a_spreadsheet(what: str) -> str:
 
 
 ENCRYPTED = "文件已加密，请取消密码后重新报送"
+READER_DIED = "读取该文件的进程意外退出，重试一次仍然失败（可能是文件损坏，或电脑内存不足），未读取；请重新保存后报送"
 EMPTY_FILE = "文件为空（0 字节），可能传输中断，请重新报送"
 
 

@@ -12,6 +12,8 @@ _EXT = re.compile(r"^\.[a-z0-9]{1,8}$")
 @dataclass(frozen=True)
 class Archive:
     root: Path
+    mode: int = 0o644
+    """Permissions of a stored copy (the entry point passes what the user's umask gives)."""
 
     @property
     def files(self) -> Path:
@@ -31,6 +33,7 @@ class Archive:
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
+            os.chmod(tmp, self.mode)
             if not target.exists():
                 os.replace(tmp, target)
         finally:

@@ -1,11 +1,16 @@
 """Weekly history in an embedded SQLite database: one row per run and per unit, kept per campaign.
 
 The schema is versioned (PRAGMA user_version) and migrated on open; WAL lets a reader and a writer
-coexist. Re-running the same as-of date replaces that run, never duplicates it.
+coexist. Re-running the same as-of date replaces that run, never duplicates it. A file that is not a
+sound database is set aside under a dated name and a fresh one started, so one damaged file never
+stops the weekly report.
 """
 
 import datetime as dt
+import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -62,13 +67,46 @@ class RunRecord:
     snapshot: RunSnapshot
 
 
+DAMAGED = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
+"""sqlite3 error names that mean the file itself is broken (not busy, not full)."""
+
+
+class Damaged(Exception):
+    """The history file is not a sound SQLite database."""
+
+
 class History:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, timeout: float = 60.0) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(path, timeout=60, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        self.conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+        try:
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            if self.conn.execute("PRAGMA quick_check").fetchone() != ("ok",):
+                raise Damaged(str(path))
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            if getattr(exc, "sqlite_errorname", "") in DAMAGED:
+                raise Damaged(str(path)) from None
+            raise
+        except Damaged:
+            self.conn.close()
+            raise
+
+    @classmethod
+    def open_or_set_aside(cls, path: Path, *, timeout: float, stamp: str) -> tuple["History", Path | None]:
+        """The history at `path`; a damaged file (with its -wal and -shm companions) is renamed to
+        `<name>.损坏_<stamp>` and a fresh database started. Returns the history and where the old file went."""
+        try:
+            return cls(path, timeout=timeout), None
+        except Damaged:
+            aside = path.with_name(f"{path.name}.损坏_{stamp}")
+            for companion in ("", "-wal", "-shm"):
+                source = path.with_name(path.name + companion)
+                if source.exists():
+                    os.replace(source, aside.with_name(aside.name + companion))
+            return cls(path, timeout=timeout), aside
 
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -78,6 +116,18 @@ class History:
                 self.conn.execute(statement)
             self.conn.execute(f"PRAGMA user_version = {number}")
             self.conn.execute("COMMIT")
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One write transaction, taken before the outputs are written: a database another program holds
+        fails the run before anything changes; an error or a killed run leaves the history as it was."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
 
     def __enter__(self) -> "History":
         return self
@@ -102,27 +152,21 @@ class History:
         return tuple(out)
 
     def record(self, key: str, run: RunRecord) -> None:
-        """Store a run, replacing any earlier run for the same campaign and as-of date."""
+        """Store a run, replacing any earlier run for the same campaign and as-of date (inside `writing`)."""
         snap = run.snapshot
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            self.conn.execute("DELETE FROM runs WHERE campaign = ? AND as_of = ?", (key, run.as_of.isoformat()))
-            cursor = self.conn.execute(
-                "INSERT INTO runs (campaign, as_of, run_at, config_sha256, units, submitted, discussions, actions, "
-                "participants) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (key, run.as_of.isoformat(), dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                 run.config_sha256, snap.units_total, snap.submitted, snap.discussions, snap.actions,
-                 snap.participants))
-            run_id = cursor.lastrowid
-            self.conn.executemany("INSERT INTO run_inputs VALUES (?, ?, ?, ?)",
-                                  [(run_id, f, sha, result) for f, sha, result in run.inputs])
-            self.conn.executemany("INSERT INTO unit_metrics VALUES (?, ?, ?, ?, ?, ?)",
-                                  [(run_id, unit, u.status, u.discussions, u.actions, u.participants)
-                                   for unit, u in snap.units.items()])
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
+        self.conn.execute("DELETE FROM runs WHERE campaign = ? AND as_of = ?", (key, run.as_of.isoformat()))
+        cursor = self.conn.execute(
+            "INSERT INTO runs (campaign, as_of, run_at, config_sha256, units, submitted, discussions, actions, "
+            "participants) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (key, run.as_of.isoformat(), dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+             run.config_sha256, snap.units_total, snap.submitted, snap.discussions, snap.actions,
+             snap.participants))
+        run_id = cursor.lastrowid
+        self.conn.executemany("INSERT INTO run_inputs VALUES (?, ?, ?, ?)",
+                              [(run_id, f, sha, result) for f, sha, result in run.inputs])
+        self.conn.executemany("INSERT INTO unit_metrics VALUES (?, ?, ?, ?, ?, ?)",
+                              [(run_id, unit, u.status, u.discussions, u.actions, u.participants)
+                               for unit, u in snap.units.items()])
 
     def names_for(self, sha256: str) -> list[str]:
         """File names a stored file arrived under (for restoring it)."""

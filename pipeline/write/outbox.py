@@ -67,10 +67,18 @@ def recover(outbox: Path) -> None:
                 path.unlink(missing_ok=True)
 
 
-def _temp(folder: Path, suffix: str) -> Path:
+def _temp(folder: Path, suffix: str, mode: int) -> Path:
+    """A temporary file beside the final one, with the permissions a file the user saves there would get
+    (mkstemp makes it private to the user, which would stay so after the rename)."""
     handle, name = tempfile.mkstemp(prefix=_NEW, suffix=suffix, dir=folder)
     os.close(handle)
+    os.chmod(name, mode)
     return Path(name)
+
+
+def folder_mode(mode: int) -> int:
+    """The folder permissions that go with a file mode: whoever may read may also enter (0o644 → 0o755)."""
+    return mode | (mode & 0o444) >> 2
 
 
 def write_side_outputs(report: Report, staged: Staged) -> None:
@@ -88,8 +96,8 @@ class Outbox:
     the block without commit (an error) removes every temporary and leaves the previous files as they were.
     """
 
-    def __init__(self, folder: Path, *, as_of: dt.date) -> None:
-        self.folder = folder
+    def __init__(self, folder: Path, *, as_of: dt.date, mode: int) -> None:
+        self.folder, self.mode = folder, mode
         day = as_of.isoformat()
         self.workbook = folder / workbook_name(as_of)
         self.gap_list_folder = folder / gap_folder_name(as_of)
@@ -100,9 +108,11 @@ class Outbox:
     def __enter__(self) -> Staged:
         self.folder.mkdir(parents=True, exist_ok=True)
         recover(self.folder)
-        self._staged = Staged(gap_lists=Path(tempfile.mkdtemp(prefix=_NEW, dir=self.folder)),
-                              workbook=_temp(self.folder, ".xlsx"), bulletin=_temp(self.folder, ".docx"),
-                              reminders=_temp(self.folder, ".txt"))
+        gap_lists = Path(tempfile.mkdtemp(prefix=_NEW, dir=self.folder))
+        os.chmod(gap_lists, folder_mode(self.mode))
+        self._staged = Staged(gap_lists=gap_lists, workbook=_temp(self.folder, ".xlsx", self.mode),
+                              bulletin=_temp(self.folder, ".docx", self.mode),
+                              reminders=_temp(self.folder, ".txt", self.mode))
         return self._staged
 
     def commit(self) -> Written:

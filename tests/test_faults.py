@@ -1,0 +1,361 @@
+"""Faults of the machine and of the run itself, done for real where this machine allows it: killed runs, a locked
+or damaged history, a reading process that dies, a full disk, a read-only outbox, a file held open, runs at once.
+
+Each must end in a Chinese sentence and an exit code (never a traceback), lose no submission, archive entry or
+history row, and leave every output complete or absent.
+"""
+
+import errno
+import hashlib
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import pipeline.read.inbox
+import pipeline.read.ledger
+import pipeline.run
+import pipeline.write.outbox
+from pipeline.cli import main
+from pipeline.errors import ChuangchengError, Stop
+from pipeline.read import texts as read_texts
+from pipeline.store.lock import RunLock
+from tests.ledgers import CAMPAIGN, ROOT, activity, d, read_sheet, write_ledger
+from tests.runs import report
+
+AS_OF = "2026-12-20"
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    box = tmp_path / "inbox"
+    for i, unit in enumerate(("荷花村", "柳林村", "白塔村")):
+        write_ledger(box / f"{unit}.xlsx", unit=unit, filed=d("2026-12-18"),
+                     activities=[activity(d("2026-12-05"), summary=f"第{i}次")])
+    return box
+
+
+def outputs(outbox: Path) -> dict[str, bytes]:
+    """Every file under the outbox by relative path (the .docx is rebuilt with its own zip times, so only
+    its presence is compared)."""
+    return {str(p.relative_to(outbox)): (b"" if p.suffix == ".docx" else p.read_bytes())
+            for p in sorted(outbox.rglob("*")) if p.is_file()}
+
+
+def leftovers(outbox: Path) -> list[str]:
+    return [p.name for p in outbox.rglob("*") if p.name.startswith((".写入中_", ".旧版_"))]
+
+
+def runs(archive: Path) -> int:
+    with sqlite3.connect(archive / "history.sqlite3") as db:
+        return int(db.execute("SELECT count(*) FROM runs").fetchone()[0])
+
+
+def cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [*args, "--config", str(CAMPAIGN)])
+    assert "Traceback" not in result.output + result.stderr
+    return result.exit_code, result.stderr
+
+
+def stop_of(call: object) -> Stop:
+    assert callable(call)
+    with pytest.raises(ChuangchengError) as info:
+        call()
+    return info.value.code
+
+
+def agree(outbox: Path, archive: Path, as_of: str) -> None:
+    """文件清单, the archive and the history's inputs name the same files with the same contents."""
+    listed = {(r["文件"], r["SHA256"]) for r in read_sheet(outbox / f"督查汇总表_{as_of}.xlsx", "文件清单")}
+    stored = {p.name.split(".")[0] for p in (archive / "files").iterdir()}
+    assert {sha for _, sha in listed if sha} <= stored
+    with sqlite3.connect(archive / "history.sqlite3") as db:
+        inputs = set(db.execute("SELECT file, sha256 FROM run_inputs JOIN runs ON runs.id = run_id WHERE as_of = ?",
+                                (as_of,)).fetchall())
+    assert inputs == {(f, sha or "") for f, sha in listed}
+
+
+def _cli_process(box: Path, tmp: Path, as_of: str, *extra: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "pipeline", "report", "--inbox", str(box), "--outbox",
+                             str(tmp / "out"), "--archive", str(tmp / "archive"), "--config", str(CAMPAIGN),
+                             "--as-of", as_of, *extra], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def test_a_killed_run_never_blocks_the_next_and_everything_agrees_after_the_rerun(inbox: Path, tmp_path: Path) -> None:
+    for i in range(200):  # a run of about a second, so the kills land while it reads, writes and records
+        shutil.copyfile(inbox / "荷花村.xlsx", inbox / f"副本_{i:03}.xlsx")
+    for delay in (0.2, 0.5, 0.8, 1.1):
+        proc = _cli_process(inbox, tmp_path, AS_OF)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        started = time.monotonic()
+        rerun = _cli_process(inbox, tmp_path, AS_OF)  # default options: the default lock wait is 120 s
+        assert rerun.wait(60) == 0, rerun.stderr.read() if rerun.stderr else ""
+        assert time.monotonic() - started < 30  # the killed run's lock did not hold it up
+        assert not leftovers(tmp_path / "out")
+        agree(tmp_path / "out", tmp_path / "archive", AS_OF)
+    assert runs(tmp_path / "archive") == 1
+
+
+def test_runs_held_by_another_wait_then_give_up_and_three_at_once_all_finish(inbox: Path, tmp_path: Path) -> None:
+    for i in range(200):
+        shutil.copyfile(inbox / "荷花村.xlsx", inbox / f"副本_{i:03}.xlsx")
+    held = _cli_process(inbox, tmp_path, AS_OF)
+    lock = tmp_path / "archive" / "运行中.lock"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # wait until the first run holds the lock, then freeze it mid-run
+        try:
+            with RunLock(lock, timeout=0):
+                pass
+        except ChuangchengError:
+            break
+        time.sleep(0.02)
+    held.send_signal(signal.SIGSTOP)
+    try:
+        waiters = [_cli_process(inbox, tmp_path, "2026-12-27", "--lock-timeout", "1") for _ in range(2)]
+        for waiter in waiters:
+            assert waiter.wait(60) == 2
+            stderr = waiter.stderr.read().decode() if waiter.stderr else ""
+            last = stderr.splitlines()[-1]
+            assert last.startswith("错误：另一次汇总正在运行（锁文件") and last.endswith("已等待 1 秒；请等它结束后再试")
+            assert "Traceback" not in stderr
+    finally:
+        held.send_signal(signal.SIGCONT)
+    assert held.wait(120) == 0
+    three = [_cli_process(inbox, tmp_path, day) for day in ("2026-12-21", "2026-12-22", "2026-12-23")]
+    assert [p.wait(180) for p in three] == [0, 0, 0]
+    assert runs(tmp_path / "archive") == 4
+    with sqlite3.connect(tmp_path / "archive" / "history.sqlite3") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_history_held_by_another_program_stops_the_run_before_anything_changes(inbox: Path, tmp_path: Path) -> None:
+    report(inbox, tmp_path / "out", AS_OF, archive=tmp_path / "archive")
+    before = outputs(tmp_path / "out")
+    holder = sqlite3.connect(tmp_path / "archive" / "history.sqlite3", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        code, stderr = cli("report", "--inbox", str(inbox), "--outbox", str(tmp_path / "out"), "--archive",
+                           str(tmp_path / "archive"), "--as-of", "2026-12-27", "--lock-timeout", "0.3")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert code == 2
+    assert stderr.splitlines()[-1] == (
+        f"错误：历史数据库“{tmp_path / 'archive' / 'history.sqlite3'}”正被另一个程序占用，已等待 0.3 秒。"
+        "请关闭正在打开它的程序（如数据库查看软件）后重新运行")
+    assert outputs(tmp_path / "out") == before and runs(tmp_path / "archive") == 1
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage"])
+def test_a_damaged_history_is_set_aside_and_the_run_goes_on(inbox: Path, tmp_path: Path, damage: str) -> None:
+    archive = tmp_path / "archive"
+    report(inbox, tmp_path / "out", "2026-12-13", archive=archive)
+    db = archive / "history.sqlite3"
+    data = db.read_bytes()
+    db.write_bytes(data[: len(data) // 2] if damage == "truncated" else b"not a database" * 100)
+    damaged = hashlib.sha256(db.read_bytes()).hexdigest()
+    result = report(inbox, tmp_path / "out", AS_OF, archive=archive)
+    aside = [p for p in archive.iterdir() if p.name.startswith("history.sqlite3.损坏_")]
+    assert len(aside) == 1 and hashlib.sha256(aside[0].read_bytes()).hexdigest() == damaged
+    assert runs(archive) == 1 and result.report.history == ()  # 期号 and 周趋势 start again
+    (notice,) = result.notices
+    assert notice.text.startswith(f"提示：历史数据库“{db}”已损坏，已改名为“{aside[0].name}”保存，并新建了一个空的历史数据库；")
+    assert "通报的期号和周趋势从本次重新开始" in notice.text
+
+
+def test_the_clerk_is_told_when_the_history_was_set_aside(inbox: Path, tmp_path: Path) -> None:
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "archive" / "history.sqlite3").write_bytes(b"\x00" * 4096)
+    code, stderr = cli("report", "--inbox", str(inbox), "--outbox", str(tmp_path / "out"), "--archive",
+                       str(tmp_path / "archive"), "--as-of", AS_OF)
+    assert code == 0 and "提示：历史数据库" in stderr and "如需找回以前的记录" in stderr
+
+
+def _dies_on(monkeypatch: pytest.MonkeyPatch, name: str, *, once: Path | None = None) -> None:
+    """Reading `name` kills the reading process (forked, so it runs this patched function); with `once`, only
+    the first time (a passing fault)."""
+    real = pipeline.read.ledger.read_ledger
+
+    def reader(data: bytes, *, file: str, **kwargs: object) -> object:
+        if file == name and (once is None or not once.exists()):
+            if once is not None:
+                once.touch()
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(data, file=file, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline.read.inbox, "read_ledger", reader)
+
+
+@pytest.mark.parametrize("again", [True, False])
+def test_a_reading_process_killed_mid_file_is_retried_once(inbox: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch, again: bool) -> None:
+    for i in range(pipeline.read.inbox.PARALLEL_FROM):
+        shutil.copyfile(inbox / "荷花村.xlsx", inbox / f"副本_{i:03}.xlsx")
+    shutil.copyfile(inbox / "柳林村.xlsx", inbox / "致命.xlsx")
+    _dies_on(monkeypatch, "致命.xlsx", once=None if again else tmp_path / "died-once")
+    book = report(inbox, tmp_path / "out", AS_OF).written.workbook
+    files = {r["文件"]: (r["处理结果"], r["原因"]) for r in read_sheet(book, "文件清单")}
+    assert len(files) == pipeline.read.inbox.PARALLEL_FROM + 4  # every file accounted for
+    if again:
+        assert files["致命.xlsx"] == ("未采用", read_texts.READER_DIED)
+    else:
+        assert files["致命.xlsx"][0] in ("已采用", "已被新版本替代")
+    assert files["白塔村.xlsx"] == ("已采用", None)
+    assert sum(1 for result, _ in files.values() if result == "已被新版本替代") >= pipeline.read.inbox.PARALLEL_FROM
+
+
+def test_the_side_writer_fails_in_the_parents_words(inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capfd: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(pipeline.run, "PARALLEL_FROM_UNITS", 1)
+
+    def broken(*args: object) -> None:
+        raise ValueError("坏了")
+
+    monkeypatch.setattr(pipeline.write.outbox, "write_reminders", broken)
+    with pytest.raises(ChuangchengError) as info:
+        report(inbox, tmp_path / "out", AS_OF)
+    assert str(info.value) == "写整改清单、工作通报和催报提醒时出错：ValueError: 坏了。本次报表未生成，已有的报表没有被改动"
+    assert "Traceback" not in capfd.readouterr().err
+    assert not list((tmp_path / "out").iterdir())
+
+
+WRITE_SITES = {
+    "archive": ("pipeline.store.archive.Archive.store", "archive"),
+    "workbook": ("pipeline.run.write_supervision_workbook", "out"),
+    "gap lists": ("pipeline.write.outbox.write_gap_lists", "out"),
+    "bulletin": ("pipeline.write.outbox.write_bulletin", "out"),
+    "reminders": ("pipeline.write.outbox.write_reminders", "out"),
+}
+
+
+@pytest.mark.parametrize("site", WRITE_SITES)
+def test_a_full_disk_at_each_write_names_the_folder_and_keeps_the_previous_outputs(
+        inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, site: str) -> None:
+    target, folder = WRITE_SITES[site]
+    report(inbox, tmp_path / "out", AS_OF, archive=tmp_path / "archive")
+    before = outputs(tmp_path / "out")
+    write_ledger(inbox / "乡团委.xlsx", unit="乡团委", filed=d("2026-12-19"), activities=[activity(d("2026-12-06"))])
+    full = OSError(errno.ENOSPC, "No space left on device", str(tmp_path / folder / "x.tmp"))
+
+    def no_space(*args: object, **kwargs: object) -> None:
+        raise full
+
+    monkeypatch.setattr(target, no_space)
+    with pytest.raises(ChuangchengError) as info:
+        report(inbox, tmp_path / "out", AS_OF, archive=tmp_path / "archive")
+    assert info.value.code is Stop.DISK_FULL
+    assert str(info.value) == (f"磁盘空间不足，无法写入“{tmp_path / folder}”。请清理磁盘或换一个文件夹后重新运行；"
+                               "已有的报表和存档没有被改动")
+    assert outputs(tmp_path / "out") == before and not leftovers(tmp_path / "out")
+    assert runs(tmp_path / "archive") == 1
+
+
+def test_a_full_history_disk_is_a_full_disk(inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    full = sqlite3.OperationalError("database or disk is full")
+    full.sqlite_errorname = "SQLITE_FULL"
+
+    def record(*args: object) -> None:
+        raise full
+
+    monkeypatch.setattr("pipeline.store.history.History.record", record)
+    assert stop_of(lambda: report(inbox, tmp_path / "out", AS_OF, archive=tmp_path / "archive")) is Stop.DISK_FULL
+    assert runs(tmp_path / "archive") == 0
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 1 MB filesystem (root can mount one here and in CI); skipped where mounting is not allowed."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True,
+                          check=False)
+    if done.returncode != 0:
+        pytest.skip("cannot mount a small filesystem here")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_really_full_disk(inbox: Path, tmp_path: Path, small_disk: Path) -> None:
+    outbox = small_disk / "outbox"
+    report(inbox, outbox, AS_OF, archive=tmp_path / "archive")
+    before = outputs(outbox)
+    filler = small_disk / "填满.bin"
+    handle = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        while os.write(handle, b"\0" * 4096):
+            pass
+    except OSError as exc:
+        assert exc.errno == errno.ENOSPC
+    finally:
+        os.close(handle)
+    assert stop_of(lambda: report(inbox, outbox, AS_OF, archive=tmp_path / "archive")) is Stop.DISK_FULL
+    assert outputs(outbox) == before and not leftovers(outbox)
+    filler.unlink()
+    report(inbox, outbox, AS_OF, archive=tmp_path / "archive")
+    agree(outbox, tmp_path / "archive", AS_OF)
+
+
+def test_a_read_only_outbox_is_named(inbox: Path, tmp_path: Path) -> None:
+    outbox = tmp_path / "只读"
+    outbox.mkdir()
+    if os.geteuid() == 0:  # root writes anywhere: make the folder truly read-only with a read-only mount
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(outbox)],
+                              capture_output=True, check=False)
+        if done.returncode != 0:
+            pytest.skip("cannot mount a read-only filesystem here")
+    else:
+        outbox.chmod(0o555)
+    try:
+        code, stderr = cli("report", "--inbox", str(inbox), "--outbox", str(outbox), "--archive",
+                           str(tmp_path / "archive"), "--as-of", AS_OF)
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["umount", "-l", str(outbox)], check=False)
+    assert code == 2
+    assert stderr.splitlines()[-1] == (f"错误：文件夹“{outbox}”只读或没有写入权限。请换一个文件夹（--outbox / --archive），"
+                                       "或开放该文件夹的写入权限后重新运行")
+
+
+def test_an_output_held_open_in_excel_is_named(inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Windows, replacing a workbook that Excel or WPS has open fails with a sharing violation."""
+    report(inbox, tmp_path / "out", AS_OF)
+    before = outputs(tmp_path / "out")
+    book = tmp_path / "out" / f"督查汇总表_{AS_OF}.xlsx"
+    real = os.replace
+
+    def replace(source: str, target: str) -> None:
+        if Path(target) == book:
+            raise PermissionError(errno.EACCES, "Permission denied", str(source), None, str(target))
+        real(source, target)
+
+    monkeypatch.setattr("pipeline.write.outbox.os.replace", replace)
+    with pytest.raises(ChuangchengError) as info:
+        report(inbox, tmp_path / "out", AS_OF)
+    assert str(info.value) == f"“{book}”正被其他程序打开（多半是 Excel 或 WPS），无法替换。请关闭该文件后重新运行"
+    assert outputs(tmp_path / "out") == before and not leftovers(tmp_path / "out")
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002])
+def test_files_respect_the_umask(inbox: Path, tmp_path: Path, umask: int) -> None:
+    previous = os.umask(umask)
+    try:
+        written = report(inbox, tmp_path / "out", AS_OF, archive=tmp_path / "archive").written
+    finally:
+        os.umask(previous)
+    file_mode, folder_mode = 0o666 & ~umask, 0o777 & ~umask
+    for path in (written.workbook, written.bulletin, written.reminders, *written.gap_lists,
+                 *(tmp_path / "archive" / "files").iterdir()):
+        assert path.stat().st_mode & 0o777 == file_mode, path
+    assert written.gap_list_folder.stat().st_mode & 0o777 == folder_mode
