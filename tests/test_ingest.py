@@ -12,6 +12,7 @@ from pipeline.config.campaign import Campaign
 from pipeline.config.roster import Roster
 from pipeline.model import Ignored, Outcome, Problem, Refusal, Submission
 from pipeline.read.inbox import read_inbox
+from pipeline.read.texts import ProblemCode, RefusalCode
 from tests.ledgers import CORPUS, activity, d, problem, write_ledger
 
 
@@ -210,8 +211,8 @@ def test_zip_members_are_read_in_memory(tmp_path: Path, campaign: Campaign, rost
         archive.writestr("说明.txt", "见附件")
     outcomes = {o.file: o for o in read(inbox, campaign, roster)}
     assert isinstance(outcomes["本周.zip/荷花村.xlsx"], Submission)
-    assert outcomes["本周.zip/../逃逸.xlsx"] == Refusal(
-        "本周.zip/../逃逸.xlsx", "压缩包内的路径“../逃逸.xlsx”不安全（绝对路径或含“..”），未读取")
+    unsafe = outcomes["本周.zip/../逃逸.xlsx"]
+    assert isinstance(unsafe, Refusal) and unsafe.code is RefusalCode.UNSAFE_ZIP_MEMBER
     assert isinstance(outcomes["本周.zip/说明.txt"], Refusal)
     assert sorted(p.name for p in inbox.iterdir()) == ["本周.zip"]
 
@@ -224,7 +225,7 @@ def test_inbox_files_are_never_modified(tmp_path: Path, campaign: Campaign, rost
 
 
 def test_problem_is_a_value_with_code_and_location() -> None:
-    p = Problem(code="after-filed", file="a.xlsx", sheet="活动台账", cell="B4", unit="荷花村", level="错误",
+    p = Problem(code=ProblemCode.AFTER_FILED, file="a.xlsx", sheet="活动台账", cell="B4", unit="荷花村", level="错误",
                 message="m", hint="h")
     with pytest.raises(Exception):  # noqa: B017 - frozen pydantic model
         p.level = "警告"  # type: ignore[misc]

@@ -8,6 +8,7 @@ import pydantic
 import pytest
 
 from pipeline.model import Activity, Problem, PublicityItem, Rectification, Source, Submission
+from pipeline.read.texts import ProblemCode
 
 SRC = Source(file="荷花村.xlsx", sheet="活动台账", row=4)
 
@@ -18,7 +19,7 @@ def _submission() -> Submission:
     rect = Rectification(source=dataclasses.replace(SRC, sheet="问题整改"), unit="荷花村", seq="1", description="乱堆",
                          due=dt.date(2026, 12, 20), status="整改中")
     item = PublicityItem(source=SRC, unit="荷花村", seq="1", date=dt.date(2026, 12, 6), platform="抖音", title="标题")
-    problem = Problem(code="x", file="荷花村.xlsx", sheet="活动台账", cell="B4", level="警告", message="m")
+    problem = Problem(code=ProblemCode.AFTER_FILED, file="荷花村.xlsx", sheet="活动台账", cell="B4", level="警告", message="m")
     return Submission(file="荷花村.xlsx", sha256="0" * 64, unit="荷花村", filed=dt.date(2026, 12, 18),
                       effective_date=dt.date(2026, 12, 18), activities=(activity,), rectifications=(rect,),
                       publicity=(item,), problems=(problem,))
