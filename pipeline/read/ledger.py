@@ -1,6 +1,7 @@
 """One ledger file → a `Submission` with its data problems, or a `Refusal` saying why it cannot be used."""
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -15,7 +16,7 @@ from pipeline.read.schema import (
     INFO_SHEET,
     INFO_SYNONYMS,
     LEDGER_SPECS,
-    PUBLICITY_SHEET,
+    SheetKind,
     SheetSpec,
     info_cell,
 )
@@ -55,9 +56,20 @@ def _info(grids: list[Grid]) -> tuple[Grid | None, dict[str, tuple[Any, str]]]:
     return None, {}
 
 
-def _tables(grids: list[Grid], info: Grid | None) -> dict[str, Table | None]:
+@dataclass(frozen=True)
+class HeaderMissing:
+    """A sheet with a ledger sheet's template name in which no header row was found."""
+
+    sheet: str
+
+
+Found = Table | HeaderMissing | None
+"""A ledger sheet in a workbook: its table, its named sheet without a header, or nothing at all."""
+
+
+def _tables(grids: list[Grid], info: Grid | None) -> dict[SheetKind, Found]:
     """Each ledger sheet: by its template name first, else the best-matching header elsewhere."""
-    tables: dict[str, Table | None] = {}
+    tables: dict[SheetKind, Found] = {}
     used = {info.name} if info else set()
     for spec in LEDGER_SPECS:
         named = [g for g in grids if _same_name(g.name, spec.name)]
@@ -68,9 +80,7 @@ def _tables(grids: list[Grid], info: Grid | None) -> dict[str, Table | None]:
             table = max(candidates, key=lambda t: len(t.columns), default=None)
         if table is not None:
             used.add(table.sheet)
-        tables[spec.name] = table
-        if table is None and named:
-            tables[spec.name] = Table(sheet=named[0].name, header_row=-1, columns={}, grid=named[0])
+        tables[spec.kind] = HeaderMissing(named[0].name) if table is None and named else table
     return tables
 
 
@@ -104,7 +114,7 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
         return Refusal(file, failure.why)
     info_grid, info = _info(grids)
     tables = _tables(grids, info_grid)
-    if info_grid is None and not any(t is not None and t.header_row >= 0 for t in tables.values()):
+    if info_grid is None and not any(isinstance(t, Table) for t in tables.values()):
         return Refusal(file, T.not_template([g.name for g in grids]))
 
     problems = _Problems(file)
@@ -132,8 +142,8 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
     context = RowContext(campaign=campaign, roster=roster, unit=unit.name, file=file, filed=filed, date1904=date1904)
     activities, rects, publicity = [], [], []
     for spec in LEDGER_SPECS:
-        table = tables[spec.name]
-        if table is None or table.header_row < 0:
+        table = tables[spec.kind]
+        if not isinstance(table, Table):
             _missing_table(problems, spec, table, unit_is_publicity=roster.is_publicity_unit(unit))
             continue
         result = read_table(table, spec, context)
@@ -156,11 +166,12 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
     )
 
 
-def _missing_table(problems: _Problems, spec: SheetSpec, table: Table | None, *, unit_is_publicity: bool) -> None:
-    level: ProblemLevel = "警告" if spec.name == PUBLICITY_SHEET and not unit_is_publicity else "错误"
-    if table is None:
+def _missing_table(problems: _Problems, spec: SheetSpec, found: HeaderMissing | None, *,
+                   unit_is_publicity: bool) -> None:
+    level: ProblemLevel = "警告" if spec.kind is SheetKind.PUBLICITY and not unit_is_publicity else "错误"
+    if found is None:
         problems.add(level, T.sheet_missing(spec.name), sheet=spec.name)
     else:
-        problems.add(level, T.header_not_found(spec.name), sheet=table.sheet, cell="A1")
+        problems.add(level, T.header_not_found(spec.name), sheet=found.sheet, cell="A1")
 
 

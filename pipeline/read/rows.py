@@ -1,6 +1,7 @@
 """Header-keyed rows of one ledger sheet → typed records (through the frozen models) plus data problems."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import islice
@@ -32,6 +33,7 @@ from pipeline.read.schema import (
     STATUS_SYNONYMS,
     YES_NO,
     YES_NO_SYNONYMS,
+    SheetKind,
     SheetSpec,
 )
 from pipeline.read.values import (
@@ -157,13 +159,7 @@ def read_table(table: Table, spec: SheetSpec, ctx: RowContext) -> TableResult:
         if _is_total(row):
             continue
         key = tuple(v.strip() if isinstance(v, str) else v for c, v in row.values.items() if c != "序号")
-        duplicate_of = seen.setdefault(key, row.number)
-        if spec.name == "活动台账":
-            _activity(reader, duplicate_of, result)
-        elif spec.name == "问题整改":
-            _rectification(reader, duplicate_of, result)
-        else:
-            _publicity(reader, duplicate_of, result)
+        _ROW_PARSERS[spec.kind](reader, seen.setdefault(key, row.number), result)
     return result
 
 
@@ -281,3 +277,6 @@ def _publicity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
         source=r.source, unit=r.ctx.unit, seq=r.text("序号"), date=when, platform=platform, title=title,
         link=r.text("链接"), typical=typical == "是", note=r.text("备注")))
 
+
+_ROW_PARSERS: dict[SheetKind, Callable[[_RowReader, int, TableResult], None]] = {
+    SheetKind.ACTIVITY: _activity, SheetKind.RECTIFICATION: _rectification, SheetKind.PUBLICITY: _publicity}
