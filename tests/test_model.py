@@ -30,6 +30,7 @@ def test_records_survive_pickling_unchanged_and_frozen() -> None:
     copy = pickle.loads(pickle.dumps(original))
     assert copy == original and hash(copy.activities[0]) == hash(original.activities[0])
     assert copy.activities[0].source.row == 4 and copy.rectifications[0].status == "整改中"
+    assert copy.problems[0].code is ProblemCode.AFTER_FILED       # the member itself, not just an equal string
     with pytest.raises(dataclasses.FrozenInstanceError):
         copy.activities[0].participants = 1
 
@@ -40,3 +41,5 @@ def test_records_are_validated_when_built() -> None:
                  subtheme=1, participants=30, summary="讨论")
     with pytest.raises(pydantic.ValidationError):
         Source(file="a.xlsx", sheet="活动台账", row="第四行")  # type: ignore[arg-type]
+    with pytest.raises(pydantic.ValidationError):  # a code is a registry member, never a bare string
+        Problem(code="after-filed", file="a.xlsx", level="警告", message="m")  # type: ignore[arg-type]

@@ -5,11 +5,13 @@ A builder returns a `Note` (code, sentence, hint), as read/texts.py does for the
 
 import datetime as dt
 from collections.abc import Sequence
+from enum import unique
 
 from pipeline.model import Activity, Code, Note, PublicityItem, Rectification
 from pipeline.read.texts import d
 
 
+@unique
 class SelectionCode(Code):
     """Which file a unit's report stands on: warnings on the adopted file, and the 文件清单 reason of the others."""
 

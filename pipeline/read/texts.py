@@ -6,11 +6,13 @@ cannot drift apart. Code values are stable strings: validate --json shows them.
 
 import datetime as dt
 from collections.abc import Sequence
+from enum import unique
 from typing import Any
 
 from pipeline.model import Code, Note
 
 
+@unique
 class ProblemCode(Code):
     """A data problem in a unit's file (数据问题, 整改清单)."""
 
@@ -35,6 +37,7 @@ class ProblemCode(Code):
     DUE_WITHOUT_FOUND = "due-without-found"
 
 
+@unique
 class RefusalCode(Code):
     """Why a file is 未采用 (文件清单 原因)."""
 
@@ -53,6 +56,7 @@ class RefusalCode(Code):
     NO_DATES = "no-dates"
 
 
+@unique
 class IgnoreCode(Code):
     """Why a file is 已忽略 without being read."""
 
