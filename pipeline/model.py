@@ -42,6 +42,7 @@ class Note:
     text: str
     hint: str = ""
 
+
 _FIELDS: dict[type, tuple[tuple[str, ...], "attrgetter[Any]"]] = {}
 
 

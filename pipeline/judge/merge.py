@@ -40,9 +40,8 @@ class Intake:
 
 def _record(sub: Submission, result: FileResult, why: Note | None = None) -> FileRecord:
     return FileRecord(file=sub.file, unit=sub.unit, result=result, code=why.code if why else None,
-                      reason=why.text if why else "",
-                      activities=len(sub.activities), rectifications=len(sub.rectifications),
-                      publicity=len(sub.publicity), sha256=sub.sha256)
+                      reason=why.text if why else "", activities=len(sub.activities),
+                      rectifications=len(sub.rectifications), publicity=len(sub.publicity), sha256=sub.sha256)
 
 
 def select(outcomes: list[Outcome], *, as_of: dt.date) -> Intake:
