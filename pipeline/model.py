@@ -9,9 +9,11 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import fields
+from enum import StrEnum
 from operator import attrgetter
 from typing import Any, Literal, get_args
 
+from pydantic import InstanceOf
 from pydantic.dataclasses import dataclass
 
 ProblemLevel = Literal["错误", "警告"]
@@ -19,6 +21,27 @@ ActivityKind = Literal["大讨论", "大行动"]
 RectStatus = Literal["未整改", "整改中", "已整改"]
 FileResult = Literal["已采用", "已被新版本替代", "未采用", "已忽略"]
 FILE_RESULTS: tuple[FileResult, ...] = get_args(FileResult)
+
+
+class Code(StrEnum):
+    """What kind of data problem, refusal or ignored file something is: a stable string (validate --json shows it).
+
+    Empty here, the lowest layer: each stage subclasses it next to the Chinese it writes for each member
+    (read/texts.py, judge/codes.py), and the records below hold any stage's members.
+    """
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Note:
+    """A code with the Chinese a clerk reads for it and, for a data problem, what to do about it.
+
+    The stages' text builders return these, so a code can never be paired with another code's words.
+    """
+
+    code: Code
+    text: str
+    hint: str = ""
+
 
 _FIELDS: dict[type, tuple[tuple[str, ...], "attrgetter[Any]"]] = {}
 
@@ -51,7 +74,7 @@ class _Record:
 class Problem(_Record):
     """A data problem in a unit's file: stable code, location down to the cell, level, message, hint."""
 
-    code: str
+    code: InstanceOf[Code]
     file: str
     sheet: str = ""
     cell: str = ""
@@ -143,11 +166,11 @@ class Submission(_Record):
     publicity: tuple[PublicityItem, ...] = ()
     problems: tuple[Problem, ...] = ()
 
-    def filed_problem(self, *, code: str, message: str, hint: str) -> Problem:
+    def filed_problem(self, note: Note) -> Problem:
         """A 警告 about the file as a whole, located at its 填报日期 cell."""
         sheet, _, cell = self.filed_at.partition("!")
-        return Problem(code=code, file=self.file, sheet=sheet, cell=cell, unit=self.unit, level="警告",
-                       message=message, hint=hint)
+        return Problem(code=note.code, file=self.file, sheet=sheet, cell=cell, unit=self.unit, level="警告",
+                       message=note.text, hint=note.hint)
 
     @property
     def data_rows(self) -> int:
@@ -161,6 +184,8 @@ class FileRecord(_Record):
     file: str
     unit: str = ""
     result: FileResult
+    code: InstanceOf[Code] | None = None
+    """The code of `reason` (None for an adopted file, which needs no reason)."""
     reason: str = ""
     activities: int = 0
     rectifications: int = 0
@@ -196,18 +221,36 @@ def count_results(records: Iterable["FileRecord"]) -> dict[str, int]:
 # Shared value types of the stages (plain frozen dataclasses: few, and never validated twice).
 @dataclasses.dataclass(frozen=True)
 class Refusal:
-    """A file that cannot be used: 未采用 with a Chinese reason."""
+    """A file that cannot be used: 未采用, with the code and Chinese text of why."""
 
     file: str
-    reason: str
+    why: Note
     unit: str = ""
     sha256: str = ""
+
+    @property
+    def code(self) -> Code:
+        return self.why.code
+
+    @property
+    def reason(self) -> str:
+        return self.why.text
 
 
 @dataclasses.dataclass(frozen=True)
 class Ignored:
+    """A file never read (a lock file, OS debris): 已忽略, with the code and Chinese text of why."""
+
     file: str
-    reason: str
+    why: Note
+
+    @property
+    def code(self) -> Code:
+        return self.why.code
+
+    @property
+    def reason(self) -> str:
+        return self.why.text
 
 
 Outcome = Submission | Refusal | Ignored

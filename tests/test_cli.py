@@ -105,6 +105,9 @@ def test_validate_json_for_machines(inbox: Path) -> None:
     willow = next(f for f in data["files"] if f["file"] == "柳林村_新.xlsx")
     assert [(p["sheet"], p["cell"], p["level"], p["code"]) for p in willow["problems"]] == [
         ("活动台账", "B6", "错误", "invalid-value")]
+    assert {f["file"]: (f["result"], f["code"]) for f in data["files"] if f["file"] != "柳林村_新.xlsx"} == {
+        "荷花村_1218.xlsx": ("已采用", None), "妇联.xlsx": ("已采用", None), "白塔村.xlsx": ("已采用", None),
+        "柳林村_旧.xlsx": ("已被新版本替代", "superseded"), "活动照片.jpg": ("未采用", "not-a-spreadsheet")}
 
 
 

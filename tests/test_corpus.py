@@ -7,6 +7,11 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.config.campaign import Campaign
+from pipeline.config.roster import Roster
+from pipeline.model import Submission
+from pipeline.read.inbox import read_inbox
+from pipeline.read.texts import RefusalCode
 from tests.ledgers import CAMPAIGN, CORPUS, read_sheet
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
@@ -29,7 +34,12 @@ def test_corpus_as_an_inbox(tmp_path: Path) -> None:
         reason = re.sub(r"“[^”]*”|limits\.[a-z_]+", "", str(row["原因"]).split("文件中的工作表：")[0])  # quoted names, limit keys
         words = set(re.findall(r"[A-Za-z]{4,}", reason))
         assert words <= ALLOWED_WORDS, row  # no library English leaks into a clerk's reason
-    reasons = {r["文件"]: r["原因"] for r in rows}
-    assert reasons["calamine/issue_594_dos.ods"].startswith("文件超出处理上限")
-    assert reasons["python-calamine/password.xlsx"] == "文件已加密，请取消密码后重新报送"
-    assert reasons["python-calamine/empty_file.xlsx"] == "文件为空（0 字节），可能传输中断，请重新报送"
+
+
+def test_corpus_files_are_refused_for_what_they_are(campaign: Campaign, roster: Roster) -> None:
+    outcomes = read_inbox(CORPUS, campaign=campaign, roster=roster)
+    codes = {o.file: o.code for o in outcomes if not isinstance(o, Submission)}
+    assert len(codes) == len(outcomes)
+    assert codes["calamine/issue_594_dos.ods"] is RefusalCode.OVER_LIMIT
+    assert codes["python-calamine/password.xlsx"] is RefusalCode.ENCRYPTED
+    assert codes["python-calamine/empty_file.xlsx"] is RefusalCode.EMPTY_FILE

@@ -207,7 +207,7 @@ def test_a_reading_process_killed_mid_file_is_retried_once(inbox: Path, tmp_path
     files = {r["文件"]: (r["处理结果"], r["原因"]) for r in read_sheet(book, "文件清单")}
     assert len(files) == pipeline.read.inbox.PARALLEL_FROM + 4  # every file accounted for
     if again:
-        assert files["致命.xlsx"] == ("未采用", read_texts.READER_DIED)
+        assert files["致命.xlsx"] == ("未采用", read_texts.READER_DIED.text)
     else:
         assert files["致命.xlsx"][0] in ("已采用", "已被新版本替代")
     assert files["白塔村.xlsx"] == ("已采用", None)

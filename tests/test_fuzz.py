@@ -21,6 +21,7 @@ from pipeline.config.campaign import Campaign
 from pipeline.config.roster import Roster
 from pipeline.model import Refusal, Submission
 from pipeline.read.ledger import read_ledger
+from pipeline.read.texts import RefusalCode
 from tests.ledgers import activity, d, problem, write_ledger
 from tests.test_messy import FIXTURES
 
@@ -82,7 +83,8 @@ def test_mutated_workbooks_never_crash_the_reader(tmp_path: Path, campaign: Camp
         result = read_ledger(mutated, file="样本.xlsx", sha256="0", campaign=campaign, roster=roster)
         assert isinstance(result, Submission | Refusal)
         if isinstance(result, Refusal):
-            outcomes["generic" if GENERIC in result.reason else "specific"] += 1
+            generic = result.code is RefusalCode.CORRUPTED and GENERIC in result.reason
+            outcomes["generic" if generic else "specific"] += 1
         else:
             outcomes["read"] += 1
 

@@ -10,8 +10,12 @@ import pytest
 
 from pipeline.config.campaign import Campaign
 from pipeline.config.roster import Roster
-from pipeline.model import Ignored, Outcome, Problem, Refusal, Submission
+from pipeline.judge.codes import SelectionCode as S
+from pipeline.model import Code, Ignored, Outcome, Problem, Refusal, Submission
 from pipeline.read.inbox import read_inbox
+from pipeline.read.texts import IgnoreCode
+from pipeline.read.texts import ProblemCode as P
+from pipeline.read.texts import RefusalCode as R
 from tests.ledgers import CORPUS, activity, d, problem, write_ledger
 
 
@@ -25,8 +29,8 @@ def only_submission(inbox: Path, campaign: Campaign, roster: Roster) -> Submissi
     return outcome
 
 
-def problems(sub: Submission) -> list[tuple[str, str, str, str]]:
-    return [(p.sheet, p.cell, p.level, p.message) for p in sub.problems]
+def problems(sub: Submission) -> list[tuple[str, str, str, Code]]:
+    return [(p.sheet, p.cell, p.level, p.code) for p in sub.problems]
 
 
 def test_clean_ledger_reads_into_typed_records(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
@@ -51,7 +55,7 @@ def test_clean_ledger_reads_into_typed_records(tmp_path: Path, campaign: Campaig
     assert (item.platform, item.typical) == ("微信公众号", True)
 
 
-def test_row_problems_point_at_their_cells(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
+def _faulty_rows(tmp_path: Path) -> None:
     write_ledger(tmp_path / "柳林村.xlsx", unit="柳林村", filed=d("2026-12-18"), activities=[
         activity("12月32日"),                                  # row 4: bad date → 错误 at B4
         activity(d("2026-12-05"), people="若干"),              # row 5: bad count → 错误 at G5
@@ -62,22 +66,46 @@ def test_row_problems_point_at_their_cells(tmp_path: Path, campaign: Campaign, r
         activity(d("2026-12-07"), evidence=None, 序号=9),       # row 10: duplicate of row 7 → 警告 at A10
         activity(d("2026-12-08"), 协办单位="东风村"),            # row 11: unknown co-unit → 警告 at I11
     ])
+
+
+def test_row_problems_point_at_their_cells(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
+    _faulty_rows(tmp_path)
     sub = only_submission(tmp_path, campaign, roster)
     assert problems(sub) == [
-        ("活动台账", "B4", "错误", "无法识别日期“12月32日”，此条记录不计入统计"),
-        ("活动台账", "G5", "错误", "无法识别人数“若干”，此条记录不计入统计"),
-        ("活动台账", "K6", "错误", "“内容摘要”未填写，此条记录不计入统计"),
-        ("活动台账", "L7", "警告", "未填写“佐证材料”（照片、签到表、会议记录等）"),
-        ("活动台账", "B8", "错误", "活动日期 2026-12-20 晚于本表填报日期 2026-12-18，台账只能记录已开展的活动，此条不计入统计"),
-        ("活动台账", "B9", "警告", "活动日期 2026-11-20 早于活动开始日期（2026-11-27 至 2027-02-04），不计入统计"),
-        ("活动台账", "L10", "警告", "未填写“佐证材料”（照片、签到表、会议记录等）"),
-        ("活动台账", "A10", "警告", "与第7行内容完全相同（序号除外），只计一次"),
-        ("活动台账", "I11", "警告", "协办单位“东风村”不在单位名册中，未计入其活动（名册中相近的有：柳林村、白塔村、荷花村）"),
+        ("活动台账", "B4", "错误", P.INVALID_VALUE),
+        ("活动台账", "G5", "错误", P.INVALID_VALUE),
+        ("活动台账", "K6", "错误", P.MISSING_REQUIRED),
+        ("活动台账", "L7", "警告", P.MISSING_EVIDENCE),
+        ("活动台账", "B8", "错误", P.AFTER_FILED),
+        ("活动台账", "B9", "警告", P.OUTSIDE_WINDOW),
+        ("活动台账", "L10", "警告", P.MISSING_EVIDENCE),
+        ("活动台账", "A10", "警告", P.DUPLICATE_ROW),
+        ("活动台账", "I11", "警告", P.UNKNOWN_CO_UNIT),
     ]
-    assert sub.problems[0].hint == "请填写如 2026-12-03 的日期"
     counted = [a.source.row for a in sub.activities if a.counted]
     assert counted == [7, 11]
     assert all(p.unit == "柳林村" and p.file == "柳林村.xlsx" for p in sub.problems)
+
+
+def test_row_problems_say_what_is_wrong_and_what_to_do(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
+    """The exact Chinese a clerk reads in 数据问题 and the 整改清单 (the wording test of the data problems)."""
+    _faulty_rows(tmp_path)
+    sub = only_submission(tmp_path, campaign, roster)
+    assert [(p.message, p.hint) for p in sub.problems] == [
+        ("无法识别日期“12月32日”，此条记录不计入统计", "请填写如 2026-12-03 的日期"),
+        ("无法识别人数“若干”，此条记录不计入统计", "请填写数字，如 30"),
+        ("“内容摘要”未填写，此条记录不计入统计", "请简要写明讨论或行动的内容，如“围绕门前三包开展讨论，梳理问题3条”"),
+        ("未填写“佐证材料”（照片、签到表、会议记录等）", "请注明佐证材料，如“照片3张、签到表1份”"),
+        ("活动日期 2026-12-20 晚于本表填报日期 2026-12-18，台账只能记录已开展的活动，此条不计入统计", "请核对活动日期或填报日期"),
+        ("活动日期 2026-11-20 早于活动开始日期（2026-11-27 至 2027-02-04），不计入统计",
+         "如日期填错请更正；本次活动期间以外的活动不计入"),
+        ("未填写“佐证材料”（照片、签到表、会议记录等）", "请注明佐证材料，如“照片3张、签到表1份”"),
+        ("与第7行内容完全相同（序号除外），只计一次", "如确为两次活动，请核对日期或内容；否则删除重复行"),
+        ("协办单位“东风村”不在单位名册中，未计入其活动（名册中相近的有：柳林村、白塔村、荷花村）",
+         "请填写名册中的单位全称，多个单位用“、”分隔"),
+    ]
+    (duplicate,) = [a for a in sub.activities if a.source.row == 10]
+    assert duplicate.not_counted_reason == "与第7行内容完全相同（序号除外），只计一次"
 
 
 def test_missing_required_column_is_one_error_at_the_header(tmp_path: Path, campaign: Campaign,
@@ -89,7 +117,8 @@ def test_missing_required_column_is_one_error_at_the_header(tmp_path: Path, camp
     wb["活动台账"]["G2"] = "人员"
     wb.save(path)
     sub = only_submission(tmp_path, campaign, roster)
-    assert problems(sub) == [("活动台账", "A2", "错误", "“活动台账”表头缺少必填列：参加人数，该表数据无法计入")]
+    assert problems(sub) == [("活动台账", "A2", "错误", P.MISSING_COLUMNS)]
+    assert sub.problems[0].message == "“活动台账”表头缺少必填列：参加人数，该表数据无法计入"
     assert sub.activities == ()
 
 
@@ -98,7 +127,7 @@ def test_missing_filed_date_is_an_error_but_the_file_is_used(tmp_path: Path, cam
     write_ledger(tmp_path / "荷花村.xlsx", unit="荷花村", filed=None,
                  activities=[activity(d("2026-12-03")), activity(d("2026-12-09"), 序号=2, summary="第二次")])
     sub = only_submission(tmp_path, campaign, roster)
-    assert problems(sub) == [("基本信息", "B5", "错误", "“填报日期”未填写或无法识别，已按表中最晚的记录日期计")]
+    assert problems(sub) == [("基本信息", "B5", "错误", P.FILED_MISSING)]
     assert sub.filed is None
     assert sub.effective_date == d("2026-12-09")
 
@@ -113,17 +142,16 @@ def test_unit_names_with_suffixes_aliases_and_file_name_hints(tmp_path: Path, ca
     assert isinstance(a, Submission) and a.unit == "荷花村"
     assert isinstance(b, Submission) and b.unit == "乡妇联"
     assert isinstance(c, Submission) and c.unit == "柳林村"
-    assert [(p.cell, p.level, p.message) for p in c.problems] == [
-        ("B1", "警告", "“基本信息”未填写单位名称，已按文件名识别为“柳林村”")]
+    assert problems(c) == [("基本信息", "B1", "警告", P.UNIT_FROM_FILENAME)]
     assert isinstance(e, Submission) and e.unit == "荷花村"
-    assert [p.message for p in e.problems] == [
-        "“基本信息”中的单位名称为“荷花村”，文件名却像是“白塔村”的，已按“荷花村”读取"]
+    assert problems(e) == [("基本信息", "B1", "警告", P.UNIT_CONFLICT)]
+    assert e.problems[0].message == "“基本信息”中的单位名称为“荷花村”，文件名却像是“白塔村”的，已按“荷花村”读取"
 
 
 def test_unknown_unit_is_refused_with_the_closest_names(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
     write_ledger(tmp_path / "x.xlsx", unit="荷花新村", filed=d("2026-12-18"))
     (outcome,) = read(tmp_path, campaign, roster)
-    assert isinstance(outcome, Refusal)
+    assert isinstance(outcome, Refusal) and outcome.code is R.UNKNOWN_UNIT
     assert outcome.reason == ("单位名称“荷花新村”不在名册中；名册中最接近的是：荷花村、柳林村、白塔村。"
                               "请核对单位名称，或请乡创城办在 campaign.yaml 中登记该单位")
 
@@ -134,7 +162,7 @@ def test_modified_example_row_is_a_warning(tmp_path: Path, campaign: Campaign, r
     wb["活动台账"]["K3"] = "我村召开党员大会讨论创城"
     wb.save(path)
     sub = only_submission(tmp_path, campaign, roster)
-    assert problems(sub) == [("活动台账", "A3", "警告", "“示例”行的内容被改动过；示例行不计入统计")]
+    assert problems(sub) == [("活动台账", "A3", "警告", P.EXAMPLE_MODIFIED)]
     assert sub.activities == ()
 
 
@@ -148,10 +176,10 @@ def test_rectification_deadlines(tmp_path: Path, campaign: Campaign, roster: Ros
     assert (ongoing.due, ongoing.ongoing) == (None, True)
     assert (vague.due, vague.due_text) == (None, "")
     assert no_status.status is None
-    assert problems(sub) == [
-        ("问题整改", "G6", "警告", "无法识别日期“尽快”，已按空白处理"),
-        ("问题整改", "H7", "警告", "“整改状态”未填写，按“未整改”统计"),
-    ]
+    assert problems(sub) == [("问题整改", "G6", "警告", P.INVALID_VALUE), ("问题整改", "H7", "警告", P.STATUS_MISSING)]
+    assert [(p.message, p.hint) for p in sub.problems] == [
+        ("无法识别日期“尽快”，已按空白处理", "请填写日期（如 2027-01-10），或“立行立改”“长期坚持”"),
+        ("“整改状态”未填写，按“未整改”统计", "请从下拉列表选择：未整改、整改中、已整改")]
 
 
 def test_every_file_gets_one_outcome(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
@@ -167,15 +195,28 @@ def test_every_file_gets_one_outcome(tmp_path: Path, campaign: Campaign, roster:
     outcomes = {o.file: o for o in read(tmp_path, campaign, roster)}
     assert set(outcomes) == {"荷花村.xlsx", "~$荷花村.xlsx", ".~lock.荷花村.xlsx#", "Thumbs.db", "照片.jpg", "说明.pdf",
                              "空.xlsx", "坏.xlsx", "别的表.xlsx"}
-    assert isinstance(outcomes["~$荷花村.xlsx"], Ignored)
-    assert isinstance(outcomes["Thumbs.db"], Ignored)
-    reasons = {name: o.reason for name, o in outcomes.items() if isinstance(o, Refusal)}
-    assert reasons["照片.jpg"] == "不是可读取的表格文件（图片），请将台账另存为 .xlsx 后重新报送"
-    assert reasons["说明.pdf"] == "不是可读取的表格文件（PDF 文件），请将台账另存为 .xlsx 后重新报送"
-    assert reasons["空.xlsx"] == "文件为空（0 字节），可能传输中断，请重新报送"
-    assert reasons["坏.xlsx"].startswith("文件已损坏或不完整，无法读取")
-    assert reasons["别的表.xlsx"] == ("不是本活动的台账模板（未找到“活动台账”“问题整改”“宣传报道”等工作表；"
-                                    "文件中的工作表：工资表）")
+    assert {name: o.code for name, o in outcomes.items() if isinstance(o, Ignored)} == {
+        "~$荷花村.xlsx": IgnoreCode.LOCK_FILE, ".~lock.荷花村.xlsx#": IgnoreCode.LOCK_FILE, "Thumbs.db": IgnoreCode.OS_DEBRIS}
+    assert {name: o.code for name, o in outcomes.items() if isinstance(o, Refusal)} == {
+        "照片.jpg": R.NOT_A_SPREADSHEET, "说明.pdf": R.NOT_A_SPREADSHEET, "空.xlsx": R.EMPTY_FILE,
+        "坏.xlsx": R.CORRUPTED, "别的表.xlsx": R.NOT_TEMPLATE}
+
+
+def test_file_reasons_tell_the_clerk_what_the_file_is_and_what_to_do(tmp_path: Path, campaign: Campaign,
+                                                                      roster: Roster) -> None:
+    """The exact Chinese of 文件清单 原因 (the wording test of refusals and ignored files)."""
+    (tmp_path / "~$荷花村.xlsx").write_bytes(b"lock")
+    (tmp_path / "Thumbs.db").write_bytes(b"x")
+    (tmp_path / "照片.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(32))
+    (tmp_path / "空.xlsx").write_bytes(b"")
+    (tmp_path / "别的表.xlsx").write_bytes(_foreign_workbook(tmp_path))
+    assert {o.file: o.reason for o in read(tmp_path, campaign, roster) if not isinstance(o, Submission)} == {
+        "~$荷花村.xlsx": "办公软件打开文件时产生的临时锁文件，已忽略",
+        "Thumbs.db": "系统或隐藏文件，已忽略",
+        "照片.jpg": "不是可读取的表格文件（图片），请将台账另存为 .xlsx 后重新报送",
+        "空.xlsx": "文件为空（0 字节），可能传输中断，请重新报送",
+        "别的表.xlsx": "不是本活动的台账模板（未找到“活动台账”“问题整改”“宣传报道”等工作表；文件中的工作表：工资表）",
+    }
 
 
 def _foreign_workbook(tmp_path: Path) -> bytes:
@@ -196,8 +237,7 @@ def test_encrypted_workbooks_are_refused(tmp_path: Path, campaign: Campaign, ros
         pytest.skip("shared corpus not present")
     (tmp_path / source.name).write_bytes(source.read_bytes())
     (outcome,) = read(tmp_path, campaign, roster)
-    assert isinstance(outcome, Refusal)
-    assert outcome.reason == "文件已加密，请取消密码后重新报送"
+    assert isinstance(outcome, Refusal) and outcome.code is R.ENCRYPTED
 
 
 def test_zip_members_are_read_in_memory(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
@@ -210,9 +250,10 @@ def test_zip_members_are_read_in_memory(tmp_path: Path, campaign: Campaign, rost
         archive.writestr("说明.txt", "见附件")
     outcomes = {o.file: o for o in read(inbox, campaign, roster)}
     assert isinstance(outcomes["本周.zip/荷花村.xlsx"], Submission)
-    assert outcomes["本周.zip/../逃逸.xlsx"] == Refusal(
-        "本周.zip/../逃逸.xlsx", "压缩包内的路径“../逃逸.xlsx”不安全（绝对路径或含“..”），未读取")
-    assert isinstance(outcomes["本周.zip/说明.txt"], Refusal)
+    unsafe = outcomes["本周.zip/../逃逸.xlsx"]
+    assert isinstance(unsafe, Refusal) and unsafe.code is R.UNSAFE_ZIP_MEMBER
+    text = outcomes["本周.zip/说明.txt"]
+    assert isinstance(text, Refusal) and text.code is R.NOT_A_SPREADSHEET
     assert sorted(p.name for p in inbox.iterdir()) == ["本周.zip"]
 
 
@@ -224,7 +265,7 @@ def test_inbox_files_are_never_modified(tmp_path: Path, campaign: Campaign, rost
 
 
 def test_problem_is_a_value_with_code_and_location() -> None:
-    p = Problem(code="after-filed", file="a.xlsx", sheet="活动台账", cell="B4", unit="荷花村", level="错误",
+    p = Problem(code=P.AFTER_FILED, file="a.xlsx", sheet="活动台账", cell="B4", unit="荷花村", level="错误",
                 message="m", hint="h")
     with pytest.raises(Exception):  # noqa: B017 - frozen pydantic model
         p.level = "警告"  # type: ignore[misc]
@@ -240,10 +281,11 @@ def test_tie_on_filed_date_prefers_more_rows_then_later_name(tmp_path: Path, cam
     write_ledger(tmp_path / "荷花村_b.xlsx", unit="荷花村", filed=d("2026-12-18"), activities=rows[:1])
     write_ledger(tmp_path / "荷花村_c.xlsx", unit="荷花村", filed=d("2026-12-18"), activities=rows)
     intake = select(read(tmp_path, campaign, roster), as_of=d("2026-12-20"))
-    results = {f.file: f.result for f in intake.files}
-    assert results == {"荷花村_a.xlsx": "已被新版本替代", "荷花村_b.xlsx": "已被新版本替代", "荷花村_c.xlsx": "已采用"}
+    results = {f.file: (f.result, f.code) for f in intake.files}
+    assert results == {"荷花村_a.xlsx": ("已被新版本替代", S.SUPERSEDED), "荷花村_b.xlsx": ("已被新版本替代", S.SUPERSEDED),
+                       "荷花村_c.xlsx": ("已采用", None)}
     (tie,) = intake.adopted["荷花村"].problems
-    assert (tie.sheet, tie.cell) == ("基本信息", "B5")                       # at the 填报日期 it is about
+    assert (tie.sheet, tie.cell, tie.code) == ("基本信息", "B5", S.TIE)      # at the 填报日期 it is about
     assert (tie.level, tie.message) == (
         "警告", "同一填报日期 2026-12-18 有多份台账（荷花村_b.xlsx、荷花村_a.xlsx、荷花村_c.xlsx），已采用“荷花村_c.xlsx”")
 
@@ -271,11 +313,9 @@ def test_incremental_files_are_merged_with_a_warning(tmp_path: Path, campaign: C
     sub = intake.adopted["荷花村"]
     assert [(a.date, a.source.file) for a in sub.activities] == [(d("2026-12-03"), "荷花村_1.xlsx"),
                                                                   (d("2026-12-15"), "荷花村_2.xlsx")]
-    assert [(p.level, p.message) for p in sub.problems] == [
-        ("警告", "本次报送未包含以往记录，已与上次报送“荷花村_1.xlsx”合并，请累计填写")]
-    assert [(p.sheet, p.cell) for p in sub.problems] == [("基本信息", "B5")]
-    records = {f.file: (f.result, f.reason) for f in intake.files}
-    assert records["荷花村_1.xlsx"] == ("已被新版本替代", "内容已并入“荷花村_2.xlsx”一并统计（该单位的新台账只填了新增记录）")
+    assert problems(sub) == [("基本信息", "B5", "警告", S.INCREMENTAL)]
+    records = {f.file: (f.result, f.code) for f in intake.files}
+    assert records["荷花村_1.xlsx"] == ("已被新版本替代", S.MERGED)
 
 
 def test_rows_dropped_from_a_cumulative_file_are_warned(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
@@ -287,8 +327,8 @@ def test_rows_dropped_from_a_cumulative_file_are_warned(tmp_path: Path, campaign
                  activities=[first[0], activity(d("2026-12-15"), "大行动", 2, 序号=3)])
     sub = select(read(tmp_path, campaign, roster), as_of=d("2026-12-20")).adopted["荷花村"]
     assert [a.date for a in sub.activities] == [d("2026-12-03"), d("2026-12-15")]
-    assert [(p.level, p.message) for p in sub.problems] == [
-        ("警告", "较上次报送（荷花村_1.xlsx）减少的记录：2026-12-05 大讨论 子主题1“第二次讨论”")]
+    assert [(p.level, p.code, p.message) for p in sub.problems] == [
+        ("警告", S.ROWS_VANISHED, "较上次报送（荷花村_1.xlsx）减少的记录：2026-12-05 大讨论 子主题1“第二次讨论”")]
 
 
 def test_serial_dates_in_a_1904_workbook(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
@@ -320,11 +360,14 @@ def test_format_is_sniffed_from_content_not_extension(tmp_path: Path, campaign: 
     assert isinstance(outcomes["荷花村.xls"], Submission)
     assert isinstance(outcomes["乡妇联.xlsx"], Submission)
     assert isinstance(outcomes["乡团委.et"], Submission) and outcomes["乡团委.et"].unit == "乡妇联"
-    reasons = {name: o.reason for name, o in outcomes.items() if isinstance(o, Refusal)}
-    assert reasons["导出.xls"] == "不是可读取的表格文件（网页（HTML）文件，常见于系统导出的“伪 .xls”），请将台账另存为 .xlsx 后重新报送"
-    assert reasons["导出2.xls"] == "不是可读取的表格文件（CSV 文件，缺少模板的工作表结构），请将台账另存为 .xlsx 后重新报送"
-    assert reasons["截断.xlsx"].startswith("文件已损坏或不完整，无法读取（")
-    assert reasons["坏.et"] == "WPS 表格（.et）格式无法直接读取，请在 WPS 中“另存为” .xlsx 后重新报送"
+    refused = {name: o for name, o in outcomes.items() if isinstance(o, Refusal)}
+    assert {name: o.code for name, o in refused.items()} == {
+        "导出.xls": R.NOT_A_SPREADSHEET, "导出2.xls": R.NOT_A_SPREADSHEET, "截断.xlsx": R.CORRUPTED, "坏.et": R.ET_NOT_XLS}
+    # what the file really is, in the clerk's words
+    assert refused["导出.xls"].reason == ("不是可读取的表格文件（网页（HTML）文件，常见于系统导出的“伪 .xls”），"
+                                        "请将台账另存为 .xlsx 后重新报送")
+    assert refused["导出2.xls"].reason == "不是可读取的表格文件（CSV 文件，缺少模板的工作表结构），请将台账另存为 .xlsx 后重新报送"
+    assert refused["坏.et"].reason == "WPS 表格（.et）格式无法直接读取，请在 WPS 中“另存为” .xlsx 后重新报送"
 
 
 def test_nested_zip_is_listed_not_opened(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
@@ -336,9 +379,10 @@ def test_nested_zip_is_listed_not_opened(tmp_path: Path, campaign: Campaign, ros
     with zipfile.ZipFile(inbox / "outer.zip", "w") as archive:
         archive.write(inner, "inner.zip")
         archive.writestr("/etc/passwd.xlsx", b"x")
-    reasons = {o.file: o.reason for o in read(inbox, campaign, roster) if isinstance(o, Refusal)}
-    assert reasons == {"outer.zip/inner.zip": "压缩包内又套压缩包，未读取；请解压后直接报送表格文件",
-                       "outer.zip//etc/passwd.xlsx": "压缩包内的路径“/etc/passwd.xlsx”不安全（绝对路径或含“..”），未读取"}
+    refused = {o.file: (o.code, o.reason) for o in read(inbox, campaign, roster) if isinstance(o, Refusal)}
+    assert refused == {
+        "outer.zip/inner.zip": (R.NESTED_ZIP, "压缩包内又套压缩包，未读取；请解压后直接报送表格文件"),
+        "outer.zip//etc/passwd.xlsx": (R.UNSAFE_ZIP_MEMBER, "压缩包内的路径“/etc/passwd.xlsx”不安全（绝对路径或含“..”），未读取")}
 
 
 def test_zip_member_names_from_chinese_windows_are_gbk(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:

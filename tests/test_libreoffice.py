@@ -26,7 +26,7 @@ def records(path: Path, campaign: Campaign, roster: Roster) -> tuple[object, ...
 
     return (sub.unit, sub.filed, [fields(a) for a in sub.activities], [fields(r) for r in sub.rectifications],
             [fields(p) for p in sub.publicity],
-            [(p.sheet, p.cell, p.level, p.message) for p in sub.problems])
+            [(p.sheet, p.cell, p.level, p.code, p.message) for p in sub.problems])
 
 
 @pytest.mark.parametrize("fixture", ["乡妇联_libreoffice.xls", "乡妇联_libreoffice.ods", "乡妇联_libreoffice.xlsx"])

@@ -8,6 +8,7 @@ import pydantic
 import pytest
 
 from pipeline.model import Activity, Problem, PublicityItem, Rectification, Source, Submission
+from pipeline.read.texts import ProblemCode
 
 SRC = Source(file="荷花村.xlsx", sheet="活动台账", row=4)
 
@@ -18,7 +19,7 @@ def _submission() -> Submission:
     rect = Rectification(source=dataclasses.replace(SRC, sheet="问题整改"), unit="荷花村", seq="1", description="乱堆",
                          due=dt.date(2026, 12, 20), status="整改中")
     item = PublicityItem(source=SRC, unit="荷花村", seq="1", date=dt.date(2026, 12, 6), platform="抖音", title="标题")
-    problem = Problem(code="x", file="荷花村.xlsx", sheet="活动台账", cell="B4", level="警告", message="m")
+    problem = Problem(code=ProblemCode.AFTER_FILED, file="荷花村.xlsx", sheet="活动台账", cell="B4", level="警告", message="m")
     return Submission(file="荷花村.xlsx", sha256="0" * 64, unit="荷花村", filed=dt.date(2026, 12, 18),
                       effective_date=dt.date(2026, 12, 18), activities=(activity,), rectifications=(rect,),
                       publicity=(item,), problems=(problem,))
@@ -29,6 +30,7 @@ def test_records_survive_pickling_unchanged_and_frozen() -> None:
     copy = pickle.loads(pickle.dumps(original))
     assert copy == original and hash(copy.activities[0]) == hash(original.activities[0])
     assert copy.activities[0].source.row == 4 and copy.rectifications[0].status == "整改中"
+    assert copy.problems[0].code is ProblemCode.AFTER_FILED       # the member itself, not just an equal string
     with pytest.raises(dataclasses.FrozenInstanceError):
         copy.activities[0].participants = 1
 
@@ -39,3 +41,5 @@ def test_records_are_validated_when_built() -> None:
                  subtheme=1, participants=30, summary="讨论")
     with pytest.raises(pydantic.ValidationError):
         Source(file="a.xlsx", sheet="活动台账", row="第四行")  # type: ignore[arg-type]
+    with pytest.raises(pydantic.ValidationError):  # a code is a registry member, never a bare string
+        Problem(code="after-filed", file="a.xlsx", level="警告", message="m")  # type: ignore[arg-type]

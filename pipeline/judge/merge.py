@@ -9,18 +9,19 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from pipeline.judge import codes as C
 from pipeline.model import (
     Activity,
     ActivityKind,
     FileRecord,
     FileResult,
     Ignored,
+    Note,
     Outcome,
     Problem,
     Refusal,
     Submission,
 )
-from pipeline.read import texts as T
 from pipeline.read.values import compact
 
 
@@ -37,10 +38,10 @@ class Intake:
         return tuple(p for unit in sorted(self.adopted) for p in self.adopted[unit].problems)
 
 
-def _record(sub: Submission, result: FileResult, reason: str = "") -> FileRecord:
-    return FileRecord(file=sub.file, unit=sub.unit, result=result,
-                      reason=reason, activities=len(sub.activities), rectifications=len(sub.rectifications),
-                      publicity=len(sub.publicity), sha256=sub.sha256)
+def _record(sub: Submission, result: FileResult, why: Note | None = None) -> FileRecord:
+    return FileRecord(file=sub.file, unit=sub.unit, result=result, code=why.code if why else None,
+                      reason=why.text if why else "", activities=len(sub.activities),
+                      rectifications=len(sub.rectifications), publicity=len(sub.publicity), sha256=sub.sha256)
 
 
 def select(outcomes: list[Outcome], *, as_of: dt.date) -> Intake:
@@ -49,12 +50,13 @@ def select(outcomes: list[Outcome], *, as_of: dt.date) -> Intake:
     by_unit: dict[str, list[Submission]] = defaultdict(list)
     for outcome in outcomes:
         if isinstance(outcome, Ignored):
-            records[outcome.file] = FileRecord(file=outcome.file, result="已忽略", reason=outcome.reason)
+            records[outcome.file] = FileRecord(file=outcome.file, result="已忽略", code=outcome.code,
+                                               reason=outcome.reason)
         elif isinstance(outcome, Refusal):
-            records[outcome.file] = FileRecord(file=outcome.file, unit=outcome.unit, result="未采用",
+            records[outcome.file] = FileRecord(file=outcome.file, unit=outcome.unit, result="未采用", code=outcome.code,
                                                reason=outcome.reason, sha256=outcome.sha256)
         elif outcome.effective_date > as_of:
-            records[outcome.file] = _record(outcome, "未采用", T.filed_after_as_of(outcome.effective_date, as_of))
+            records[outcome.file] = _record(outcome, "未采用", C.filed_after_as_of(outcome.effective_date, as_of))
         else:
             by_unit[outcome.unit].append(outcome)
     adopted: dict[str, Submission] = {}
@@ -65,14 +67,13 @@ def select(outcomes: list[Outcome], *, as_of: dt.date) -> Intake:
         chosen = chain[-1]
         tied = [s.file for s in ranked if s.effective_date == chosen.effective_date]
         if len(tied) > 1:
-            tie = chosen.filed_problem(code="tie", message=T.tie(chosen.effective_date, chosen.file, tied),
-                                       hint=T.TIE_HINT)
+            tie = chosen.filed_problem(C.tie(chosen.effective_date, chosen.file, tied))
             chain[-1] = replace(chosen, problems=(*chosen.problems, tie))
         chosen, merged = accumulate(chain)
         adopted[unit] = chosen
         records[chosen.file] = _record(chosen, "已采用")
         for older in ranked[:-1]:
-            reason = T.merged_into(chosen.file) if older.file in merged else T.superseded_by(chosen.file)
+            reason = C.merged_into(chosen.file) if older.file in merged else C.superseded_by(chosen.file)
             records[older.file] = _record(older, "已被新版本替代", reason)
     files = tuple(records[name] for name in sorted(records))
     return Intake(as_of=as_of, adopted=adopted, files=files)
@@ -91,17 +92,18 @@ def _vanished(older: Submission, newer: Submission) -> list[Problem]:
     """A 警告 for every record of the older file that the newer one no longer has."""
     remaining = _keys(newer)
     gone: list[tuple[str, str]] = []
-    records = [*((("活动", a.date, a.kind, a.subtheme), T.describe_activity(a), a.source.sheet) for a in older.activities),
-               *((("问题", compact(r.description)), T.describe_rectification(r), r.source.sheet)
+    records = [*((("活动", a.date, a.kind, a.subtheme), C.describe_activity(a), a.source.sheet) for a in older.activities),
+               *((("问题", compact(r.description)), C.describe_rectification(r), r.source.sheet)
                  for r in older.rectifications),
-               *((("宣传", p.date, compact(p.title)), T.describe_publicity(p), p.source.sheet) for p in older.publicity)]
+               *((("宣传", p.date, compact(p.title)), C.describe_publicity(p), p.source.sheet) for p in older.publicity)]
     for key, label, sheet in records:
         if remaining[key] > 0:
             remaining[key] -= 1
         else:
             gone.append((label, sheet))
-    return [Problem(code="rows-vanished", file=newer.file, sheet=sheet, cell="", unit=newer.unit, level="警告",
-                    message=T.vanished(older.file, label), hint=T.VANISHED_HINT) for label, sheet in gone]
+    notes = [(C.vanished(older.file, label), sheet) for label, sheet in gone]
+    return [Problem(code=note.code, file=newer.file, sheet=sheet, cell="", unit=newer.unit, level="警告",
+                    message=note.text, hint=note.hint) for note, sheet in notes]
 
 
 def accumulate(chain: list[Submission]) -> tuple[Submission, set[str]]:
@@ -113,8 +115,7 @@ def accumulate(chain: list[Submission]) -> tuple[Submission, set[str]]:
     for newer in chain[1:]:
         old_keys, new_keys = _keys(current), _keys(newer)
         if old_keys and new_keys and not (old_keys & new_keys):
-            warning = newer.filed_problem(code="incremental", message=T.incremental(current.file),
-                                          hint=T.INCREMENTAL_HINT)
+            warning = newer.filed_problem(C.incremental(current.file))
             merged.add(current.file)
             current = replace(
                 newer, activities=(*current.activities, *newer.activities),

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 import python_calamine as calamine
 
 from pipeline.config.campaign import Limits
+from pipeline.model import Note
 from pipeline.read import texts as T
 from pipeline.read.schema import SheetSpec
 from pipeline.read.values import compact, is_blank
@@ -34,12 +35,11 @@ class Grid:
 
 
 class ReadFailure(Exception):
-    """The workbook cannot be opened; `kind` is encrypted | corrupted | too_large (see ingest_texts)."""
+    """The workbook cannot be opened: `why` is the refusal (encrypted, corrupted or over a limit)."""
 
-    def __init__(self, kind: str, detail: str = "") -> None:
-        self.kind = kind
-        self.detail = detail
-        super().__init__(f"{kind}: {detail}")
+    def __init__(self, why: Note) -> None:
+        self.why = why
+        super().__init__(f"{why.code}: {why.text}")
 
 
 def column_letter(index: int) -> str:
@@ -75,7 +75,7 @@ def _is_panic(exc: BaseException) -> bool:
 
 def _raise_if_panic(exc: BaseException, sheet: str) -> None:
     if _is_panic(exc):
-        raise ReadFailure("corrupted", T.reader_crash(sheet)) from None
+        raise ReadFailure(T.corrupted(T.reader_crash(sheet))) from None
 
 
 def _open_by_extension(data: bytes) -> Any:
@@ -99,11 +99,11 @@ def _open(data: bytes) -> Any:
                 raise
             return _open_by_extension(data)
     except calamine.PasswordError:
-        raise ReadFailure("encrypted") from None
+        raise ReadFailure(T.ENCRYPTED) from None
     except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, ValueError, OSError) as exc:
         if "cell limit" in str(exc).lower():
-            raise ReadFailure("too_large", T.over_limit("max_cells", T.cell_limit(str(exc)))) from None
-        raise ReadFailure("corrupted", T.calamine_detail(str(exc))) from None
+            raise ReadFailure(T.over_limit("max_cells", T.cell_limit(str(exc)))) from None
+        raise ReadFailure(T.corrupted(T.calamine_detail(str(exc)))) from None
     except BaseException as exc:
         _raise_if_panic(exc, "")
         raise
@@ -125,7 +125,7 @@ def _check_text(rows: list[list[Any]], sheet: str, limit: int) -> None:
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             if isinstance(value, str) and len(value) > limit:
-                raise ReadFailure("too_large", T.over_limit(
+                raise ReadFailure(T.over_limit(
                     "max_cell_chars", f"工作表“{sheet}”{cell_ref(r, c)} 有 {len(value)} 个字符，上限 {limit} 个"))
 
 
@@ -143,10 +143,10 @@ def read_grids(data: bytes, *, limits: Limits, keep: Callable[[str], bool]) -> l
             sheet = workbook.get_sheet_by_name(name)
             end_row, end_col = sheet.end or (0, 0)
             if end_row >= limits.max_rows:
-                raise ReadFailure("too_large", T.over_limit(
+                raise ReadFailure(T.over_limit(
                     "max_rows", f"工作表“{name}”有 {end_row + 1} 行，上限 {limits.max_rows} 行"))
             if (end_row + 1) * (end_col + 1) > limits.max_cells:
-                raise ReadFailure("too_large", T.over_limit(
+                raise ReadFailure(T.over_limit(
                     "max_cells", f"工作表“{name}”范围 {end_row + 1} 行 × {end_col + 1} 列，上限 {limits.max_cells} 个单元格"))
             rows = sheet.to_python(skip_empty_area=False, nrows=limits.max_rows)
             _check_text(rows, name, limits.max_cell_chars)
@@ -155,13 +155,13 @@ def read_grids(data: bytes, *, limits: Limits, keep: Callable[[str], bool]) -> l
             raise
         except calamine.WorksheetNotFound:
             if keep(name):
-                raise ReadFailure("corrupted", T.missing_sheet_part(name)) from None
+                raise ReadFailure(T.corrupted(T.missing_sheet_part(name))) from None
             continue
         except (calamine.CalamineError, ValueError, OSError) as exc:
             if "cell limit" in str(exc).lower():
-                raise ReadFailure("too_large", T.over_limit("max_cells", T.cell_limit(str(exc)))) from None
+                raise ReadFailure(T.over_limit("max_cells", T.cell_limit(str(exc)))) from None
             if keep(name):
-                raise ReadFailure("corrupted", f"工作表“{name}”{T.calamine_detail(str(exc))}") from None
+                raise ReadFailure(T.corrupted(f"工作表“{name}”{T.calamine_detail(str(exc))}")) from None
             continue
         except BaseException as exc:
             if not _is_panic(exc):

@@ -19,17 +19,21 @@ from pipeline.config.roster import Roster
 from pipeline.model import Ignored, Outcome, Refusal, Submission
 from pipeline.read import texts as T
 from pipeline.read.ledger import read_ledger
-from pipeline.read.sniff import check_container, ignored_reason, sniff
+from pipeline.read.sniff import Kind, check_container, ignored_reason, sniff
 
 Keep = Callable[[str, str, bytes], None]
 """Called with (file name, sha256, bytes) for every file actually read, e.g. to archive it."""
 
 
 @dataclass(frozen=True)
-class _Entry:
+class _File:
+    """A file or zip member to be read."""
+
     name: str
-    data: bytes | None
-    refusal: str = ""
+    data: bytes
+
+
+_Entry = _File | Refusal | Ignored
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
@@ -45,34 +49,34 @@ def _member_name(info: zipfile.ZipInfo) -> str:
 def _zip_entries(archive_name: str, data: bytes, limits: Limits) -> Iterator[_Entry]:
     over = check_container(data, limits)
     if over:
-        yield _Entry(archive_name, None, over)
+        yield Refusal(archive_name, over)
         return
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        yield _Entry(archive_name, None, T.corrupted(T.calamine_detail(f"zip {exc}")))
+        yield Refusal(archive_name, T.corrupted(T.calamine_detail(f"zip {exc}")))
         return
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir()]
         if not members:
-            yield _Entry(archive_name, None, T.EMPTY_ZIP)
+            yield Refusal(archive_name, T.EMPTY_ZIP)
             return
         for info in members:
             inner = _member_name(info)
             name = f"{archive_name}/{inner}"
             path = PurePosixPath(inner.replace("\\", "/"))
             if path.is_absolute() or ".." in path.parts or inner[1:2] == ":":
-                yield _Entry(name, None, T.zip_member_unsafe(inner))
-            elif ignored_reason(inner):
-                yield _Entry(name, b"")
+                yield Refusal(name, T.zip_member_unsafe(inner))
+            elif ignored := ignored_reason(name):
+                yield Ignored(name, ignored)
             elif path.suffix.lower() == ".zip":
-                yield _Entry(name, None, T.NESTED_ZIP)
+                yield Refusal(name, T.NESTED_ZIP)
             else:
                 try:
-                    yield _Entry(name, archive.read(info))
+                    yield _File(name, archive.read(info))
                 except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
-                    reason = T.ENCRYPTED if "encrypted" in str(exc) else T.corrupted(T.calamine_detail(f"zip {exc}"))
-                    yield _Entry(name, None, reason)
+                    why = T.ENCRYPTED if "encrypted" in str(exc) else T.corrupted(T.calamine_detail(f"zip {exc}"))
+                    yield Refusal(name, why)
 
 
 def _display_name(name: str) -> str:
@@ -100,22 +104,22 @@ def _files(inbox: Path) -> list[tuple[str, Path]]:
 
 def _entries(files: list[tuple[str, Path]], limits: Limits) -> Iterator[_Entry]:
     for name, path in files:
-        if ignored_reason(name):
-            yield _Entry(name, b"")
+        if ignored := ignored_reason(name):
+            yield Ignored(name, ignored)
             continue
         size = path.stat().st_size
         if size > limits.max_file_mb * 2**20:
-            yield _Entry(name, None, T.over_limit("max_file_mb", f"文件 {size / 2**20:.0f} MB，上限 {limits.max_file_mb} MB"))
+            yield Refusal(name, T.over_limit("max_file_mb", f"文件 {size / 2**20:.0f} MB，上限 {limits.max_file_mb} MB"))
             continue
         try:
             data = path.read_bytes()
         except OSError as exc:
-            yield _Entry(name, None, T.corrupted(exc.strerror or "无法打开"))
+            yield Refusal(name, T.corrupted(exc.strerror or "无法打开"))
             continue
-        if sniff(data, name).kind == "archive":
+        if sniff(data, name).kind is Kind.ARCHIVE:
             yield from _zip_entries(name, data, limits)
         else:
-            yield _Entry(name, data)
+            yield _File(name, data)
 
 
 def sha256_of(data: bytes) -> str:
@@ -224,18 +228,15 @@ def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | 
 
     def jobs() -> Iterator[Job]:
         for entry in _entries(files, campaign.limits):
-            reason = ignored_reason(entry.name.rsplit("/", 1)[-1]) or ignored_reason(entry.name)
-            if entry.refusal:
-                slots.append(Refusal(entry.name, entry.refusal))
-            elif reason:
-                slots.append(Ignored(entry.name, reason))
-            elif entry.data is not None:
-                digest = sha256_of(entry.data)
-                if keep is not None:
-                    keep(entry.name, digest, entry.data)
-                where.append((len(slots), digest))
-                slots.append(None)
-                yield entry.name, digest, entry.data
+            if not isinstance(entry, _File):
+                slots.append(entry)
+                continue
+            digest = sha256_of(entry.data)
+            if keep is not None:
+                keep(entry.name, digest, entry.data)
+            where.append((len(slots), digest))
+            slots.append(None)
+            yield entry.name, digest, entry.data
 
     outcomes = _read_all(jobs(), expected=len(files), campaign=campaign, roster=roster)
     for (index, digest), outcome in zip(where, outcomes, strict=True):

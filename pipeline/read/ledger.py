@@ -1,12 +1,13 @@
 """One ledger file → a `Submission` with its data problems, or a `Refusal` saying why it cannot be used."""
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
 from pipeline.config.campaign import Campaign
 from pipeline.config.roster import Roster
-from pipeline.model import Problem, ProblemLevel, Refusal, Submission
+from pipeline.model import Note, Problem, ProblemLevel, Refusal, Submission
 from pipeline.read import texts as T
 from pipeline.read.grids import Grid, ReadFailure, Table, cell_ref, find_table, header_label, read_grids, uses_1904
 from pipeline.read.rows import RowContext, read_table
@@ -15,11 +16,12 @@ from pipeline.read.schema import (
     INFO_SHEET,
     INFO_SYNONYMS,
     LEDGER_SPECS,
-    PUBLICITY_SHEET,
+    SheetKind,
     SheetSpec,
     info_cell,
 )
-from pipeline.read.sniff import check_container, sniff
+from pipeline.read.sniff import Kind, check_container, sniff
+from pipeline.read.texts import RefusalCode
 from pipeline.read.values import clean, compact, parse_date
 
 
@@ -30,14 +32,6 @@ def _template_cell(label: str) -> str:
 
 def _is_ledger_sheet(name: str) -> bool:
     return any(_same_name(name, spec.name) for spec in LEDGER_SPECS) or _same_name(name, INFO_SHEET)
-
-
-def _failure_reason(failure: ReadFailure) -> str:
-    if failure.kind == "encrypted":
-        return T.ENCRYPTED
-    if failure.kind == "too_large":
-        return failure.detail
-    return T.corrupted(failure.detail)
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -62,9 +56,20 @@ def _info(grids: list[Grid]) -> tuple[Grid | None, dict[str, tuple[Any, str]]]:
     return None, {}
 
 
-def _tables(grids: list[Grid], info: Grid | None) -> dict[str, Table | None]:
+@dataclass(frozen=True)
+class HeaderMissing:
+    """A sheet with a ledger sheet's template name in which no header row was found."""
+
+    sheet: str
+
+
+Found = Table | HeaderMissing | None
+"""A ledger sheet in a workbook: its table, its named sheet without a header, or nothing at all."""
+
+
+def _tables(grids: list[Grid], info: Grid | None) -> dict[SheetKind, Found]:
     """Each ledger sheet: by its template name first, else the best-matching header elsewhere."""
-    tables: dict[str, Table | None] = {}
+    tables: dict[SheetKind, Found] = {}
     used = {info.name} if info else set()
     for spec in LEDGER_SPECS:
         named = [g for g in grids if _same_name(g.name, spec.name)]
@@ -75,9 +80,7 @@ def _tables(grids: list[Grid], info: Grid | None) -> dict[str, Table | None]:
             table = max(candidates, key=lambda t: len(t.columns), default=None)
         if table is not None:
             used.add(table.sheet)
-        tables[spec.name] = table
-        if table is None and named:
-            tables[spec.name] = Table(sheet=named[0].name, header_row=-1, columns={}, grid=named[0])
+        tables[spec.kind] = HeaderMissing(named[0].name) if table is None and named else table
     return tables
 
 
@@ -87,9 +90,9 @@ class _Problems:
         self.unit = ""
         self.items: list[Problem] = []
 
-    def add(self, code: str, level: ProblemLevel, message: str, hint: str, *, sheet: str = "", cell: str = "") -> None:
-        self.items.append(Problem(code=code, file=self.file, sheet=sheet, cell=cell, unit=self.unit,
-                                  level=level, message=message, hint=hint))
+    def add(self, level: ProblemLevel, note: Note, *, sheet: str = "", cell: str = "") -> None:
+        self.items.append(Problem(code=note.code, file=self.file, sheet=sheet, cell=cell, unit=self.unit,
+                                  level=level, message=note.text, hint=note.hint))
 
 
 def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, roster: Roster) -> Submission | Refusal:
@@ -98,20 +101,20 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
     if len(data) > limits.max_file_mb * 2**20:
         return Refusal(file, T.over_limit("max_file_mb", f"文件 {len(data) / 2**20:.1f} MB，上限 {limits.max_file_mb} MB"))
     sniffed = sniff(data, file)
-    if sniffed.kind != "spreadsheet":
-        return Refusal(file, sniffed.reason or T.not_a_spreadsheet("压缩包"))
+    if sniffed.kind is not Kind.SPREADSHEET:
+        return Refusal(file, sniffed.why or T.not_a_spreadsheet("压缩包"))
     container = check_container(data, limits)
     if container:
         return Refusal(file, container)
     try:
         grids = read_grids(data, limits=limits, keep=_is_ledger_sheet)
     except ReadFailure as failure:
-        if PurePosixPath(file).suffix.lower() == ".et" and failure.kind == "corrupted":
+        if PurePosixPath(file).suffix.lower() == ".et" and failure.why.code is RefusalCode.CORRUPTED:
             return Refusal(file, T.ET_NOT_XLS)
-        return Refusal(file, _failure_reason(failure))
+        return Refusal(file, failure.why)
     info_grid, info = _info(grids)
     tables = _tables(grids, info_grid)
-    if info_grid is None and not any(t is not None and t.header_row >= 0 for t in tables.values()):
+    if info_grid is None and not any(isinstance(t, Table) for t in tables.values()):
         return Refusal(file, T.not_template([g.name for g in grids]))
 
     problems = _Problems(file)
@@ -120,15 +123,13 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
     file_unit = roster.from_filename(PurePosixPath(file).stem)
     unit = roster.resolve(named) if named else file_unit
     if unit is None:
-        return Refusal(file, T.unknown_unit_reason(named, roster.closest(named or PurePosixPath(file).stem)))
+        return Refusal(file, T.unknown_unit(named, roster.closest(named or PurePosixPath(file).stem)))
     problems.unit = unit.name
     name_cell = info.get("单位名称", ("", _template_cell("单位名称")))[1]
     if not named:
-        problems.add("unit-from-filename", "警告", T.unit_from_filename(unit.name), T.UNIT_NAME_HINT,
-                     sheet=info_sheet, cell=name_cell)
+        problems.add("警告", T.unit_from_filename(unit.name), sheet=info_sheet, cell=name_cell)
     elif file_unit is not None and file_unit.name != unit.name:
-        problems.add("unit-conflict", "警告", T.unit_name_conflict(unit.name, file_unit.name), T.UNIT_CONFLICT_HINT,
-                     sheet=info_sheet, cell=name_cell)
+        problems.add("警告", T.unit_name_conflict(unit.name, file_unit.name), sheet=info_sheet, cell=name_cell)
 
     window = (campaign.start, campaign.deadline)
     filed_raw, filed_cell = info.get("填报日期", ("", _template_cell("填报日期")))
@@ -136,13 +137,13 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
     filed_value = parse_date(filed_raw, window=window, date1904=date1904) if clean(filed_raw) else None
     filed = filed_value if isinstance(filed_value, dt.date) else None
     if filed is None:
-        problems.add("filed-missing", "错误", T.filed_missing(), T.FILED_HINT, sheet=info_sheet, cell=filed_cell)
+        problems.add("错误", T.FILED_MISSING, sheet=info_sheet, cell=filed_cell)
 
     context = RowContext(campaign=campaign, roster=roster, unit=unit.name, file=file, filed=filed, date1904=date1904)
     activities, rects, publicity = [], [], []
     for spec in LEDGER_SPECS:
-        table = tables[spec.name]
-        if table is None or table.header_row < 0:
+        table = tables[spec.kind]
+        if not isinstance(table, Table):
             _missing_table(problems, spec, table, unit_is_publicity=roster.is_publicity_unit(unit))
             continue
         result = read_table(table, spec, context)
@@ -165,12 +166,12 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
     )
 
 
-def _missing_table(problems: _Problems, spec: SheetSpec, table: Table | None, *, unit_is_publicity: bool) -> None:
-    level: ProblemLevel = "警告" if spec.name == PUBLICITY_SHEET and not unit_is_publicity else "错误"
-    if table is None:
-        problems.add("sheet-missing", level, T.sheet_missing(spec.name), T.SHEET_HINT, sheet=spec.name)
+def _missing_table(problems: _Problems, spec: SheetSpec, found: HeaderMissing | None, *,
+                   unit_is_publicity: bool) -> None:
+    level: ProblemLevel = "警告" if spec.kind is SheetKind.PUBLICITY and not unit_is_publicity else "错误"
+    if found is None:
+        problems.add(level, T.sheet_missing(spec.name), sheet=spec.name)
     else:
-        problems.add("header-not-found", level, T.header_not_found(spec.name), T.HEADER_HINT, sheet=table.sheet,
-                     cell="A1")
+        problems.add(level, T.header_not_found(spec.name), sheet=found.sheet, cell="A1")
 
 

@@ -1,6 +1,7 @@
 """Header-keyed rows of one ledger sheet → typed records (through the frozen models) plus data problems."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import islice
@@ -11,6 +12,7 @@ from pipeline.config.roster import Roster
 from pipeline.model import (
     Activity,
     ActivityKind,
+    Note,
     Problem,
     ProblemLevel,
     PublicityItem,
@@ -31,6 +33,7 @@ from pipeline.read.schema import (
     STATUS_SYNONYMS,
     YES_NO,
     YES_NO_SYNONYMS,
+    SheetKind,
     SheetSpec,
 )
 from pipeline.read.values import (
@@ -83,10 +86,10 @@ class _RowReader:
         self.values = row.values
         self.failed = False
 
-    def problem(self, code: str, level: ProblemLevel, column: str, message: str, hint: str) -> None:
+    def problem(self, level: ProblemLevel, column: str, note: Note) -> None:
         cell = self.row.cells.get(column) or self.table.header_cell
-        self.out.append(Problem(code=code, file=self.ctx.file, sheet=self.table.sheet, cell=cell,
-                                unit=self.ctx.unit, level=level, message=message, hint=hint))
+        self.out.append(Problem(code=note.code, file=self.ctx.file, sheet=self.table.sheet, cell=cell,
+                                unit=self.ctx.unit, level=level, message=note.text, hint=note.hint))
 
     def date(self, column: str) -> dt.date | Invalid:
         return parse_date(self.values.get(column, ""), window=self.ctx.window, date1904=self.ctx.date1904)
@@ -100,11 +103,11 @@ class _RowReader:
     def required(self, column: str, parsed: V | Invalid) -> V | None:
         """A required value: blank or invalid makes the row an 错误 that does not count."""
         if is_blank(self.values.get(column, "")):
-            self.problem("missing-required", "错误", column, T.required_missing(column), T.REQUIRED_HINT[column])
+            self.problem("错误", column, T.required_missing(column))
             self.failed = True
             return None
         if isinstance(parsed, Invalid):
-            self.problem("invalid-value", "错误", column, T.invalid_counted(parsed.message), parsed.hint)
+            self.problem("错误", column, T.invalid_counted(parsed.message, parsed.hint))
             self.failed = True
             return None
         return parsed
@@ -114,7 +117,7 @@ class _RowReader:
         if is_blank(self.values.get(column, "")):
             return None
         if isinstance(parsed, Invalid):
-            self.problem("invalid-value", "警告", column, T.optional_invalid(parsed.message), parsed.hint)
+            self.problem("警告", column, T.optional_invalid(parsed.message, parsed.hint))
             return None
         return parsed
 
@@ -132,7 +135,7 @@ def _check_example(row: Row, spec: SheetSpec, reader: _RowReader) -> None:
     expected = dict(zip(spec.columns, spec.example, strict=True))
     for column, value in row.values.items():
         if column != "序号" and not is_blank(value) and compact(value) != compact(expected.get(column, "")):
-            reader.problem("example-modified", "警告", "序号", T.example_modified(), T.EXAMPLE_HINT)
+            reader.problem("警告", "序号", T.EXAMPLE_MODIFIED)
             return
 
 
@@ -141,9 +144,9 @@ def read_table(table: Table, spec: SheetSpec, ctx: RowContext) -> TableResult:
     result = TableResult()
     missing = [c for c in spec.required if c not in table.columns]
     if missing:
-        result.problems.append(Problem(
-            code="missing-columns", file=ctx.file, sheet=table.sheet, cell=table.header_cell, unit=ctx.unit,
-            level="错误", message=T.missing_columns(spec.name, missing), hint=T.missing_columns_hint(missing)))
+        note = T.missing_columns(spec.name, missing)
+        result.problems.append(Problem(code=note.code, file=ctx.file, sheet=table.sheet, cell=table.header_cell,
+                                       unit=ctx.unit, level="错误", message=note.text, hint=note.hint))
     if any(c not in table.columns for c in spec.essential):
         return result
     seen: dict[tuple[str, ...], int] = {}
@@ -156,19 +159,13 @@ def read_table(table: Table, spec: SheetSpec, ctx: RowContext) -> TableResult:
         if _is_total(row):
             continue
         key = tuple(v.strip() if isinstance(v, str) else v for c, v in row.values.items() if c != "序号")
-        duplicate_of = seen.setdefault(key, row.number)
-        if spec.name == "活动台账":
-            _activity(reader, duplicate_of, result)
-        elif spec.name == "问题整改":
-            _rectification(reader, duplicate_of, result)
-        else:
-            _publicity(reader, duplicate_of, result)
+        _ROW_PARSERS[spec.kind](reader, seen.setdefault(key, row.number), result)
     return result
 
 
 def _duplicate(reader: _RowReader, duplicate_of: int) -> bool:
     if duplicate_of != reader.row.number:
-        reader.problem("duplicate-row", "警告", "序号", T.duplicate_row(duplicate_of), T.DUPLICATE_HINT)
+        reader.problem("警告", "序号", T.duplicate_row(duplicate_of))
         return True
     return False
 
@@ -176,7 +173,7 @@ def _duplicate(reader: _RowReader, duplicate_of: int) -> bool:
 def _after_filed(reader: _RowReader, column: str, when: dt.date) -> bool:
     filed = reader.ctx.filed
     if filed is not None and when > filed:
-        reader.problem("after-filed", "错误", column, T.after_filed(when, filed), T.AFTER_FILED_HINT)
+        reader.problem("错误", column, T.after_filed(when, filed))
         return True
     return False
 
@@ -185,9 +182,9 @@ def _window_reason(reader: _RowReader, column: str, when: dt.date) -> str:
     start, deadline = reader.ctx.campaign.start, reader.ctx.campaign.deadline
     if start <= when <= deadline:
         return ""
-    message = T.outside_window(when, start, deadline)
-    reader.problem("outside-window", "警告", column, message, T.WINDOW_HINT)
-    return message
+    note = T.outside_window(when, start, deadline)
+    reader.problem("警告", column, note)
+    return note.text
 
 
 def _activity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
@@ -199,7 +196,7 @@ def _activity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
     participants = r.required("参加人数", parse_count(r.raw("参加人数")))
     summary = r.required("内容摘要", r.text("内容摘要"))
     if participants == 0:
-        r.problem("zero-participants", "错误", "参加人数", T.zero_participants(), T.COUNT_HINT)
+        r.problem("错误", "参加人数", T.ZERO_PARTICIPANTS)
         r.failed = True
     if r.failed or when is None or kind is None or subtheme is None or participants is None or summary is None:
         return
@@ -209,15 +206,14 @@ def _activity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
     for name in split_names(r.raw("协办单位")):
         unit = r.ctx.roster.resolve(name)
         if unit is None:
-            r.problem("unknown-co-unit", "警告", "协办单位", T.unknown_co_unit(name, r.ctx.roster.closest(name)),
-                      T.CO_UNIT_HINT)
+            r.problem("警告", "协办单位", T.unknown_co_unit(name, r.ctx.roster.closest(name)))
         elif unit.name != r.ctx.unit and unit.name not in co_units:
             co_units.append(unit.name)
     if is_blank(r.raw("佐证材料")):
-        r.problem("missing-evidence", "警告", "佐证材料", T.evidence_missing(), T.EVIDENCE_HINT)
+        r.problem("警告", "佐证材料", T.EVIDENCE_MISSING)
     reason = _window_reason(r, "活动日期", when)
     if not reason and _duplicate(r, duplicate_of):
-        reason = T.duplicate_row(duplicate_of)
+        reason = T.duplicate_row(duplicate_of).text
     activity_kind: ActivityKind = "大讨论" if kind == "大讨论" else "大行动"
     out.activities.append(Activity(
         source=r.source, unit=r.ctx.unit, seq=r.text("序号"), date=when, kind=activity_kind, subtheme=subtheme,
@@ -238,21 +234,21 @@ def _rectification(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
     if due_text == DUE_IMMEDIATE:
         due = found
         if found is None:
-            r.problem("due-without-found", "警告", "整改时限", T.due_without_found(), T.DATE_HINT)
+            r.problem("警告", "整改时限", T.DUE_WITHOUT_FOUND)
     elif due_text and due_text != DUE_ONGOING:
         parsed = r.date("整改时限")
         if isinstance(parsed, Invalid):
-            r.problem("invalid-value", "警告", "整改时限", T.optional_invalid(parsed.message), T.DUE_HINT)
+            r.problem("警告", "整改时限", T.optional_invalid(parsed.message, T.DUE_HINT))
             due_text = ""
         else:
             due = parsed
     status = r.optional("整改状态", parse_choice(r.raw("整改状态"), choices=RECT_STATUSES, synonyms=STATUS_SYNONYMS,
                                              field="整改状态"))
     if is_blank(r.raw("整改状态")):
-        r.problem("status-missing", "警告", "整改状态", T.STATUS_MISSING, T.STATUS_HINT)
+        r.problem("警告", "整改状态", T.STATUS_MISSING)
     done = r.optional("完成日期", r.date("完成日期"))
     if status == "已整改" and done is None and "完成日期" in r.table.columns:
-        r.problem("done-missing", "警告", "完成日期", T.DONE_MISSING, T.DONE_HINT)
+        r.problem("警告", "完成日期", T.DONE_MISSING)
     typed_status = next((s for s in RECT_STATUSES if s == status), None)
     out.rectifications.append(Rectification(
         source=r.source, unit=r.ctx.unit, seq=r.text("序号"), found=found, activity_seq=r.text("关联活动序号"),
@@ -266,11 +262,10 @@ def _publicity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
     platform_raw = r.raw("发布平台")
     platform = parse_choice(platform_raw, choices=PLATFORMS, synonyms=PLATFORM_SYNONYMS, field="发布平台")
     if is_blank(platform_raw):
-        r.problem("missing-required", "警告", "发布平台", T.missing("发布平台"), T.REQUIRED_HINT["发布平台"])
+        r.problem("警告", "发布平台", T.PLATFORM_MISSING)
     if isinstance(platform, Invalid):
         if not is_blank(platform_raw):
-            r.problem("unknown-platform", "警告", "发布平台", T.unknown_platform(clean(platform_raw)),
-                      platform.hint)
+            r.problem("警告", "发布平台", T.unknown_platform(clean(platform_raw), platform.hint))
         platform = "其他"
     typical = r.optional("典型案例", parse_choice(r.raw("典型案例"), choices=YES_NO, synonyms=YES_NO_SYNONYMS,
                                              field="典型案例"))
@@ -281,3 +276,7 @@ def _publicity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
     out.publicity.append(PublicityItem(
         source=r.source, unit=r.ctx.unit, seq=r.text("序号"), date=when, platform=platform, title=title,
         link=r.text("链接"), typical=typical == "是", note=r.text("备注")))
+
+
+_ROW_PARSERS: dict[SheetKind, Callable[[_RowReader, int, TableResult], None]] = {
+    SheetKind.ACTIVITY: _activity, SheetKind.RECTIFICATION: _rectification, SheetKind.PUBLICITY: _publicity}

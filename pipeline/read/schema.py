@@ -1,6 +1,7 @@
 """The template's shape (SPEC §3, contract) and the one table of header synonyms the reader accepts."""
 
 from dataclasses import dataclass
+from enum import Enum, auto
 from functools import cached_property
 from typing import get_args
 
@@ -59,10 +60,19 @@ YES_NO_SYNONYMS = {"Y": "是", "y": "是", "√": "是", "✓": "是", "yes": "�
                    "no": "否", "不是": "否"}
 
 
+class SheetKind(Enum):
+    """Which records a ledger sheet holds; the reader picks a sheet's row parser by it."""
+
+    ACTIVITY = auto()
+    RECTIFICATION = auto()
+    PUBLICITY = auto()
+
+
 @dataclass(frozen=True)
 class SheetSpec:
-    """A ledger sheet: its name, header labels in template order, the required ones, and synonyms."""
+    """A ledger sheet: its kind, name, header labels in template order, the required ones, and synonyms."""
 
+    kind: SheetKind
     name: str
     columns: tuple[str, ...]
     required: tuple[str, ...]
@@ -81,6 +91,7 @@ class SheetSpec:
 
 
 ACTIVITY = SheetSpec(
+    kind=SheetKind.ACTIVITY,
     name=ACTIVITY_SHEET,
     columns=("序号", "活动日期", "活动类型", "子主题", "活动主题", "活动地点", "参加人数", "组织人", "协办单位",
              "活动形式", "内容摘要", "佐证材料", "备注"),
@@ -107,6 +118,7 @@ ACTIVITY = SheetSpec(
 )
 
 RECTIFICATION = SheetSpec(
+    kind=SheetKind.RECTIFICATION,
     name=RECT_SHEET,
     columns=("序号", "发现日期", "关联活动序号", "问题描述", "整改措施", "责任人", "整改时限", "整改状态",
              "完成日期", "备注"),
@@ -129,6 +141,7 @@ RECTIFICATION = SheetSpec(
 )
 
 PUBLICITY = SheetSpec(
+    kind=SheetKind.PUBLICITY,
     name=PUBLICITY_SHEET,
     columns=("序号", "发布日期", "发布平台", "标题", "链接", "典型案例", "备注"),
     required=("发布日期", "发布平台", "标题"),

@@ -3,9 +3,11 @@
 import io
 import zipfile
 from dataclasses import dataclass
+from enum import Enum, auto
 from pathlib import PurePosixPath
 
 from pipeline.config.campaign import Limits
+from pipeline.model import Note
 from pipeline.read import texts as T
 
 SPREADSHEET_EXTS = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xls", ".et", ".ods")
@@ -19,15 +21,29 @@ def _utf16(name: str) -> bytes:
     return name.encode("utf-16-le")
 
 
+class Kind(Enum):
+    SPREADSHEET = auto()
+    ARCHIVE = auto()
+    REFUSED = auto()
+
+
 @dataclass(frozen=True)
 class Sniffed:
-    """kind: spreadsheet | archive | refused; `reason` explains a refusal in Chinese."""
+    """What a file is; `why` is set exactly when it is refused."""
 
-    kind: str
-    reason: str = ""
+    kind: Kind
+    why: Note | None = None
 
 
-def ignored_reason(name: str) -> str | None:
+SPREADSHEET = Sniffed(Kind.SPREADSHEET)
+ARCHIVE = Sniffed(Kind.ARCHIVE)
+
+
+def _refused(why: Note) -> Sniffed:
+    return Sniffed(Kind.REFUSED, why)
+
+
+def ignored_reason(name: str) -> Note | None:
     """Lock files and OS debris are ignored (listed as 已忽略), never read."""
     base = PurePosixPath(name).name
     if base.startswith(LOCK_PREFIXES):
@@ -44,28 +60,28 @@ def _zip_kind(data: bytes, ext: str) -> Sniffed:
             if "mimetype" in names:
                 mime = archive.read("mimetype")[:100]
                 if b"opendocument.spreadsheet" in mime:
-                    return Sniffed("spreadsheet")
+                    return SPREADSHEET
                 if b"opendocument.text" in mime:
-                    return Sniffed("refused", T.not_a_spreadsheet("ODF 文字文档"))
-                return Sniffed("refused", T.not_a_spreadsheet("OpenDocument 文档"))
+                    return _refused(T.not_a_spreadsheet("ODF 文字文档"))
+                return _refused(T.not_a_spreadsheet("OpenDocument 文档"))
             if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-                return Sniffed("spreadsheet")
+                return SPREADSHEET
             if "[Content_Types].xml" in names:
                 types = archive.read("[Content_Types].xml")[:200_000]
                 if b"spreadsheetml" in types or b"sheet.binary" in types or b"ms-excel" in types:
-                    return Sniffed("spreadsheet")
+                    return SPREADSHEET
                 if b"wordprocessingml" in types:
-                    return Sniffed("refused", T.not_a_spreadsheet("Word 文档"))
+                    return _refused(T.not_a_spreadsheet("Word 文档"))
                 if b"presentationml" in types:
-                    return Sniffed("refused", T.not_a_spreadsheet("PPT 演示文稿"))
-                return Sniffed("refused", T.not_a_spreadsheet("Office 文档，但不是表格"))
+                    return _refused(T.not_a_spreadsheet("PPT 演示文稿"))
+                return _refused(T.not_a_spreadsheet("Office 文档，但不是表格"))
             if any(n.startswith("Index/") and n.endswith(".iwa") for n in names):
-                return Sniffed("refused", T.not_a_spreadsheet("苹果 Numbers 表格"))
+                return _refused(T.not_a_spreadsheet("苹果 Numbers 表格"))
             if ext == ".zip" or ext not in SPREADSHEET_EXTS:
-                return Sniffed("archive")
-            return Sniffed("refused", T.corrupted("扩展名是表格，内容却缺少工作簿部件"))
+                return ARCHIVE
+            return _refused(T.corrupted("扩展名是表格，内容却缺少工作簿部件"))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, EOFError, OSError, ValueError) as exc:
-        return Sniffed("refused", T.corrupted(f"压缩结构损坏：{str(exc)[:60]}"))
+        return _refused(T.corrupted(f"压缩结构损坏：{str(exc)[:60]}"))
 
 
 def sniff(data: bytes, name: str) -> Sniffed:
@@ -73,34 +89,34 @@ def sniff(data: bytes, name: str) -> Sniffed:
     ext = PurePosixPath(name).suffix.lower()
     head = data[:16]
     if not data:
-        return Sniffed("refused", T.EMPTY_FILE)
+        return _refused(T.EMPTY_FILE)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _zip_kind(data, ext)
     if head.startswith(_CFB):
         if _utf16("EncryptionInfo") in data or _utf16("EncryptedPackage") in data:
-            return Sniffed("refused", T.ENCRYPTED)
+            return _refused(T.ENCRYPTED)
         if _utf16("WordDocument") in data:
-            return Sniffed("refused", T.not_a_spreadsheet("Word 97-2003 文档"))
+            return _refused(T.not_a_spreadsheet("Word 97-2003 文档"))
         if _utf16("PowerPoint Document") in data:
-            return Sniffed("refused", T.not_a_spreadsheet("PPT 97-2003 演示文稿"))
-        return Sniffed("spreadsheet")
+            return _refused(T.not_a_spreadsheet("PPT 97-2003 演示文稿"))
+        return SPREADSHEET
     if head[:2] in (b"\x09\x00", b"\x09\x02", b"\x09\x04") and head[2:3] in (b"\x04", b"\x06", b"\x08"):
-        return Sniffed("refused", T.TOO_OLD_EXCEL)
+        return _refused(T.TOO_OLD_EXCEL)
     if head.startswith(b"%PDF"):
-        return Sniffed("refused", T.not_a_spreadsheet("PDF 文件"))
+        return _refused(T.not_a_spreadsheet("PDF 文件"))
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")) or head[4:12] in (b"ftypheic", b"ftypmif1"):
-        return Sniffed("refused", T.not_a_spreadsheet("图片"))
+        return _refused(T.not_a_spreadsheet("图片"))
     if head.startswith((b"Rar!", b"7z\xbc\xaf")):
-        return Sniffed("refused", T.not_a_spreadsheet("RAR/7z 压缩包，请改用 .zip 或直接发送表格"))
+        return _refused(T.not_a_spreadsheet("RAR/7z 压缩包，请改用 .zip 或直接发送表格"))
     lowered = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if lowered.startswith((b"<!doctype html", b"<html", b"<table")):
-        return Sniffed("refused", T.not_a_spreadsheet("网页（HTML）文件，常见于系统导出的“伪 .xls”"))
+        return _refused(T.not_a_spreadsheet("网页（HTML）文件，常见于系统导出的“伪 .xls”"))
     if lowered.startswith(b"<?xml"):
-        return Sniffed("refused", T.not_a_spreadsheet("XML 文件"))
+        return _refused(T.not_a_spreadsheet("XML 文件"))
     if ext == ".csv" or (b"\x00" not in data[:512] and _looks_like_text(data[:512])):
         what = "CSV 文件，缺少模板的工作表结构" if ext == ".csv" or b"," in data[:512] else "纯文本文件"
-        return Sniffed("refused", T.not_a_spreadsheet(what))
-    return Sniffed("refused", T.not_a_spreadsheet(f"未知格式 {ext or '无扩展名'}"))
+        return _refused(T.not_a_spreadsheet(what))
+    return _refused(T.not_a_spreadsheet(f"未知格式 {ext or '无扩展名'}"))
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -113,15 +129,15 @@ def _looks_like_text(head: bytes) -> bool:
     return False
 
 
-def check_container(data: bytes, limits: Limits) -> str:
+def check_container(data: bytes, limits: Limits) -> Note | None:
     """Refuse a zip container (xlsx, ods, zip) by its directory alone, before anything is inflated."""
     if not data.startswith(b"PK"):
-        return ""
+        return None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        return ""
+        return None
     if len(entries) > limits.max_zip_entries:
         return T.over_limit("max_zip_entries", f"压缩结构内有 {len(entries)} 个部件，上限 {limits.max_zip_entries} 个")
     total = sum(e.file_size for e in entries)
@@ -132,4 +148,4 @@ def check_container(data: bytes, limits: Limits) -> str:
             return T.over_limit("max_compression_ratio",
                                 f"部件“{e.filename[:40]}”压缩比 {e.file_size // max(e.compress_size, 1)} 倍，"
                                 f"上限 {limits.max_compression_ratio} 倍")
-    return ""
+    return None

@@ -1,11 +1,71 @@
-"""User-facing Chinese text about the units' files: data problems, hints and 文件清单 reasons."""
+"""read/'s registry: every code the read stage produces, each with the Chinese a clerk reads for it.
+
+A builder returns a `Note` (code, sentence, hint), so a code and its words are written in one place and
+cannot drift apart. Code values are stable strings: validate --json shows them.
+"""
 
 import datetime as dt
 from collections.abc import Sequence
+from enum import unique
 from typing import Any
 
-from pipeline.model import Activity, PublicityItem, Rectification
+from pipeline.model import Code, Note
 
+
+@unique
+class ProblemCode(Code):
+    """A data problem in a unit's file (数据问题, 整改清单)."""
+
+    MISSING_REQUIRED = "missing-required"
+    INVALID_VALUE = "invalid-value"
+    ZERO_PARTICIPANTS = "zero-participants"
+    MISSING_EVIDENCE = "missing-evidence"
+    AFTER_FILED = "after-filed"
+    OUTSIDE_WINDOW = "outside-window"
+    DUPLICATE_ROW = "duplicate-row"
+    UNKNOWN_CO_UNIT = "unknown-co-unit"
+    MISSING_COLUMNS = "missing-columns"
+    HEADER_NOT_FOUND = "header-not-found"
+    SHEET_MISSING = "sheet-missing"
+    EXAMPLE_MODIFIED = "example-modified"
+    FILED_MISSING = "filed-missing"
+    UNIT_CONFLICT = "unit-conflict"
+    UNIT_FROM_FILENAME = "unit-from-filename"
+    UNKNOWN_PLATFORM = "unknown-platform"
+    STATUS_MISSING = "status-missing"
+    DONE_MISSING = "done-missing"
+    DUE_WITHOUT_FOUND = "due-without-found"
+
+
+@unique
+class RefusalCode(Code):
+    """Why a file is 未采用 (文件清单 原因)."""
+
+    EMPTY_FILE = "empty-file"
+    NOT_A_SPREADSHEET = "not-a-spreadsheet"
+    TOO_OLD_EXCEL = "too-old-excel"
+    ET_NOT_XLS = "et-not-xls"
+    ENCRYPTED = "encrypted"
+    CORRUPTED = "corrupted"
+    READER_DIED = "reader-died"
+    OVER_LIMIT = "over-limit"
+    EMPTY_ZIP = "empty-zip"
+    NESTED_ZIP = "nested-zip"
+    UNSAFE_ZIP_MEMBER = "unsafe-zip-member"
+    NOT_TEMPLATE = "not-template"
+    UNKNOWN_UNIT = "unknown-unit"
+    NO_DATES = "no-dates"
+
+
+@unique
+class IgnoreCode(Code):
+    """Why a file is 已忽略 without being read."""
+
+    LOCK_FILE = "lock-file"
+    OS_DEBRIS = "os-debris"
+
+
+# Parts of sentences about one cell value (values.py builds an `Invalid` from them).
 DATE_HINT = "请填写如 2026-12-03 的日期"
 COUNT_HINT = "请填写数字，如 30"
 
@@ -47,11 +107,7 @@ def choice_hint(choices: Sequence[str]) -> str:
     return "请从下拉列表选择：" + "、".join(choices)
 
 
-# Row- and file-level problems: (code, message) builders.
-def required_missing(field: str) -> str:
-    return f"“{field}”未填写，此条记录不计入统计"
-
-
+# Data problems: ProblemCode
 REQUIRED_HINT = {
     "活动日期": DATE_HINT,
     "活动类型": "请选择“大讨论”或“大行动”",
@@ -65,210 +121,143 @@ REQUIRED_HINT = {
 }
 
 
-def invalid_counted(message: str) -> str:
-    return f"{message}，此条记录不计入统计"
+def required_missing(field: str) -> Note:
+    return Note(ProblemCode.MISSING_REQUIRED, f"“{field}”未填写，此条记录不计入统计", REQUIRED_HINT[field])
 
 
-def evidence_missing() -> str:
-    return "未填写“佐证材料”（照片、签到表、会议记录等）"
+PLATFORM_MISSING = Note(ProblemCode.MISSING_REQUIRED, missing("发布平台"), REQUIRED_HINT["发布平台"])
 
 
-EVIDENCE_HINT = "请注明佐证材料，如“照片3张、签到表1份”"
+def invalid_counted(message: str, hint: str) -> Note:
+    return Note(ProblemCode.INVALID_VALUE, f"{message}，此条记录不计入统计", hint)
 
 
-def zero_participants() -> str:
-    return "“参加人数”为0，此条记录不计入统计"
+def optional_invalid(message: str, hint: str) -> Note:
+    return Note(ProblemCode.INVALID_VALUE, f"{message}，已按空白处理", hint)
 
 
-def after_filed(activity_date: dt.date, filed: dt.date) -> str:
-    return f"活动日期 {d(activity_date)} 晚于本表填报日期 {d(filed)}，台账只能记录已开展的活动，此条不计入统计"
+ZERO_PARTICIPANTS = Note(ProblemCode.ZERO_PARTICIPANTS, "“参加人数”为0，此条记录不计入统计", COUNT_HINT)
+EVIDENCE_MISSING = Note(ProblemCode.MISSING_EVIDENCE, "未填写“佐证材料”（照片、签到表、会议记录等）",
+                        "请注明佐证材料，如“照片3张、签到表1份”")
 
 
-AFTER_FILED_HINT = "请核对活动日期或填报日期"
+def after_filed(activity_date: dt.date, filed: dt.date) -> Note:
+    return Note(ProblemCode.AFTER_FILED,
+                f"活动日期 {d(activity_date)} 晚于本表填报日期 {d(filed)}，台账只能记录已开展的活动，此条不计入统计",
+                "请核对活动日期或填报日期")
 
 
-def outside_window(activity_date: dt.date, start: dt.date, deadline: dt.date) -> str:
+def outside_window(activity_date: dt.date, start: dt.date, deadline: dt.date) -> Note:
     when = "早于活动开始日期" if activity_date < start else "晚于活动截止日期"
-    return f"活动日期 {d(activity_date)} {when}（{d(start)} 至 {d(deadline)}），不计入统计"
+    return Note(ProblemCode.OUTSIDE_WINDOW, f"活动日期 {d(activity_date)} {when}（{d(start)} 至 {d(deadline)}），不计入统计",
+                "如日期填错请更正；本次活动期间以外的活动不计入")
 
 
-WINDOW_HINT = "如日期填错请更正；本次活动期间以外的活动不计入"
+def duplicate_row(first_row: int) -> Note:
+    return Note(ProblemCode.DUPLICATE_ROW, f"与第{first_row}行内容完全相同（序号除外），只计一次",
+                "如确为两次活动，请核对日期或内容；否则删除重复行")
 
 
-def duplicate_row(first_row: int) -> str:
-    return f"与第{first_row}行内容完全相同（序号除外），只计一次"
-
-
-DUPLICATE_HINT = "如确为两次活动，请核对日期或内容；否则删除重复行"
-
-
-def unknown_co_unit(name: str, suggestions: Sequence[str]) -> str:
+def unknown_co_unit(name: str, suggestions: Sequence[str]) -> Note:
     near = f"（名册中相近的有：{'、'.join(suggestions)}）" if suggestions else ""
-    return f"协办单位“{name}”不在单位名册中，未计入其活动{near}"
+    return Note(ProblemCode.UNKNOWN_CO_UNIT, f"协办单位“{name}”不在单位名册中，未计入其活动{near}",
+                "请填写名册中的单位全称，多个单位用“、”分隔")
 
 
-CO_UNIT_HINT = "请填写名册中的单位全称，多个单位用“、”分隔"
+def missing_columns(sheet: str, columns: Sequence[str]) -> Note:
+    return Note(ProblemCode.MISSING_COLUMNS, f"“{sheet}”表头缺少必填列：{'、'.join(columns)}，该表数据无法计入",
+                f"请使用最新模板，或在表头补上列名：{'、'.join(columns)}")
 
 
-def missing_columns(sheet: str, columns: Sequence[str]) -> str:
-    return f"“{sheet}”表头缺少必填列：{'、'.join(columns)}，该表数据无法计入"
+def header_not_found(sheet: str) -> Note:
+    return Note(ProblemCode.HEADER_NOT_FOUND, f"未找到“{sheet}”的表头行，该表数据无法读取", "请勿删除或改动模板的表头行")
 
 
-def missing_columns_hint(columns: Sequence[str]) -> str:
-    return f"请使用最新模板，或在表头补上列名：{'、'.join(columns)}"
+def sheet_missing(sheet: str) -> Note:
+    return Note(ProblemCode.SHEET_MISSING, f"未找到“{sheet}”工作表", "请使用乡创城办下发的台账模板填写")
 
 
-def header_not_found(sheet: str) -> str:
-    return f"未找到“{sheet}”的表头行，该表数据无法读取"
+EXAMPLE_MODIFIED = Note(ProblemCode.EXAMPLE_MODIFIED, "“示例”行的内容被改动过；示例行不计入统计",
+                        "如这是真实开展的活动，请另起一行填写，并删去序号中的“示例”")
+FILED_MISSING = Note(ProblemCode.FILED_MISSING, "“填报日期”未填写或无法识别，已按表中最晚的记录日期计",
+                     "请在“基本信息”表填写填报日期，如 2026-12-18")
 
 
-HEADER_HINT = "请勿删除或改动模板的表头行"
+def unit_name_conflict(named: str, file_unit: str) -> Note:
+    return Note(ProblemCode.UNIT_CONFLICT,
+                f"“基本信息”中的单位名称为“{named}”，文件名却像是“{file_unit}”的，已按“{named}”读取",
+                "请核对文件是否报错了单位")
 
 
-def sheet_missing(sheet: str) -> str:
-    return f"未找到“{sheet}”工作表"
+def unit_from_filename(unit: str) -> Note:
+    return Note(ProblemCode.UNIT_FROM_FILENAME, f"“基本信息”未填写单位名称，已按文件名识别为“{unit}”",
+                "请在“基本信息”表填写单位名称")
 
 
-SHEET_HINT = "请使用乡创城办下发的台账模板填写"
+def unknown_platform(value: str, hint: str) -> Note:
+    return Note(ProblemCode.UNKNOWN_PLATFORM, f"发布平台“{value}”不在可选范围内，已按“其他”统计", hint)
 
 
-def example_modified() -> str:
-    return "“示例”行的内容被改动过；示例行不计入统计"
-
-
-EXAMPLE_HINT = "如这是真实开展的活动，请另起一行填写，并删去序号中的“示例”"
-
-
-def filed_missing() -> str:
-    return "“填报日期”未填写或无法识别，已按表中最晚的记录日期计"
-
-
-FILED_HINT = "请在“基本信息”表填写填报日期，如 2026-12-18"
-
-
-def unit_name_conflict(named: str, file_unit: str) -> str:
-    return f"“基本信息”中的单位名称为“{named}”，文件名却像是“{file_unit}”的，已按“{named}”读取"
-
-
-UNIT_CONFLICT_HINT = "请核对文件是否报错了单位"
-
-
-def unit_from_filename(unit: str) -> str:
-    return f"“基本信息”未填写单位名称，已按文件名识别为“{unit}”"
-
-
-UNIT_NAME_HINT = "请在“基本信息”表填写单位名称"
-
-
-def tie(date: dt.date, chosen: str, others: Sequence[str]) -> str:
-    return f"同一填报日期 {d(date)} 有多份台账（{'、'.join(others)}），已采用“{chosen}”"
-
-
-TIE_HINT = "每次报送请更新“填报日期”，并只报送最新的一份"
-
-
-def optional_invalid(message: str) -> str:
-    return f"{message}，已按空白处理"
-
-
-def unknown_platform(value: str) -> str:
-    return f"发布平台“{value}”不在可选范围内，已按“其他”统计"
-
-
-STATUS_MISSING = "“整改状态”未填写，按“未整改”统计"
-STATUS_HINT = "请从下拉列表选择：未整改、整改中、已整改"
-DONE_MISSING = "整改状态为“已整改”，但未填写“完成日期”"
-DONE_HINT = "请填写整改完成的日期，如 2026-12-10"
+STATUS_MISSING = Note(ProblemCode.STATUS_MISSING, "“整改状态”未填写，按“未整改”统计", "请从下拉列表选择：未整改、整改中、已整改")
+DONE_MISSING = Note(ProblemCode.DONE_MISSING, "整改状态为“已整改”，但未填写“完成日期”", "请填写整改完成的日期，如 2026-12-10")
 DUE_HINT = "请填写日期（如 2027-01-10），或“立行立改”“长期坚持”"
+DUE_WITHOUT_FOUND = Note(ProblemCode.DUE_WITHOUT_FOUND, "整改时限为“立行立改”，但未填写“发现日期”，无法确定时限", DATE_HINT)
 
 
-def due_without_found() -> str:
-    return "整改时限为“立行立改”，但未填写“发现日期”，无法确定时限"
+# Files never read: IgnoreCode
+IGNORED_LOCK = Note(IgnoreCode.LOCK_FILE, "办公软件打开文件时产生的临时锁文件，已忽略")
+IGNORED_DEBRIS = Note(IgnoreCode.OS_DEBRIS, "系统或隐藏文件，已忽略")
 
 
-# 文件清单 reasons
-IGNORED_LOCK = "办公软件打开文件时产生的临时锁文件，已忽略"
-IGNORED_DEBRIS = "系统或隐藏文件，已忽略"
+# Files that cannot be used: RefusalCode (the advice is part of the sentence, so no hint)
+EMPTY_FILE = Note(RefusalCode.EMPTY_FILE, "文件为空（0 字节），可能传输中断，请重新报送")
 
 
-def superseded_by(newer: str) -> str:
-    return f"已被更新的台账“{newer}”替代"
+def not_a_spreadsheet(what: str) -> Note:
+    return Note(RefusalCode.NOT_A_SPREADSHEET, f"不是可读取的表格文件（{what}），请将台账另存为 .xlsx 后重新报送")
 
 
-def filed_after_as_of(filed: dt.date, as_of: dt.date) -> str:
-    return f"填报日期晚于统计日期（{d(filed)} > {d(as_of)}），本期不采用"
+TOO_OLD_EXCEL = Note(RefusalCode.TOO_OLD_EXCEL,
+                     "Excel 4.0 或更早的旧格式，无法读取，请用 Excel 或 WPS 打开后另存为 .xlsx 再报送")
+ET_NOT_XLS = Note(RefusalCode.ET_NOT_XLS, "WPS 表格（.et）格式无法直接读取，请在 WPS 中“另存为” .xlsx 后重新报送")
+ENCRYPTED = Note(RefusalCode.ENCRYPTED, "文件已加密，请取消密码后重新报送")
+READER_DIED = Note(RefusalCode.READER_DIED, "读取该文件的进程意外退出，重试一次仍然失败（可能是文件损坏，或电脑内存不足），未读取；"
+                   "请重新保存后报送")
 
 
-def unknown_unit_reason(name: str, suggestions: Sequence[str]) -> str:
+def corrupted(detail: str) -> Note:
+    return Note(RefusalCode.CORRUPTED, f"文件已损坏或不完整，无法读取（{detail}），请重新保存后报送")
+
+
+def over_limit(key: str, detail: str) -> Note:
+    """A file over one of the limits (campaign.yaml `limits:`), naming the limit so the office can raise it."""
+    return Note(RefusalCode.OVER_LIMIT, f"文件超出处理上限（{detail}；上限项 limits.{key}），未读取；请只保留台账内容后重新报送")
+
+
+EMPTY_ZIP = Note(RefusalCode.EMPTY_ZIP, "压缩包是空的，没有任何文件")
+NESTED_ZIP = Note(RefusalCode.NESTED_ZIP, "压缩包内又套压缩包，未读取；请解压后直接报送表格文件")
+
+
+def zip_member_unsafe(name: str) -> Note:
+    return Note(RefusalCode.UNSAFE_ZIP_MEMBER, f"压缩包内的路径“{name}”不安全（绝对路径或含“..”），未读取")
+
+
+def not_template(found: Sequence[str]) -> Note:
+    shown = "、".join(found[:5]) or "无"
+    return Note(RefusalCode.NOT_TEMPLATE,
+                f"不是本活动的台账模板（未找到“活动台账”“问题整改”“宣传报道”等工作表；文件中的工作表：{shown}）")
+
+
+def unknown_unit(name: str, suggestions: Sequence[str]) -> Note:
     near = f"；名册中最接近的是：{'、'.join(suggestions)}" if suggestions else ""
     shown = f"单位名称“{name}”不在名册中" if name else "无法识别单位：“基本信息”未填写单位名称，文件名中也没有名册中的单位"
-    return f"{shown}{near}。请核对单位名称，或请乡创城办在 campaign.yaml 中登记该单位"
+    return Note(RefusalCode.UNKNOWN_UNIT, f"{shown}{near}。请核对单位名称，或请乡创城办在 campaign.yaml 中登记该单位")
 
 
-def not_template(found: Sequence[str]) -> str:
-    shown = "、".join(found[:5]) or "无"
-    return f"不是本活动的台账模板（未找到“活动台账”“问题整改”“宣传报道”等工作表；文件中的工作表：{shown}）"
+NO_DATES = Note(RefusalCode.NO_DATES, "“填报日期”未填写，表中也没有任何带日期的记录，无法确定报送时间")
 
 
-NO_DATES = "“填报日期”未填写，表中也没有任何带日期的记录，无法确定报送时间"
-
-
-def not_a_spreadsheet(what: str) -> str:
-    return f"不是可读取的表格文件（{what}），请将台账另存为 .xlsx 后重新报送"
-
-
-ENCRYPTED = "文件已加密，请取消密码后重新报送"
-READER_DIED = "读取该文件的进程意外退出，重试一次仍然失败（可能是文件损坏，或电脑内存不足），未读取；请重新保存后报送"
-EMPTY_FILE = "文件为空（0 字节），可能传输中断，请重新报送"
-
-
-def corrupted(detail: str) -> str:
-    return f"文件已损坏或不完整，无法读取（{detail}），请重新保存后报送"
-
-
-
-
-ET_NOT_XLS = "WPS 表格（.et）格式无法直接读取，请在 WPS 中“另存为” .xlsx 后重新报送"
-
-
-def zip_member_unsafe(name: str) -> str:
-    return f"压缩包内的路径“{name}”不安全（绝对路径或含“..”），未读取"
-
-
-NESTED_ZIP = "压缩包内又套压缩包，未读取；请解压后直接报送表格文件"
-
-
-def merged_into(newer: str) -> str:
-    return f"内容已并入“{newer}”一并统计（该单位的新台账只填了新增记录）"
-
-
-def incremental(older: str) -> str:
-    return f"本次报送未包含以往记录，已与上次报送“{older}”合并，请累计填写"
-
-
-INCREMENTAL_HINT = "每次报送请在原台账后面追加新行，保留以往全部记录"
-
-
-def vanished(older: str, label: str) -> str:
-    return f"较上次报送（{older}）减少的记录：{label}"
-
-
-VANISHED_HINT = "如为误删请补回；如确需删除请在备注中说明原因"
-
-
-def describe_activity(a: Activity) -> str:
-    return f"{d(a.date)} {a.kind} 子主题{a.subtheme}“{a.summary[:15]}”"
-
-
-def describe_rectification(r: Rectification) -> str:
-    return f"问题“{r.description[:20]}”"
-
-
-def describe_publicity(p: PublicityItem) -> str:
-    return f"{d(p.date)} 宣传报道“{p.title[:20]}”"
-
-TOO_OLD_EXCEL = "Excel 4.0 或更早的旧格式，无法读取，请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"
-
+# Details inside a 损坏 or 超出上限 reason
 _CALAMINE_DETAILS = (
     ("password", "文件已加密"),
     ("entity", "含有自定义 XML 实体，可能是恶意构造的文件，未展开读取"),
@@ -307,13 +296,6 @@ def missing_sheet_part(sheet: str) -> str:
 
 def cell_limit(message: str) -> str:
     return f"表格声明的单元格数量异常：{message.split('(')[-1].split(' cells')[0]} 个"
-
-
-def over_limit(key: str, detail: str) -> str:
-    """A file over one of the limits (campaign.yaml `limits:`), naming the limit so the office can raise it."""
-    return f"文件超出处理上限（{detail}；上限项 limits.{key}），未读取；请只保留台账内容后重新报送"
-
-EMPTY_ZIP = "压缩包是空的，没有任何文件"
 
 
 def reader_crash(sheet: str) -> str:

@@ -1,0 +1,64 @@
+"""The selection step's registry: every code merge.py produces, each with the Chinese a clerk reads for it.
+
+A builder returns a `Note` (code, sentence, hint), as read/texts.py does for the read stage.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from enum import unique
+
+from pipeline.model import Activity, Code, Note, PublicityItem, Rectification
+from pipeline.read.texts import d
+
+
+@unique
+class SelectionCode(Code):
+    """Which file a unit's report stands on: warnings on the adopted file, and the 文件清单 reason of the others."""
+
+    TIE = "tie"
+    INCREMENTAL = "incremental"
+    ROWS_VANISHED = "rows-vanished"
+    SUPERSEDED = "superseded"
+    MERGED = "merged"
+    FILED_AFTER_AS_OF = "filed-after-as-of"
+
+
+# Warnings on the adopted file (数据问题)
+def tie(date: dt.date, chosen: str, others: Sequence[str]) -> Note:
+    return Note(SelectionCode.TIE, f"同一填报日期 {d(date)} 有多份台账（{'、'.join(others)}），已采用“{chosen}”",
+                "每次报送请更新“填报日期”，并只报送最新的一份")
+
+
+def incremental(older: str) -> Note:
+    return Note(SelectionCode.INCREMENTAL, f"本次报送未包含以往记录，已与上次报送“{older}”合并，请累计填写",
+                "每次报送请在原台账后面追加新行，保留以往全部记录")
+
+
+def vanished(older: str, label: str) -> Note:
+    return Note(SelectionCode.ROWS_VANISHED, f"较上次报送（{older}）减少的记录：{label}",
+                "如为误删请补回；如确需删除请在备注中说明原因")
+
+
+def describe_activity(a: Activity) -> str:
+    return f"{d(a.date)} {a.kind} 子主题{a.subtheme}“{a.summary[:15]}”"
+
+
+def describe_rectification(r: Rectification) -> str:
+    return f"问题“{r.description[:20]}”"
+
+
+def describe_publicity(p: PublicityItem) -> str:
+    return f"{d(p.date)} 宣传报道“{p.title[:20]}”"
+
+
+# 文件清单 reasons of the files not adopted
+def superseded_by(newer: str) -> Note:
+    return Note(SelectionCode.SUPERSEDED, f"已被更新的台账“{newer}”替代")
+
+
+def merged_into(newer: str) -> Note:
+    return Note(SelectionCode.MERGED, f"内容已并入“{newer}”一并统计（该单位的新台账只填了新增记录）")
+
+
+def filed_after_as_of(filed: dt.date, as_of: dt.date) -> Note:
+    return Note(SelectionCode.FILED_AFTER_AS_OF, f"填报日期晚于统计日期（{d(filed)} > {d(as_of)}），本期不采用")
