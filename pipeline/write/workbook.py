@@ -156,7 +156,7 @@ def write_supervision_workbook(report: Report, path: Path) -> None:
     """Write the nine sheets in contract order (周趋势 after them once history exists), print-ready.
 
     xlsxwriter lays the workbook out (总览, header rows, widths, filters, colours, print setup); the
-    tables' rows are rendered by pipeline.sheetxml and streamed into the file, so a county-sized
+    tables' rows are rendered by pipeline.write.sheetxml and streamed into the file, so a county-sized
     workbook is neither slow nor held in memory.
     """
     chrome = io.BytesIO()
@@ -194,7 +194,7 @@ def write_supervision_workbook(report: Report, path: Path) -> None:
                 colour_rows_where(ws, styles, first_row=1, last_row=count, last_col=len(headers) - 1,
                                   col=overdue_col, value="是", colour="未达标")
             print_setup(ws, footer=footer)
-            bodies.append(Body(sheet=names.index(part) + 1, chunks=writer.chunks(islice(stream, count), first_index=1),
+            bodies.append(Body(sheet=part, chunks=writer.chunks(islice(stream, count), first_index=1),
                                last_row=count, last_col=len(headers) - 1))
 
     progress_headers = (*PROGRESS_COLUMNS, *HISTORY_PROGRESS_COLUMNS) if report.history else PROGRESS_COLUMNS
@@ -213,7 +213,7 @@ def write_supervision_workbook(report: Report, path: Path) -> None:
         _trend(workbook, sheets[TREND_SHEET], report, styles)
         print_setup(sheets[TREND_SHEET], footer=footer)
     workbook.close()
-    splice(chrome.getvalue(), path, bodies)
+    splice(chrome.getvalue(), path, bodies, styles=ids.formats(styles))
     if any(next(stream, None) is not None for stream in streams):
         raise RuntimeError("internal: a table has more rows than counted; refusing to drop them")
 
