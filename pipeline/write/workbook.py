@@ -4,7 +4,6 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any
 
 from pipeline.judge.facts import is_overdue
 from pipeline.judge.report import Report
@@ -12,6 +11,7 @@ from pipeline.judge.texts import ids, status_change
 from pipeline.model import FILE_RESULTS, GAP_LEVELS, STATUSES, Problem
 from pipeline.write.overview import write_overview
 from pipeline.write.sheetxml import Body, RowWriter, StyleIds, splice
+from pipeline.write.trend import TREND_SHEET, write_trend
 from pipeline.write.xlsx import (
     MAX_COLUMN_WIDTH,
     WIDTH_SAMPLE_ROWS,
@@ -23,7 +23,6 @@ from pipeline.write.xlsx import (
     open_workbook,
     print_setup,
     table_frame,
-    write_table,
 )
 
 SHEETS = ("总览", "单位进度", "子主题覆盖", "差距清单", "活动明细", "问题整改", "宣传报道", "数据问题", "文件清单")
@@ -38,8 +37,6 @@ RECT_COLUMNS = ("单位名称", "序号", "发现日期", "问题描述", "整�
                 "是否超期", "来源文件", "工作表", "行号")
 PUBLICITY_COLUMNS = ("单位名称", "发布日期", "发布平台", "标题", "链接", "典型案例", "备注", "来源文件", "工作表", "行号")
 HISTORY_PROGRESS_COLUMNS = ("本周新增大讨论", "本周新增大行动", "较上次变化")
-TREND_SHEET = "周趋势"
-TREND_COLUMNS = ("统计日期", "已达标", "进行中", "滞后", "未达标", "未报送", "累计大讨论场次", "累计大行动场次", "参与人次", "报送率")
 COVERAGE_MARKS = {"covered": "已覆盖", "missing": "未覆盖", "exempted": "已免除", "extra": "已开展（非责任）"}
 
 
@@ -58,28 +55,6 @@ def progress_rows(report: Report) -> list[list[Cell]]:
             row += [talks, actions, change]
         rows.append(row)
     return rows
-
-
-def trend_rows(report: Report) -> list[list[Cell]]:
-    runs = [*report.history, report.snapshot()]
-    return [[run.as_of, *(run.count(s) for s in ("已达标", "进行中", "滞后", "未达标", "未报送")), run.discussions,
-             run.actions, run.participants, run.submitted / run.units_total if run.units_total else 0.0]
-            for run in runs]
-
-
-def _trend(workbook: Any, ws: Any, report: Report, styles: Styles) -> None:
-    rows = trend_rows(report)
-    write_table(ws, headers=TREND_COLUMNS, rows=rows, styles=styles, column_formats={9: styles.percent})
-    chart = workbook.add_chart({"type": "line"})
-    last = len(rows)
-    for col, colour in ((6, "#2F5597"), (7, "#C55A11")):
-        chart.add_series({"name": [TREND_SHEET, 0, col], "categories": [TREND_SHEET, 1, 0, last, 0],
-                          "values": [TREND_SHEET, 1, col, last, col], "marker": {"type": "circle"},
-                          "line": {"color": colour}})
-    chart.set_title({"name": "累计场次（按统计日期）"})
-    chart.set_x_axis({"date_axis": True, "num_format": "m月d日", "major_unit": 7, "major_unit_type": "days"})
-    chart.set_legend({"position": "bottom"})
-    ws.insert_chart(last + 2, 0, chart, {"x_scale": 1.4, "y_scale": 1.2})
 
 
 def gap_rows(report: Report) -> list[list[Cell]]:
@@ -210,7 +185,7 @@ def write_supervision_workbook(report: Report, path: Path) -> None:
                                 f.sha256] for f in report.intake.files]
     table("文件清单", FILE_COLUMNS, files, {2: FILE_RESULTS})
     if report.history:
-        _trend(workbook, sheets[TREND_SHEET], report, styles)
+        write_trend(workbook, sheets[TREND_SHEET], report, styles)
         print_setup(sheets[TREND_SHEET], footer=footer)
     workbook.close()
     splice(chrome.getvalue(), path, bodies, styles=ids.formats(styles))
