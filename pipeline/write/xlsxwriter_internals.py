@@ -14,7 +14,8 @@ wrote around them. That relies on exactly these behaviours of xlsxwriter (3.x):
    rich-text XML (as its write_rich_string does); `literal_text` wraps such unit text so it stays text.
 
 1 and 2 are checked on every splice: a mismatch raises PackageMismatch, an internal error, so a new
-xlsxwriter that behaves otherwise stops the run instead of restyling or dropping rows. 3 is checked by
+xlsxwriter that behaves otherwise stops the run instead of restyling or dropping rows;
+tests/test_xlsxwriter_internals.py compares them with what xlsxwriter writes itself. 3 is checked by
 tests/test_sheetxml.py. Not assumed: which part holds which sheet. xlsxwriter happens to write the N-th
 worksheet added as xl/worksheets/sheetN.xml; `locate` reads each sheet's part from the package's own
 workbook part and relationships instead, as OOXML defines them.
@@ -110,7 +111,11 @@ def check_styles(styles_part: bytes, reserved: Mapping[int, Format]) -> None:
         format_id = int(xf.get("numFmtId", "0"))
         written = (codes.get(format_id) if format_id >= _BUILT_IN_FORMATS else format_id,
                    xf.get("quotePrefix") == "1", alignment is not None and alignment.get("wrapText") == "1")
-        wanted = (fmt.num_format if fmt.num_format != "General" else 0, bool(fmt.quote_prefix), bool(fmt.text_wrap))
+        try:
+            wanted = (fmt.num_format if fmt.num_format != "General" else 0, bool(fmt.quote_prefix),
+                      bool(fmt.text_wrap))
+        except AttributeError as exc:
+            raise PackageMismatch(f"Format has no {exc.name}") from exc
         if written != wanted:
             raise PackageMismatch(f"style {number} is {written} (number format, quote prefix, wrap), not {wanted}")
 
