@@ -7,9 +7,12 @@ from xlsxwriter.worksheet import Worksheet
 
 from pipeline.judge.report import Report
 from pipeline.model import STATUSES
+from pipeline.write.trend import trend_chart
 from pipeline.write.xlsx import STATUS_COLOURS, Cell, Styles, write_pairs, write_table
 
 SHEET = "总览"
+TITLE_FONT = {"size": 12, "bold": True}
+"""Chart titles on the dashboard."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ def headline(report: Report) -> list[tuple[str, Cell]]:
 
 def _chart(workbook: Any, kind: str, title: str, **options: Any) -> Any:
     chart = workbook.add_chart({"type": kind, **options})
-    chart.set_title({"name": title, "name_font": {"size": 12, "bold": True}})
+    chart.set_title({"name": title, "name_font": TITLE_FONT})
     chart.set_legend({"position": "bottom"})
     return chart
 
@@ -119,11 +122,5 @@ def write_overview(workbook: Any, ws: Worksheet, report: Report, styles: Styles,
                                    "data_labels": {"value": True}})
         ws.insert_chart(23, 3, kind_chart, {"x_scale": 1.1, "y_scale": 1.0})
     if report.history:
-        trend = _chart(workbook, "line", "累计场次（按统计日期）")
-        last_run = len(report.history) + 1
-        for col, colour in ((6, "#2F5597"), (7, "#C55A11")):
-            trend.add_series({"name": ["周趋势", 0, col], "categories": ["周趋势", 1, 0, last_run, 0],
-                              "values": ["周趋势", 1, col, last_run, col], "marker": {"type": "circle"},
-                              "line": {"color": colour}})
-        trend.set_x_axis({"date_axis": True, "num_format": "m月d日", "major_unit": 7, "major_unit_type": "days"})
+        trend = trend_chart(workbook, report, title_font=TITLE_FONT)
         ws.insert_chart(23, 10, trend, {"x_scale": 1.3, "y_scale": 1.0})

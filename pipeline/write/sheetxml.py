@@ -5,14 +5,15 @@ here a row is one formatted string (well under 1 µs a cell). xlsxwriter still w
 around the rows: formats, the header row, widths, filters, conditional colours, print setup and
 charts. Cell text follows xlsxwriter's own rules (control characters as _xHHHH_, leading or trailing
 spaces kept), is always a string cell (never a formula) and carries the quote prefix when it starts
-like a formula.
+like a formula. What splicing relies on in xlsxwriter beyond its documented API is listed, and checked,
+in pipeline.write.xlsxwriter_internals.
 """
 
 import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -20,9 +21,11 @@ from queue import Queue
 from threading import Thread
 from typing import Protocol
 
+from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 
 from pipeline.write.xlsx import FORMULA_START, LONG_TEXT, Cell, Styles, row_height, wrap_lines
+from pipeline.write.xlsxwriter_internals import PackageMismatch, check_styles, locate, open_rows, style_number
 
 EXCEL_MAX_CHARS = 32_767
 """Excel keeps at most this many characters in a cell (xlsxwriter cuts longer text the same way)."""
@@ -32,7 +35,6 @@ _SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\
 _ESCAPE_LIKE = re.compile(r"(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 _EDGE_SPACE = re.compile(r"^\s|\s$")
-_DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
 _EXCEL_EPOCH = dt.date(1899, 12, 31).toordinal()
 _CHUNK_ROWS = 2_000
 
@@ -49,11 +51,14 @@ class StyleIds:
 
     @classmethod
     def of(cls, styles: Styles) -> "StyleIds":
-        """xlsxwriter numbers a format when a cell first uses it; asking here reserves the very number its
-        own cells would get, so the styles part lists every format the spliced rows refer to."""
-        return cls(text=styles.text._get_xf_index(), quoted=styles.quoted._get_xf_index(),
-                   wrap=styles.wrap._get_xf_index(), date=styles.date._get_xf_index(),
-                   number=styles.number._get_xf_index())
+        """The numbers reserved before any cell uses the formats (see style_number)."""
+        return cls(text=style_number(styles.text), quoted=style_number(styles.quoted), wrap=style_number(styles.wrap),
+                   date=style_number(styles.date), number=style_number(styles.number))
+
+    def formats(self, styles: Styles) -> dict[int, Format]:
+        """Each number with its format, for splice to check against the styles part xlsxwriter wrote."""
+        return {self.text: styles.text, self.quoted: styles.quoted, self.wrap: styles.wrap, self.date: styles.date,
+                self.number: styles.number}
 
 
 def inline_string(value: str) -> str:
@@ -143,36 +148,41 @@ class _Writable(Protocol):
 
 @dataclass(frozen=True)
 class Body:
-    """The data rows of one worksheet: its position among the workbook's sheets (1-based), the rendered
-    rows in order, and the last cell they reach (0-based) for the sheet's dimension."""
+    """The data rows of one worksheet: the sheet's name, the rendered rows in order, and the last cell they
+    reach (0-based) for the sheet's dimension."""
 
-    sheet: int
+    sheet: str
     chunks: Iterable[str]
     last_row: int
     last_col: int
 
 
-def splice(chrome: bytes, target: Path, bodies: Sequence[Body]) -> None:
+def splice(chrome: bytes, target: Path, bodies: Sequence[Body], *, styles: Mapping[int, Format]) -> None:
     """Write `chrome` (a workbook from xlsxwriter whose table sheets hold only their header row) to `target`
-    with each body's rows placed after that header row, streaming, in the sheets' order."""
-    by_part = {f"xl/worksheets/sheet{b.sheet}.xml": b for b in bodies}
-    with zipfile.ZipFile(io.BytesIO(chrome)) as source, \
-            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in source.infolist():
-            copy = zipfile.ZipInfo(info.filename, info.date_time)
-            copy.compress_type, copy.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
-            body = by_part.get(info.filename)
-            if body is None:
-                out.writestr(copy, source.read(info))
-                continue
-            head, end, tail = source.read(info).decode("utf-8").partition("</sheetData>")
-            if body.last_row > 0:
-                ref = f"A1:{xl_col_to_name(body.last_col)}{body.last_row + 1}"
-                head = _DIMENSION.sub(f'<dimension ref="{ref}"/>', head, count=1)
-            parts = chain([head], body.chunks, [end + tail])
-            big = (body.last_row + 1) * (body.last_col + 1) > 10_000_000
-            with out.open(copy, "w", force_zip64=big) as member:
-                _compress_aside(member, (part.encode("utf-8") for part in parts))
+    with each body's rows placed after that header row, streaming, in the sheets' order. `styles` are the
+    formats the rows refer to, by the numbers reserved for them."""
+    with zipfile.ZipFile(io.BytesIO(chrome)) as source:
+        parts = locate(source)
+        check_styles(source.read(parts.styles), styles)
+        members = set(source.namelist())
+        by_part: dict[str, Body] = {}
+        for each in bodies:
+            if parts.worksheets.get(each.sheet) not in members:
+                raise PackageMismatch(f"no worksheet part for sheet {each.sheet!r}")
+            by_part[parts.worksheets[each.sheet]] = each
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in source.infolist():
+                copy = zipfile.ZipInfo(info.filename, info.date_time)
+                copy.compress_type, copy.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+                body = by_part.get(info.filename)
+                if body is None:
+                    out.writestr(copy, source.read(info))
+                    continue
+                head, tail = open_rows(source.read(info).decode("utf-8"), last_row=body.last_row,
+                                       last_col=body.last_col)
+                big = (body.last_row + 1) * (body.last_col + 1) > 10_000_000
+                with out.open(copy, "w", force_zip64=big) as member:
+                    _compress_aside(member, (part.encode("utf-8") for part in chain([head], body.chunks, [tail])))
 
 
 def _compress_aside(member: _Writable, parts: Iterator[bytes]) -> None:

@@ -9,12 +9,13 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
-from xml.sax.saxutils import escape
 
 import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
+
+from pipeline.write.xlsxwriter_internals import literal_text
 
 Cell = str | int | float | dt.date | None
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -30,7 +31,7 @@ def open_workbook(target: Path | BinaryIO, *, created: dt.date) -> xlsxwriter.Wo
     """A workbook whose content depends only on what is written (fixed creation time), built in memory.
 
     Everything xlsxwriter writes here is small; the large tables of the supervision workbook are
-    rendered by pipeline.sheetxml and spliced in.
+    rendered by pipeline.write.sheetxml and spliced in.
     """
     workbook = xlsxwriter.Workbook(target, {
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True,
@@ -87,21 +88,13 @@ def write_cell(ws: Worksheet, row: int, col: int, value: Cell, styles: Styles, f
         ws.write_blank(row, col, None, fmt or styles.text)
     elif isinstance(value, str):
         quoted = value.startswith(FORMULA_START)
-        ws.write_string(row, col, _as_text(value), styles.quoted if quoted else (fmt or styles.text))
+        ws.write_string(row, col, literal_text(value), styles.quoted if quoted else (fmt or styles.text))
     elif isinstance(value, bool):
         ws.write_string(row, col, "是" if value else "否", fmt or styles.text)
     elif isinstance(value, int | float):
         ws.write_number(row, col, value, fmt or styles.number)
     else:
         ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), fmt or styles.date)
-
-
-def _as_text(value: str) -> str:
-    """xlsxwriter copies a string that starts with `<r>` and ends with `</r>` into the file as raw rich-text
-    XML; such unit text is wrapped in one escaped text run instead, so it shows exactly as typed."""
-    if value.startswith("<r>") and value.endswith("</r>"):
-        return f'<r><t xml:space="preserve">{escape(value)}</t></r>'
-    return value
 
 
 def _cell_width(value: Cell) -> int:

@@ -1,0 +1,184 @@
+"""The eight tables of the supervision workbook after 总览 (SPEC §5): sheet and column names are contract.
+
+Each table's row count and its rows come from one collection (see `table`), so the sheets sized for a
+table always hold every row it yields; the rows stay lazy, as a county's activity table is large.
+"""
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import chain
+from typing import Generic, Protocol, TypeVar
+
+from pipeline.judge.facts import is_overdue
+from pipeline.judge.report import Report, UnitRow
+from pipeline.judge.texts import ids, status_change
+from pipeline.model import (
+    FILE_RESULTS,
+    GAP_LEVELS,
+    STATUSES,
+    Activity,
+    FileRecord,
+    Gap,
+    Problem,
+    PublicityItem,
+    Rectification,
+)
+from pipeline.write.xlsx import Cell
+
+PROGRESS_COLUMNS = ("单位名称", "单位类别", "状态", "大讨论次数", "大行动次数", "参与人次", "应覆盖子主题", "已覆盖子主题",
+                    "查摆问题数", "已整改数", "超期未整改数", "宣传报道数", "最近填报日期", "差距项数")
+GAP_COLUMNS = ("单位名称", "规则", "等级", "差距说明", "整改建议", "截止日期", "剩余天数")
+PROBLEM_COLUMNS = ("文件", "工作表", "单元格", "单位名称", "等级", "问题", "建议")
+FILE_COLUMNS = ("文件", "单位名称", "处理结果", "原因", "活动数", "问题数", "宣传数", "SHA256")
+ACTIVITY_COLUMNS = ("单位名称", "活动日期", "活动类型", "子主题", "活动主题", "活动地点", "参加人数", "组织人", "协办单位",
+                    "活动形式", "内容摘要", "佐证材料", "备注", "计入统计", "不计入原因", "来源文件", "工作表", "行号")
+RECT_COLUMNS = ("单位名称", "序号", "发现日期", "问题描述", "整改措施", "责任人", "整改时限", "整改状态", "完成日期",
+                "是否超期", "来源文件", "工作表", "行号")
+PUBLICITY_COLUMNS = ("单位名称", "发布日期", "发布平台", "标题", "链接", "典型案例", "备注", "来源文件", "工作表", "行号")
+HISTORY_PROGRESS_COLUMNS = ("本周新增大讨论", "本周新增大行动", "较上次变化")
+COVERAGE_MARKS = {"covered": "已覆盖", "missing": "未覆盖", "exempted": "已免除", "extra": "已开展（非责任）"}
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Counted(Protocol[T_co]):
+    """A collection that knows its length without being iterated."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[T_co]: ...
+
+
+class Flat(Generic[T]):
+    """The items of several groups one after another: counted without being listed, iterated lazily."""
+
+    def __init__(self, groups: Iterable[Sequence[T]]) -> None:
+        self._groups = tuple(groups)
+
+    def __len__(self) -> int:
+        return sum(map(len, self._groups))
+
+    def __iter__(self) -> Iterator[T]:
+        return chain.from_iterable(self._groups)
+
+
+@dataclass(frozen=True)
+class TableSource:
+    """One table: its contract sheet, header row, `count` rows (an iterator, read once, while the file is
+    written), the statuses or levels coloured in a column, and the column that colours overdue rows."""
+
+    name: str
+    headers: Sequence[str]
+    count: int
+    rows: Iterator[Sequence[Cell]] = field(repr=False)
+    colour: Mapping[int, Sequence[str]]
+    overdue_col: int | None = None
+
+
+def table(*, name: str, headers: Sequence[str], items: Counted[T], row: Callable[[T], Sequence[Cell]],
+          colour: Mapping[int, Sequence[str]], overdue_col: int | None = None) -> TableSource:
+    """A table of one row per item: the count is the items' and the rows are rendered as they are read."""
+    return TableSource(name=name, headers=headers, count=len(items), rows=map(row, items), colour=colour,
+                       overdue_col=overdue_col)
+
+
+def table_sources(report: Report) -> tuple[TableSource, ...]:
+    """The tables in contract order."""
+    return (progress(report), coverage(report), gaps(report), activities(report), rectifications(report),
+            publicity(report), problems(report), files(report))
+
+
+def progress(report: Report) -> TableSource:
+    previous = report.previous
+
+    def row(r: UnitRow) -> list[Cell]:
+        cells: list[Cell] = [r.unit.name, "、".join(r.unit.kinds), r.status, r.facts.discussions, r.facts.actions,
+                             r.facts.participants, ids(r.required), ids(r.covered), r.problems_found, r.rectified,
+                             r.overdue, len(r.facts.publicity), r.last_filed, len(r.gaps)]
+        if previous is not None:
+            before = previous.units.get(r.unit.name)
+            talks = r.facts.discussions - (before.discussions if before else 0)
+            actions = r.facts.actions - (before.actions if before else 0)
+            change = status_change(before.status, r.status, talks + actions) if before else "新增单位"
+            cells += [talks, actions, change]
+        return cells
+
+    headers = (*PROGRESS_COLUMNS, *HISTORY_PROGRESS_COLUMNS) if report.history else PROGRESS_COLUMNS
+    return table(name="单位进度", headers=headers, items=report.rows, row=row, colour={2: STATUSES})
+
+
+def coverage(report: Report) -> TableSource:
+    subthemes = report.campaign.subthemes
+
+    def row(r: UnitRow) -> list[Cell]:
+        marks: list[Cell] = []
+        for sub in subthemes:
+            done = sub.id in r.facts.covered
+            if sub.id in r.exempted:
+                marks.append(COVERAGE_MARKS["exempted"])
+            elif sub.id in r.required:
+                marks.append(COVERAGE_MARKS["covered" if done else "missing"])
+            else:
+                marks.append(COVERAGE_MARKS["extra"] if done else "")
+        return [r.unit.name, "、".join(r.unit.kinds), *marks]
+
+    headers = ["单位名称", "单位类别", *(s.label for s in subthemes)]
+    return table(name="子主题覆盖", headers=headers, items=report.rows, row=row,
+                 colour={c: ("已覆盖", "未覆盖", "已免除") for c in range(2, len(headers))})
+
+
+def gaps(report: Report) -> TableSource:
+    def row(g: Gap) -> list[Cell]:
+        return [g.unit, g.rule, g.level, g.description, g.suggestion, g.deadline, g.days_left]
+
+    return table(name="差距清单", headers=GAP_COLUMNS, items=report.gaps, row=row, colour={2: GAP_LEVELS})
+
+
+def activities(report: Report) -> TableSource:
+    adopted, label, as_of = report.intake.adopted, report.campaign.label, report.as_of
+
+    def row(a: Activity) -> list[Cell]:
+        return [a.unit, a.date, a.kind, label(a.subtheme), a.topic, a.place, a.participants, a.organizer,
+                "、".join(a.co_units), a.form, a.summary, a.evidence, a.note,
+                "是" if a.counted and a.date <= as_of else "否", a.not_counted_reason,
+                a.source.file, a.source.sheet, a.source.row]
+
+    return table(name="活动明细", headers=ACTIVITY_COLUMNS, items=Flat(adopted[u].activities for u in sorted(adopted)),
+                 row=row, colour={})
+
+
+def rectifications(report: Report) -> TableSource:
+    as_of = report.as_of
+
+    def row(r: Rectification) -> list[Cell]:
+        due: Cell = r.due if r.due and r.due_text not in ("立行立改",) else (r.due_text or None)
+        return [r.unit, r.seq, r.found, r.description, r.measure, r.owner, due, r.status or "未填写", r.done,
+                "是" if is_overdue(r, as_of) else "否", r.source.file, r.source.sheet, r.source.row]
+
+    return table(name="问题整改", headers=RECT_COLUMNS, items=Flat(u.facts.rectifications for u in report.rows),
+                 row=row, colour={}, overdue_col=RECT_COLUMNS.index("是否超期"))
+
+
+def publicity(report: Report) -> TableSource:
+    def row(p: PublicityItem) -> list[Cell]:
+        return [p.unit, p.date, p.platform, p.title, p.link, "是" if p.typical else "否", p.note,
+                p.source.file, p.source.sheet, p.source.row]
+
+    return table(name="宣传报道", headers=PUBLICITY_COLUMNS, items=Flat(u.facts.publicity for u in report.rows),
+                 row=row, colour={})
+
+
+def problems(report: Report) -> TableSource:
+    def row(p: Problem) -> list[Cell]:
+        return [p.file, p.sheet, p.cell, p.unit, p.level, p.message, p.hint]
+
+    return table(name="数据问题", headers=PROBLEM_COLUMNS, items=report.problems, row=row,
+                 colour={4: ("错误", "警告")})
+
+
+def files(report: Report) -> TableSource:
+    def row(f: FileRecord) -> list[Cell]:
+        return [f.file, f.unit, f.result, f.reason, f.activities, f.rectifications, f.publicity, f.sha256]
+
+    return table(name="文件清单", headers=FILE_COLUMNS, items=report.intake.files, row=row, colour={2: FILE_RESULTS})
