@@ -5,16 +5,13 @@ from pathlib import Path
 
 import docx
 import openpyxl
-from click.testing import CliRunner
 
-from pipeline.cli import main
-from tests.ledgers import CAMPAIGN, activity, d, problem, write_ledger
+from tests.ledgers import activity, d, problem, write_ledger
+from tests.runs import report
 
 
 def run_report(box: Path, tmp: Path, as_of: str) -> Path:
-    result = CliRunner().invoke(main, ["report", "--inbox", str(box), "--outbox", str(tmp / "out"), "--archive",
-                                       str(tmp / "archive"), "--config", str(CAMPAIGN), "--as-of", as_of])
-    assert result.exit_code == 0, result.output
+    report(box, tmp / "out", as_of, archive=tmp / "archive")
     return tmp / "out"
 
 

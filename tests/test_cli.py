@@ -163,3 +163,8 @@ def test_demo_says_where_the_sample_is(tmp_path: Path) -> None:
     assert code == 0
     assert output.splitlines()[0] == f"已生成示例报送：{tmp_path / 'demo' / 'inbox'}"
     assert output.splitlines()[-1] == f"已生成：{tmp_path / 'demo' / 'outbox' / '催报提醒_2027-01-15.txt'}"
+
+
+def test_templates_say_what_they_wrote(tmp_path: Path) -> None:
+    assert run("templates", "--out", str(tmp_path / "t")) == (0, f"已生成模板：{tmp_path / 't' / '创城大讨论台账模板.xlsx'}\n")
+    assert run("templates", "--per-unit", "--out", str(tmp_path / "u")) == (0, f"已为 16 个单位生成模板：{tmp_path / 'u'}\n")

@@ -4,15 +4,14 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from pipeline.cli import main
 from pipeline.config.campaign import Campaign
 from pipeline.config.roster import Roster
 from pipeline.model import Submission
 from pipeline.read.inbox import read_inbox
 from pipeline.read.texts import RefusalCode
-from tests.ledgers import CAMPAIGN, CORPUS, read_sheet
+from tests.ledgers import CORPUS, read_sheet
+from tests.runs import report
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -20,10 +19,7 @@ ALLOWED_WORDS = {"Office", "Numbers", "Excel", "HTML", "Word", "OpenDocument", "
 
 
 def test_corpus_as_an_inbox(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["report", "--inbox", str(CORPUS), "--outbox", str(tmp_path),
-                                       "--as-of", "2026-12-20", "--config", str(CAMPAIGN)])
-    assert result.exit_code == 0, result.output
-    assert "Traceback" not in result.output
+    report(CORPUS, tmp_path, "2026-12-20")
     listed = [r["文件"] for r in read_sheet(tmp_path / "督查汇总表_2026-12-20.xlsx", "文件清单")]
     on_disk = sorted(p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*") if p.is_file())
     assert sorted(listed) == on_disk

@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from click.testing import CliRunner
 
-from pipeline.cli import main
-from tests.ledgers import CAMPAIGN, activity, d, problem, read_sheet, write_ledger
+from tests.ledgers import activity, d, problem, read_sheet, write_ledger
+from tests.runs import report as run_report
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -104,10 +103,7 @@ def messy_inbox(box: Path, tmp: Path) -> None:
 
 
 def report(box: Path, out: Path, as_of: str) -> Path:
-    result = CliRunner().invoke(main, ["report", "--inbox", str(box), "--outbox", str(out), "--as-of", as_of,
-                                       "--config", str(CAMPAIGN)])
-    assert result.exit_code == 0, result.output
-    return out / f"督查汇总表_{as_of}.xlsx"
+    return run_report(box, out, as_of).written.workbook
 
 
 def test_messy_equals_clean(tmp_path: Path) -> None:

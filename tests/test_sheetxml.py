@@ -14,7 +14,8 @@ from xlsxwriter.utility import xl_col_to_name
 
 from pipeline.write.sheetxml import Body, RowWriter, StyleIds, _compress_aside, splice
 from pipeline.write.xlsx import Cell, Styles, open_workbook, write_cell
-from tests.ledgers import CAMPAIGN, activity, d, read_sheet, write_ledger
+from tests.ledgers import activity, d, read_sheet, write_ledger
+from tests.runs import report
 
 TRICKY: list[Cell] = [
     "普通文字", "  前后有空格  ", "a & b < c > d \"引号\"", "竖排\x0b制表\x01符", "字面 _x0041_ 转义", "换行\n第二行",
@@ -104,14 +105,7 @@ def test_every_table_of_the_report_reads_back_whole(tmp_path: Path) -> None:
     markup = "<r><t>注入</t></r>"
     write_ledger(tmp_path / "inbox" / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"),
                  activities=[activity(d("2026-12-05"), 活动主题=markup), activity(d("2026-12-06"), 序号=2)])
-    from click.testing import CliRunner
-
-    from pipeline.cli import main
-
-    result = CliRunner().invoke(main, ["report", "--inbox", str(tmp_path / "inbox"), "--outbox", str(tmp_path / "out"),
-                                       "--archive", str(tmp_path / "a"), "--config", str(CAMPAIGN),
-                                       "--as-of", "2026-12-20"])
-    assert result.exit_code == 0, result.output
+    report(tmp_path / "inbox", tmp_path / "out", "2026-12-20")
     rows = read_sheet(tmp_path / "out" / "督查汇总表_2026-12-20.xlsx", "活动明细")
     assert [(r["活动日期"], r["活动主题"]) for r in rows] == [(dt.datetime(2026, 12, 5), markup),
                                                              (dt.datetime(2026, 12, 6), None)]

@@ -4,12 +4,12 @@ import hashlib
 from pathlib import Path
 
 import openpyxl
-from click.testing import CliRunner
 
-from pipeline.cli import main
+from pipeline import run
 from pipeline.read.grids import cell_ref
 from pipeline.read.schema import EXAMPLE_ROW, HEADER_ROW, info_cell
 from tests.ledgers import CAMPAIGN, TEMPLATE
+from tests.runs import setup
 
 ACTIVITY_HEADER = ["序号", "活动日期", "活动类型", "子主题", "活动主题", "活动地点", "参加人数", "组织人", "协办单位",
                    "活动形式", "内容摘要", "佐证材料", "备注"]
@@ -76,15 +76,13 @@ def test_guide_states_rules_and_deadline() -> None:
 
 
 def test_make_templates_reproduces_the_committed_template(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["templates", "--out", str(tmp_path), "--config", str(CAMPAIGN)])
-    assert result.exit_code == 0, result.output
+    run.templates(setup=setup(), folder=tmp_path, per_unit=False)
     fresh = (tmp_path / TEMPLATE.name).read_bytes()
     assert hashlib.sha256(fresh).hexdigest() == hashlib.sha256(TEMPLATE.read_bytes()).hexdigest()
 
 
 def test_per_unit_templates_state_each_units_duties(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["templates", "--per-unit", "--out", str(tmp_path), "--config", str(CAMPAIGN)])
-    assert result.exit_code == 0, result.output
+    run.templates(setup=setup(), folder=tmp_path, per_unit=True)
     assert len(list(tmp_path.glob("*.xlsx"))) == 16
     wb = openpyxl.load_workbook(tmp_path / "荷花村_创城大讨论台账.xlsx")
     assert wb["基本信息"][info_cell("单位名称")].value == "荷花村"
@@ -108,8 +106,7 @@ def test_per_unit_template_states_exemptions(tmp_path: Path) -> None:
     config.write_text(CAMPAIGN.read_text(encoding="utf-8").replace(
         "exemptions: []", "exemptions:\n  - {unit: 荷花村, subtheme: 5, reason: 辖区内无经营户, approved_by: 乡创城办}"),
         encoding="utf-8")
-    result = CliRunner().invoke(main, ["templates", "--per-unit", "--out", str(tmp_path / "t"), "--config", str(config)])
-    assert result.exit_code == 0, result.output
+    run.templates(setup=setup(config), folder=tmp_path / "t", per_unit=True)
     guide = [str(c.value) for c in openpyxl.load_workbook(tmp_path / "t" / "荷花村_创城大讨论台账.xlsx")["填报说明"]["A"]
              if c.value]
     assert "· 已免除：子主题5（辖区内无经营户，乡创城办批准）。" in guide

@@ -5,20 +5,16 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-from click.testing import CliRunner
 
-from pipeline.cli import main
-from tests.ledgers import CAMPAIGN, activity, d, write_ledger
+from tests.ledgers import activity, d, write_ledger
+from tests.runs import report
 
 
 def test_both_trend_charts_draw_cumulative_sessions_of_every_run(tmp_path: Path) -> None:
     box = tmp_path / "inbox"
     write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"), activities=[activity(d("2026-12-05"))])
     for as_of in ("2026-12-13", "2026-12-20", "2026-12-27"):
-        result = CliRunner().invoke(main, ["report", "--inbox", str(box), "--outbox", str(tmp_path / "out"),
-                                           "--archive", str(tmp_path / "a"), "--config", str(CAMPAIGN),
-                                           "--as-of", as_of])
-        assert result.exit_code == 0, result.output
+        report(box, tmp_path / "out", as_of, archive=tmp_path / "a")
     book = tmp_path / "out" / "督查汇总表_2026-12-27.xlsx"
     header = {cell.column_letter: cell.value for cell in openpyxl.load_workbook(book)["周趋势"][1]}
     with zipfile.ZipFile(book) as archive:
