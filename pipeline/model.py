@@ -239,10 +239,12 @@ class Refusal:
 
 @dataclasses.dataclass(frozen=True)
 class Ignored:
-    """A file never read (a lock file, OS debris): 已忽略, with the code and Chinese text of why."""
+    """A file never read (a lock file, OS debris, a second copy of a file): 已忽略, with the code and Chinese
+    text of why, and the SHA256 of a copy (which shows that it is one)."""
 
     file: str
     why: Note
+    sha256: str = ""
 
     @property
     def code(self) -> Code:

@@ -245,7 +245,8 @@ def report(settings: ReportSettings) -> RunResult:
 
 def validate(*, setup: Setup, inbox: Path, as_of: dt.date) -> Validation:
     """Read exactly as `report` does, without archiving or recording anything."""
-    return check(_read(inbox, setup, keep=None), as_of=as_of)
+    campaign = setup.campaign
+    return check(_read(inbox, setup, keep=None), as_of=as_of, window=(campaign.start, campaign.deadline))
 
 
 def templates(*, setup: Setup, folder: Path, per_unit: bool) -> list[Path]:

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import shutil
+import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,15 @@ def write_ledger(path: Path, *, unit: str | None, filed: Any, activities: Sequen
                     cell.data_type = "s"  # typed with a leading apostrophe: text, not a formula
     wb.save(path)
     return path
+
+
+def resaved_copy(source: Path, target: Path) -> Path:
+    """A copy with the same content but other bytes (as a unit's file saved again): here the zip comment
+    differs, so byte-identical files (one submission, SPEC §3) are not what a load test reads."""
+    shutil.copyfile(source, target)
+    with zipfile.ZipFile(target, "a") as archive:
+        archive.comment = target.name.encode()
+    return target
 
 
 def activity(date: Any, kind: str = "大讨论", subtheme: Any = 1, people: Any = 30,

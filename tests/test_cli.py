@@ -2,7 +2,6 @@
 
 What the commands compute is tested through the library (tests/test_run.py and the others)."""
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.read.inbox import PARALLEL_FROM
-from tests.ledgers import CAMPAIGN, activity, d, problem, write_ledger
+from tests.ledgers import CAMPAIGN, activity, d, problem, resaved_copy, write_ledger
 
 SHEETS = ["总览", "单位进度", "子主题覆盖", "差距清单", "活动明细", "问题整改", "宣传报道", "数据问题", "文件清单"]
 
@@ -130,7 +129,7 @@ def test_python_dash_m_with_spawned_reading_processes(tmp_path: Path) -> None:
     box = tmp_path / "inbox"
     box.mkdir()
     for i in range(PARALLEL_FROM):
-        shutil.copyfile(ledger, box / f"荷花村_{i:02d}.xlsx")
+        resaved_copy(ledger, box / f"荷花村_{i:02d}.xlsx")
     windows_like = ("import multiprocessing, runpy, sys; multiprocessing.set_start_method('spawn'); "
                     "sys.argv[0] = 'pipeline'; runpy.run_module('pipeline', run_name='__main__', alter_sys=True)")
     result = subprocess.run([sys.executable, "-c", windows_like, "report", "--inbox", str(box), "--outbox",

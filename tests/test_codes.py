@@ -16,7 +16,8 @@ from pipeline.read import texts as read_texts
 from pipeline.read.texts import IgnoreCode, ProblemCode, RefusalCode
 
 REGISTRIES: tuple[type[Code], ...] = (ProblemCode, RefusalCode, IgnoreCode, SelectionCode)
-PROBLEMS = {*ProblemCode, SelectionCode.TIE, SelectionCode.INCREMENTAL, SelectionCode.ROWS_VANISHED}
+PROBLEMS = {*ProblemCode, SelectionCode.TIE, SelectionCode.INCREMENTAL, SelectionCode.ROWS_VANISHED,
+            SelectionCode.YEAR_SLIP}
 """Codes of data problems: shown with a 建议 (hint). The others are 文件清单 reasons, which have no hint column."""
 
 SAMPLES: dict[str, object] = {
@@ -27,6 +28,7 @@ SAMPLES: dict[str, object] = {
     "detail": "内容被截断", "key": "max_rows", "found": ["工资表"], "date": dt.date(2026, 12, 18),
     "chosen": "荷花村_c.xlsx", "others": ["荷花村_a.xlsx", "荷花村_c.xlsx"], "older": "荷花村_1.xlsx",
     "label": "2026-12-05 大讨论 子主题1“第二次讨论”", "newer": "荷花村_2.xlsx", "as_of": dt.date(2026, 12, 10),
+    "first": "荷花村台账.xlsx", "guess": "柳林村", "slip": True, "meant": dt.date(2026, 12, 11),
 }
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -36,7 +38,7 @@ def _notes(module: ModuleType) -> list[Note]:
     notes = [value for value in vars(module).values() if isinstance(value, Note)]
     for function in vars(module).values():
         if inspect.isfunction(function) and inspect.signature(function).return_annotation is Note:
-            notes.append(function(*(SAMPLES[p] for p in inspect.signature(function).parameters)))
+            notes.append(function(**{p: SAMPLES[p] for p in inspect.signature(function).parameters}))
     return notes
 
 

@@ -8,7 +8,6 @@ history row, and leave every output complete or absent.
 import errno
 import hashlib
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -28,7 +27,7 @@ from pipeline.cli import main
 from pipeline.errors import ChuangchengError, Stop
 from pipeline.read import texts as read_texts
 from pipeline.store.lock import RunLock
-from tests.ledgers import CAMPAIGN, ROOT, activity, d, read_sheet, write_ledger
+from tests.ledgers import CAMPAIGN, ROOT, activity, d, read_sheet, resaved_copy, write_ledger
 from tests.runs import report
 
 AS_OF = "2026-12-20"
@@ -91,7 +90,7 @@ def _cli_process(box: Path, tmp: Path, as_of: str, *extra: str) -> subprocess.Po
 
 def test_a_killed_run_never_blocks_the_next_and_everything_agrees_after_the_rerun(inbox: Path, tmp_path: Path) -> None:
     for i in range(200):  # a run of about a second, so the kills land while it reads, writes and records
-        shutil.copyfile(inbox / "荷花村.xlsx", inbox / f"副本_{i:03}.xlsx")
+        resaved_copy(inbox / "荷花村.xlsx", inbox / f"副本_{i:03}.xlsx")
     for delay in (0.2, 0.5, 0.8, 1.1):
         proc = _cli_process(inbox, tmp_path, AS_OF)
         time.sleep(delay)
@@ -108,7 +107,7 @@ def test_a_killed_run_never_blocks_the_next_and_everything_agrees_after_the_reru
 
 def test_runs_held_by_another_wait_then_give_up_and_three_at_once_all_finish(inbox: Path, tmp_path: Path) -> None:
     for i in range(200):
-        shutil.copyfile(inbox / "荷花村.xlsx", inbox / f"副本_{i:03}.xlsx")
+        resaved_copy(inbox / "荷花村.xlsx", inbox / f"副本_{i:03}.xlsx")
     held = _cli_process(inbox, tmp_path, AS_OF)
     lock = tmp_path / "archive" / "运行中.lock"
     deadline = time.monotonic() + 30
@@ -200,8 +199,8 @@ def _dies_on(monkeypatch: pytest.MonkeyPatch, name: str, *, once: Path | None = 
 def test_a_reading_process_killed_mid_file_is_retried_once(inbox: Path, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch, again: bool) -> None:
     for i in range(pipeline.read.inbox.PARALLEL_FROM):
-        shutil.copyfile(inbox / "荷花村.xlsx", inbox / f"副本_{i:03}.xlsx")
-    shutil.copyfile(inbox / "柳林村.xlsx", inbox / "致命.xlsx")
+        resaved_copy(inbox / "荷花村.xlsx", inbox / f"副本_{i:03}.xlsx")
+    resaved_copy(inbox / "柳林村.xlsx", inbox / "致命.xlsx")
     _dies_on(monkeypatch, "致命.xlsx", once=None if again else tmp_path / "died-once")
     book = report(inbox, tmp_path / "out", AS_OF).written.workbook
     files = {r["文件"]: (r["处理结果"], r["原因"]) for r in read_sheet(book, "文件清单")}

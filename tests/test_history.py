@@ -2,7 +2,6 @@
 
 import hashlib
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -17,7 +16,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.store.lock import LockTimeout, RunLock
-from tests.ledgers import CAMPAIGN, ROOT, activity, d, read_sheet, write_ledger
+from tests.ledgers import CAMPAIGN, ROOT, activity, d, read_sheet, resaved_copy, write_ledger
 from tests.runs import report as run_report
 
 
@@ -151,7 +150,7 @@ def test_a_killed_run_leaves_the_previous_outputs_intact(tmp_path: Path) -> None
     box = tmp_path / "inbox"
     _inbox(box, 3)
     for i in range(300):  # enough files that the run lasts about a second, so the kills land mid-run
-        shutil.copyfile(box / "荷花村_0.xlsx", box / f"副本_{i:03}.xlsx")
+        resaved_copy(box / "荷花村_0.xlsx", box / f"副本_{i:03}.xlsx")
     report(box, tmp_path, "2026-12-20")
     before = {p.relative_to(tmp_path / "out"): p.read_bytes() for p in (tmp_path / "out").rglob("*.xlsx")}
     killed = 0

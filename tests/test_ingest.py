@@ -149,10 +149,11 @@ def test_unit_names_with_suffixes_aliases_and_file_name_hints(tmp_path: Path, ca
 
 
 def test_unknown_unit_is_refused_with_the_closest_names(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
-    write_ledger(tmp_path / "x.xlsx", unit="荷花新村", filed=d("2026-12-18"))
+    write_ledger(tmp_path / "x.xlsx", unit="东风新村", filed=d("2026-12-18"))   # two characters off any roster name
     (outcome,) = read(tmp_path, campaign, roster)
     assert isinstance(outcome, Refusal) and outcome.code is R.UNKNOWN_UNIT
-    assert outcome.reason == ("单位名称“荷花新村”不在名册中；名册中最接近的是：荷花村、柳林村、白塔村。"
+    # each shares only 村 with it: equally close, so in code-point order (柳 U+67F3, 白 U+767D, 荷 U+8377)
+    assert outcome.reason == ("单位名称“东风新村”不在名册中；名册中最接近的是：柳林村、白塔村、荷花村。"
                               "请核对单位名称，或请乡创城办在 campaign.yaml 中登记该单位")
 
 
@@ -279,7 +280,8 @@ def test_tie_on_filed_date_prefers_more_rows_then_later_name(tmp_path: Path, cam
     rows = [activity(d("2026-12-03")), activity(d("2026-12-04"), 序号=2, summary="二")]
     write_ledger(tmp_path / "荷花村_a.xlsx", unit="荷花村", filed=d("2026-12-18"), activities=rows)
     write_ledger(tmp_path / "荷花村_b.xlsx", unit="荷花村", filed=d("2026-12-18"), activities=rows[:1])
-    write_ledger(tmp_path / "荷花村_c.xlsx", unit="荷花村", filed=d("2026-12-18"), activities=rows)
+    write_ledger(tmp_path / "荷花村_c.xlsx", unit="荷花村", filed=d("2026-12-18"),  # as many rows as _a, not a copy
+                 activities=[rows[0], activity(d("2026-12-04"), 序号=2, summary="三")])
     intake = select(read(tmp_path, campaign, roster), as_of=d("2026-12-20"))
     results = {f.file: (f.result, f.code) for f in intake.files}
     assert results == {"荷花村_a.xlsx": ("已被新版本替代", S.SUPERSEDED), "荷花村_b.xlsx": ("已被新版本替代", S.SUPERSEDED),

@@ -149,9 +149,15 @@ class Campaign(_Frozen):
         return sub.label if sub else str(subtheme_id)
 
 
+_UNSEEN = re.compile(r"[\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+                     r"\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]+")
+"""Whitespace and the characters a copy from WeChat or a web page carries without showing them: zero-width
+spaces and joiners, the BOM, word joiners, direction marks, variation selectors, soft hyphens."""
+
+
 def name_key(name: str) -> str:
-    """Compare names as a person would: full-width folded, all whitespace removed."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    """Compare names as a person would: full-width folded, whitespace and invisible characters removed."""
+    return _UNSEEN.sub("", unicodedata.normalize("NFKC", name))
 
 
 def closest(name: str, candidates: list[str], *, n: int = 3) -> list[str]:

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pipeline.config.campaign import Campaign, Unit, closest, name_key
 
@@ -9,6 +10,22 @@ MAX_NAME_IN_FILENAME = 255
 """File names (at most 255 characters on Windows and Linux; a crafted zip member may be longer and is cut)
 are searched for roster names piece by piece, not name by name, which would grow with the roster."""
 _SUFFIXES = ("村民委员会", "居民委员会", "村委会", "居委会", "委会", "村委")
+TYPO_FROM = 3
+"""Names this long or longer are matched one character off; a shorter one differs from too many others."""
+_ANY = "\0"
+
+
+@dataclass(frozen=True)
+class _Typos:
+    """Roster names (of at least TYPO_FROM characters) indexed by every one-character slip, each map giving the
+    unit names a pattern can come from: one character replaced, one left out, one added."""
+
+    replaced: dict[str, frozenset[str]]
+    inner: dict[str, frozenset[str]]
+    """As `replaced`, but never the last character: inside a longer file name, 白塔小学 is not a slip of 白塔村."""
+    dropped: dict[str, frozenset[str]]
+    exact: dict[str, str]
+    lengths: frozenset[int]
 
 
 @dataclass(frozen=True)
@@ -85,6 +102,47 @@ class Roster:
         longest = max(length for length, _ in hits)
         units = {unit.name: unit for length, unit in hits if length == longest}
         return next(iter(units.values())) if len(units) == 1 else None
+
+    def near(self, name: str) -> Unit | None:
+        """For a name that does not resolve (a 基本信息 name, a file name): the one roster unit it most likely
+        means, so a file that cannot be used is still told to that unit. A roster name with extra characters
+        around it, else a name one character off from exactly one roster name (also inside a longer file name);
+        None when there is none or more than one."""
+        contained = self.from_filename(name)
+        if contained is not None:
+            return contained
+        key = name_key(name)[:MAX_NAME_IN_FILENAME]
+        typos = self._typos
+        found: set[str] = set(typos.dropped.get(key, ()))
+        for length in typos.lengths:
+            for start in range(len(key) - length + 1):
+                window = key[start:start + length]
+                patterns = typos.replaced if length == len(key) else typos.inner
+                found.update(u for i in range(length) for u in patterns.get(window[:i] + _ANY + window[i + 1:], ()))
+                wider = key[start:start + length + 1]
+                if len(wider) == length + 1:
+                    found.update(typos.exact[w] for i in range(length + 1) if (w := wider[:i] + wider[i + 1:]) in typos.exact)
+        return self.by_key[name_key(found.pop())] if len(found) == 1 else None
+
+    @cached_property
+    def _typos(self) -> _Typos:
+        replaced: dict[str, set[str]] = defaultdict(set)
+        inner: dict[str, set[str]] = defaultdict(set)
+        dropped: dict[str, set[str]] = defaultdict(set)
+        exact: dict[str, str] = {}
+        for key, unit in self.by_key.items():
+            if len(key) < TYPO_FROM:
+                continue
+            exact[key] = unit.name
+            for i in range(len(key)):
+                replaced[key[:i] + _ANY + key[i + 1:]].add(unit.name)
+                if i < len(key) - 1:
+                    inner[key[:i] + _ANY + key[i + 1:]].add(unit.name)
+                dropped[key[:i] + key[i + 1:]].add(unit.name)
+        return _Typos(replaced={k: frozenset(v) for k, v in replaced.items()},
+                      inner={k: frozenset(v) for k, v in inner.items()},
+                      dropped={k: frozenset(v) for k, v in dropped.items()}, exact=exact,
+                      lengths=frozenset(len(k) for k in exact))
 
     def closest(self, name: str) -> list[str]:
         return closest(name, [u.name for u in self.units])

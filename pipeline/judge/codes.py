@@ -21,6 +21,7 @@ class SelectionCode(Code):
     SUPERSEDED = "superseded"
     MERGED = "merged"
     FILED_AFTER_AS_OF = "filed-after-as-of"
+    YEAR_SLIP = "year-slip"
 
 
 # Warnings on the adopted file (数据问题)
@@ -60,5 +61,14 @@ def merged_into(newer: str) -> Note:
     return Note(SelectionCode.MERGED, f"内容已并入“{newer}”一并统计（该单位的新台账只填了新增记录）")
 
 
-def filed_after_as_of(filed: dt.date, as_of: dt.date) -> Note:
-    return Note(SelectionCode.FILED_AFTER_AS_OF, f"填报日期晚于统计日期（{d(filed)} > {d(as_of)}），本期不采用")
+def filed_after_as_of(filed: dt.date, as_of: dt.date, *, slip: bool = False) -> Note:
+    also = "；该日期晚于活动截止日期，可能是年份填错" if slip else ""
+    return Note(SelectionCode.FILED_AFTER_AS_OF, f"填报日期晚于统计日期（{d(filed)} > {d(as_of)}），本期不采用{also}")
+
+
+def year_slip(filed: dt.date, deadline: dt.date, meant: dt.date | None) -> Note:
+    """A 填报日期 after the campaign deadline on a file not used: most often the year typed wrong (SPEC §3)."""
+    guess = f"，是否应为 {d(meant)}" if meant else ""
+    return Note(SelectionCode.YEAR_SLIP,
+                f"填报日期 {d(filed)} 晚于活动截止日期 {d(deadline)}，可能是年份填错{guess}；本表因此未被采用",
+                "请核对“填报日期”的年份，改正后重新报送")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from pipeline.config.campaign import Unit
 from pipeline.judge.merge import Event, Intake
-from pipeline.model import PublicityItem, Rectification, Submission
+from pipeline.model import FileRecord, PublicityItem, Rectification, Submission
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,8 @@ class UnitFacts:
     covered: frozenset[int]
     rectifications: tuple[Rectification, ...]
     publicity: tuple[PublicityItem, ...]
+    unused: tuple[FileRecord, ...] = ()
+    """Files received from the unit but not used (Intake.unused)."""
 
     @property
     def submitted(self) -> bool:
@@ -49,5 +51,6 @@ def unit_facts(units: tuple[Unit, ...], intake: Intake, events: list[Event]) -> 
             covered=frozenset(e.subtheme for e in mine),
             rectifications=sub.rectifications if sub else (),
             publicity=publicity,
+            unused=intake.unused.get(unit.name, ()),
         )
     return facts

@@ -6,7 +6,7 @@ activities are credited to every unit involved and counted once campaign-wide.
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from pipeline.judge import codes as C
@@ -24,6 +24,9 @@ from pipeline.model import (
 )
 from pipeline.read.values import compact
 
+Window = tuple[dt.date, dt.date]
+"""The campaign's (start, deadline)."""
+
 
 @dataclass(frozen=True)
 class Intake:
@@ -32,10 +35,17 @@ class Intake:
     as_of: dt.date
     adopted: dict[str, Submission]
     files: tuple[FileRecord, ...]
+    unused: dict[str, tuple[FileRecord, ...]] = field(default_factory=dict)
+    """Per roster unit, the files received from it but not used, which every output naming the unit mentions
+    (SPEC §3 received is not silence): all its 未采用 files, except, beside an adopted file, one merely dated
+    after as_of (that is a later report's file)."""
+    unused_problems: tuple[Problem, ...] = ()
+    """Problems about files not used (a 填报日期 after the deadline), listed with the adopted files' problems."""
 
     @cached_property
     def problems(self) -> tuple[Problem, ...]:
-        return tuple(p for unit in sorted(self.adopted) for p in self.adopted[unit].problems)
+        adopted = tuple(p for unit in sorted(self.adopted) for p in self.adopted[unit].problems)
+        return adopted + self.unused_problems
 
 
 def _record(sub: Submission, result: FileResult, why: Note | None = None) -> FileRecord:
@@ -44,19 +54,49 @@ def _record(sub: Submission, result: FileResult, why: Note | None = None) -> Fil
                       rectifications=len(sub.rectifications), publicity=len(sub.publicity), sha256=sub.sha256)
 
 
-def select(outcomes: list[Outcome], *, as_of: dt.date) -> Intake:
-    """Each unit's newest file with 填报日期 ≤ as_of; ties by more rows, then the later file name (with a 警告)."""
+def _meant(filed: dt.date, window: Window) -> dt.date | None:
+    """The date in the campaign window with the same month and day as a mistyped 填报日期, if exactly one."""
+    start, deadline = window
+    fits = []
+    for year in range(start.year, deadline.year + 1):
+        try:
+            day = filed.replace(year=year)
+        except ValueError:  # 29 February
+            continue
+        if start <= day <= deadline:
+            fits.append(day)
+    return fits[0] if len(fits) == 1 else None
+
+
+def _slip(sub: Submission, window: Window | None) -> Problem | None:
+    """A 错误 at the 填报日期 cell of a file not used because it is dated after the campaign deadline."""
+    if window is None or sub.filed is None or sub.filed <= window[1]:
+        return None
+    note = C.year_slip(sub.filed, window[1], _meant(sub.filed, window))
+    sheet, _, cell = sub.filed_at.partition("!")
+    return Problem(code=note.code, file=sub.file, sheet=sheet, cell=cell, unit=sub.unit, level="错误",
+                   message=note.text, hint=note.hint)
+
+
+def select(outcomes: list[Outcome], *, as_of: dt.date, window: Window | None = None) -> Intake:
+    """Each unit's newest file with 填报日期 ≤ as_of; ties by more rows, then the later file name (with a 警告).
+
+    With the campaign `window`, a file not used because its 填报日期 is after the deadline gets a 错误."""
     records: dict[str, FileRecord] = {}
     by_unit: dict[str, list[Submission]] = defaultdict(list)
+    slips: list[Problem] = []
     for outcome in outcomes:
         if isinstance(outcome, Ignored):
             records[outcome.file] = FileRecord(file=outcome.file, result="已忽略", code=outcome.code,
-                                               reason=outcome.reason)
+                                               reason=outcome.reason, sha256=outcome.sha256)
         elif isinstance(outcome, Refusal):
             records[outcome.file] = FileRecord(file=outcome.file, unit=outcome.unit, result="未采用", code=outcome.code,
                                                reason=outcome.reason, sha256=outcome.sha256)
         elif outcome.effective_date > as_of:
-            records[outcome.file] = _record(outcome, "未采用", C.filed_after_as_of(outcome.effective_date, as_of))
+            slip = _slip(outcome, window)
+            slips += [slip] if slip else []
+            records[outcome.file] = _record(outcome, "未采用",
+                                            C.filed_after_as_of(outcome.effective_date, as_of, slip=slip is not None))
         else:
             by_unit[outcome.unit].append(outcome)
     adopted: dict[str, Submission] = {}
@@ -76,7 +116,15 @@ def select(outcomes: list[Outcome], *, as_of: dt.date) -> Intake:
             reason = C.merged_into(chosen.file) if older.file in merged else C.superseded_by(chosen.file)
             records[older.file] = _record(older, "已被新版本替代", reason)
     files = tuple(records[name] for name in sorted(records))
-    return Intake(as_of=as_of, adopted=adopted, files=files)
+    slipped = {p.file for p in slips}
+    unused: dict[str, list[FileRecord]] = defaultdict(list)
+    for record in files:
+        later = record.code is C.SelectionCode.FILED_AFTER_AS_OF and record.file not in slipped
+        if record.result == "未采用" and record.unit and not (later and record.unit in adopted):
+            unused[record.unit].append(record)
+    slips.sort(key=lambda p: (p.unit, p.file))
+    return Intake(as_of=as_of, adopted=adopted, files=files, unused={u: tuple(r) for u, r in unused.items()},
+                  unused_problems=tuple(slips))
 
 
 def _keys(sub: Submission) -> Counter[tuple[object, ...]]:

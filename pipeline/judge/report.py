@@ -13,6 +13,7 @@ from pipeline.judge.rules import RuleContext, evaluate_unit, sort_gaps
 from pipeline.model import (
     STATUSES,
     ActivityKind,
+    FileRecord,
     Gap,
     Outcome,
     Problem,
@@ -37,6 +38,11 @@ class UnitRow:
     overdue: int
     last_filed: dt.date | None
     gaps: tuple[Gap, ...]
+
+    @property
+    def unused(self) -> tuple[FileRecord, ...]:
+        """Files received from this unit but not used, with why (SPEC §3 received is not silence)."""
+        return self.facts.unused
 
     @property
     def covered(self) -> tuple[int, ...]:
@@ -135,7 +141,7 @@ class Report:
 def build_report(*, campaign: Campaign, roster: Roster, outcomes: list[Outcome], as_of: dt.date,
                  history: tuple[RunSnapshot, ...] = ()) -> Report:
     """Select each unit's submission for as_of, merge, apply the rules (R8 with history). Pure: no I/O."""
-    intake = select(outcomes, as_of=as_of)
+    intake = select(outcomes, as_of=as_of, window=(campaign.start, campaign.deadline))
     merged = events(counted_activities(intake))
     facts = unit_facts(campaign.units, intake, merged)
     ctx = RuleContext(campaign=campaign, roster=roster, as_of=as_of, previous=history[-1] if history else None)

@@ -101,6 +101,9 @@ def r5_reporting(f: UnitFacts, ctx: RuleContext, *, open_gaps: bool) -> list[Gap
         due = ctx.campaign.start + dt.timedelta(days=interval)
         level: GapLevel = "未达标" if (ctx.as_of - ctx.campaign.start).days > interval else "待完成"
         owed = T.owed_summary(ctx.campaign, ctx.roster, f.unit)
+        if f.unused:
+            files = [(r.file, r.reason) for r in f.unused]
+            return [ctx.gap(f, R5, level, T.r5a_received_gap(files), T.r5a_received_todo(due, owed), due)]
         return [ctx.gap(f, R5, level, T.R5A_GAP, T.r5a_todo(due, owed), due)]
     age = (ctx.as_of - f.submission.effective_date).days
     if open_gaps and age > interval:

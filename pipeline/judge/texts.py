@@ -88,6 +88,19 @@ def r5a_todo(due: dt.date, owed: str) -> str:
     return f"请于{cn_date(due)}前报送台账（用乡创城办下发的模板填写）。{owed}"
 
 
+def received(files: Sequence[tuple[str, str]]) -> str:
+    """Files received but not used, each with why: `《a.xlsx》：填报日期晚于…`, joined by `；`."""
+    return "；".join(f"《{name}》：{reason.rstrip('。')}" for name, reason in files)
+
+
+def r5a_received_gap(files: Sequence[tuple[str, str]]) -> str:
+    return f"已收到台账，但未能采用（按未报送统计）。{received(files)}"
+
+
+def r5a_received_todo(due: dt.date, owed: str) -> str:
+    return f"请按差距说明中的原因核对更正台账，于{cn_date(due)}前重新报送。{owed}"
+
+
 def r5b_gap(filed: dt.date, age: int) -> str:
     return f"最近一次填报日期为{cn_date(filed)}，已{age}天未更新台账"
 

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from pipeline.judge.merge import select
+from pipeline.judge.merge import Window, select
 from pipeline.model import FileRecord, Outcome, Problem, Submission, count_results
 
 
@@ -37,13 +37,14 @@ class Validation:
         }
 
 
-def validate(outcomes: list[Outcome], *, as_of: dt.date) -> Validation:
+def validate(outcomes: list[Outcome], *, as_of: dt.date, window: Window | None = None) -> Validation:
     """Read exactly as `report` does, then attach to each file the problems found in it."""
-    intake = select(outcomes, as_of=as_of)
+    intake = select(outcomes, as_of=as_of, window=window)
     read = {o.file: o for o in outcomes if isinstance(o, Submission)}
     checks = []
     for record in intake.files:
         adopted = intake.adopted.get(record.unit) if record.result == "已采用" else None
         source = adopted or read.get(record.file)
-        checks.append(FileCheck(record=record, problems=source.problems if source else ()))
+        about = tuple(p for p in intake.unused_problems if p.file == record.file)
+        checks.append(FileCheck(record=record, problems=(*(source.problems if source else ()), *about)))
     return Validation(files=tuple(checks))

@@ -27,10 +27,12 @@ Keep = Callable[[str, str, bytes], None]
 
 @dataclass(frozen=True)
 class _File:
-    """A file or zip member to be read."""
+    """A file or zip member to be read: `name` as 文件清单 shows it, `found` as it was found (they differ only
+    when a repeated name was numbered; the extension and the unit in the name are read from `found`)."""
 
     name: str
     data: bytes
+    found: str = ""
 
 
 _Entry = _File | Refusal | Ignored
@@ -122,6 +124,43 @@ def _entries(files: list[tuple[str, Path]], limits: Limits) -> Iterator[_Entry]:
             yield _File(name, data)
 
 
+class _Names:
+    """One 文件清单 row per file: a name already given (two zip members alike, two raw names that decode alike)
+    gets `（第2个）`, `（第3个）`… in order (SPEC §5)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def unique(self, name: str) -> str:
+        if name not in self.seen:
+            self.seen[name] = 1
+            return name
+        count = self.seen[name]
+        while True:
+            count += 1
+            numbered = f"{name}（第{count}个）"
+            if numbered not in self.seen:
+                self.seen[name] = count
+                self.seen[numbered] = 1
+                return numbered
+
+
+def _numbered(entry: _Entry, names: _Names) -> _Entry:
+    if isinstance(entry, _File):
+        return replace(entry, name=names.unique(entry.name), found=entry.found or entry.name)
+    shown = names.unique(entry.file)
+    return entry if shown == entry.file else replace(entry, file=shown)
+
+
+def _attributed(refusal: Refusal, found: str, roster: Roster) -> Refusal:
+    """A file that cannot be read is still told to the unit its name names (SPEC §3 received is not silence)."""
+    if refusal.unit or refusal.code is T.RefusalCode.UNKNOWN_UNIT:
+        return refusal
+    stem = PurePosixPath(found).stem
+    unit = roster.from_filename(stem) or roster.near(stem)
+    return replace(refusal, unit=unit.name) if unit else refusal
+
+
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -140,14 +179,14 @@ def _init_worker(campaign: Campaign) -> None:
     os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
 
 
-Job = tuple[str, str, bytes]
-"""(file name, sha256, bytes) of one ledger to parse."""
+Job = tuple[str, str, str, bytes]
+"""(file name as shown, name as found, sha256, bytes) of one ledger to parse."""
 
 
 def _read_batch(batch: list[Job]) -> list[Submission | Refusal]:
     assert _worker is not None
-    return [read_ledger(data, file=name, sha256=digest, campaign=_worker[0], roster=_worker[1])
-            for name, digest, data in batch]
+    return [read_ledger(data, file=name, found=found, sha256=digest, campaign=_worker[0], roster=_worker[1])
+            for name, found, digest, data in batch]
 
 
 def _batches(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
@@ -215,30 +254,44 @@ def _read_all(jobs: Iterable[Job], *, expected: int, campaign: Campaign, roster:
     are small so that both processes finish together."""
     cores = os.cpu_count() or 1
     if expected < PARALLEL_FROM or cores < 2:
-        return [read_ledger(data, file=name, sha256=digest, campaign=campaign, roster=roster)
-                for name, digest, data in jobs]
+        return [read_ledger(data, file=name, found=found, sha256=digest, campaign=campaign, roster=roster)
+                for name, found, digest, data in jobs]
     return list(_pooled(jobs, size=max(1, expected // (cores * 32)), workers=min(cores, 8), campaign=campaign))
 
 
 def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | None = None) -> list[Outcome]:
-    """Every file in the inbox, each with exactly one outcome, in file-name order."""
+    """Every file in the inbox, each with exactly one outcome under a name of its own, in file-name order.
+
+    A file with the same bytes as one before it is one submission: only the first is read (SPEC §3)."""
     slots: list[Outcome | None] = []
     where: list[tuple[int, str]] = []
+    found: dict[str, str] = {}
+    first_of: dict[str, str] = {}
+    names = _Names()
     files = _files(inbox)
 
     def jobs() -> Iterator[Job]:
-        for entry in _entries(files, campaign.limits):
+        for raw in _entries(files, campaign.limits):
+            entry = _numbered(raw, names)
             if not isinstance(entry, _File):
+                found[entry.file] = raw.file if isinstance(raw, (Refusal, Ignored)) else entry.file
                 slots.append(entry)
                 continue
             digest = sha256_of(entry.data)
             if keep is not None:
                 keep(entry.name, digest, entry.data)
+            if digest in first_of:
+                slots.append(Ignored(entry.name, T.identical(first_of[digest]), sha256=digest))
+                continue
+            if entry.data:  # empty files are each refused as empty, not copies of one another
+                first_of[digest] = entry.name
+            found[entry.name] = entry.found
             where.append((len(slots), digest))
             slots.append(None)
-            yield entry.name, digest, entry.data
+            yield entry.name, entry.found, digest, entry.data
 
     outcomes = _read_all(jobs(), expected=len(files), campaign=campaign, roster=roster)
     for (index, digest), outcome in zip(where, outcomes, strict=True):
         slots[index] = replace(outcome, sha256=digest) if isinstance(outcome, Refusal) else outcome
-    return [o for o in slots if o is not None]
+    return [_attributed(o, found.get(o.file, o.file), roster) if isinstance(o, Refusal) else o
+            for o in slots if o is not None]

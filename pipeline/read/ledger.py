@@ -95,12 +95,17 @@ class _Problems:
                                   level=level, message=note.text, hint=note.hint))
 
 
-def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, roster: Roster) -> Submission | Refusal:
-    """Read one workbook's bytes. Never raises for anything a file can contain."""
+def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, roster: Roster,
+                found: str = "") -> Submission | Refusal:
+    """Read one workbook's bytes. Never raises for anything a file can contain.
+
+    `file` is the name every output shows; `found`, when given, the name as found in the inbox, from which
+    the extension and the unit a file name names are read (they differ when a repeated name was numbered)."""
     limits = campaign.limits
+    found = found or file
     if len(data) > limits.max_file_mb * 2**20:
         return Refusal(file, T.over_limit("max_file_mb", f"文件 {len(data) / 2**20:.1f} MB，上限 {limits.max_file_mb} MB"))
-    sniffed = sniff(data, file)
+    sniffed = sniff(data, found)
     if sniffed.kind is not Kind.SPREADSHEET:
         return Refusal(file, sniffed.why or T.not_a_spreadsheet("压缩包"))
     container = check_container(data, limits)
@@ -109,7 +114,7 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
     try:
         grids = read_grids(data, limits=limits, keep=_is_ledger_sheet)
     except ReadFailure as failure:
-        if PurePosixPath(file).suffix.lower() == ".et" and failure.why.code is RefusalCode.CORRUPTED:
+        if PurePosixPath(found).suffix.lower() == ".et" and failure.why.code is RefusalCode.CORRUPTED:
             return Refusal(file, T.ET_NOT_XLS)
         return Refusal(file, failure.why)
     info_grid, info = _info(grids)
@@ -120,10 +125,13 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
     problems = _Problems(file)
     info_sheet = info_grid.name if info_grid else INFO_SHEET
     named = clean(info.get("单位名称", ("", ""))[0])
-    file_unit = roster.from_filename(PurePosixPath(file).stem)
+    stem = PurePosixPath(found).stem
+    file_unit = roster.from_filename(stem)
     unit = roster.resolve(named) if named else file_unit
     if unit is None:
-        return Refusal(file, T.unknown_unit(named, roster.closest(named or PurePosixPath(file).stem)))
+        guess = (roster.near(named) if named else None) or file_unit or roster.near(stem)
+        why = T.unknown_unit(named, roster.closest(named or stem), guess=guess.name if guess else "")
+        return Refusal(file, why, unit=guess.name if guess else "")
     problems.unit = unit.name
     name_cell = info.get("单位名称", ("", _template_cell("单位名称")))[1]
     if not named:

@@ -63,6 +63,7 @@ class IgnoreCode(Code):
 
     LOCK_FILE = "lock-file"
     OS_DEBRIS = "os-debris"
+    IDENTICAL = "identical"
 
 
 # Parts of sentences about one cell value (values.py builds an `Invalid` from them).
@@ -209,6 +210,11 @@ IGNORED_LOCK = Note(IgnoreCode.LOCK_FILE, "办公软件打开文件时产生的�
 IGNORED_DEBRIS = Note(IgnoreCode.OS_DEBRIS, "系统或隐藏文件，已忽略")
 
 
+def identical(first: str) -> Note:
+    """A second copy of the same bytes (WeChat saves a file again as `名(1).xlsx`): one submission, read once."""
+    return Note(IgnoreCode.IDENTICAL, f"与《{first}》内容相同，按同一份报送只读取一次")
+
+
 # Files that cannot be used: RefusalCode (the advice is part of the sentence, so no hint)
 EMPTY_FILE = Note(RefusalCode.EMPTY_FILE, "文件为空（0 字节），可能传输中断，请重新报送")
 
@@ -248,10 +254,13 @@ def not_template(found: Sequence[str]) -> Note:
                 f"不是本活动的台账模板（未找到“活动台账”“问题整改”“宣传报道”等工作表；文件中的工作表：{shown}）")
 
 
-def unknown_unit(name: str, suggestions: Sequence[str]) -> Note:
-    near = f"；名册中最接近的是：{'、'.join(suggestions)}" if suggestions else ""
+def unknown_unit(name: str, suggestions: Sequence[str], *, guess: str = "") -> Note:
+    """`guess`: the roster unit the file is told to (see Roster.near), which is then the one suggestion."""
+    listed = f"；名册中最接近的是：{'、'.join(suggestions)}" if suggestions else ""
+    near = f"，疑为“{guess}”" if guess else listed
     shown = f"单位名称“{name}”不在名册中" if name else "无法识别单位：“基本信息”未填写单位名称，文件名中也没有名册中的单位"
-    return Note(RefusalCode.UNKNOWN_UNIT, f"{shown}{near}。请核对单位名称，或请乡创城办在 campaign.yaml 中登记该单位")
+    fix = "请在“基本信息”填写名册中的单位全称后重新报送" if guess else "请核对单位名称，或请乡创城办在 campaign.yaml 中登记该单位"
+    return Note(RefusalCode.UNKNOWN_UNIT, f"{shown}{near}。{fix}")
 
 
 NO_DATES = Note(RefusalCode.NO_DATES, "“填报日期”未填写，表中也没有任何带日期的记录，无法确定报送时间")

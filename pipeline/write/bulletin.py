@@ -12,7 +12,7 @@ from typing import Literal
 
 from pipeline.judge.report import Report, UnitRow
 from pipeline.judge.rules import R1, R2, R3, R4, R5, R6, R7
-from pipeline.judge.texts import cn_date, md, owed_summary
+from pipeline.judge.texts import cn_date, md, owed_summary, received
 from pipeline.model import Gap
 
 ParagraphKind = Literal["title", "meta", "to", "body", "heading", "list"]
@@ -91,9 +91,12 @@ def bulletin(report: Report) -> list[Paragraph]:
 def _issues(report: Report) -> list[str]:
     """One clause per kind of problem, in the order the office reads them out; joined by the caller."""
     clauses = []
-    missing = [r for r in report.rows if r.status == "未报送"]
+    missing = [r for r in report.rows if r.status == "未报送" and not r.unused]
     if missing:
         clauses.append(f"{names(missing)}尚未报送台账")
+    unusable = [r for r in report.rows if r.status == "未报送" and r.unused]
+    if unusable:
+        clauses.append(f"{names(unusable)}报送的台账未能采用（原因见各单位整改清单），暂按未报送统计")
     late = [r for r in report.rows if r.overdue]
     if late:
         clauses.append("、".join(f"{r.unit.name}有{r.overdue}个问题" for r in late) + "超期未整改")
@@ -122,8 +125,10 @@ def _next_steps(report: Report) -> str:
     else:
         text = f"活动已于{cn_date(c.deadline)}截止，未达标单位要说明情况、限期补齐。"
     asks = []
-    if any(r.status == "未报送" for r in report.rows):
+    if any(r.status == "未报送" and not r.unused for r in report.rows):
         asks.append(f"尚未报送的单位于{cn_date(next_report)}前报送台账")
+    if any(r.status == "未报送" and r.unused for r in report.rows):
+        asks.append(f"台账未能采用的单位按整改清单更正后于{cn_date(next_report)}前重新报送")
     if any(r.overdue for r in report.rows):
         asks.append("有超期问题的单位立即整改并更新整改状态")
     if _with(report, R7, "滞后"):
@@ -157,6 +162,10 @@ def reminder(report: Report, row: UnitRow) -> str:
         due = first.deadline if first.deadline >= report.as_of else None
         when = f"请于{cn_date(due)}前报送台账" if due else "请尽快报送台账"
         owed = owed_summary(report.campaign, report.roster, row.unit)
+        if row.unused:
+            again = f"请核对更正后于{cn_date(due)}前重新报送" if due else "请核对更正后尽快重新报送"
+            return (f"【{office}提醒】{row.unit.name}：截至{md(report.as_of)}，已收到本单位报送的"
+                    f"{received([(f.file, f.reason) for f in row.unused])}；该台账未能采用，{again}；{owed}。")
         return f"【{office}提醒】{row.unit.name}：截至{md(report.as_of)}，本单位尚未报送台账，{when}；{owed}。"
     items = [g.description for g in gaps[:2]]
     due = min(g.deadline for g in gaps[:2])

@@ -11,7 +11,7 @@ from typing import Generic, Protocol, TypeVar
 
 from pipeline.judge.facts import is_overdue
 from pipeline.judge.report import Report, UnitRow
-from pipeline.judge.texts import ids, status_change
+from pipeline.judge.texts import ids, received, status_change
 from pipeline.model import (
     FILE_RESULTS,
     GAP_LEVELS,
@@ -26,7 +26,8 @@ from pipeline.model import (
 from pipeline.write.xlsx import Cell
 
 PROGRESS_COLUMNS = ("单位名称", "单位类别", "状态", "大讨论次数", "大行动次数", "参与人次", "应覆盖子主题", "已覆盖子主题",
-                    "查摆问题数", "已整改数", "超期未整改数", "宣传报道数", "最近填报日期", "差距项数")
+                    "查摆问题数", "已整改数", "超期未整改数", "宣传报道数", "最近填报日期", "差距项数", "未采用文件")
+"""SPEC §5's columns, then 未采用文件: the files received from the unit but not used, each with why."""
 GAP_COLUMNS = ("单位名称", "规则", "等级", "差距说明", "整改建议", "截止日期", "剩余天数")
 PROBLEM_COLUMNS = ("文件", "工作表", "单元格", "单位名称", "等级", "问题", "建议")
 FILE_COLUMNS = ("文件", "单位名称", "处理结果", "原因", "活动数", "问题数", "宣传数", "SHA256")
@@ -95,7 +96,8 @@ def progress(report: Report) -> TableSource:
     def row(r: UnitRow) -> list[Cell]:
         cells: list[Cell] = [r.unit.name, "、".join(r.unit.kinds), r.status, r.facts.discussions, r.facts.actions,
                              r.facts.participants, ids(r.required), ids(r.covered), r.problems_found, r.rectified,
-                             r.overdue, len(r.facts.publicity), r.last_filed, len(r.gaps)]
+                             r.overdue, len(r.facts.publicity), r.last_filed, len(r.gaps),
+                             received([(f.file, f.reason) for f in r.unused])]
         if previous is not None:
             before = previous.units.get(r.unit.name)
             talks = r.facts.discussions - (before.discussions if before else 0)

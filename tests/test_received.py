@@ -1,0 +1,196 @@
+"""Received is not silence (SPEC §3, issue 13): a unit that sent a file is told what became of it, everywhere.
+
+Each case builds the files as a unit does and reads what the unit (its 整改清单, its 催报提醒), the township
+(工作通报) and the supervisors (督查汇总表) are shown.
+"""
+
+import os
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+from pipeline import run
+from tests.ledgers import activity, d, read_sheet, write_ledger
+from tests.runs import report, setup
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What each reader of the report sees, for one unit."""
+
+    progress: dict[str, object]
+    gaps: list[dict[str, object]]
+    problems: list[dict[str, object]]
+    files: dict[str, dict[str, object]]
+    gap_list: list[str]
+    reminder: str
+    issues: str
+    steps: str
+
+
+def seen(box: Path, tmp: Path, as_of: str, unit: str) -> Seen:
+    result = report(box, tmp / "out", as_of)
+    book = result.written.workbook
+    progress = next(r for r in read_sheet(book, "单位进度") if r["单位名称"] == unit)
+    gaps = [r for r in read_sheet(book, "差距清单") if r["单位名称"] == unit]
+    problems = [r for r in read_sheet(book, "数据问题") if r["单位名称"] == unit]
+    files = {str(r["文件"]): r for r in read_sheet(book, "文件清单")}
+    ws = openpyxl.load_workbook(result.written.gap_list_folder / f"{unit}.xlsx")["整改清单"]
+    gap_list = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+    reminders = result.written.reminders.read_text(encoding="utf-8-sig").splitlines()
+    reminder = next(line for line in reminders if line.startswith(f"【乡创城办提醒】{unit}："))
+    text = [p.text for p in docx.Document(str(result.written.bulletin)).paragraphs]
+    issues = next(text[i + 1] for i, t in enumerate(text) if t.endswith("存在问题"))
+    return Seen(progress=progress, gaps=gaps, problems=problems, files=files, gap_list=gap_list, reminder=reminder,
+                issues=issues, steps=text[-1])
+
+
+def not_among_the_silent(unit: str, issues: str) -> None:
+    """The bulletin names the unit in its own group, never among the units that sent nothing."""
+    silent = next((c for c in issues.split("；") if c.endswith("尚未报送台账")), "")
+    assert unit not in silent
+    assert f"{unit}报送的台账未能采用（原因见各单位整改清单），暂按未报送统计" in issues
+
+
+def test_a_year_slip_in_the_filed_date_is_an_error_at_its_cell_and_told_to_the_unit(tmp_path: Path) -> None:
+    box = tmp_path / "inbox"
+    write_ledger(box / "柳林村.xlsx", unit="柳林村", filed=d("2027-12-11"), activities=[activity(d("2026-12-05"))])
+    s = seen(box, tmp_path, "2026-12-20", "柳林村")
+    assert s.progress["状态"] == "未报送"
+    assert s.progress["未采用文件"] == ("《柳林村.xlsx》：填报日期晚于统计日期（2027-12-11 > 2026-12-20），本期不采用；"
+                                    "该日期晚于活动截止日期，可能是年份填错")
+    assert s.files["柳林村.xlsx"]["处理结果"] == "未采用"
+    (gap,) = s.gaps
+    assert gap["规则"] == "R5 按时报送"
+    assert str(gap["差距说明"]).startswith("已收到台账，但未能采用（按未报送统计）。《柳林村.xlsx》：填报日期晚于统计日期")
+    (slip,) = s.problems
+    # 2027-12-11 lies after the deadline 2027-02-04; the same day in the window 2026-11-27…2027-02-04 is 2026-12-11
+    assert (slip["工作表"], slip["单元格"], slip["等级"]) == ("基本信息", "B5", "错误")
+    assert slip["问题"] == "填报日期 2027-12-11 晚于活动截止日期 2027-02-04，可能是年份填错，是否应为 2026-12-11；本表因此未被采用"
+    assert "请核对“填报日期”的年份，改正后重新报送" in s.gap_list
+    assert "已收到未采用" in s.gap_list and "《柳林村.xlsx》" in s.gap_list
+    assert "无" not in s.gap_list    # neither “台账填写问题：无” nor a gap-less list
+    assert s.reminder.startswith("【乡创城办提醒】柳林村：截至12月20日，已收到本单位报送的《柳林村.xlsx》：填报日期晚于统计日期")
+    assert "；该台账未能采用，请核对更正后尽快重新报送；截至2027年2月4日须完成：" in s.reminder
+    not_among_the_silent("柳林村", s.issues)
+    assert "台账未能采用的单位按整改清单更正后于2026年12月27日前重新报送" in s.steps
+
+
+def test_the_slip_is_named_by_validate_too(tmp_path: Path) -> None:
+    write_ledger(tmp_path / "柳林村.xlsx", unit="柳林村", filed=d("2027-12-11"), activities=[activity(d("2026-12-05"))])
+    (check,) = run.validate(setup=setup(), inbox=tmp_path, as_of=d("2026-12-20")).files
+    assert [(p.sheet, p.cell, p.level) for p in check.problems] == [("基本信息", "B5", "错误")]
+
+
+def test_a_file_dated_after_the_report_date_within_the_window_is_not_a_slip(tmp_path: Path) -> None:
+    box = tmp_path / "inbox"
+    write_ledger(box / "柳林村.xlsx", unit="柳林村", filed=d("2027-01-08"), activities=[activity(d("2026-12-05"))])
+    s = seen(box, tmp_path, "2026-12-20", "柳林村")
+    assert s.problems == []
+    assert s.progress["未采用文件"] == "《柳林村.xlsx》：填报日期晚于统计日期（2027-01-08 > 2026-12-20），本期不采用"
+    assert s.reminder.startswith("【乡创城办提醒】柳林村：截至12月20日，已收到本单位报送的《柳林村.xlsx》")
+
+
+@pytest.mark.parametrize(("file", "named"), [
+    ("柳琳村台账.xlsx", "柳琳村"),          # one character off in 基本信息 and the file name
+    ("柳琳村台账.xlsx", None),              # nothing in 基本信息: the file name one character off
+    ("台账.xlsx", "城西湖乡柳林村党支部"),   # a roster name with extra characters
+])
+def test_a_name_that_is_almost_a_roster_name_is_told_to_that_unit(tmp_path: Path, file: str,
+                                                                  named: str | None) -> None:
+    box = tmp_path / "inbox"
+    write_ledger(box / file, unit=named, filed=d("2026-12-18"), activities=[activity(d("2026-12-05"))])
+    s = seen(box, tmp_path, "2026-12-20", "柳林村")
+    assert s.progress["状态"] == "未报送"
+    record = s.files[file]
+    assert (record["单位名称"], record["处理结果"]) == ("柳林村", "未采用")
+    assert "疑为“柳林村”" in str(record["原因"]) and "请在“基本信息”填写名册中的单位全称后重新报送" in str(record["原因"])
+    assert str(s.progress["未采用文件"]).startswith(f"《{file}》：")
+    assert f"《{file}》" in str(s.gaps[0]["差距说明"])
+    assert any(v.startswith("单位名称") and "疑为“柳林村”" in v for v in s.gap_list) or named is None
+    assert s.reminder.startswith(f"【乡创城办提醒】柳林村：截至12月20日，已收到本单位报送的《{file}》")
+    not_among_the_silent("柳林村", s.issues)
+
+
+def test_a_file_that_cannot_be_read_is_told_to_the_unit_its_name_names(tmp_path: Path) -> None:
+    box = tmp_path / "inbox"
+    box.mkdir()
+    (box / "柳林村台账.xlsx").write_bytes(b"PK\x03\x04" + bytes(60))   # cut off in transit
+    s = seen(box, tmp_path, "2026-12-20", "柳林村")
+    assert s.files["柳林村台账.xlsx"]["单位名称"] == "柳林村"
+    assert str(s.progress["未采用文件"]).startswith("《柳林村台账.xlsx》：文件已损坏或不完整")
+    not_among_the_silent("柳林村", s.issues)
+
+
+def test_a_unit_that_sent_nothing_is_still_told_so(tmp_path: Path) -> None:
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"), activities=[activity(d("2026-12-05"))])
+    s = seen(box, tmp_path, "2026-12-20", "柳林村")
+    assert s.progress["未采用文件"] is None
+    assert s.gaps[0]["差距说明"] == "尚未报送台账"
+    assert "柳林村" in next(c for c in s.issues.split("；") if c.endswith("尚未报送台账"))
+    assert s.reminder.startswith("【乡创城办提醒】柳林村：截至12月20日，本单位尚未报送台账")
+
+
+def test_identical_files_are_one_submission_and_never_blamed_on_the_unit(tmp_path: Path) -> None:
+    box = tmp_path / "inbox"
+    ledger = write_ledger(box / "荷花村台账.xlsx", unit="荷花村", filed=d("2026-12-18"),
+                          activities=[activity(d("2026-12-05"), evidence=None)])
+    shutil.copyfile(ledger, box / "荷花村台账(1).xlsx")          # WeChat saved it again
+    result = report(box, tmp_path / "out", "2026-12-20")
+    files = {r["文件"]: r for r in read_sheet(result.written.workbook, "文件清单")}
+    # "(" (U+0028) sorts before "." (U+002E): the (1) copy is first in name order and is the one read
+    assert files["荷花村台账(1).xlsx"]["处理结果"] == "已采用"
+    ignored = files["荷花村台账.xlsx"]
+    assert (ignored["处理结果"], ignored["原因"]) == ("已忽略", "与《荷花村台账(1).xlsx》内容相同，按同一份报送只读取一次")
+    assert ignored["SHA256"] == files["荷花村台账(1).xlsx"]["SHA256"]
+    problems = [(r["单元格"], r["问题"]) for r in read_sheet(result.written.workbook, "数据问题")]
+    assert problems == [("L4", "未填写“佐证材料”（照片、签到表、会议记录等）")]   # once, and no 每次报送请更新填报日期
+    progress = next(r for r in read_sheet(result.written.workbook, "单位进度") if r["单位名称"] == "荷花村")
+    assert (progress["大讨论次数"], progress["参与人次"], progress["未采用文件"]) == (1, 30, None)
+    assert "更新“填报日期”" not in result.written.reminders.read_text(encoding="utf-8-sig")
+
+
+def test_repeated_names_in_a_zip_each_get_their_own_row(tmp_path: Path) -> None:
+    box = tmp_path / "inbox"
+    first = write_ledger(tmp_path / "a.xlsx", unit="荷花村", filed=d("2026-12-11"), activities=[activity(d("2026-12-05"))])
+    second = write_ledger(tmp_path / "b.xlsx", unit="荷花村", filed=d("2026-12-18"),
+                          activities=[activity(d("2026-12-05")), activity(d("2026-12-12"), 序号=2)])
+    box.mkdir()
+    with pytest.warns(UserWarning), zipfile.ZipFile(box / "打包.zip", "w") as archive:
+        archive.write(first, "荷花村.xlsx")
+        archive.write(second, "荷花村.xlsx")     # zip tools allow a name twice
+    result = report(box, tmp_path / "out", "2026-12-20")
+    files = {r["文件"]: (r["处理结果"], r["活动数"]) for r in read_sheet(result.written.workbook, "文件清单")}
+    assert files == {"打包.zip/荷花村.xlsx": ("已被新版本替代", 1), "打包.zip/荷花村.xlsx（第2个）": ("已采用", 2)}
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a file name that is not UTF-8 exists only on POSIX file systems")
+def test_two_raw_names_that_read_alike_each_get_their_own_row(tmp_path: Path) -> None:
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-11"), activities=[activity(d("2026-12-05"))])
+    gbk = box / os.fsdecode("荷花村.xlsx".encode("gbk"))      # unpacked from a Windows zip without its encoding
+    write_ledger(gbk, unit="荷花村", filed=d("2026-12-18"),
+                 activities=[activity(d("2026-12-05")), activity(d("2026-12-12"), 序号=2)])
+    result = report(box, tmp_path / "out", "2026-12-20")
+    names = sorted(r["文件"] for r in read_sheet(result.written.workbook, "文件清单"))
+    assert names == ["荷花村.xlsx", "荷花村.xlsx（第2个）"]
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff", "\u2060", "\u200d\u3000"])
+def test_invisible_characters_copied_with_a_name_do_not_hide_the_unit(tmp_path: Path, invisible: str) -> None:
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村.xlsx", unit=f"荷花村{invisible}", filed=d("2026-12-18"),
+                 activities=[activity(d("2026-12-05"))])
+    write_ledger(box / f"{invisible}乡妇联{invisible}台账.xlsx", unit=None, filed=d("2026-12-18"),
+                 activities=[activity(d("2026-12-05"), subtheme=2)])
+    result = report(box, tmp_path / "out", "2026-12-20")
+    files = {r["文件"]: (r["单位名称"], r["处理结果"]) for r in read_sheet(result.written.workbook, "文件清单")}
+    assert files == {"荷花村.xlsx": ("荷花村", "已采用"), f"{invisible}乡妇联{invisible}台账.xlsx": ("乡妇联", "已采用")}
+    progress = {r["单位名称"]: r["状态"] for r in read_sheet(result.written.workbook, "单位进度")}
+    assert progress["荷花村"] != "未报送" and progress["乡妇联"] != "未报送"
