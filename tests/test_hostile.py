@@ -31,11 +31,12 @@ def hostile_inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
     box = tmp / "inbox"
     ledger = write_ledger(tmp / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"), activities=[activity(d("2026-12-05"))])
     box.mkdir()
-    # 1. a zip bomb: a small file that inflates to 600 MiB
+    # 1. a zip bomb: a small file whose worksheet (a part the reader opens) inflates to 600 MiB
     with zipfile.ZipFile(ledger) as src, zipfile.ZipFile(box / "炸弹.xlsx", "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
-            dst.writestr(item.filename, src.read(item))
-        with dst.open("xl/media/image1.bin", "w", force_zip64=True) as out:
+            if item.filename != "xl/worksheets/sheet3.xml":
+                dst.writestr(item.filename, src.read(item))
+        with dst.open("xl/worksheets/sheet3.xml", "w", force_zip64=True) as out:
             block = bytes(2**20)
             for _ in range(600):
                 out.write(block)

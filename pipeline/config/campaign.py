@@ -94,7 +94,8 @@ class Limits(_Frozen):
     Defaults fit a ledger many times over; the office may raise them under `limits:` in campaign.yaml.
     """
 
-    max_file_mb: int = Field(default=50, ge=1)
+    max_file_mb: int = Field(default=200, ge=1)
+    """A guard on the raw size before anything is read; a ledger with a few pasted photos is far below it."""
     max_unpacked_mb: int = Field(default=200, ge=1)
     max_zip_entries: int = Field(default=500, ge=1)
     max_compression_ratio: int = Field(default=500, ge=10)

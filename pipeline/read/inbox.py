@@ -7,6 +7,7 @@ import hashlib
 import io
 import os
 import zipfile
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -76,7 +77,7 @@ def _zip_entries(archive_name: str, data: bytes, limits: Limits) -> Iterator[_En
             else:
                 try:
                     yield _File(name, archive.read(info))
-                except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
+                except (zipfile.BadZipFile, zlib.error, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
                     why = T.ENCRYPTED if "encrypted" in str(exc) else T.corrupted(T.calamine_detail(f"zip {exc}"))
                     yield Refusal(name, why)
 

@@ -9,6 +9,7 @@ from pipeline.config.campaign import Campaign
 from pipeline.config.roster import Roster
 from pipeline.model import Note, Problem, ProblemLevel, Refusal, Submission
 from pipeline.read import texts as T
+from pipeline.read.extent import trim_stray_cells
 from pipeline.read.grids import Grid, ReadFailure, Table, cell_ref, find_table, header_label, read_grids, uses_1904
 from pipeline.read.rows import RowContext, read_table
 from pipeline.read.schema import (
@@ -108,11 +109,12 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
     sniffed = sniff(data, found)
     if sniffed.kind is not Kind.SPREADSHEET:
         return Refusal(file, sniffed.why or T.not_a_spreadsheet("压缩包"))
-    container = check_container(data, limits)
+    container = check_container(data, limits, workbook=True)
     if container:
         return Refusal(file, container)
+    readable, strays = trim_stray_cells(data, limits)
     try:
-        grids = read_grids(data, limits=limits, keep=_is_ledger_sheet)
+        grids = read_grids(readable, limits=limits, keep=_is_ledger_sheet)
     except ReadFailure as failure:
         if PurePosixPath(found).suffix.lower() == ".et" and failure.why.code is RefusalCode.CORRUPTED:
             return Refusal(file, T.ET_NOT_XLS)
@@ -133,8 +135,12 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
         why = T.unknown_unit(named, roster.closest(named or stem), guess=guess.name if guess else "")
         return Refusal(file, why, unit=guess.name if guess else "")
     problems.unit = unit.name
+    for stray in strays:
+        problems.add("警告", T.STRAY_CELL, sheet=stray.sheet, cell=stray.cell)
     name_cell = info.get("单位名称", ("", _template_cell("单位名称")))[1]
-    if not named:
+    if info_grid is None:
+        problems.add("错误", T.info_sheet_missing(unit.name), sheet=INFO_SHEET)
+    elif not named:
         problems.add("警告", T.unit_from_filename(unit.name), sheet=info_sheet, cell=name_cell)
     elif file_unit is not None and file_unit.name != unit.name:
         problems.add("警告", T.unit_name_conflict(unit.name, file_unit.name), sheet=info_sheet, cell=name_cell)
@@ -144,7 +150,7 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
     date1904 = uses_1904(data)
     filed_value = parse_date(filed_raw, window=window, date1904=date1904) if clean(filed_raw) else None
     filed = filed_value if isinstance(filed_value, dt.date) else None
-    if filed is None:
+    if filed is None and info_grid is not None:
         problems.add("错误", T.FILED_MISSING, sheet=info_sheet, cell=filed_cell)
 
     context = RowContext(campaign=campaign, roster=roster, unit=unit.name, file=file, filed=filed, date1904=date1904)
@@ -166,7 +172,7 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
         return Refusal(file, T.NO_DATES, unit=unit.name)
     return Submission(
         file=file, sha256=sha256, unit=unit.name, filed=filed, effective_date=effective,
-        filed_at=f"{info_sheet}!{filed_cell}",
+        filed_at=f"{info_sheet}!{filed_cell}" if info_grid is not None else "",
         reporter=clean(info.get("填报人", ("", ""))[0]), phone=clean(info.get("联系电话", ("", ""))[0]),
         template_version=clean(info.get("模板版本", ("", ""))[0]),
         activities=tuple(activities), rectifications=tuple(rects), publicity=tuple(publicity),

@@ -129,8 +129,19 @@ def _looks_like_text(head: bytes) -> bool:
     return False
 
 
-def check_container(data: bytes, limits: Limits) -> Note | None:
-    """Refuse a zip container (xlsx, ods, zip) by its directory alone, before anything is inflated."""
+MEDIA_PARTS = ("xl/media/", "xl/embeddings/", "xl/drawings/", "Pictures/", "Thumbnails/", "docProps/thumbnail")
+"""Parts of a workbook the reader never opens (photos pasted into a ledger, embedded objects, drawings):
+they do not count towards the limits, which measure what is read."""
+
+
+def _is_media(name: str) -> bool:
+    return name.startswith(MEDIA_PARTS)
+
+
+def check_container(data: bytes, limits: Limits, *, workbook: bool = False) -> Note | None:
+    """Refuse a zip container (xlsx, ods, zip) by its directory alone, before anything is inflated.
+
+    For a `workbook`, only the parts the reader opens count (not MEDIA_PARTS); an archive's members are all read."""
     if not data.startswith(b"PK"):
         return None
     try:
@@ -140,6 +151,8 @@ def check_container(data: bytes, limits: Limits) -> Note | None:
         return None
     if len(entries) > limits.max_zip_entries:
         return T.over_limit("max_zip_entries", f"压缩结构内有 {len(entries)} 个部件，上限 {limits.max_zip_entries} 个")
+    if workbook:
+        entries = [e for e in entries if not _is_media(e.filename)]
     total = sum(e.file_size for e in entries)
     if total > limits.max_unpacked_mb * 2**20:
         return T.over_limit("max_unpacked_mb", f"解压后 {total / 2**20:.0f} MB，上限 {limits.max_unpacked_mb} MB")

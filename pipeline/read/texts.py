@@ -35,6 +35,8 @@ class ProblemCode(Code):
     STATUS_MISSING = "status-missing"
     DONE_MISSING = "done-missing"
     DUE_WITHOUT_FOUND = "due-without-found"
+    STRAY_CELL = "stray-cell"
+    INFO_SHEET_MISSING = "info-sheet-missing"
 
 
 @unique
@@ -190,6 +192,13 @@ def unit_name_conflict(named: str, file_unit: str) -> Note:
                 "请核对文件是否报错了单位")
 
 
+def info_sheet_missing(unit: str) -> Note:
+    """No 基本信息 sheet at all: say so, rather than point at cells of a sheet the file does not have."""
+    return Note(ProblemCode.INFO_SHEET_MISSING,
+                f"未找到“基本信息”工作表：单位已按文件名识别为“{unit}”，填报日期按表中最晚的记录日期计",
+                "请使用乡创城办下发的台账模板，在“基本信息”表填写单位名称和填报日期")
+
+
 def unit_from_filename(unit: str) -> Note:
     return Note(ProblemCode.UNIT_FROM_FILENAME, f"“基本信息”未填写单位名称，已按文件名识别为“{unit}”",
                 "请在“基本信息”表填写单位名称")
@@ -203,6 +212,10 @@ STATUS_MISSING = Note(ProblemCode.STATUS_MISSING, "“整改状态”未填写�
 DONE_MISSING = Note(ProblemCode.DONE_MISSING, "整改状态为“已整改”，但未填写“完成日期”", "请填写整改完成的日期，如 2026-12-10")
 DUE_HINT = "请填写日期（如 2027-01-10），或“立行立改”“长期坚持”"
 DUE_WITHOUT_FOUND = Note(ProblemCode.DUE_WITHOUT_FOUND, "整改时限为“立行立改”，但未填写“发现日期”，无法确定时限", DATE_HINT)
+
+
+STRAY_CELL = Note(ProblemCode.STRAY_CELL, "该单元格远离表格（与表格之间隔着大片空白），内容可能是误输入的空格等，已忽略未读取",
+                  "如是误输入，请在 WPS/Excel 中清除该单元格；如是台账内容，请移到表格中")
 
 
 # Files never read: IgnoreCode

@@ -1,0 +1,147 @@
+"""A stray cell far from a sheet's table (a space typed in row 1,048,576) must not make a ledger unreadable.
+
+The reader holds a sheet as a dense grid from A1 to its last cell, so one such cell would cost the memory
+of a million rows, and the row limit would refuse the file. For an .xlsx/.xlsm whose sheet claims such an
+extent, the sheet XML is scanned before reading: cells cut off from the table by a wide empty band are left
+out of what the reader gets, and each one with a value is named in a 警告 (`Stray`). A file whose far
+cells are many is not trimmed: it is measured as it is, and refused by the limits if it is over them.
+"""
+
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from posixpath import dirname, join, normpath
+
+from pipeline.config.campaign import Limits
+
+EMPTY_ROWS = 1000
+"""A band of this many empty rows (or EMPTY_COLUMNS columns) separates a stray cell from the table."""
+EMPTY_COLUMNS = 100
+MAX_STRAYS = 20
+"""More far cells than this are data, not a slip of the hand."""
+_HEAD = 4096
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]{0,3}\d*:?([A-Z]{1,3})(\d+)\"")
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/>|>.*?</(?:\w+:)?c>)", re.DOTALL)
+_REF = re.compile(rb"\br=\"([A-Z]{1,3})(\d{1,7})\"")
+_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is|f)\b")
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"[^>]*?\br:id=\"([^\"]*)\"")
+_REL = re.compile(rb"<Relationship\b[^>]*>")
+_ATTR = re.compile(rb"\b(Id|Target)=\"([^\"]*)\"")
+
+
+@dataclass(frozen=True)
+class Stray:
+    """A cell left out of reading: its sheet and A1 reference."""
+
+    sheet: str
+    cell: str
+
+
+def _column(letters: bytes) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ch - 64
+    return index
+
+
+def _claims_too_much(head: bytes, limits: Limits) -> bool:
+    match = _DIMENSION.search(head)
+    if match is None:
+        return False
+    rows, columns = int(match[2]), _column(match[1])
+    return rows > limits.max_rows or rows * columns > limits.max_cells
+
+
+def _near(values: list[int], gap: int) -> int:
+    """The last of the sorted occupied rows (or columns) before the first band of `gap` empty ones."""
+    last = values[0]
+    for value in values[1:]:
+        if value - last > gap:
+            return last
+        last = value
+    return last
+
+
+def _trim(xml: bytes) -> tuple[bytes, list[str]] | None:
+    """The sheet XML without the cells cut off from its table, and the A1 references of those with a value;
+    None when there is nothing to trim or too much to call stray."""
+    cells = []
+    for match in _CELL.finditer(xml):
+        ref = _REF.search(match[1])
+        if ref is not None:
+            cells.append((int(ref[2]), _column(ref[1]), match, bool(_VALUE.search(match[2])),
+                          (ref[1] + ref[2]).decode()))
+    occupied = [(row, col) for row, col, _, valued, _ in cells if valued]
+    if not occupied:
+        return None
+    last_row = _near(sorted({row for row, _ in occupied}), EMPTY_ROWS)
+    last_col = _near(sorted({col for _, col in occupied}), EMPTY_COLUMNS)
+    far = [(m, valued, ref) for row, col, m, valued, ref in cells if row > last_row or col > last_col]
+    strays = [ref for _, valued, ref in far if valued]
+    if not far or len(strays) > MAX_STRAYS:
+        return None
+    kept, start = [], 0
+    for match, _, _ in far:
+        kept.append(xml[start:match.start()])
+        start = match.end()
+    kept.append(xml[start:])
+    return b"".join(kept), strays
+
+
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part → sheet name, from the workbook and its relationships."""
+    try:
+        workbook = archive.read("xl/workbook.xml")
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return {}
+    targets = {}
+    for rel in _REL.findall(rels):
+        attrs = dict(_ATTR.findall(rel))
+        if b"Id" in attrs and b"Target" in attrs:
+            target = attrs[b"Target"].decode("utf-8", "replace")
+            targets[attrs[b"Id"]] = target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
+    return {targets[rid]: _unescape(name.decode("utf-8", "replace"))
+            for name, rid in _SHEET.findall(workbook) if rid in targets}
+
+
+def _unescape(text: str) -> str:
+    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
+            .replace("&amp;", "&"))
+
+
+def trim_stray_cells(data: bytes, limits: Limits) -> tuple[bytes, tuple[Stray, ...]]:
+    """The workbook as the reader should get it, and the stray cells left out (none for most files, which
+    are returned as they are after reading only the first bytes of each sheet)."""
+    if not data.startswith(b"PK"):
+        return data, ()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = [i for i in archive.infolist()
+                     if dirname(i.filename) == "xl/worksheets" and i.filename.endswith(".xml")]
+            edits: dict[str, bytes] = {}
+            strays: list[Stray] = []
+            names: dict[str, str] | None = None
+            for info in parts:
+                with archive.open(info) as stream:
+                    if not _claims_too_much(stream.read(_HEAD), limits):
+                        continue
+                trimmed = _trim(archive.read(info))
+                if trimmed is None:
+                    continue
+                names = _sheet_names(archive) if names is None else names
+                edits[info.filename] = trimmed[0]
+                sheet = names.get(info.filename, info.filename)
+                strays += [Stray(sheet=sheet, cell=cell) for cell in trimmed[1]]
+            if not edits:
+                return data, ()
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+                for info in archive.infolist():
+                    copy.writestr(info, edits.get(info.filename) or archive.read(info))
+            return out.getvalue(), tuple(strays)
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+        return data, ()   # the reader names what is wrong with the file

@@ -1,0 +1,24 @@
+"""Every ledger in a workbook is read or named, and messages point at what the file has (issue 13)."""
+
+from pathlib import Path
+
+import openpyxl
+
+from tests.ledgers import activity, d, read_sheet, write_ledger
+from tests.runs import report
+
+
+def test_a_ledger_without_its_info_sheet_is_told_so_not_sent_to_cells_it_lacks(tmp_path: Path) -> None:
+    box = tmp_path / "inbox"
+    ledger = write_ledger(box / "荷花村台账.xlsx", unit="荷花村", filed=d("2026-12-18"),
+                          activities=[activity(d("2026-12-05")), activity(d("2026-12-12"), "大行动", 2, 序号=2)])
+    wb = openpyxl.load_workbook(ledger)
+    del wb["基本信息"]
+    wb.save(ledger)
+    book = report(box, tmp_path / "out", "2026-12-20").written.workbook
+    problems = [(p["工作表"], p["单元格"], p["等级"], p["问题"]) for p in read_sheet(book, "数据问题")]
+    assert problems == [("基本信息", None, "错误",
+                         "未找到“基本信息”工作表：单位已按文件名识别为“荷花村”，填报日期按表中最晚的记录日期计")]
+    progress = next(r for r in read_sheet(book, "单位进度") if r["单位名称"] == "荷花村")
+    # dated by its latest row, 2026-12-12
+    assert (progress["状态"], progress["最近填报日期"].date()) == ("进行中", d("2026-12-12"))
