@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import openpyxl
+from openpyxl.worksheet.table import Table
 
 from tests.ledgers import activity, d, read_sheet, write_ledger
 from tests.runs import report
@@ -22,3 +23,19 @@ def test_a_ledger_without_its_info_sheet_is_told_so_not_sent_to_cells_it_lacks(t
     progress = next(r for r in read_sheet(book, "单位进度") if r["单位名称"] == "荷花村")
     # dated by its latest row, 2026-12-12
     assert (progress["状态"], progress["最近填报日期"].date()) == ("进行中", d("2026-12-12"))
+
+
+def test_an_excel_tables_total_row_is_not_a_record(tmp_path: Path) -> None:
+    box = tmp_path / "inbox"
+    ledger = write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"),
+                          activities=[activity(d("2026-12-05")), activity(d("2026-12-12"), "大行动", 2, 40, 序号=2)])
+    wb = openpyxl.load_workbook(ledger)
+    ws = wb["活动台账"]
+    ws["A6"], ws["G6"] = "汇总", 70          # the total row Excel adds under a table (套用表格格式 → 汇总行)
+    table = Table(displayName="活动表", ref="A2:M6", totalsRowCount=1)
+    ws.add_table(table)
+    wb.save(ledger)
+    book = report(box, tmp_path / "out", "2026-12-20").written.workbook
+    assert [(p["单元格"], p["问题"]) for p in read_sheet(book, "数据问题")] == []
+    progress = next(r for r in read_sheet(book, "单位进度") if r["单位名称"] == "荷花村")
+    assert (progress["大讨论次数"], progress["大行动次数"], progress["参与人次"]) == (1, 1, 70)   # 30 + 40

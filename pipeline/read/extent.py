@@ -1,4 +1,6 @@
-"""A stray cell far from a sheet's table (a space typed in row 1,048,576) must not make a ledger unreadable.
+"""What the sheet XML of an .xlsx says that the cell reader does not: stray far cells and Excel tables' total rows.
+
+A stray cell far from a sheet's table (a space typed in row 1,048,576) must not make a ledger unreadable.
 
 The reader holds a sheet as a dense grid from A1 to its last cell, so one such cell would cost the memory
 of a million rows, and the row limit would refuse the file. For an .xlsx/.xlsm whose sheet claims such an
@@ -29,7 +31,10 @@ _REF = re.compile(rb"\br=\"([A-Z]{1,3})(\d{1,7})\"")
 _VALUE = re.compile(rb"<(?:\w+:)?(?:v|is|f)\b")
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"[^>]*?\br:id=\"([^\"]*)\"")
 _REL = re.compile(rb"<Relationship\b[^>]*>")
-_ATTR = re.compile(rb"\b(Id|Target)=\"([^\"]*)\"")
+_ATTR = re.compile(rb"\b(Id|Target|Type)=\"([^\"]*)\"")
+_TABLE = re.compile(rb"<(?:\w+:)?table\b[^>]*>")
+_TABLE_ATTR = re.compile(rb"\b(ref|totalsRowCount)=\"([^\"]*)\"")
+_RANGE = re.compile(rb"^[A-Z]{1,3}(\d+):[A-Z]{1,3}(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -91,21 +96,59 @@ def _trim(xml: bytes) -> tuple[bytes, list[str]] | None:
     return b"".join(kept), strays
 
 
-def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Worksheet part → sheet name, from the workbook and its relationships."""
+def _relations(archive: zipfile.ZipFile, part: str) -> list[tuple[bytes, bytes, str]]:
+    """(Id, Type, target part) of each relationship of a part, targets resolved against the part's folder."""
+    folder = dirname(part)
     try:
-        workbook = archive.read("xl/workbook.xml")
-        rels = archive.read("xl/_rels/workbook.xml.rels")
+        rels = archive.read(join(folder, "_rels", part.rsplit("/", 1)[-1] + ".rels"))
     except KeyError:
-        return {}
-    targets = {}
+        return []
+    out = []
     for rel in _REL.findall(rels):
         attrs = dict(_ATTR.findall(rel))
         if b"Id" in attrs and b"Target" in attrs:
             target = attrs[b"Target"].decode("utf-8", "replace")
-            targets[attrs[b"Id"]] = target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
+            resolved = target.lstrip("/") if target.startswith("/") else normpath(join(folder, target))
+            out.append((attrs[b"Id"], attrs.get(b"Type", b""), resolved))
+    return out
+
+
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part → sheet name, from the workbook and its relationships."""
+    try:
+        workbook = archive.read("xl/workbook.xml")
+    except KeyError:
+        return {}
+    targets = {rid: target for rid, _, target in _relations(archive, "xl/workbook.xml")}
     return {targets[rid]: _unescape(name.decode("utf-8", "replace"))
             for name, rid in _SHEET.findall(workbook) if rid in targets}
+
+
+def table_total_rows(data: bytes) -> dict[str, frozenset[int]]:
+    """Sheet name → the 0-based rows that are an Excel table's total row (汇总行), which are not records.
+
+    Only workbooks with table parts are looked into; any damage means no total rows (the reader names it)."""
+    if not data.startswith(b"PK"):
+        return {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if not any(n.startswith("xl/tables/") for n in archive.namelist()):
+                return {}
+            totals: dict[str, set[int]] = {}
+            for part, sheet in _sheet_names(archive).items():
+                for _, kind, target in _relations(archive, part):
+                    if not kind.endswith(b"/table"):
+                        continue
+                    head = _TABLE.search(archive.read(target)[:_HEAD])
+                    attrs = dict(_TABLE_ATTR.findall(head[0])) if head else {}
+                    span = _RANGE.match(attrs.get(b"ref", b""))
+                    count = int(attrs.get(b"totalsRowCount", b"0") or 0)
+                    if span and count > 0:
+                        last = int(span[2]) - 1
+                        totals.setdefault(sheet, set()).update(range(last - count + 1, last + 1))
+            return {sheet: frozenset(rows) for sheet, rows in totals.items()}
+    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+        return {}
 
 
 def _unescape(text: str) -> str:

@@ -32,6 +32,8 @@ class Grid:
 
     name: str
     rows: list[list[Any]]
+    total_rows: frozenset[int] = frozenset()
+    """0-based rows that an Excel table marks as its total row (汇总行): never records."""
 
 
 class ReadFailure(Exception):
@@ -223,8 +225,10 @@ class Table:
 
     def rows(self) -> Iterator[Row]:
         columns = list(self.columns.items())
-        grid = self.grid.rows
+        grid, totals = self.grid.rows, self.grid.total_rows
         for index in range(self.header_row + 1, len(grid)):
+            if index in totals:
+                continue
             raw = grid[index]
             width = len(raw)
             values = {name: (raw[col] if col < width else "") for name, col in columns}

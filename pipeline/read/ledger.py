@@ -1,7 +1,7 @@
 """One ledger file → a `Submission` with its data problems, or a `Refusal` saying why it cannot be used."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -9,7 +9,7 @@ from pipeline.config.campaign import Campaign
 from pipeline.config.roster import Roster
 from pipeline.model import Note, Problem, ProblemLevel, Refusal, Submission
 from pipeline.read import texts as T
-from pipeline.read.extent import trim_stray_cells
+from pipeline.read.extent import table_total_rows, trim_stray_cells
 from pipeline.read.grids import Grid, ReadFailure, Table, cell_ref, find_table, header_label, read_grids, uses_1904
 from pipeline.read.rows import RowContext, read_table
 from pipeline.read.schema import (
@@ -119,6 +119,9 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
         if PurePosixPath(found).suffix.lower() == ".et" and failure.why.code is RefusalCode.CORRUPTED:
             return Refusal(file, T.ET_NOT_XLS)
         return Refusal(file, failure.why)
+    totals = table_total_rows(data)
+    if totals:
+        grids = [replace(g, total_rows=totals.get(g.name, frozenset())) for g in grids]
     info_grid, info = _info(grids)
     tables = _tables(grids, info_grid)
     if info_grid is None and not any(isinstance(t, Table) for t in tables.values()):
