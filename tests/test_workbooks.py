@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import openpyxl
+import pytest
 from openpyxl.worksheet.table import Table
 
 from tests.ledgers import activity, d, read_sheet, write_ledger
@@ -39,3 +40,36 @@ def test_an_excel_tables_total_row_is_not_a_record(tmp_path: Path) -> None:
     assert [(p["单元格"], p["问题"]) for p in read_sheet(book, "数据问题")] == []
     progress = next(r for r in read_sheet(book, "单位进度") if r["单位名称"] == "荷花村")
     assert (progress["大讨论次数"], progress["大行动次数"], progress["参与人次"]) == (1, 1, 70)   # 30 + 40
+
+
+@pytest.mark.parametrize("name", ["活动台账 (2)", "活动台账（续）", "活动台账续"])
+def test_a_ledger_continued_on_another_sheet_is_read_as_one(tmp_path: Path, name: str) -> None:
+    box = tmp_path / "inbox"
+    ledger = write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"),
+                          activities=[activity(d("2026-12-05"), people=30)])
+    wb = openpyxl.load_workbook(ledger)
+    more = wb.copy_worksheet(wb["活动台账"])      # 移动或复制工作表 → 建立副本: header and example row come along
+    more.title = name
+    for column, value in {"A": 2, "B": d("2026-12-12"), "C": "大行动", "D": 2, "G": 45, "K": "清理村部周边"}.items():
+        more[f"{column}4"] = value
+    wb.save(ledger)
+    book = report(box, tmp_path / "out", "2026-12-20").written.workbook
+    progress = next(r for r in read_sheet(book, "单位进度") if r["单位名称"] == "荷花村")
+    assert (progress["大讨论次数"], progress["大行动次数"], progress["参与人次"]) == (1, 1, 75)   # 30 + 45
+    sources = sorted((r["工作表"], r["行号"]) for r in read_sheet(book, "活动明细"))
+    assert sources == sorted([("活动台账", 4), (name, 4)])
+    assert read_sheet(book, "数据问题") == []      # its row 4 keeps the copied 佐证材料, and no duplicate-row 警告
+
+
+def test_another_units_ledger_in_the_workbook_is_named_not_dropped(tmp_path: Path) -> None:
+    box = tmp_path / "inbox"
+    ledger = write_ledger(box / "乡妇联.xlsx", unit="乡妇联", filed=d("2026-12-18"),
+                          activities=[activity(d("2026-12-05"), subtheme=2)])
+    wb = openpyxl.load_workbook(ledger)
+    other = wb.copy_worksheet(wb["活动台账"])
+    other.title = "乡团委"
+    wb.save(ledger)
+    book = report(box, tmp_path / "out", "2026-12-20").written.workbook
+    (warning,) = [p for p in read_sheet(book, "数据问题") if p["工作表"] == "乡团委"]
+    assert (warning["单元格"], warning["等级"], warning["单位名称"]) == ("A1", "警告", "乡妇联")
+    assert warning["问题"] == "工作表“乡团委”像是“乡团委”的活动台账，未计入本单位，也未计入“乡团委”"

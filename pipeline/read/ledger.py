@@ -1,6 +1,7 @@
 """One ledger file → a `Submission` with its data problems, or a `Refusal` saying why it cannot be used."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
@@ -13,6 +14,8 @@ from pipeline.read.extent import table_total_rows, trim_stray_cells
 from pipeline.read.grids import Grid, ReadFailure, Table, cell_ref, find_table, header_label, read_grids, uses_1904
 from pipeline.read.rows import RowContext, read_table
 from pipeline.read.schema import (
+    ACTIVITY,
+    GUIDE_SHEET,
     INFO_LABELS,
     INFO_SHEET,
     INFO_SYNONYMS,
@@ -67,11 +70,33 @@ class HeaderMissing:
 Found = Table | HeaderMissing | None
 """A ledger sheet in a workbook: its table, its named sheet without a header, or nothing at all."""
 
+_CONTINUED = re.compile(r"^[（(]?(?:\d+|续\d*)[)）]?$")
 
-def _tables(grids: list[Grid], info: Grid | None) -> dict[SheetKind, Found]:
+
+def _continues(name: str, base: str) -> bool:
+    """`活动台账 (2)`, `活动台账（续）`, `活动台账续2`: a ledger sheet continued on another (Excel and WPS name a
+    copied sheet `名 (2)`)."""
+    key, stem = compact(name), compact(base)
+    return key != stem and key.startswith(stem) and bool(_CONTINUED.match(key[len(stem):]))
+
+
+@dataclass(frozen=True)
+class Sheets:
+    """Where a workbook's ledger is: each kind's sheet, the sheets continuing it, and other sheets that hold a
+    ledger header but are not read (named in a 警告, never dropped silently)."""
+
+    tables: dict[SheetKind, Found]
+    continued: dict[SheetKind, list[Table | HeaderMissing]]
+    unread: list[tuple[str, SheetSpec]]
+
+
+def _sheets(grids: list[Grid], info: Grid | None) -> Sheets:
     """Each ledger sheet: by its template name first, else the best-matching header elsewhere."""
     tables: dict[SheetKind, Found] = {}
+    continued: dict[SheetKind, list[Table | HeaderMissing]] = {}
+    sequels = {spec.kind: [g for g in grids if _continues(g.name, spec.name)] for spec in LEDGER_SPECS}
     used = {info.name} if info else set()
+    used |= {g.name for found in sequels.values() for g in found}
     for spec in LEDGER_SPECS:
         named = [g for g in grids if _same_name(g.name, spec.name)]
         others = [g for g in grids if g.name not in used and not _same_name(g.name, spec.name)]
@@ -82,7 +107,11 @@ def _tables(grids: list[Grid], info: Grid | None) -> dict[SheetKind, Found]:
         if table is not None:
             used.add(table.sheet)
         tables[spec.kind] = HeaderMissing(named[0].name) if table is None and named else table
-    return tables
+        continued[spec.kind] = [find_table(g, spec) or HeaderMissing(g.name) for g in sequels[spec.kind]]
+    used |= {t.sheet for t in tables.values() if isinstance(t, Table)} | {GUIDE_SHEET}
+    unread = [(g.name, ACTIVITY) for g in grids if g.name not in used
+              and (t := find_table(g, ACTIVITY)) and set(ACTIVITY.essential) <= set(t.columns)]
+    return Sheets(tables=tables, continued=continued, unread=unread)
 
 
 class _Problems:
@@ -123,7 +152,8 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
     if totals:
         grids = [replace(g, total_rows=totals.get(g.name, frozenset())) for g in grids]
     info_grid, info = _info(grids)
-    tables = _tables(grids, info_grid)
+    sheets = _sheets(grids, info_grid)
+    tables = sheets.tables
     if info_grid is None and not any(isinstance(t, Table) for t in tables.values()):
         return Refusal(file, T.not_template([g.name for g in grids]))
 
@@ -162,12 +192,19 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
         table = tables[spec.kind]
         if not isinstance(table, Table):
             _missing_table(problems, spec, table, unit_is_publicity=roster.is_publicity_unit(unit))
-            continue
-        result = read_table(table, spec, context)
-        problems.items.extend(result.problems)
-        activities.extend(result.activities)
-        rects.extend(result.rectifications)
-        publicity.extend(result.publicity)
+        for part in ([table] if isinstance(table, Table) else []) + sheets.continued[spec.kind]:
+            if isinstance(part, HeaderMissing):
+                problems.add("错误", T.header_not_found(part.sheet), sheet=part.sheet, cell="A1")
+                continue
+            result = read_table(part, spec, context)
+            problems.items.extend(result.problems)
+            activities.extend(result.activities)
+            rects.extend(result.rectifications)
+            publicity.extend(result.publicity)
+    for sheet, spec in sheets.unread:
+        other = roster.from_filename(sheet)
+        owner = other.name if other is not None and other.name != unit.name else ""
+        problems.add("警告", T.unread_ledger(sheet, spec.name, owner=owner), sheet=sheet, cell="A1")
 
     dated = [a.date for a in activities] + [p.date for p in publicity] + [r.found for r in rects if r.found]
     effective = filed or max(dated, default=None)
