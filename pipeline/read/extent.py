@@ -7,12 +7,14 @@ of a million rows, and the row limit would refuse the file. For an .xlsx/.xlsm w
 extent, the sheet XML is scanned before reading: cells cut off from the table by a wide empty band are left
 out of what the reader gets, and each one with a value is named in a 警告 (`Stray`). A file whose far
 cells are many is not trimmed: it is measured as it is, and refused by the limits if it is over them.
+This is done only once the reader has refused a workbook for its size, so ordinary files never pay for it.
 """
 
 import io
 import re
 import zipfile
 import zlib
+from bisect import bisect_right
 from dataclasses import dataclass
 from posixpath import dirname, join, normpath
 
@@ -27,6 +29,7 @@ _HEAD = 4096
 
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]{0,3}\d*:?([A-Z]{1,3})(\d+)\"")
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/>|>.*?</(?:\w+:)?c>)", re.DOTALL)
+_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d{1,7})\"")
 _REF = re.compile(rb"\br=\"([A-Z]{1,3})(\d{1,7})\"")
 _VALUE = re.compile(rb"<(?:\w+:)?(?:v|is|f)\b")
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"[^>]*?\br:id=\"([^\"]*)\"")
@@ -55,7 +58,7 @@ def _column(letters: bytes) -> int:
 def _claims_too_much(head: bytes, limits: Limits) -> bool:
     match = _DIMENSION.search(head)
     if match is None:
-        return False
+        return True
     rows, columns = int(match[2]), _column(match[1])
     return rows > limits.max_rows or rows * columns > limits.max_cells
 
@@ -72,7 +75,16 @@ def _near(values: list[int], gap: int) -> int:
 
 def _trim(xml: bytes) -> tuple[bytes, list[str]] | None:
     """The sheet XML without the cells cut off from its table, and the A1 references of those with a value;
-    None when there is nothing to trim or too much to call stray."""
+    None when there is nothing to trim or too much to call stray. Rows are looked at first, so a sheet that
+    is simply long (a real 100,000-row table) is given up on without listing its cells."""
+    rows = sorted({int(r) for r in _ROW.findall(xml)})
+    if not rows:
+        return None
+    far_rows = len(rows) - bisect_right(rows, _near(rows, EMPTY_ROWS))
+    dimension = _DIMENSION.search(xml[:_HEAD])
+    wide = dimension is None or _column(dimension[1]) > EMPTY_COLUMNS
+    if far_rows > MAX_STRAYS or (far_rows == 0 and not wide):
+        return None
     cells = []
     for match in _CELL.finditer(xml):
         ref = _REF.search(match[1])
@@ -127,8 +139,9 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
 def table_total_rows(data: bytes) -> dict[str, frozenset[int]]:
     """Sheet name → the 0-based rows that are an Excel table's total row (汇总行), which are not records.
 
-    Only workbooks with table parts are looked into; any damage means no total rows (the reader names it)."""
-    if not data.startswith(b"PK"):
+    Only workbooks with table parts are looked into (their names stand uncompressed in the zip directory);
+    any damage means no total rows (the reader names it)."""
+    if not data.startswith(b"PK") or b"xl/tables/" not in data:
         return {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -157,8 +170,10 @@ def _unescape(text: str) -> str:
 
 
 def trim_stray_cells(data: bytes, limits: Limits) -> tuple[bytes, tuple[Stray, ...]]:
-    """The workbook as the reader should get it, and the stray cells left out (none for most files, which
-    are returned as they are after reading only the first bytes of each sheet)."""
+    """The workbook as the reader should get it, and the stray cells left out (none: the data as it is).
+
+    Called only for a workbook the limits refused, so ordinary files cost nothing: a sheet is scanned when
+    its dimension claims more than the limits, or says nothing."""
     if not data.startswith(b"PK"):
         return data, ()
     try:

@@ -10,7 +10,7 @@ from pipeline.config.campaign import Campaign
 from pipeline.config.roster import Roster
 from pipeline.model import Note, Problem, ProblemLevel, Refusal, Submission
 from pipeline.read import texts as T
-from pipeline.read.extent import table_total_rows, trim_stray_cells
+from pipeline.read.extent import Stray, table_total_rows, trim_stray_cells
 from pipeline.read.grids import Grid, ReadFailure, Table, cell_ref, find_table, header_label, read_grids, uses_1904
 from pipeline.read.rows import RowContext, read_table
 from pipeline.read.schema import (
@@ -141,9 +141,17 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
     container = check_container(data, limits, workbook=True)
     if container:
         return Refusal(file, container)
-    readable, strays = trim_stray_cells(data, limits)
+    strays: tuple[Stray, ...] = ()
     try:
-        grids = read_grids(readable, limits=limits, keep=_is_ledger_sheet)
+        try:
+            grids = read_grids(data, limits=limits, keep=_is_ledger_sheet)
+        except ReadFailure as failure:
+            if failure.why.code is not RefusalCode.OVER_LIMIT:
+                raise
+            readable, strays = trim_stray_cells(data, limits)
+            if not strays:
+                raise
+            grids = read_grids(readable, limits=limits, keep=_is_ledger_sheet)
     except ReadFailure as failure:
         if PurePosixPath(found).suffix.lower() == ".et" and failure.why.code is RefusalCode.CORRUPTED:
             return Refusal(file, T.ET_NOT_XLS)
