@@ -219,8 +219,22 @@ def count_results(records: Iterable["FileRecord"]) -> dict[str, int]:
 
 
 # Shared value types of the stages (plain frozen dataclasses: few, and never validated twice).
+class _Explained:
+    """A file result whose reason is a Note: its code and Chinese text."""
+
+    why: Note
+
+    @property
+    def code(self) -> Code:
+        return self.why.code
+
+    @property
+    def reason(self) -> str:
+        return self.why.text
+
+
 @dataclasses.dataclass(frozen=True)
-class Refusal:
+class Refusal(_Explained):
     """A file that cannot be used: 未采用, with the code and Chinese text of why."""
 
     file: str
@@ -228,29 +242,13 @@ class Refusal:
     unit: str = ""
     sha256: str = ""
 
-    @property
-    def code(self) -> Code:
-        return self.why.code
-
-    @property
-    def reason(self) -> str:
-        return self.why.text
-
 
 @dataclasses.dataclass(frozen=True)
-class Ignored:
+class Ignored(_Explained):
     """A file never read (a lock file, OS debris): 已忽略, with the code and Chinese text of why."""
 
     file: str
     why: Note
-
-    @property
-    def code(self) -> Code:
-        return self.why.code
-
-    @property
-    def reason(self) -> str:
-        return self.why.text
 
 
 Outcome = Submission | Refusal | Ignored
