@@ -16,9 +16,10 @@ echo 找不到安装文件：请把安装包完整解压后，再双击解压出
 exit /b 1
 
 :offline_mode
-rem The offline package: its first line names this build, so a newer package unpacked here reinstalls.
+rem The offline package: its one line names this build, so a newer package unpacked here reinstalls.
 set "CC_OFFLINE=1"
 set /p CC_WANT=<"wheels\bundle.txt"
+if not defined CC_WANT goto :offline_failed
 goto :config
 
 :source_mode
@@ -68,7 +69,7 @@ goto :installed
 ".venv\Scripts\python.exe" -m pip install --isolated --disable-pip-version-check --no-index --find-links wheels chuangcheng || goto :offline_failed
 :installed
 rem Written here only, after pip succeeded: a failed or interrupted install leaves no record and is redone.
->"%CC_MARKER%" echo(%CC_WANT%
+>"%CC_MARKER%" echo %CC_WANT%
 echo 安装完成。
 exit /b 0
 

@@ -92,7 +92,7 @@ def test_install_is_recorded_only_after_pip_succeeded() -> None:
     lines = _lines(PREPARE)
     marker = [i for i, line in enumerate(lines) if "CC_MARKER%" in line and ">" in line]
     assert len(marker) == 1, "the marker is written in one place"
-    assert lines[marker[0]].startswith('>"%CC_MARKER%" echo(')
+    assert lines[marker[0]] == '>"%CC_MARKER%" echo %CC_WANT%'
     pips = [i for i, line in enumerate(lines) if " -m pip install " in line]
     assert len(pips) == 2
     for pip in pips:

@@ -26,7 +26,7 @@ from tools.wheels import TARGETS, download, problems
 
 TOP = "创城台账汇总"
 WHEELS = "wheels"
-# The package's identity and the targets it serves; the launcher's install marker holds a copy of its first line.
+# One line: the package's identity and the targets it serves; the launcher's install marker holds a copy of it.
 STAMP = "bundle.txt"
 EXAMPLE = "campaign.example.yaml"
 # What the office fills: shipped empty (a first install has them), so a newer zip has nothing in them to overwrite.
@@ -57,11 +57,11 @@ def layout(*, root: Path, wheels: Sequence[Path], stamp: bytes) -> tuple[Entry, 
 
 
 def stamp(*, project: Path) -> bytes:
-    """Line 1 names this build (version and the wheel's hash, so a rebuilt zip reinstalls); line 2 its targets."""
+    """The build (version and the wheel's hash, so a rebuilt zip reinstalls) and its targets, on one line: the
+    launcher reads one line with `set /p` and looks for its own target in it with findstr."""
     name, version, _, _ = parse_wheel_filename(project.name)
     digest = hashlib.sha256(project.read_bytes()).hexdigest()[:12]
-    lines = [f"{name} {version} {digest}", " ".join(t.key for t in TARGETS)]
-    return "".join(f"{line}\r\n" for line in lines).encode("ascii")
+    return f"{name} {version} {digest} {' '.join(t.key for t in TARGETS)}\r\n".encode("ascii")
 
 
 def _content(entry: Entry) -> bytes:
