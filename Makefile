@@ -12,7 +12,7 @@ BENCH_STAMP := $(VENV)/.bench-stamp
 ARGS_IO = $(if $(INBOX),--inbox "$(INBOX)") $(if $(CONFIG),--config "$(CONFIG)") $(if $(AS_OF),--as-of "$(AS_OF)")
 ARGS_OUT = $(if $(OUTBOX),--outbox "$(OUTBOX)")
 
-.PHONY: report validate templates demo test lint fuzz bench screenshots setup clean
+.PHONY: report validate templates demo test lint fuzz bench screenshots setup bundle clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ screenshots: $(STAMP)
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run
+
+# The offline install package for the office PC (README “安装到办公电脑”): dist/创城台账汇总-<version>.zip.
+bundle: $(STAMP)
+	$(BIN)/python -m tools.bundle --out dist
 
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} FUZZ_RANDOM=1 $(BIN)/pytest -q -p no:warnings tests/test_fuzz.py
