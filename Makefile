@@ -39,7 +39,7 @@ demo: $(STAMP)
 	$(BIN)/chuangcheng demo $(if $(CONFIG),--config "$(CONFIG)")
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline tests bench docs
+	$(BIN)/ruff check pipeline tests bench docs tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
@@ -60,4 +60,4 @@ fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} FUZZ_RANDOM=1 $(BIN)/pytest -q -p no:warnings tests/test_fuzz.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache demo
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache demo dist
