@@ -84,7 +84,10 @@ def test_mid_january(inbox: Path, tmp_path: Path) -> None:
     problems = [(r["文件"], r["工作表"], r["单元格"], r["等级"]) for r in read_sheet(book, "数据问题")]
     assert problems == [("柳林村_新.xlsx", "活动台账", "B6", "错误")]
     detail = [r for r in read_sheet(book, "活动明细") if r["单位名称"] == "柳林村"]
-    assert [(r["来源文件"], r["行号"], r["参加人数"]) for r in detail] == [("柳林村_新.xlsx", 4, 20), ("柳林村_新.xlsx", 5, 30)]
+    # Every row read is listed: the unreadable row 6 too, as typed (text), not counted, with the reason.
+    assert [(r["来源文件"], r["行号"], r["参加人数"], r["计入统计"]) for r in detail] == [
+        ("柳林村_新.xlsx", 4, 20, "是"), ("柳林村_新.xlsx", 5, 30, "是"), ("柳林村_新.xlsx", 6, "30", "否")]
+    assert (detail[2]["活动日期"], detail[2]["不计入原因"]) == ("12月32日", "无法识别日期“12月32日”，此条记录不计入统计")
     gap_list = tmp_path / "out" / "整改清单_2027-01-12" / "柳林村.xlsx"
     cells = [c for row in openpyxl.load_workbook(gap_list).active.iter_rows(values_only=True) for c in row if c]
     assert "柳林村 整改清单（截至 2027-01-12）" in cells

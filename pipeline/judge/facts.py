@@ -45,8 +45,8 @@ def unit_facts(units: tuple[Unit, ...], intake: Intake, events: list[Event]) -> 
             unit=unit, submission=sub,
             discussions=sum(1 for e in mine if e.kind == "大讨论"),
             actions=sum(1 for e in mine if e.kind == "大行动"),
-            participants=sum(e.participants for e in mine),
-            covered=frozenset(e.subtheme for e in mine),
+            participants=sum(e.participants_of(unit.name) for e in mine),
+            covered=frozenset(s for e in mine for s in e.subthemes),
             rectifications=sub.rectifications if sub else (),
             publicity=publicity,
         )

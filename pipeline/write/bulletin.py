@@ -123,7 +123,7 @@ def _next_steps(report: Report) -> str:
         text = f"活动已于{cn_date(c.deadline)}截止，未达标单位要说明情况、限期补齐。"
     asks = []
     if any(r.status == "未报送" for r in report.rows):
-        asks.append(f"尚未报送的单位于{cn_date(next_report)}前报送台账")
+        asks.append(f"尚未报送的单位{'立即' if next_report < report.as_of else f'于{cn_date(next_report)}前'}报送台账")
     if any(r.overdue for r in report.rows):
         asks.append("有超期问题的单位立即整改并更新整改状态")
     if _with(report, R7, "滞后"):
