@@ -12,7 +12,7 @@ BENCH_STAMP := $(VENV)/.bench-stamp
 ARGS_IO = $(if $(INBOX),--inbox "$(INBOX)") $(if $(CONFIG),--config "$(CONFIG)") $(if $(AS_OF),--as-of "$(AS_OF)")
 ARGS_OUT = $(if $(OUTBOX),--outbox "$(OUTBOX)")
 
-.PHONY: report validate templates demo test lint fuzz bench screenshots setup clean
+.PHONY: report validate templates demo test lint fuzz bench screenshots setup bundle clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,7 @@ demo: $(STAMP)
 	$(BIN)/chuangcheng demo $(if $(CONFIG),--config "$(CONFIG)")
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline tests bench docs
+	$(BIN)/ruff check pipeline tests bench docs tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
@@ -52,8 +52,12 @@ screenshots: $(STAMP)
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run
 
+# The offline install package for the office PC (README “安装到办公电脑”): dist/创城台账汇总-<version>.zip.
+bundle: $(STAMP)
+	$(BIN)/python -m tools.bundle --out dist
+
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} FUZZ_RANDOM=1 $(BIN)/pytest -q -p no:warnings tests/test_fuzz.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache demo
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache demo dist

@@ -64,6 +64,30 @@ class _Commands(click.Group):
         except click.Abort:
             click.echo("已中止。", err=True)
             sys.exit(1)
+        except Exception as exc:  # a fault of the program itself: logged for a technician, never a traceback
+            _internal_error(exc)
+
+
+INTERNAL_ERROR = 3
+"""Exit code of a fault of the program (not of the input, the configuration or the machine)."""
+
+
+def _internal_error(exc: Exception) -> NoReturn:
+    import datetime as dt
+    import traceback
+
+    from pipeline.errors import InternalError
+
+    detail = exc.detail if isinstance(exc, InternalError) else traceback.format_exc()
+    log = Path("错误记录") / f"错误_{dt.datetime.now():%Y%m%d-%H%M%S}.txt"
+    try:
+        log.parent.mkdir(exist_ok=True)
+        log.write_text(detail, encoding="utf-8")
+        where = f"详细信息已写入“{log.resolve()}”，请把该文件发给技术人员"
+    except OSError:
+        where = "请把本窗口的内容截图发给技术人员"
+    click.echo(f"错误：程序内部出错（{type(exc).__name__}），本次没有完成。{where}。", err=True)
+    sys.exit(INTERNAL_ERROR)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -174,7 +198,10 @@ def templates(out: Path | None, per_unit: bool, config: Path) -> None:
 
     setup = _load(config)
     folder = out or (Path("outbox/templates") if per_unit else Path("templates/xlsx"))
-    paths = run.templates(setup=setup, folder=folder, per_unit=per_unit)
+    try:
+        paths = run.templates(setup=setup, folder=folder, per_unit=per_unit)
+    except ChuangchengError as exc:
+        _fail(exc)
     if per_unit:
         click.echo(f"已为 {len(paths)} 个单位生成模板：{folder}")
     else:

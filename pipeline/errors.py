@@ -5,6 +5,7 @@ things that keep a command from doing its job at all: a configuration or argumen
 another run holding the lock, an outbox that cannot be written, an archive that lacks a file.
 """
 
+import errno
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,12 +17,14 @@ class Stop(StrEnum):
     CONFIG = "config"
     BAD_AS_OF = "bad-as-of"
     NO_INBOX = "no-inbox"
+    NOT_A_FOLDER = "not-a-folder"
     LOCKED = "locked"
     HISTORY_BUSY = "history-busy"
     HISTORY_FAILED = "history-failed"
     DISK_FULL = "disk-full"
     READ_ONLY = "read-only"
     FILE_IN_USE = "file-in-use"
+    FOLDER_IN_USE = "folder-in-use"
     SIDE_WRITER = "side-writer"
     UNWRITABLE = "unwritable"
     NOT_ARCHIVED = "not-archived"
@@ -33,18 +36,44 @@ STOP_TEXTS: dict[Stop, str] = {
     Stop.CONFIG: "配置文件 {path} 有误，请修改后重新运行：",
     Stop.BAD_AS_OF: "--as-of 日期“{value}”无效，请写成 2026-12-20 这样的格式",
     Stop.NO_INBOX: "收件箱文件夹“{inbox}”不存在，请先创建并放入各单位报送的台账",
+    Stop.NOT_A_FOLDER: "“{path}”是一个文件，不是文件夹；请指定一个文件夹（{what}）",
     Stop.LOCKED: "另一次汇总正在运行（锁文件 {path}），已等待 {timeout:g} 秒；请等它结束后再试",
     Stop.HISTORY_BUSY: "历史数据库“{path}”正被另一个程序占用，已等待 {timeout:g} 秒。请关闭正在打开它的程序（如数据库查看软件）后重新运行",
     Stop.HISTORY_FAILED: "历史数据库“{path}”无法使用：{reason}。本次报表未生成；请把该文件交给技术人员检查",
     Stop.DISK_FULL: "磁盘空间不足，无法写入“{folder}”。请清理磁盘或换一个文件夹后重新运行；已有的报表和存档没有被改动",
     Stop.READ_ONLY: "文件夹“{folder}”只读或没有写入权限。请换一个文件夹（--outbox / --archive），或开放该文件夹的写入权限后重新运行",
     Stop.FILE_IN_USE: "“{path}”正被其他程序打开（多半是 Excel 或 WPS），无法替换。请关闭该文件后重新运行",
-    Stop.SIDE_WRITER: "写整改清单、工作通报和催报提醒时出错：{reason}。本次报表未生成，已有的报表没有被改动",
-    Stop.UNWRITABLE: "无法写入“{path}”：{reason}（文件是否正在 Excel/WPS 中打开？）",
+    Stop.FOLDER_IN_USE: "文件夹“{path}”中有文件正被其他程序打开（多半是 Excel 或 WPS 打开的整改清单），无法替换。请关闭后重新运行",
+    Stop.SIDE_WRITER: "写整改清单、工作通报和催报提醒的进程意外退出（代码 {exitcode}），可能是电脑内存不足。本次报表未生成，已有的报表没有被改动；请重新运行",
+    Stop.UNWRITABLE: "无法写入“{path}”：{reason}。本次报表未生成，已有的报表没有被改动",
     Stop.NOT_ARCHIVED: "存档中没有以“{sha}”开头的文件，请核对文件清单中的 SHA256",
     Stop.AMBIGUOUS_SHA: "存档中有多个以“{sha}”开头的文件，请核对文件清单中的 SHA256",
     Stop.RESTORE_EXISTS: "“{path}”已存在，未覆盖；请换一个 --to 文件夹",
 }
+
+
+_OS_REASONS = {
+    errno.EEXIST: "已有同名的文件或文件夹",
+    errno.ENOTDIR: "路径中有一项是文件而不是文件夹",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOENT: "路径不存在（文件夹可能已被移走或改名）",
+    errno.ENAMETOOLONG: "路径太长，请换一个短一些的文件夹",
+    errno.EIO: "磁盘读写出错（U 盘或网络盘是否已断开？）",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """An operating-system error in words a clerk can act on (the system's own words are English on Linux)."""
+    return _OS_REASONS.get(exc.errno or 0, f"系统错误（代码 {exc.errno}）" if exc.errno else "系统错误")
+
+
+class InternalError(Exception):
+    """A fault of the program itself, not of the input or the machine: the CLI writes `detail` (a traceback)
+    to a log file and tells the clerk where it is."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
 
 
 class ChuangchengError(Exception):

@@ -100,7 +100,8 @@ class Activity(_Record):
     seq: str
     date: dt.date
     kind: ActivityKind
-    subtheme: int
+    subthemes: tuple[int, ...]
+    """One activity may cover several sub-themes (a cell `5、6`); it counts once, for each of them."""
     topic: str = ""
     place: str = ""
     participants: int
@@ -147,6 +148,26 @@ class PublicityItem(_Record):
     note: str = ""
 
 
+LedgerTable = Literal["活动台账", "问题整改", "宣传报道"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SkippedRow(_Record):
+    """A data row that was read but yields no counted record (a required value missing or unreadable, a
+    date after 填报日期, a duplicate, a date outside the campaign): kept with its cells as the unit typed
+    them, so the detail sheets show every row and every number in 单位进度 can be traced."""
+
+    source: Source
+    unit: str
+    table: LedgerTable
+    cells: tuple[tuple[str, str], ...]
+    """(column, text) of the row's non-blank cells, in template column names."""
+    reason: str
+
+    def cell(self, column: str) -> str:
+        return next((text for name, text in self.cells if name == column), "")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Submission(_Record):
     """One readable ledger file of a roster unit."""
@@ -164,6 +185,7 @@ class Submission(_Record):
     activities: tuple[Activity, ...] = ()
     rectifications: tuple[Rectification, ...] = ()
     publicity: tuple[PublicityItem, ...] = ()
+    skipped: tuple[SkippedRow, ...] = ()
     problems: tuple[Problem, ...] = ()
 
     def filed_problem(self, note: Note) -> Problem:
@@ -219,8 +241,22 @@ def count_results(records: Iterable["FileRecord"]) -> dict[str, int]:
 
 
 # Shared value types of the stages (plain frozen dataclasses: few, and never validated twice).
+class _Explained:
+    """A file result whose reason is a Note: its code and Chinese text."""
+
+    why: Note
+
+    @property
+    def code(self) -> Code:
+        return self.why.code
+
+    @property
+    def reason(self) -> str:
+        return self.why.text
+
+
 @dataclasses.dataclass(frozen=True)
-class Refusal:
+class Refusal(_Explained):
     """A file that cannot be used: 未采用, with the code and Chinese text of why."""
 
     file: str
@@ -228,31 +264,15 @@ class Refusal:
     unit: str = ""
     sha256: str = ""
 
-    @property
-    def code(self) -> Code:
-        return self.why.code
-
-    @property
-    def reason(self) -> str:
-        return self.why.text
-
 
 @dataclasses.dataclass(frozen=True)
-class Ignored:
+class Ignored(_Explained):
     """A file never read (a lock file, OS debris, a second copy of a file): 已忽略, with the code and Chinese
     text of why, and the SHA256 of a copy (which shows that it is one)."""
 
     file: str
     why: Note
     sha256: str = ""
-
-    @property
-    def code(self) -> Code:
-        return self.why.code
-
-    @property
-    def reason(self) -> str:
-        return self.why.text
 
 
 Outcome = Submission | Refusal | Ignored

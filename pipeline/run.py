@@ -1,34 +1,35 @@
 """The library entry point: each command's whole job as one function a test, a notebook or a county tool can call.
 
 `report` is the weekly run: lock → read and archive → history → judge → write → record. This is the only
-module that uses pipeline.store, starts processes or changes process-wide state, and every such change
-is undone before it returns. It never prints: results and stops (`ChuangchengError`) go to the caller,
-which for the office is pipeline.cli.
+module that uses pipeline.store or changes process-wide state (GC tuning, file descriptor 2, the umask read),
+and every such change is undone before it returns; it starts the side-output writer. (The reading pool lives
+in pipeline.read.inbox: created and shut down within one call.) Every failure of the machine becomes a
+`ChuangchengError` (pipeline.stops). It never prints: results and stops go to the caller, which for the
+office is pipeline.cli.
 """
 
 import datetime as dt
-import errno
 import gc
 import hashlib
 import multiprocessing
 import os
 import sqlite3
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from xlsxwriter.exceptions import FileCreateError
-
 from pipeline.config.campaign import Campaign, load_campaign
 from pipeline.config.roster import Roster
-from pipeline.errors import ChuangchengError, Notice, Said, Stop
+from pipeline.errors import ChuangchengError, InternalError, Notice, Said, Stop
 from pipeline.judge.report import Report, build_report
 from pipeline.judge.validation import Validation
 from pipeline.judge.validation import validate as check
 from pipeline.model import Outcome
 from pipeline.read.inbox import Keep, read_inbox
+from pipeline.stops import machine_stops, writable_folder
 from pipeline.store.archive import Archive
 from pipeline.store.history import Damaged, History, RunRecord, campaign_key
 from pipeline.store.lock import RunLock
@@ -119,15 +120,17 @@ def _fewer_collections() -> Iterator[None]:
 
 
 def _read(inbox: Path, setup: Setup, *, keep: Keep | None) -> list[Outcome]:
+    if inbox.exists() and not inbox.is_dir():
+        raise ChuangchengError(Stop.NOT_A_FOLDER, path=inbox, what="--inbox")
     if not inbox.is_dir():
         raise ChuangchengError(Stop.NO_INBOX, inbox=inbox)
     with _quiet_native_stderr():
         return read_inbox(inbox, campaign=setup.campaign, roster=setup.roster, keep=keep)
 
 
-def _write(report: Report, outbox: Path, *, mode: int) -> Written:
+def _write(report: Report, outbox: Path, *, modes: tuple[int, int]) -> Written:
     """The workbook here; the other outputs beside it in a forked process when there are many units."""
-    box = Outbox(outbox, as_of=report.as_of, mode=mode)
+    box = Outbox(outbox, as_of=report.as_of, mode=modes[0], folder_mode=modes[1])
     with box as staged:
         if len(report.rows) >= PARALLEL_FROM_UNITS and "fork" in multiprocessing.get_all_start_methods():
             _write_beside_a_helper(report, staged)
@@ -154,9 +157,10 @@ def _write_beside_a_helper(report: Report, staged: Staged) -> None:
     receive.close()
     if isinstance(failure, OSError):
         raise failure
-    if failure is not None or helper.exitcode != 0:
-        reason = failure or f"进程异常退出（代码 {helper.exitcode}）"
-        raise ChuangchengError(Stop.SIDE_WRITER, reason=reason)
+    if isinstance(failure, str):
+        raise InternalError(failure)
+    if helper.exitcode != 0:
+        raise ChuangchengError(Stop.SIDE_WRITER, exitcode=helper.exitcode)
 
 
 def _side_outputs(report: Report, staged: Staged, send: Connection) -> None:
@@ -165,47 +169,18 @@ def _side_outputs(report: Report, staged: Staged, send: Connection) -> None:
         write_side_outputs(report, staged)
     except OSError as exc:
         send.send(OSError(exc.errno, exc.strerror, exc.filename))
-    except BaseException as exc:  # handed to the parent, which stops the run with it
-        send.send(f"{type(exc).__name__}: {exc}")
+    except BaseException:  # a fault of the program: its traceback goes to the parent's error log
+        send.send(traceback.format_exc())
     finally:
         send.close()
 
 
-def _file_mode() -> int:
-    """What permissions a file the user saves gets (the umask can only be read by setting it)."""
+def _modes() -> tuple[int, int]:
+    """The permissions a file and a folder the user makes get. The umask can only be read by setting it: it is
+    put back at once (a library caller that writes files from other threads at this moment could see 0o022)."""
     umask = os.umask(0o022)
     os.umask(umask)
-    return 0o666 & ~umask
-
-
-def _os_stop(exc: OSError, *, folder: Path) -> ChuangchengError:
-    """A failed write as the office would act on it: which folder is full or read-only, which file to close."""
-    path = Path(exc.filename) if exc.filename else folder
-    where = path.parent if exc.filename and not path.is_dir() else path
-    if exc.errno in _DISK_FULL:
-        return ChuangchengError(Stop.DISK_FULL, folder=where)
-    if exc.errno == errno.EROFS:
-        return ChuangchengError(Stop.READ_ONLY, folder=where)
-    if isinstance(exc, PermissionError):
-        target = Path(exc.filename2) if exc.filename2 else None
-        if getattr(exc, "winerror", None) == 32 or (target is not None and target.exists()):
-            return ChuangchengError(Stop.FILE_IN_USE, path=target or path)
-        return ChuangchengError(Stop.READ_ONLY, folder=where)
-    return ChuangchengError(Stop.UNWRITABLE, path=path, reason=exc.strerror or exc)
-
-
-_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
-
-
-def _history_stop(exc: sqlite3.Error, *, path: Path, timeout: float) -> ChuangchengError:
-    name = getattr(exc, "sqlite_errorname", "")
-    if name in ("SQLITE_BUSY", "SQLITE_LOCKED"):
-        return ChuangchengError(Stop.HISTORY_BUSY, path=path, timeout=timeout)
-    if name == "SQLITE_FULL":
-        return ChuangchengError(Stop.DISK_FULL, folder=path.parent)
-    if name in ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM"):
-        return ChuangchengError(Stop.READ_ONLY, folder=path.parent)
-    return ChuangchengError(Stop.HISTORY_FAILED, path=path, reason=exc)
+    return 0o666 & ~umask, 0o777 & ~umask
 
 
 def report(settings: ReportSettings) -> RunResult:
@@ -214,56 +189,53 @@ def report(settings: ReportSettings) -> RunResult:
     The history's write transaction is taken before any output is written and committed after them, so a
     database held by another program stops the run before it changes anything."""
     s = settings
-    mode = _file_mode()
+    modes = _modes()
     history_path = s.archive / HISTORY_NAME
     notices: list[Said] = []
-    try:
-        with _fewer_collections(), RunLock(s.archive / LOCK_NAME, timeout=s.lock_timeout):
-            outcomes = _read(s.inbox, s.setup, keep=Archive(s.archive, mode=mode).store)
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            history, aside = History.open_or_set_aside(history_path, timeout=s.lock_timeout, stamp=stamp)
-            if aside is not None:
-                notices.append(Said.of(Notice.HISTORY_SET_ASIDE, path=history_path, aside=aside.name,
-                                       name=history_path.name))
-            with history, history.writing():
-                key = campaign_key(s.setup.campaign)
-                built = build_report(campaign=s.setup.campaign, roster=s.setup.roster, outcomes=outcomes,
-                                     as_of=s.as_of, history=history.runs_before(key, s.as_of))
-                written = _write(built, s.outbox, mode=mode)
-                inputs = tuple((f.file, f.sha256, f.result) for f in built.intake.files)
-                history.record(key, RunRecord(as_of=s.as_of, config_sha256=s.setup.config_sha256, inputs=inputs,
-                                              snapshot=built.snapshot()))
-    except sqlite3.Error as exc:
-        raise _history_stop(exc, path=history_path, timeout=s.lock_timeout) from None
-    except FileCreateError as exc:
-        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else OSError(str(exc))
-        raise _os_stop(cause, folder=s.outbox) from None
-    except OSError as exc:
-        raise _os_stop(exc, folder=s.outbox) from None
+    writable_folder(s.outbox, what="--outbox")
+    writable_folder(s.archive, what="--archive")
+    with machine_stops(folder=s.outbox, history=history_path, timeout=s.lock_timeout), _fewer_collections(), \
+            RunLock(s.archive / LOCK_NAME, timeout=s.lock_timeout):
+        outcomes = _read(s.inbox, s.setup, keep=Archive(s.archive, mode=modes[0]).store)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        history, aside = History.open_or_set_aside(history_path, timeout=s.lock_timeout, stamp=stamp)
+        if aside is not None:
+            notices.append(Said.of(Notice.HISTORY_SET_ASIDE, path=history_path, aside=aside.name,
+                                   name=history_path.name))
+        with history, history.writing():
+            key = campaign_key(s.setup.campaign)
+            built = build_report(campaign=s.setup.campaign, roster=s.setup.roster, outcomes=outcomes,
+                                 as_of=s.as_of, history=history.runs_before(key, s.as_of))
+            written = _write(built, s.outbox, modes=modes)
+            inputs = tuple((f.file, f.sha256, f.result) for f in built.intake.files)
+            history.record(key, RunRecord(as_of=s.as_of, config_sha256=s.setup.config_sha256, inputs=inputs,
+                                          snapshot=built.snapshot()))
     return RunResult(report=built, written=written, notices=tuple(notices))
 
 
 def validate(*, setup: Setup, inbox: Path, as_of: dt.date) -> Validation:
     """Read exactly as `report` does, without archiving or recording anything."""
     campaign = setup.campaign
-    return check(_read(inbox, setup, keep=None), as_of=as_of, window=(campaign.start, campaign.deadline))
+    with machine_stops(folder=inbox):
+        return check(_read(inbox, setup, keep=None), as_of=as_of, window=(campaign.start, campaign.deadline))
 
 
 def templates(*, setup: Setup, folder: Path, per_unit: bool) -> list[Path]:
     """The blank template, or one pre-filled copy per roster unit."""
     from pipeline.write.template import TEMPLATE_NAME, per_unit_filename, write_template
 
-    folder.mkdir(parents=True, exist_ok=True)
-    if not per_unit:
-        write_template(folder / TEMPLATE_NAME, campaign=setup.campaign, roster=setup.roster)
-        return [folder / TEMPLATE_NAME]
-    taken: set[str] = set()
-    paths = []
-    for unit in setup.campaign.units:
-        path = folder / per_unit_filename(unit, taken=taken)
-        write_template(path, campaign=setup.campaign, roster=setup.roster, unit=unit)
-        paths.append(path)
-    return paths
+    writable_folder(folder, what="--out")
+    with machine_stops(folder=folder):
+        if not per_unit:
+            write_template(folder / TEMPLATE_NAME, campaign=setup.campaign, roster=setup.roster)
+            return [folder / TEMPLATE_NAME]
+        taken: set[str] = set()
+        paths = []
+        for unit in setup.campaign.units:
+            path = folder / per_unit_filename(unit, taken=taken)
+            write_template(path, campaign=setup.campaign, roster=setup.roster, unit=unit)
+            paths.append(path)
+        return paths
 
 
 def demo(*, setup: Setup, folder: Path) -> tuple[Path, RunResult]:
@@ -271,7 +243,9 @@ def demo(*, setup: Setup, folder: Path) -> tuple[Path, RunResult]:
     from pipeline.write.demo import demo_as_of, write_demo_inbox
 
     inbox = folder / "inbox"
-    write_demo_inbox(inbox, campaign=setup.campaign, roster=setup.roster)
+    writable_folder(inbox, what="--dir")
+    with machine_stops(folder=inbox):
+        write_demo_inbox(inbox, campaign=setup.campaign, roster=setup.roster)
     result = report(ReportSettings(setup=setup, inbox=inbox, outbox=folder / "outbox", archive=folder / "archive",
                                    as_of=demo_as_of(setup.campaign)))
     return inbox, result
@@ -290,9 +264,10 @@ def restore(*, sha: str, archive: Path, target: Path) -> Path:
         except (Damaged, sqlite3.Error):
             names = []  # without the history the copy keeps its archive name; the content is what matters
     original = Path(names[-1]).name if names else found[0].name
-    target.mkdir(parents=True, exist_ok=True)
+    writable_folder(target, what="--to")
     destination = target / original
     if destination.exists():
         raise ChuangchengError(Stop.RESTORE_EXISTS, path=destination)
-    destination.write_bytes(found[0].read_bytes())
+    with machine_stops(folder=target):
+        destination.write_bytes(found[0].read_bytes())
     return destination

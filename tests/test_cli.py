@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.read.inbox import PARALLEL_FROM
-from tests.ledgers import CAMPAIGN, activity, d, problem, resaved_copy, write_ledger
+from tests.inboxes import four_units
+from tests.ledgers import CAMPAIGN, activity, d, resaved_copy, write_ledger
 
 SHEETS = ["总览", "单位进度", "子主题覆盖", "差距清单", "活动明细", "问题整改", "宣传报道", "数据问题", "文件清单"]
 
@@ -30,28 +31,7 @@ def run_error(*args: str) -> tuple[int, str]:
 
 @pytest.fixture
 def inbox(tmp_path: Path) -> Path:
-    box = tmp_path / "inbox"
-    # 荷花村: one 大讨论 (1), one 大行动 (2), one problem due 2027-01-10 still 整改中.
-    write_ledger(box / "荷花村_1218.xlsx", unit="荷花村", filed=d("2026-12-18"),
-                 activities=[activity(d("2026-12-05"), "大讨论", 1, 30),
-                             activity(d("2026-12-12"), "大行动", "2-文明城市人人创 文明成果人人享", "25人", 序号=2)],
-                 problems=[problem(d("2027-01-10"), found=d("2026-12-05"))])
-    # 乡妇联: a 大讨论 on sub-theme 2 organised jointly with 荷花村 (credited to both).
-    write_ledger(box / "妇联.xlsx", unit="城西湖乡妇联", filed=d("2026-12-19"),
-                 activities=[activity(d("2026-12-10"), "大讨论", 2, 40, 协办单位="荷花村")])
-    # 柳林村: an old file, then a newer cumulative one with a 大讨论 on sub-theme 5 and one bad row.
-    old = [activity(d("2026-12-08"), "大行动", 1, 20)]
-    write_ledger(box / "柳林村_旧.xlsx", unit="柳林村", filed=d("2026-12-10"), activities=old)
-    write_ledger(box / "柳林村_新.xlsx", unit="柳林村", filed=d("2027-01-08"),
-                 activities=[*old, activity(d("2027-01-05"), "大讨论", "诚信经营", "三十", 序号=2),
-                             activity("12月32日", 序号=3)])
-    # 白塔村: files late (2027-01-15) but complete.
-    write_ledger(box / "白塔村.xlsx", unit="白塔村", filed=d("2027-01-15"),
-                 activities=[activity(d("2026-12-01"), "大讨论", 1), activity(d("2026-12-15"), "大讨论", 2, 序号=2),
-                             activity(d("2027-01-03"), "大行动", 5, 序号=3), activity(d("2027-01-04"), "大行动", 6, 序号=4)],
-                 problems=[problem(d("2027-01-05"), "已整改", found=d("2026-12-01"), 完成日期=d("2027-01-04"))])
-    (box / "活动照片.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(40))
-    return box
+    return four_units(tmp_path / "inbox")
 
 
 

@@ -28,7 +28,8 @@ SAMPLES: dict[str, object] = {
     "detail": "内容被截断", "key": "max_rows", "found": ["工资表"], "date": dt.date(2026, 12, 18),
     "chosen": "荷花村_c.xlsx", "others": ["荷花村_a.xlsx", "荷花村_c.xlsx"], "older": "荷花村_1.xlsx",
     "label": "2026-12-05 大讨论 子主题1“第二次讨论”", "newer": "荷花村_2.xlsx", "as_of": dt.date(2026, 12, 10),
-    "ledger": "活动台账", "owner": "乡团委", "first": "荷花村台账.xlsx", "guess": "柳林村", "slip": True, "meant": dt.date(2026, 12, 11),
+    "counted": 20, "ledger": "活动台账", "owner": "乡团委", "first": "荷花村台账.xlsx", "guess": "柳林村", "slip": True,
+    "meant": dt.date(2026, 12, 11),
 }
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -8,6 +8,7 @@ history row, and leave every output complete or absent.
 import errno
 import hashlib
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -24,7 +25,7 @@ import pipeline.read.ledger
 import pipeline.run
 import pipeline.write.outbox
 from pipeline.cli import main
-from pipeline.errors import ChuangchengError, Stop
+from pipeline.errors import ChuangchengError, InternalError, Stop
 from pipeline.read import texts as read_texts
 from pipeline.store.lock import RunLock
 from tests.ledgers import CAMPAIGN, ROOT, activity, d, read_sheet, resaved_copy, write_ledger
@@ -88,20 +89,38 @@ def _cli_process(box: Path, tmp: Path, as_of: str, *extra: str) -> subprocess.Po
                              "--as-of", as_of, *extra], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def test_a_killed_run_never_blocks_the_next_and_everything_agrees_after_the_rerun(inbox: Path, tmp_path: Path) -> None:
-    for i in range(200):  # a run of about a second, so the kills land while it reads, writes and records
+def _reading(tmp: Path) -> bool:
+    files, out = tmp / "archive" / "files", tmp / "out"
+    return files.is_dir() and any(files.iterdir()) and out.is_dir() and not any(out.iterdir())
+
+
+def _writing(tmp: Path) -> bool:
+    return (tmp / "out").is_dir() and any(p.name.startswith(".写入中_") for p in (tmp / "out").iterdir())
+
+
+@pytest.mark.parametrize("phase", [_reading, _writing], ids=["while reading", "while writing"])
+def test_a_killed_run_never_blocks_the_next_and_everything_agrees_after_the_rerun(
+        inbox: Path, tmp_path: Path, phase: object) -> None:
+    assert callable(phase)
+    for i in range(200):  # a run of a second or two
         resaved_copy(inbox / "荷花村.xlsx", inbox / f"副本_{i:03}.xlsx")
-    for delay in (0.2, 0.5, 0.8, 1.1):
-        proc = _cli_process(inbox, tmp_path, AS_OF)
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        started = time.monotonic()
-        rerun = _cli_process(inbox, tmp_path, AS_OF)  # default options: the default lock wait is 120 s
-        assert rerun.wait(60) == 0, rerun.stderr.read() if rerun.stderr else ""
-        assert time.monotonic() - started < 30  # the killed run's lock did not hold it up
-        assert not leftovers(tmp_path / "out")
-        agree(tmp_path / "out", tmp_path / "archive", AS_OF)
+    report(inbox, tmp_path / "out", AS_OF, archive=tmp_path / "archive")  # last week's outputs exist
+    shutil.rmtree(tmp_path / "out")
+    shutil.rmtree(tmp_path / "archive" / "files")
+    proc = _cli_process(inbox, tmp_path, AS_OF)
+    deadline = time.monotonic() + 60
+    while not phase(tmp_path) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert proc.poll() is None, "the run ended before the phase was reached"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    started = time.monotonic()
+    rerun = _cli_process(inbox, tmp_path, AS_OF)  # default options: the default lock wait is 120 s
+    assert rerun.wait(60) == 0, rerun.stderr.read() if rerun.stderr else ""
+    assert "Traceback" not in (rerun.stderr.read().decode() if rerun.stderr else "")
+    assert time.monotonic() - started < 30  # the killed run's lock did not hold it up
+    assert not leftovers(tmp_path / "out")
+    agree(tmp_path / "out", tmp_path / "archive", AS_OF)
     assert runs(tmp_path / "archive") == 1
 
 
@@ -221,15 +240,29 @@ def test_the_side_writer_fails_in_the_parents_words(inbox: Path, tmp_path: Path,
         raise ValueError("坏了")
 
     monkeypatch.setattr(pipeline.write.outbox, "write_reminders", broken)
+    with pytest.raises(InternalError) as info:  # a fault of the program: its traceback is kept for a technician
+        report(inbox, tmp_path / "out", AS_OF)
+    assert "ValueError: 坏了" in info.value.detail and "write_side_outputs" in info.value.detail
+    assert "Traceback" not in capfd.readouterr().err  # the helper printed nothing
+    assert not list((tmp_path / "out").iterdir())
+    code, stderr = cli("report", "--inbox", str(inbox), "--outbox", str(tmp_path / "out"), "--archive",
+                       str(tmp_path / "archive"), "--as-of", AS_OF)
+    log = next(Path("错误记录").iterdir())
+    assert code == 3
+    assert stderr.splitlines()[-1] == (f"错误：程序内部出错（InternalError），本次没有完成。详细信息已写入“{log.resolve()}”，"
+                                       "请把该文件发给技术人员。")
+    assert "ValueError: 坏了" in log.read_text(encoding="utf-8")
+
+
+def test_a_side_writer_that_dies_is_a_stop(inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline.run, "PARALLEL_FROM_UNITS", 1)
+    monkeypatch.setattr(pipeline.write.outbox, "write_bulletin", lambda *args: os._exit(9))
     with pytest.raises(ChuangchengError) as info:
         report(inbox, tmp_path / "out", AS_OF)
-    assert str(info.value) == "写整改清单、工作通报和催报提醒时出错：ValueError: 坏了。本次报表未生成，已有的报表没有被改动"
-    assert "Traceback" not in capfd.readouterr().err
-    assert not list((tmp_path / "out").iterdir())
+    assert str(info.value).startswith("写整改清单、工作通报和催报提醒的进程意外退出（代码 9）")
 
 
 WRITE_SITES = {
-    "archive": ("pipeline.store.archive.Archive.store", "archive"),
     "workbook": ("pipeline.run.write_supervision_workbook", "out"),
     "gap lists": ("pipeline.write.outbox.write_gap_lists", "out"),
     "bulletin": ("pipeline.write.outbox.write_bulletin", "out"),
@@ -244,7 +277,7 @@ def test_a_full_disk_at_each_write_names_the_folder_and_keeps_the_previous_outpu
     report(inbox, tmp_path / "out", AS_OF, archive=tmp_path / "archive")
     before = outputs(tmp_path / "out")
     write_ledger(inbox / "乡团委.xlsx", unit="乡团委", filed=d("2026-12-19"), activities=[activity(d("2026-12-06"))])
-    full = OSError(errno.ENOSPC, "No space left on device", str(tmp_path / folder / "x.tmp"))
+    full = OSError(errno.ENOSPC, "No space left on device")  # as a failed write() raises it: no file named
 
     def no_space(*args: object, **kwargs: object) -> None:
         raise full
@@ -286,11 +319,8 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-def test_a_really_full_disk(inbox: Path, tmp_path: Path, small_disk: Path) -> None:
-    outbox = small_disk / "outbox"
-    report(inbox, outbox, AS_OF, archive=tmp_path / "archive")
-    before = outputs(outbox)
-    filler = small_disk / "填满.bin"
+def fill(disk: Path) -> Path:
+    filler = disk / "填满.bin"
     handle = os.open(filler, os.O_WRONLY | os.O_CREAT)
     try:
         while os.write(handle, b"\0" * 4096):
@@ -299,6 +329,24 @@ def test_a_really_full_disk(inbox: Path, tmp_path: Path, small_disk: Path) -> No
         assert exc.errno == errno.ENOSPC
     finally:
         os.close(handle)
+    return filler
+
+
+def test_a_really_full_archive_disk_names_the_archive(inbox: Path, tmp_path: Path, small_disk: Path) -> None:
+    archive = small_disk / "archive"
+    archive.mkdir()
+    fill(small_disk)
+    with pytest.raises(ChuangchengError) as info:
+        report(inbox, tmp_path / "out", AS_OF, archive=archive)
+    assert str(info.value).startswith(f"磁盘空间不足，无法写入“{archive / 'files'}”。")
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_a_really_full_disk(inbox: Path, tmp_path: Path, small_disk: Path) -> None:
+    outbox = small_disk / "outbox"
+    report(inbox, outbox, AS_OF, archive=tmp_path / "archive")
+    before = outputs(outbox)
+    filler = fill(small_disk)
     assert stop_of(lambda: report(inbox, outbox, AS_OF, archive=tmp_path / "archive")) is Stop.DISK_FULL
     assert outputs(outbox) == before and not leftovers(outbox)
     filler.unlink()
@@ -327,23 +375,31 @@ def test_a_read_only_outbox_is_named(inbox: Path, tmp_path: Path) -> None:
                                        "或开放该文件夹的写入权限后重新运行")
 
 
-def test_an_output_held_open_in_excel_is_named(inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """On Windows, replacing a workbook that Excel or WPS has open fails with a sharing violation."""
+@pytest.mark.parametrize("held", [f"督查汇总表_{AS_OF}.xlsx", f"工作通报_{AS_OF}.docx", f"整改清单_{AS_OF}"])
+def test_an_output_held_open_in_excel_is_named_and_nothing_changes(inbox: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch, held: str) -> None:
+    """On Windows a file that Excel or WPS has open cannot be renamed or replaced (nor a folder holding one)."""
     report(inbox, tmp_path / "out", AS_OF)
     before = outputs(tmp_path / "out")
-    book = tmp_path / "out" / f"督查汇总表_{AS_OF}.xlsx"
+    stamps = {p: p.stat().st_mtime_ns for p in (tmp_path / "out").rglob("*")}
+    locked = tmp_path / "out" / held
     real = os.replace
 
     def replace(source: str, target: str) -> None:
-        if Path(target) == book:
+        if locked in (Path(source), Path(target)):
             raise PermissionError(errno.EACCES, "Permission denied", str(source), None, str(target))
         real(source, target)
 
     monkeypatch.setattr("pipeline.write.outbox.os.replace", replace)
     with pytest.raises(ChuangchengError) as info:
         report(inbox, tmp_path / "out", AS_OF)
-    assert str(info.value) == f"“{book}”正被其他程序打开（多半是 Excel 或 WPS），无法替换。请关闭该文件后重新运行"
+    if locked.is_dir():
+        assert str(info.value) == (f"文件夹“{locked}”中有文件正被其他程序打开（多半是 Excel 或 WPS 打开的整改清单），无法替换。"
+                                   "请关闭后重新运行")
+    else:
+        assert str(info.value) == f"“{locked}”正被其他程序打开（多半是 Excel 或 WPS），无法替换。请关闭该文件后重新运行"
     assert outputs(tmp_path / "out") == before and not leftovers(tmp_path / "out")
+    assert {p: p.stat().st_mtime_ns for p in (tmp_path / "out").rglob("*")} == stamps  # not even rewritten
 
 
 @pytest.mark.parametrize("umask", [0o022, 0o002])
@@ -358,3 +414,37 @@ def test_files_respect_the_umask(inbox: Path, tmp_path: Path, umask: int) -> Non
                  *(tmp_path / "archive" / "files").iterdir()):
         assert path.stat().st_mode & 0o777 == file_mode, path
     assert written.gap_list_folder.stat().st_mode & 0o777 == folder_mode
+
+
+def test_a_file_where_a_folder_belongs_is_named(inbox: Path, tmp_path: Path) -> None:
+    taken = tmp_path / "同名文件"
+    taken.write_text("x", encoding="utf-8")
+    base = ["--inbox", str(inbox), "--as-of", AS_OF]
+    for args, what in ((["report", *base, "--outbox", str(taken)], "--outbox"),
+                       (["report", *base, "--outbox", str(tmp_path / "o"), "--archive", str(taken)], "--archive"),
+                       (["validate", "--inbox", str(taken)], "--inbox"),
+                       (["templates", "--out", str(taken)], "--out"),
+                       (["demo", "--dir", str(taken)], "--dir")):
+        code, stderr = cli(*args)
+        shown = taken / "inbox" if what == "--dir" else taken
+        assert code == 2, args
+        assert stderr.splitlines()[-1] in (f"错误：“{shown}”是一个文件，不是文件夹；请指定一个文件夹（{what}）",
+                                           f"错误：无法写入“{shown}”：路径中有一项是文件而不是文件夹。本次报表未生成，已有的报表没有被改动"), args
+
+
+def test_restore_into_a_file_is_named(inbox: Path, tmp_path: Path) -> None:
+    report(inbox, tmp_path / "out", AS_OF, archive=tmp_path / "archive")
+    sha = hashlib.sha256((inbox / "荷花村.xlsx").read_bytes()).hexdigest()
+    taken = tmp_path / "同名文件"
+    taken.write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(main, ["restore", sha[:8], "--archive", str(tmp_path / "archive"), "--to", str(taken)])
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (
+        2, f"错误：“{taken}”是一个文件，不是文件夹；请指定一个文件夹（--to）")
+
+
+def test_a_history_that_is_a_folder_is_named(inbox: Path, tmp_path: Path) -> None:
+    (tmp_path / "archive" / "history.sqlite3").mkdir(parents=True)
+    code, stderr = cli("report", "--inbox", str(inbox), "--outbox", str(tmp_path / "out"), "--archive",
+                       str(tmp_path / "archive"), "--as-of", AS_OF)
+    assert (code, stderr.splitlines()[-1]) == (2, f"错误：历史数据库“{tmp_path / 'archive' / 'history.sqlite3'}”无法使用："
+                                                  "它是一个文件夹，不是数据库文件。本次报表未生成；请把该文件交给技术人员检查")

@@ -15,7 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.store.lock import LockTimeout, RunLock
+from pipeline.errors import ChuangchengError
+from pipeline.store.lock import RunLock
 from tests.ledgers import CAMPAIGN, ROOT, activity, d, read_sheet, resaved_copy, write_ledger
 from tests.runs import report as run_report
 
@@ -112,7 +113,7 @@ def test_lock_times_out_with_a_chinese_message(tmp_path: Path) -> None:
     assert code == 2
     assert stderr.splitlines()[-1].startswith("错误：另一次汇总正在运行（锁文件")
     assert "已等待 0.5 秒" in stderr
-    with RunLock(tmp_path / "l", timeout=1), pytest.raises(LockTimeout), RunLock(tmp_path / "l", timeout=0.3):
+    with RunLock(tmp_path / "l", timeout=1), pytest.raises(ChuangchengError), RunLock(tmp_path / "l", timeout=0.3):
         pass
     with RunLock(tmp_path / "l", timeout=0):  # released: free again at once
         pass

@@ -45,10 +45,10 @@ def test_clean_ledger_reads_into_typed_records(tmp_path: Path, campaign: Campaig
     assert sub.filed == d("2026-12-18")
     assert sub.problems == ()
     first, second = sub.activities
-    assert (first.date, first.kind, first.subtheme, first.participants) == (d("2026-12-03"), "大讨论", 1, 30)
+    assert (first.date, first.kind, first.subthemes, first.participants) == (d("2026-12-03"), "大讨论", (1,), 30)
     assert first.co_units == ("乡妇联", "乡团委")
     assert (first.source.sheet, first.source.row) == ("活动台账", 4)
-    assert (second.kind, second.subtheme, second.participants, second.source.row) == ("大行动", 2, 45, 5)
+    assert (second.kind, second.subthemes, second.participants, second.source.row) == ("大行动", (2,), 45, 5)
     (rect,) = sub.rectifications
     assert (rect.due, rect.status, rect.found) == (d("2027-01-10"), "整改中", d("2026-12-03"))
     (item,) = sub.publicity

@@ -14,7 +14,7 @@ SRC = Source(file="荷花村.xlsx", sheet="活动台账", row=4)
 
 
 def _submission() -> Submission:
-    activity = Activity(source=SRC, unit="荷花村", seq="1", date=dt.date(2026, 12, 5), kind="大讨论", subtheme=1,
+    activity = Activity(source=SRC, unit="荷花村", seq="1", date=dt.date(2026, 12, 5), kind="大讨论", subthemes=(1,),
                         participants=30, summary="讨论", co_units=("柳林村",))
     rect = Rectification(source=dataclasses.replace(SRC, sheet="问题整改"), unit="荷花村", seq="1", description="乱堆",
                          due=dt.date(2026, 12, 20), status="整改中")
@@ -38,7 +38,7 @@ def test_records_survive_pickling_unchanged_and_frozen() -> None:
 def test_records_are_validated_when_built() -> None:
     with pytest.raises(pydantic.ValidationError):
         Activity(source=SRC, unit="荷花村", seq="1", date=dt.date(2026, 12, 5), kind="座谈",  # type: ignore[arg-type]
-                 subtheme=1, participants=30, summary="讨论")
+                 subthemes=(1,), participants=30, summary="讨论")
     with pytest.raises(pydantic.ValidationError):
         Source(file="a.xlsx", sheet="活动台账", row="第四行")  # type: ignore[arg-type]
     with pytest.raises(pydantic.ValidationError):  # a code is a registry member, never a bare string

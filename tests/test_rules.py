@@ -27,10 +27,11 @@ from tests.ledgers import CAMPAIGN, d
 SRC = Source(file="f.xlsx", sheet="活动台账", row=4)
 
 
-def act(unit: str, day: str, kind: ActivityKind = "大讨论", subtheme: int = 1, people: int = 30, co: tuple[str, ...] = (),
+def act(unit: str, day: str, kind: ActivityKind = "大讨论", subtheme: int | tuple[int, ...] = 1, people: int = 30, co: tuple[str, ...] = (),
         row: int = 4) -> Activity:
     return Activity(source=replace(SRC, row=row), unit=unit, seq="1", date=d(day), kind=kind,
-                    subtheme=subtheme, participants=people, summary="讨论", co_units=co)
+                    subthemes=subtheme if isinstance(subtheme, tuple) else (subtheme,), participants=people,
+                    summary="讨论", co_units=co)
 
 
 def rect(unit: str, due: str | None, status: RectStatus | None = "整改中", *, found: str | None = None, ongoing: bool = False,
@@ -161,13 +162,15 @@ def test_reporting_interval_seven_and_eight_days(campaign: Campaign, filed: str,
     assert (("R5 按时报送", "提醒") in gaps_of(report, "荷花村")) is reminded
 
 
-@pytest.mark.parametrize(("as_of", "level"), [("2026-12-04", "待完成"), ("2026-12-05", "未达标")])
-def test_unreported_unit_gets_one_gap_stating_everything(campaign: Campaign, as_of: str, level: str) -> None:
+@pytest.mark.parametrize(("as_of", "level", "when"), [("2026-12-04", "待完成", "请于2026年12月4日前"),
+                                                     ("2026-12-05", "未达标", "已逾期1天，请立即")])
+def test_unreported_unit_gets_one_gap_stating_everything(campaign: Campaign, as_of: str, level: str,
+                                                         when: str) -> None:
     report = run(campaign, [], as_of)
     assert gaps_of(report, "荷花村") == [("R5 按时报送", level)]
     gap = next(g for g in report.gaps if g.unit == "荷花村")
     assert gap.deadline == d("2026-12-04")
-    assert gap.suggestion == ("请于2026年12月4日前报送台账（用乡创城办下发的模板填写）。截至2027年2月4日须完成："
+    assert gap.suggestion == (f"{when}报送台账（用乡创城办下发的模板填写）。截至2027年2月4日须完成："
                               "大讨论不少于2次、大行动至少1次、查摆问题并逐一整改；子主题1、2、5、6各至少开展1次活动")
     assert row_of(report, "荷花村").status == "未报送"
 

@@ -12,7 +12,8 @@ import openpyxl
 import pytest
 
 from pipeline import run
-from tests.ledgers import activity, d, problem, read_sheet, write_ledger
+from tests.inboxes import four_units
+from tests.ledgers import activity, d, read_sheet, write_ledger
 from tests.runs import report as run_report
 from tests.runs import setup
 
@@ -25,28 +26,7 @@ def report(inbox: Path, outbox: Path, as_of: str) -> Path:
 
 @pytest.fixture
 def inbox(tmp_path: Path) -> Path:
-    box = tmp_path / "inbox"
-    # 荷花村: one 大讨论 (1), one 大行动 (2), one problem due 2027-01-10 still 整改中.
-    write_ledger(box / "荷花村_1218.xlsx", unit="荷花村", filed=d("2026-12-18"),
-                 activities=[activity(d("2026-12-05"), "大讨论", 1, 30),
-                             activity(d("2026-12-12"), "大行动", "2-文明城市人人创 文明成果人人享", "25人", 序号=2)],
-                 problems=[problem(d("2027-01-10"), found=d("2026-12-05"))])
-    # 乡妇联: a 大讨论 on sub-theme 2 organised jointly with 荷花村 (credited to both).
-    write_ledger(box / "妇联.xlsx", unit="城西湖乡妇联", filed=d("2026-12-19"),
-                 activities=[activity(d("2026-12-10"), "大讨论", 2, 40, 协办单位="荷花村")])
-    # 柳林村: an old file, then a newer cumulative one with a 大讨论 on sub-theme 5 and one bad row.
-    old = [activity(d("2026-12-08"), "大行动", 1, 20)]
-    write_ledger(box / "柳林村_旧.xlsx", unit="柳林村", filed=d("2026-12-10"), activities=old)
-    write_ledger(box / "柳林村_新.xlsx", unit="柳林村", filed=d("2027-01-08"),
-                 activities=[*old, activity(d("2027-01-05"), "大讨论", "诚信经营", "三十", 序号=2),
-                             activity("12月32日", 序号=3)])
-    # 白塔村: files late (2027-01-15) but complete.
-    write_ledger(box / "白塔村.xlsx", unit="白塔村", filed=d("2027-01-15"),
-                 activities=[activity(d("2026-12-01"), "大讨论", 1), activity(d("2026-12-15"), "大讨论", 2, 序号=2),
-                             activity(d("2027-01-03"), "大行动", 5, 序号=3), activity(d("2027-01-04"), "大行动", 6, 序号=4)],
-                 problems=[problem(d("2027-01-05"), "已整改", found=d("2026-12-01"), 完成日期=d("2027-01-04"))])
-    (box / "活动照片.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(40))
-    return box
+    return four_units(tmp_path / "inbox")
 
 
 def progress(book: Path) -> dict[str, dict[str, object]]:
@@ -104,7 +84,10 @@ def test_mid_january(inbox: Path, tmp_path: Path) -> None:
     problems = [(r["文件"], r["工作表"], r["单元格"], r["等级"]) for r in read_sheet(book, "数据问题")]
     assert problems == [("柳林村_新.xlsx", "活动台账", "B6", "错误")]
     detail = [r for r in read_sheet(book, "活动明细") if r["单位名称"] == "柳林村"]
-    assert [(r["来源文件"], r["行号"], r["参加人数"]) for r in detail] == [("柳林村_新.xlsx", 4, 20), ("柳林村_新.xlsx", 5, 30)]
+    # Every row read is listed: the unreadable row 6 too, as typed (text), not counted, with the reason.
+    assert [(r["来源文件"], r["行号"], r["参加人数"], r["计入统计"]) for r in detail] == [
+        ("柳林村_新.xlsx", 4, 20, "是"), ("柳林村_新.xlsx", 5, 30, "是"), ("柳林村_新.xlsx", 6, "30", "否")]
+    assert (detail[2]["活动日期"], detail[2]["不计入原因"]) == ("12月32日", "无法识别日期“12月32日”，此条记录不计入统计")
     gap_list = tmp_path / "out" / "整改清单_2027-01-12" / "柳林村.xlsx"
     cells = [c for row in openpyxl.load_workbook(gap_list).active.iter_rows(values_only=True) for c in row if c]
     assert "柳林村 整改清单（截至 2027-01-12）" in cells

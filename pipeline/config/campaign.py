@@ -67,6 +67,8 @@ class Subtheme(_Frozen):
     audience: str = Field(min_length=1)
     title: str = Field(min_length=1)
     responsible: tuple[Responsible, ...] = Field(min_length=1)
+    keywords: tuple[str, ...] = ()
+    """Optional words that name this sub-theme in a 子主题 cell (`keywords: [市场, 个体户]`)."""
 
     @property
     def label(self) -> str:
@@ -170,6 +172,17 @@ def closest(name: str, candidates: list[str], *, n: int = 3) -> list[str]:
     return [c for c in scored if difflib.SequenceMatcher(None, key, name_key(c)).ratio() > 0][:n]
 
 
+def _responsible(campaign: Campaign, exemption: Exemption) -> bool:
+    """Whether the exempted unit owes the exempted sub-theme at all (by name or by one of its kinds)."""
+    key = name_key(exemption.unit)
+    unit = next((u for u in campaign.units if key in {name_key(n) for n in (u.name, *u.aliases)}), None)
+    sub = next((s for s in campaign.subthemes if s.id == exemption.subtheme), None)
+    if unit is None or sub is None:
+        return True
+    return any((r.unit is not None and name_key(r.unit) == name_key(unit.name)) or r.kind in unit.kinds
+               for r in sub.responsible)
+
+
 def _cross_check(campaign: Campaign) -> tuple[list[str], list[str]]:
     """Checks across keys that one field's validator cannot see. Returns (errors, warnings)."""
     errors: list[str] = []
@@ -212,6 +225,9 @@ def _cross_check(campaign: Campaign) -> tuple[list[str], list[str]]:
         check_unit(where, exemption.unit)
         if exemption.subtheme not in ids:
             errors.append(texts.unknown_subtheme(where=where, subtheme=exemption.subtheme))
+        elif name_key(exemption.unit) in known and not _responsible(campaign, exemption):
+            warnings.append(texts.exemption_waives_nothing(where=where, unit=exemption.unit,
+                                                           subtheme=exemption.subtheme))
 
     roster_kinds = {k for u in campaign.units for k in u.kinds}
     for kind in dict.fromkeys(used_kinds):

@@ -122,6 +122,11 @@ def unknown_subtheme(*, where: str, subtheme: int) -> str:
     return f"{where}：子主题编号 {subtheme} 不存在"
 
 
+def exemption_waives_nothing(*, where: str, unit: str, subtheme: int) -> str:
+    return (f"提示：{where}：单位“{unit}”本不负责子主题{subtheme}，这项免除不起作用；"
+            "请核对单位名称或子主题编号。")
+
+
 def duplicate_subtheme(subtheme: int) -> str:
     return f"subthemes：子主题编号 {subtheme} 重复"
 

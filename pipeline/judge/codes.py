@@ -41,7 +41,7 @@ def vanished(older: str, label: str) -> Note:
 
 
 def describe_activity(a: Activity) -> str:
-    return f"{d(a.date)} {a.kind} 子主题{a.subtheme}“{a.summary[:15]}”"
+    return f"{d(a.date)} {a.kind} 子主题{'、'.join(map(str, a.subthemes))}“{a.summary[:15]}”"
 
 
 def describe_rectification(r: Rectification) -> str:

@@ -111,7 +111,7 @@ def select(outcomes: list[Outcome], *, as_of: dt.date, window: Window | None = N
             chain[-1] = replace(chosen, problems=(*chosen.problems, tie))
         chosen, merged = accumulate(chain)
         adopted[unit] = chosen
-        records[chosen.file] = _record(chosen, "已采用")
+        records[chosen.file] = _record(chain[-1], "已采用")  # its own rows: merged ones are on their own files' rows
         for older in ranked[:-1]:
             reason = C.merged_into(chosen.file) if older.file in merged else C.superseded_by(chosen.file)
             records[older.file] = _record(older, "已被新版本替代", reason)
@@ -130,7 +130,7 @@ def select(outcomes: list[Outcome], *, as_of: dt.date, window: Window | None = N
 def _keys(sub: Submission) -> Counter[tuple[object, ...]]:
     """What identifies a record across a unit's successive files (text edits do not make a row new)."""
     keys: Counter[tuple[object, ...]] = Counter()
-    keys.update(("活动", a.date, a.kind, a.subtheme) for a in sub.activities)
+    keys.update(("活动", a.date, a.kind, a.subthemes) for a in sub.activities)
     keys.update(("问题", compact(r.description)) for r in sub.rectifications)
     keys.update(("宣传", p.date, compact(p.title)) for p in sub.publicity)
     return keys
@@ -140,7 +140,7 @@ def _vanished(older: Submission, newer: Submission) -> list[Problem]:
     """A 警告 for every record of the older file that the newer one no longer has."""
     remaining = _keys(newer)
     gone: list[tuple[str, str]] = []
-    records = [*((("活动", a.date, a.kind, a.subtheme), C.describe_activity(a), a.source.sheet) for a in older.activities),
+    records = [*((("活动", a.date, a.kind, a.subthemes), C.describe_activity(a), a.source.sheet) for a in older.activities),
                *((("问题", compact(r.description)), C.describe_rectification(r), r.source.sheet)
                  for r in older.rectifications),
                *((("宣传", p.date, compact(p.title)), C.describe_publicity(p), p.source.sheet) for p in older.publicity)]
@@ -156,7 +156,8 @@ def _vanished(older: Submission, newer: Submission) -> list[Problem]:
 
 def accumulate(chain: list[Submission]) -> tuple[Submission, set[str]]:
     """Walk a unit's files oldest to newest: a file sharing no record with the one before is incremental
-    and is merged with it; otherwise the newer file stands and every record it dropped gets a 警告.
+    and is merged with it, rows, skipped rows and data problems of both (the older file's problems stay
+    on its own cells); otherwise the newer file stands and every record it dropped gets a 警告.
     Returns the submission to use and the files merged into it."""
     current = chain[0]
     merged: set[str] = set()
@@ -168,7 +169,8 @@ def accumulate(chain: list[Submission]) -> tuple[Submission, set[str]]:
             current = replace(
                 newer, activities=(*current.activities, *newer.activities),
                 rectifications=(*current.rectifications, *newer.rectifications),
-                publicity=(*current.publicity, *newer.publicity), problems=(*newer.problems, warning))
+                publicity=(*current.publicity, *newer.publicity), skipped=(*current.skipped, *newer.skipped),
+                problems=(*current.problems, *newer.problems, warning))
         else:
             current = replace(newer, problems=(*newer.problems, *_vanished(current, newer)))
             merged = set()
@@ -181,10 +183,17 @@ class Event:
 
     date: dt.date
     kind: ActivityKind
-    subtheme: int
+    subthemes: tuple[int, ...]
     units: frozenset[str]
     participants: int
+    """Campaign-wide: the larger figure of the co-organisers' rows, once (SPEC §3)."""
     activities: tuple[Activity, ...]
+
+    def participants_of(self, unit: str) -> int:
+        """A unit's own figure: its own row's (the larger, had it two), else that of the row naming it."""
+        own = [a.participants for a in self.activities if a.unit == unit]
+        host = [a.participants for a in self.activities if unit in a.co_units]
+        return max(own or host or [self.participants])
 
 
 def counted_activities(intake: Intake) -> list[Activity]:
@@ -193,7 +202,8 @@ def counted_activities(intake: Intake) -> list[Activity]:
 
 
 def events(activities: list[Activity]) -> list[Event]:
-    """Group activities that are the same event: same date, type and sub-theme, one naming the other's unit."""
+    """Group activities that are the same event: same date and type, a sub-theme in common, one naming the
+    other's unit. The event covers every sub-theme of its rows."""
     parent = list(range(len(activities)))
 
     def find(i: int) -> int:
@@ -204,11 +214,13 @@ def events(activities: list[Activity]) -> list[Event]:
 
     index: dict[tuple[str, dt.date, str, int], list[int]] = defaultdict(list)
     for i, a in enumerate(activities):
-        index[(a.unit, a.date, a.kind, a.subtheme)].append(i)
+        for sub in a.subthemes:
+            index[(a.unit, a.date, a.kind, sub)].append(i)
     for i, a in enumerate(activities):
         for co in a.co_units:
-            for j in index.get((co, a.date, a.kind, a.subtheme), []):
-                parent[find(j)] = find(i)
+            for sub in a.subthemes:
+                for j in index.get((co, a.date, a.kind, sub), []):
+                    parent[find(j)] = find(i)
     groups: dict[int, list[Activity]] = defaultdict(list)
     for i, a in enumerate(activities):
         groups[find(i)].append(a)
@@ -216,6 +228,7 @@ def events(activities: list[Activity]) -> list[Event]:
     for members in groups.values():
         first = members[0]
         units = frozenset(u for a in members for u in (a.unit, *a.co_units))
-        out.append(Event(date=first.date, kind=first.kind, subtheme=first.subtheme, units=units,
+        covered = tuple(sorted({s for a in members for s in a.subthemes}))
+        out.append(Event(date=first.date, kind=first.kind, subthemes=covered, units=units,
                          participants=max(a.participants for a in members), activities=tuple(members)))
-    return sorted(out, key=lambda e: (e.date, e.kind, e.subtheme, sorted(e.units)))
+    return sorted(out, key=lambda e: (e.date, e.kind, e.subthemes, sorted(e.units)))

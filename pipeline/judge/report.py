@@ -116,7 +116,7 @@ class Report:
     def subtheme_totals(self) -> list[SubthemeTotal]:
         out = []
         for sub in self.campaign.subthemes:
-            mine = [e for e in self.events if e.subtheme == sub.id]
+            mine = [e for e in self.events if sub.id in e.subthemes]
             required = [r for r in self.rows if sub.id in r.required]
             out.append(SubthemeTotal(
                 subtheme=sub.id, discussions=sum(1 for e in mine if e.kind == "大讨论"),

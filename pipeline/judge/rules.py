@@ -57,7 +57,7 @@ def r1_discussions(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
     if not ctx.roster.is_discussion_unit(f.unit) or f.discussions >= need:
         return []
     return [ctx.gap(f, R1, ctx.owed_level, T.r1_gap(f.discussions, need),
-                    T.r1_todo(need - f.discussions, ctx.campaign.deadline), ctx.campaign.deadline)]
+                    T.r1_todo(need - f.discussions, ctx.campaign.deadline, ctx.as_of), ctx.campaign.deadline)]
 
 
 def r2_subthemes(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
@@ -65,33 +65,33 @@ def r2_subthemes(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
     if not missing:
         return []
     titles = [ctx.campaign.label(s) for s in missing]
-    return [ctx.gap(f, R2, ctx.owed_level, T.r2_gap(missing), T.r2_todo(titles, ctx.campaign.deadline),
+    return [ctx.gap(f, R2, ctx.owed_level, T.r2_gap(missing), T.r2_todo(titles, ctx.campaign.deadline, ctx.as_of),
                     ctx.campaign.deadline)]
 
 
 def r3_actions(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
     if not ctx.roster.is_discussion_unit(f.unit) or f.actions >= 1:
         return []
-    return [ctx.gap(f, R3, ctx.owed_level, T.R3_GAP, T.r3_todo(ctx.campaign.deadline), ctx.campaign.deadline)]
+    return [ctx.gap(f, R3, ctx.owed_level, T.R3_GAP, T.r3_todo(ctx.campaign.deadline, ctx.as_of), ctx.campaign.deadline)]
 
 
 def r4_rectification(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
     gaps = []
     deadline = ctx.campaign.deadline
     if ctx.roster.is_discussion_unit(f.unit) and not f.rectifications:
-        gaps.append(ctx.gap(f, R4, ctx.owed_level, T.R4A_GAP, T.r4a_todo(deadline), deadline))
+        gaps.append(ctx.gap(f, R4, ctx.owed_level, T.R4A_GAP, T.r4a_todo(deadline, ctx.as_of), deadline))
     incomplete = [(r.source.row, [name for name, value in (("整改措施", r.measure), ("责任人", r.owner),
                                                            ("整改时限", r.due_text)) if not value])
                   for r in f.rectifications]
     incomplete = [(row, fields) for row, fields in incomplete if fields]
     if incomplete:
-        gaps.append(ctx.gap(f, R4, ctx.owed_level, T.r4b_gap(incomplete), T.r4b_todo(deadline), deadline))
+        gaps.append(ctx.gap(f, R4, ctx.owed_level, T.r4b_gap(incomplete), T.r4b_todo(deadline, ctx.as_of), deadline))
     overdue = sorted((r for r in f.rectifications if is_overdue(r, ctx.as_of)), key=lambda r: (r.due, r.source.row))
     if overdue:
         first_due = overdue[0].due
         assert first_due is not None
         gaps.append(ctx.gap(f, R4, "未达标", T.r4c_gap([(r.source.row, r.description, r.due) for r in overdue]),
-                            T.R4C_TODO, first_due))
+                            T.r4c_todo(first_due, ctx.as_of), first_due))
     return gaps
 
 
@@ -103,11 +103,11 @@ def r5_reporting(f: UnitFacts, ctx: RuleContext, *, open_gaps: bool) -> list[Gap
         owed = T.owed_summary(ctx.campaign, ctx.roster, f.unit)
         if f.unused:
             files = [(r.file, r.reason) for r in f.unused]
-            return [ctx.gap(f, R5, level, T.r5a_received_gap(files), T.r5a_received_todo(due, owed), due)]
-        return [ctx.gap(f, R5, level, T.R5A_GAP, T.r5a_todo(due, owed), due)]
+            return [ctx.gap(f, R5, level, T.r5a_received_gap(files), T.r5a_received_todo(due, owed, ctx.as_of), due)]
+        return [ctx.gap(f, R5, level, T.R5A_GAP, T.r5a_todo(due, owed, ctx.as_of), due)]
     age = (ctx.as_of - f.submission.effective_date).days
     if open_gaps and age > interval:
-        return [ctx.gap(f, R5, "提醒", T.r5b_gap(f.submission.effective_date, age), T.r5b_todo(ctx.next_report),
+        return [ctx.gap(f, R5, "提醒", T.r5b_gap(f.submission.effective_date, age), T.r5b_todo(ctx.next_report, ctx.as_of),
                         ctx.next_report)]
     return []
 
@@ -116,11 +116,11 @@ def r6_publicity(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
     if not ctx.roster.is_publicity_unit(f.unit):
         return []
     if not f.publicity:
-        return [ctx.gap(f, R6, ctx.owed_level, T.R6A_GAP, T.r6a_todo(ctx.campaign.deadline),
+        return [ctx.gap(f, R6, ctx.owed_level, T.R6A_GAP, T.r6a_todo(ctx.campaign.deadline, ctx.as_of),
                         ctx.campaign.deadline)]
     since = ctx.as_of - dt.timedelta(days=ctx.campaign.report_interval_days)
     if not ctx.after_deadline and not any(since <= p.date <= ctx.as_of for p in f.publicity):
-        return [ctx.gap(f, R6, "提醒", T.r6b_gap(since, ctx.as_of), T.r6b_todo(ctx.next_report), ctx.next_report)]
+        return [ctx.gap(f, R6, "提醒", T.r6b_gap(since, ctx.as_of), T.r6b_todo(ctx.next_report, ctx.as_of), ctx.next_report)]
     return []
 
 
@@ -131,7 +131,7 @@ def r7_schedule(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
     required = ctx.campaign.min_discussions * elapsed // ctx.campaign.window_days
     if f.discussions >= required:
         return []
-    return [ctx.gap(f, R7, "滞后", T.r7_gap(f.discussions, required), T.r7_todo(required, ctx.next_report),
+    return [ctx.gap(f, R7, "滞后", T.r7_gap(f.discussions, required), T.r7_todo(required, ctx.next_report, ctx.as_of),
                     ctx.next_report)]
 
 
@@ -143,7 +143,7 @@ def r8_progress(f: UnitFacts, ctx: RuleContext, *, status: UnitStatus) -> list[G
     now = f.discussions + f.actions
     if now > previous.activities:
         return []
-    return [ctx.gap(f, R8, "提醒", T.r8_gap(ctx.previous.as_of, now), T.r8_todo(ctx.next_report), ctx.next_report)]
+    return [ctx.gap(f, R8, "提醒", T.r8_gap(ctx.previous.as_of, now), T.r8_todo(ctx.next_report, ctx.as_of), ctx.next_report)]
 
 
 PER_UNIT_RULES: tuple[Callable[[UnitFacts, RuleContext], list[Gap]], ...] = (

@@ -19,35 +19,49 @@ def ids(values: Sequence[int]) -> str:
     return "、".join(str(v) for v in values)
 
 
+def by(due: dt.date, as_of: dt.date, *, please: bool = False) -> str:
+    """When to do something: `2027年2月4日前` (`请于…前`), or once that day has passed `已逾期N天，请立即`:
+    a date in the past is never a deadline."""
+    if due < as_of:
+        return f"已逾期{(as_of - due).days}天，请立即"
+    return f"请于{cn_date(due)}前" if please else f"{cn_date(due)}前"
+
+
+def after_as_of(when: dt.date, as_of: dt.date) -> str:
+    return f"日期 {when.isoformat()} 晚于统计日期 {as_of.isoformat()}，本期不计入"
+
+
 def r1_gap(done: int, need: int) -> str:
     return f"大讨论已开展{done}次，还差{need - done}次（要求不少于{need}次）"
 
 
-def r1_todo(more: int, deadline: dt.date) -> str:
-    return f"{cn_date(deadline)}前再组织开展{more}次大讨论，并及时录入“活动台账”"
+def r1_todo(more: int, deadline: dt.date, as_of: dt.date) -> str:
+    return f"{by(deadline, as_of)}再组织开展{more}次大讨论，并及时录入“活动台账”"
 
 
 def r2_gap(missing: Sequence[int]) -> str:
     return f"子主题{ids(missing)}未开展"
 
 
-def r2_todo(labels: Sequence[str], deadline: dt.date) -> str:
+def r2_todo(labels: Sequence[str], deadline: dt.date, as_of: dt.date) -> str:
     each = "各" if len(labels) > 1 else ""
-    return f"{cn_date(deadline)}前围绕{'、'.join('“' + t + '”' for t in labels)}{each}开展至少1次大讨论或大行动"
+    return f"{by(deadline, as_of)}围绕{'、'.join('“' + t + '”' for t in labels)}{each}开展至少1次大讨论或大行动"
 
 
 R3_GAP = "尚未开展大行动（讨论成果尚未转化为行动）"
 
 
-def r3_todo(deadline: dt.date) -> str:
+def r3_todo(deadline: dt.date, as_of: dt.date) -> str:
+    if deadline < as_of:
+        return f"{by(deadline, as_of)}把讨论成果转化为实际行动，至少开展1次大行动"
     return f"把讨论成果转化为实际行动，{cn_date(deadline)}前至少开展1次大行动"
 
 
 R4A_GAP = "尚未登记大讨论中查摆出的问题"
 
 
-def r4a_todo(deadline: dt.date) -> str:
-    return f"{cn_date(deadline)}前在“问题整改”表登记查摆出的问题及整改措施"
+def r4a_todo(deadline: dt.date, as_of: dt.date) -> str:
+    return f"{by(deadline, as_of)}在“问题整改”表登记查摆出的问题及整改措施"
 
 
 def r4b_gap(rows: Sequence[tuple[int, Sequence[str]]]) -> str:
@@ -55,8 +69,8 @@ def r4b_gap(rows: Sequence[tuple[int, Sequence[str]]]) -> str:
     return f"{len(rows)}个问题的整改要素不全（“问题整改”表{detail}）"
 
 
-def r4b_todo(deadline: dt.date) -> str:
-    return f"{cn_date(deadline)}前补全每个问题的整改措施、责任人和整改时限"
+def r4b_todo(deadline: dt.date, as_of: dt.date) -> str:
+    return f"{by(deadline, as_of)}补全每个问题的整改措施、责任人和整改时限"
 
 
 def r4c_gap(items: Sequence[tuple[int, str, dt.date | None]]) -> str:
@@ -64,7 +78,8 @@ def r4c_gap(items: Sequence[tuple[int, str, dt.date | None]]) -> str:
     return f"{len(items)}个问题超期未整改：{detail}"
 
 
-R4C_TODO = "立即完成整改，并在“问题整改”表更新整改状态和完成日期"
+def r4c_todo(due: dt.date, as_of: dt.date) -> str:
+    return f"{by(due, as_of)}完成整改，并在“问题整改”表更新整改状态和完成日期"
 
 R5A_GAP = "尚未报送台账"
 
@@ -84,8 +99,8 @@ def owed_summary(campaign: Campaign, roster: Roster, unit: Unit) -> str:
     return f"截至{cn_date(campaign.deadline)}须完成：{owed}"
 
 
-def r5a_todo(due: dt.date, owed: str) -> str:
-    return f"请于{cn_date(due)}前报送台账（用乡创城办下发的模板填写）。{owed}"
+def r5a_todo(due: dt.date, owed: str, as_of: dt.date) -> str:
+    return f"{by(due, as_of, please=True)}报送台账（用乡创城办下发的模板填写）。{owed}"
 
 
 def received(files: Sequence[tuple[str, str]]) -> str:
@@ -97,23 +112,23 @@ def r5a_received_gap(files: Sequence[tuple[str, str]]) -> str:
     return f"已收到台账，但未能采用（按未报送统计）。{received(files)}"
 
 
-def r5a_received_todo(due: dt.date, owed: str) -> str:
-    return f"请按差距说明中的原因核对更正台账，于{cn_date(due)}前重新报送。{owed}"
+def r5a_received_todo(due: dt.date, owed: str, as_of: dt.date) -> str:
+    return f"请按差距说明中的原因核对更正台账，{by(due, as_of)}重新报送。{owed}"
 
 
 def r5b_gap(filed: dt.date, age: int) -> str:
     return f"最近一次填报日期为{cn_date(filed)}，已{age}天未更新台账"
 
 
-def r5b_todo(due: dt.date) -> str:
-    return f"请于{cn_date(due)}前更新台账并报送乡创城办"
+def r5b_todo(due: dt.date, as_of: dt.date) -> str:
+    return f"{by(due, as_of, please=True)}更新台账并报送乡创城办"
 
 
 R6A_GAP = "尚未报送宣传报道"
 
 
-def r6a_todo(deadline: dt.date) -> str:
-    return (f"{cn_date(deadline)}前在“宣传报道”表登记宣传信息（微信、公众号、抖音、广播、县融媒体“创城大家谈”等）"
+def r6a_todo(deadline: dt.date, as_of: dt.date) -> str:
+    return (f"{by(deadline, as_of)}在“宣传报道”表登记宣传信息（微信、公众号、抖音、广播、县融媒体“创城大家谈”等）"
             "及典型案例")
 
 
@@ -121,23 +136,25 @@ def r6b_gap(since: dt.date, as_of: dt.date) -> str:
     return f"近一个报送周期（{md(since)}至{md(as_of)}）没有新的宣传报道"
 
 
-def r6b_todo(due: dt.date) -> str:
-    return f"请于{cn_date(due)}前报送新的宣传信息和典型案例"
+def r6b_todo(due: dt.date, as_of: dt.date) -> str:
+    return f"{by(due, as_of, please=True)}报送新的宣传信息和典型案例"
 
 
 def r7_gap(done: int, required: int) -> str:
     return f"大讨论已开展{done}次，按序时进度此时应不少于{required}次，进度滞后"
 
 
-def r7_todo(required: int, due: dt.date) -> str:
-    return f"请于{cn_date(due)}前把大讨论补到至少{required}次"
+def r7_todo(required: int, due: dt.date, as_of: dt.date) -> str:
+    return f"{by(due, as_of, please=True)}把大讨论补到至少{required}次"
 
 
 def r8_gap(since: dt.date, count: int) -> str:
     return f"自上次统计（{md(since)}）以来活动数没有增加（仍为{count}次）"
 
 
-def r8_todo(due: dt.date) -> str:
+def r8_todo(due: dt.date, as_of: dt.date) -> str:
+    if due < as_of:
+        return f"{by(due, as_of)}开展活动并更新台账"
     return f"请抓紧开展活动，于{cn_date(due)}前更新台账"
 
 

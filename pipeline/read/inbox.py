@@ -110,14 +110,14 @@ def _entries(files: list[tuple[str, Path]], limits: Limits) -> Iterator[_Entry]:
         if ignored := ignored_reason(name):
             yield Ignored(name, ignored)
             continue
-        size = path.stat().st_size
+        try:
+            size = path.stat().st_size
+            data = b"" if size > limits.max_file_mb * 2**20 else path.read_bytes()
+        except OSError:  # moved, renamed or held exclusively by another program while the run reads
+            yield Refusal(name, T.corrupted("无法打开：读取时文件被移走、改名或正被其他程序独占"))
+            continue
         if size > limits.max_file_mb * 2**20:
             yield Refusal(name, T.over_limit("max_file_mb", f"文件 {size / 2**20:.0f} MB，上限 {limits.max_file_mb} MB"))
-            continue
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            yield Refusal(name, T.corrupted(exc.strerror or "无法打开"))
             continue
         if sniff(data, name).kind is Kind.ARCHIVE:
             yield from _zip_entries(name, data, limits)

@@ -195,7 +195,7 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
         problems.add("错误", T.FILED_MISSING, sheet=info_sheet, cell=filed_cell)
 
     context = RowContext(campaign=campaign, roster=roster, unit=unit.name, file=file, filed=filed, date1904=date1904)
-    activities, rects, publicity = [], [], []
+    activities, rects, publicity, skipped = [], [], [], []
     for spec in LEDGER_SPECS:
         table = tables[spec.kind]
         if not isinstance(table, Table):
@@ -209,6 +209,7 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
             activities.extend(result.activities)
             rects.extend(result.rectifications)
             publicity.extend(result.publicity)
+            skipped.extend(result.skipped)
     for sheet, spec in sheets.unread:
         other = roster.from_filename(sheet)
         owner = other.name if other is not None and other.name != unit.name else ""
@@ -224,7 +225,7 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
         reporter=clean(info.get("填报人", ("", ""))[0]), phone=clean(info.get("联系电话", ("", ""))[0]),
         template_version=clean(info.get("模板版本", ("", ""))[0]),
         activities=tuple(activities), rectifications=tuple(rects), publicity=tuple(publicity),
-        problems=tuple(problems.items),
+        skipped=tuple(skipped), problems=tuple(problems.items),
     )
 
 

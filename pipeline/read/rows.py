@@ -5,18 +5,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import islice
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pipeline.config.campaign import Campaign
 from pipeline.config.roster import Roster
 from pipeline.model import (
     Activity,
     ActivityKind,
+    LedgerTable,
     Note,
     Problem,
     ProblemLevel,
     PublicityItem,
     Rectification,
+    SkippedRow,
     Source,
 )
 from pipeline.read import texts as T
@@ -36,15 +38,17 @@ from pipeline.read.schema import (
     SheetKind,
     SheetSpec,
 )
+from pipeline.read.subthemes import SubthemeMatcher
 from pipeline.read.values import (
     Invalid,
     clean,
     compact,
     is_blank,
     parse_choice,
-    parse_count,
     parse_date,
-    parse_subtheme,
+    parse_due,
+    read_count,
+    shown,
     split_names,
 )
 
@@ -66,8 +70,8 @@ class RowContext:
         return self.campaign.start, self.campaign.deadline
 
     @cached_property
-    def titles(self) -> dict[int, str]:
-        return {s.id: s.title for s in self.campaign.subthemes}
+    def subthemes(self) -> SubthemeMatcher:
+        return SubthemeMatcher.of(self.campaign)
 
 
 @dataclass
@@ -75,21 +79,32 @@ class TableResult:
     activities: list[Activity] = field(default_factory=list)
     rectifications: list[Rectification] = field(default_factory=list)
     publicity: list[PublicityItem] = field(default_factory=list)
+    skipped: list[SkippedRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
 class _RowReader:
     """Parses one row's cells, recording a problem at the exact cell for each unusable value."""
 
-    def __init__(self, row: Row, table: Table, ctx: RowContext, out: list[Problem]) -> None:
-        self.row, self.table, self.ctx, self.out = row, table, ctx, out
+    def __init__(self, row: Row, table: Table, ctx: RowContext, spec: SheetSpec, out: TableResult) -> None:
+        self.row, self.table, self.ctx, self.spec, self.out = row, table, ctx, spec, out
         self.values = row.values
         self.failed = False
+        self.errors: list[str] = []
 
     def problem(self, level: ProblemLevel, column: str, note: Note) -> None:
         cell = self.row.cells.get(column) or self.table.header_cell
-        self.out.append(Problem(code=note.code, file=self.ctx.file, sheet=self.table.sheet, cell=cell,
-                                unit=self.ctx.unit, level=level, message=note.text, hint=note.hint))
+        self.out.problems.append(Problem(code=note.code, file=self.ctx.file, sheet=self.table.sheet, cell=cell,
+                                         unit=self.ctx.unit, level=level, message=note.text, hint=note.hint))
+        if level == "错误":
+            self.errors.append(note.text)
+
+    def skip(self, reason: str = "") -> None:
+        """Keep the row, as typed, for the detail sheets: it counts for nothing, and says why."""
+        cells = tuple((column, shown(value)) for column, value in self.values.items() if not is_blank(value))
+        self.out.skipped.append(SkippedRow(source=self.source, unit=self.ctx.unit,
+                                           table=cast(LedgerTable, self.spec.name), cells=cells,
+                                           reason=reason or "；".join(self.errors)))
 
     def date(self, column: str) -> dt.date | Invalid:
         return parse_date(self.values.get(column, ""), window=self.ctx.window, date1904=self.ctx.date1904)
@@ -130,13 +145,28 @@ def _is_total(row: Row) -> bool:
     return any(isinstance(v, str) and compact(v).startswith(_TOTAL_MARKS) for v in islice(row.values.values(), 3))
 
 
+_PLACEHOLDERS = ("示例", "例如", "样例", "举例", "xxx", "XXX", "××", "…", "某")
+
+
+def _placeholder(value: Any) -> bool:
+    """A value that only shows where something goes: `（示例）`, `XXX`, `某某村`, or punctuation alone."""
+    text = compact(value)
+    return any(mark in text for mark in _PLACEHOLDERS) or not any(ch.isalnum() for ch in text)
+
+
 def _check_example(row: Row, spec: SheetSpec, reader: _RowReader) -> None:
-    """The 示例 row never counts; warn when a unit has typed a real record into it."""
+    """The 示例 row never counts; warn only when a unit has typed a real-looking record into it: a required
+    value that is neither the template's example nor a placeholder."""
     expected = dict(zip(spec.columns, spec.example, strict=True))
-    for column, value in row.values.items():
-        if column != "序号" and not is_blank(value) and compact(value) != compact(expected.get(column, "")):
+    for column in spec.required:
+        value = row.values.get(column, "")
+        if not is_blank(value) and compact(value) != compact(expected.get(column, "")) and not _placeholder(value):
             reader.problem("警告", "序号", T.EXAMPLE_MODIFIED)
             return
+
+
+def _is_example(seq: Any) -> bool:
+    return isinstance(seq, str) and compact(seq).strip("()[]【】").startswith(EXAMPLE_MARK)
 
 
 def read_table(table: Table, spec: SheetSpec, ctx: RowContext) -> TableResult:
@@ -151,9 +181,8 @@ def read_table(table: Table, spec: SheetSpec, ctx: RowContext) -> TableResult:
         return result
     seen: dict[tuple[str, ...], int] = {}
     for row in table.rows():
-        reader = _RowReader(row, table, ctx, result.problems)
-        seq = row.values.get("序号", "")
-        if isinstance(seq, str) and compact(seq).startswith(EXAMPLE_MARK):
+        reader = _RowReader(row, table, ctx, spec, result)
+        if _is_example(row.values.get("序号", "")):
             _check_example(row, spec, reader)
             continue
         if _is_total(row):
@@ -163,11 +192,13 @@ def read_table(table: Table, spec: SheetSpec, ctx: RowContext) -> TableResult:
     return result
 
 
-def _duplicate(reader: _RowReader, duplicate_of: int) -> bool:
+def _duplicate(reader: _RowReader, duplicate_of: int) -> str:
+    """The reason a row repeats an earlier one (with its 警告), or "" when it does not."""
     if duplicate_of != reader.row.number:
-        reader.problem("警告", "序号", T.duplicate_row(duplicate_of))
-        return True
-    return False
+        note = T.duplicate_row(duplicate_of)
+        reader.problem("警告", "序号", note)
+        return note.text
+    return ""
 
 
 def _after_filed(reader: _RowReader, column: str, when: dt.date) -> bool:
@@ -187,20 +218,30 @@ def _window_reason(reader: _RowReader, column: str, when: dt.date) -> str:
     return note.text
 
 
+def _participants(r: _RowReader) -> int | None:
+    count = r.required("参加人数", read_count(r.raw("参加人数")))
+    if count is None:
+        return None
+    if count.value == 0:
+        r.problem("错误", "参加人数", T.ZERO_PARTICIPANTS)
+        r.failed = True
+    elif count.at_least:
+        r.problem("警告", "参加人数", T.count_at_least(shown(r.raw("参加人数")), count.value))
+    return count.value
+
+
 def _activity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
-    titles = r.ctx.titles
     when = r.required("活动日期", r.date("活动日期"))
     kind = r.required("活动类型", parse_choice(r.raw("活动类型"), choices=ACTIVITY_KINDS, synonyms=KIND_SYNONYMS,
                                            field="活动类型"))
-    subtheme = r.required("子主题", parse_subtheme(r.raw("子主题"), titles=titles))
-    participants = r.required("参加人数", parse_count(r.raw("参加人数")))
+    subthemes = r.required("子主题", r.ctx.subthemes.parse(r.raw("子主题")))
+    participants = _participants(r)
     summary = r.required("内容摘要", r.text("内容摘要"))
-    if participants == 0:
-        r.problem("错误", "参加人数", T.ZERO_PARTICIPANTS)
-        r.failed = True
-    if r.failed or when is None or kind is None or subtheme is None or participants is None or summary is None:
+    if r.failed or when is None or kind is None or subthemes is None or participants is None or summary is None:
+        r.skip()
         return
     if _after_filed(r, "活动日期", when):
+        r.skip()
         return
     co_units: list[str] = []
     for name in split_names(r.raw("协办单位")):
@@ -211,12 +252,10 @@ def _activity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
             co_units.append(unit.name)
     if is_blank(r.raw("佐证材料")):
         r.problem("警告", "佐证材料", T.EVIDENCE_MISSING)
-    reason = _window_reason(r, "活动日期", when)
-    if not reason and _duplicate(r, duplicate_of):
-        reason = T.duplicate_row(duplicate_of).text
+    reason = _window_reason(r, "活动日期", when) or _duplicate(r, duplicate_of)
     activity_kind: ActivityKind = "大讨论" if kind == "大讨论" else "大行动"
     out.activities.append(Activity(
-        source=r.source, unit=r.ctx.unit, seq=r.text("序号"), date=when, kind=activity_kind, subtheme=subtheme,
+        source=r.source, unit=r.ctx.unit, seq=r.text("序号"), date=when, kind=activity_kind, subthemes=subthemes,
         topic=r.text("活动主题"), place=r.text("活动地点"), participants=participants, organizer=r.text("组织人"),
         co_units=tuple(co_units), form=r.text("活动形式"), summary=summary, evidence=r.text("佐证材料"),
         note=r.text("备注"), counted=not reason, not_counted_reason=reason))
@@ -224,24 +263,32 @@ def _activity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
 
 def _rectification(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
     description = r.required("问题描述", r.text("问题描述"))
-    if description is None or _duplicate(r, duplicate_of):
+    if description is None:
+        r.skip()
+        return
+    if reason := _duplicate(r, duplicate_of):
+        r.skip(reason)
         return
     found = r.optional("发现日期", r.date("发现日期"))
     if found is not None and _after_filed(r, "发现日期", found):
+        r.skip()
         return
-    due_text = compact(r.raw("整改时限"))
+    due_raw = r.raw("整改时限")
+    parsed_due = parse_due(due_raw, window=r.ctx.window, date1904=r.ctx.date1904)
+    due_text = "" if is_blank(due_raw) else clean(due_raw)
     due: dt.date | None = None
-    if due_text == DUE_IMMEDIATE:
+    ongoing = parsed_due == DUE_ONGOING
+    if parsed_due == DUE_IMMEDIATE:
         due = found
         if found is None:
             r.problem("警告", "整改时限", T.DUE_WITHOUT_FOUND)
-    elif due_text and due_text != DUE_ONGOING:
-        parsed = r.date("整改时限")
-        if isinstance(parsed, Invalid):
-            r.problem("警告", "整改时限", T.optional_invalid(parsed.message, T.DUE_HINT))
-            due_text = ""
-        else:
-            due = parsed
+    elif isinstance(parsed_due, dt.date):
+        due = parsed_due
+    elif isinstance(parsed_due, Invalid) and due_text:
+        r.problem("警告", "整改时限", T.optional_invalid(parsed_due.message, parsed_due.hint))
+        due_text = ""
+    if isinstance(parsed_due, str):
+        due_text = parsed_due
     status = r.optional("整改状态", parse_choice(r.raw("整改状态"), choices=RECT_STATUSES, synonyms=STATUS_SYNONYMS,
                                              field="整改状态"))
     if is_blank(r.raw("整改状态")):
@@ -253,7 +300,7 @@ def _rectification(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
     out.rectifications.append(Rectification(
         source=r.source, unit=r.ctx.unit, seq=r.text("序号"), found=found, activity_seq=r.text("关联活动序号"),
         description=description, measure=r.text("整改措施"), owner=r.text("责任人"), due=due,
-        due_text=due_text, ongoing=due_text == DUE_ONGOING, status=typed_status, done=done, note=r.text("备注")))
+        due_text=due_text, ongoing=ongoing, status=typed_status, done=done, note=r.text("备注")))
 
 
 def _publicity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
@@ -265,13 +312,15 @@ def _publicity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
         r.problem("警告", "发布平台", T.PLATFORM_MISSING)
     if isinstance(platform, Invalid):
         if not is_blank(platform_raw):
-            r.problem("警告", "发布平台", T.unknown_platform(clean(platform_raw), platform.hint))
+            r.problem("警告", "发布平台", T.unknown_platform(shown(platform_raw), platform.hint))
         platform = "其他"
     typical = r.optional("典型案例", parse_choice(r.raw("典型案例"), choices=YES_NO, synonyms=YES_NO_SYNONYMS,
                                              field="典型案例"))
     if r.failed or when is None or title is None or _after_filed(r, "发布日期", when):
+        r.skip()
         return
-    if _window_reason(r, "发布日期", when) or _duplicate(r, duplicate_of):
+    if reason := _window_reason(r, "发布日期", when) or _duplicate(r, duplicate_of):
+        r.skip(reason)
         return
     out.publicity.append(PublicityItem(
         source=r.source, unit=r.ctx.unit, seq=r.text("序号"), date=when, platform=platform, title=title,

@@ -32,6 +32,7 @@ class ProblemCode(Code):
     UNIT_CONFLICT = "unit-conflict"
     UNIT_FROM_FILENAME = "unit-from-filename"
     UNKNOWN_PLATFORM = "unknown-platform"
+    COUNT_AT_LEAST = "count-at-least"
     STATUS_MISSING = "status-missing"
     DONE_MISSING = "done-missing"
     DUE_WITHOUT_FOUND = "due-without-found"
@@ -72,6 +73,7 @@ class IgnoreCode(Code):
 # Parts of sentences about one cell value (values.py builds an `Invalid` from them).
 DATE_HINT = "请填写如 2026-12-03 的日期"
 COUNT_HINT = "请填写数字，如 30"
+CHINESE_COUNT_HINT = "请填写阿拉伯数字，如 330（“三百三”可能是303或330，“十十”无法识别，不作猜测）"
 
 
 def d(value: dt.date) -> str:
@@ -90,9 +92,9 @@ def missing(field: str) -> str:
     return f"“{field}”未填写"
 
 
-def subtheme_hint(titles: dict[int, str]) -> str:
-    first = min(titles) if titles else 1
-    return f"请从下拉列表选择，如“{first}-{titles.get(first, '')}”，或只填编号 {first}"
+def subtheme_choices(labels: Sequence[str]) -> str:
+    """Every choice, so a clerk can correct the cell without opening the template."""
+    return f"请从下拉列表选择或填编号，可选：{'；'.join(labels)}；一次活动涉及几个子主题的，用“、”分隔编号，如“5、6”"
 
 
 def bad_subtheme(value: str) -> str:
@@ -138,6 +140,11 @@ def invalid_counted(message: str, hint: str) -> Note:
 
 def optional_invalid(message: str, hint: str) -> Note:
     return Note(ProblemCode.INVALID_VALUE, f"{message}，已按空白处理", hint)
+
+
+def count_at_least(value: str, counted: int) -> Note:
+    return Note(ProblemCode.COUNT_AT_LEAST, f"参加人数“{value}”不是确切人数，已按{counted}人计入",
+                f"请按签到表填写实际人数，如 {counted}")
 
 
 ZERO_PARTICIPANTS = Note(ProblemCode.ZERO_PARTICIPANTS, "“参加人数”为0，此条记录不计入统计", COUNT_HINT)

@@ -4,6 +4,7 @@ Units type dates, counts and choices in many spellings; each parser accepts all 
 returns `Invalid` (message + example of a correct value) for anything else, never raising.
 """
 
+import calendar
 import datetime as dt
 import re
 import unicodedata
@@ -13,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from pipeline.read import texts as T
+from pipeline.read.schema import DUE_IMMEDIATE, DUE_ONGOING
 
 
 @dataclass(frozen=True)
@@ -22,12 +24,16 @@ class Invalid:
 
 
 _SPACE = re.compile(r"\s+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u202a\u202c"))
+"""Zero-width spaces and joiners, word joiners, BOMs, soft hyphens, direction marks: pasted from web pages
+and chat apps, invisible in a cell, and enough to make `30` or `大讨论` unreadable."""
 _ODD_SPACE = re.compile(r"[^\S ]| \s")
 """Whitespace that clean() has to rewrite: any but a single plain space (which only strip() may remove)."""
 
 
 def clean(raw: Any) -> str:
-    """Cell value as normalised text: NFKC (full width folded), every kind of whitespace removed at the ends."""
+    """Cell value as normalised text: invisible characters dropped, NFKC (full width folded), every kind of
+    whitespace removed at the ends. Messages quote `shown` instead, the value as the unit typed it."""
     if type(raw) is str:
         text = raw
     elif raw is None:
@@ -38,11 +44,18 @@ def clean(raw: Any) -> str:
         if isinstance(raw, dt.datetime) and raw.time() == dt.time():
             raw = raw.date()
         text = str(raw)
+    if not text.isascii():
+        text = text.translate(_INVISIBLE)
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     if _ODD_SPACE.search(text) is None:
         return text.strip()
     return _SPACE.sub(" ", text).strip()
+
+
+def shown(raw: Any) -> str:
+    """A value as the unit typed it (only the ends trimmed), for quoting in a message as evidence."""
+    return raw.strip() if isinstance(raw, str) else clean(raw)
 
 
 def compact(raw: Any) -> str:
@@ -52,15 +65,23 @@ def compact(raw: Any) -> str:
 
 
 def is_blank(raw: Any) -> bool:
-    """None, empty, or only whitespace of any kind (str.strip knows the full-width space too)."""
-    return raw is None or (isinstance(raw, str) and not raw.strip())
+    """None, empty, or only whitespace or invisible characters of any kind."""
+    if not isinstance(raw, str):
+        return raw is None
+    return not raw.strip() or (not raw.isascii() and not clean(raw))
 
 
 _EXCEL_1900 = dt.date(1899, 12, 30)
 _EXCEL_1904 = dt.date(1904, 1, 1)
-_YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 _COMPACT_YMD = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_MD = re.compile(r"^(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?$")
+_MD = re.compile(r"^(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*[日号]?$")
+_TIME_OF_DAY = re.compile(
+    r"(?<=[\d日号])\s*(?:\(?(?:周|星期)[一二三四五六日天]\)?)?\s*"
+    r"(?:上午|下午|中午|晚上|早上|早晨|傍晚|晚间|夜间|全天|晚)?\s*"
+    r"(?:\d{1,2}:\d{2}(?::\d{2})?|\d{1,2}[点时](?:\d{1,2}分|半)?)?"
+    r"(?:\s*[-~至]\s*(?:\d{1,2}:\d{2}|\d{1,2}[点时](?:\d{1,2}分|半)?))?$")
+"""What follows a date in a cell and says nothing about the day: `上午`, `(周三)`, `14:30`, `9点-11点`."""
 
 
 def _infer_year(month: int, day: int, window: tuple[dt.date, dt.date]) -> dt.date | None:
@@ -81,8 +102,22 @@ def _infer_year(month: int, day: int, window: tuple[dt.date, dt.date]) -> dt.dat
     return min(candidates, key=distance)
 
 
+def _text_date(text: str, window: tuple[dt.date, dt.date]) -> dt.date | None:
+    match = _YMD.match(text) or _COMPACT_YMD.match(text)
+    try:
+        if match:
+            return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        match = _MD.match(text)
+        if match:
+            return _infer_year(int(match[1]), int(match[2]), window)
+    except ValueError:
+        pass
+    return None
+
+
 def parse_date(raw: Any, *, window: tuple[dt.date, dt.date], date1904: bool = False) -> dt.date | Invalid:
-    """A real date, an Excel serial (1900 or 1904 system) or any text spelling SPEC §3 lists."""
+    """A real date, an Excel serial (1900 or 1904 system) or any text spelling SPEC §3 lists, also with
+    `号` for `日` and a time of day after it (`12月3号`, `2026年12月15日上午`, `12月20日 14:30`)."""
     if isinstance(raw, dt.datetime):
         return raw.date()
     if isinstance(raw, dt.date):
@@ -97,89 +132,126 @@ def parse_date(raw: Any, *, window: tuple[dt.date, dt.date], date1904: bool = Fa
         # (12.30 and 12.3 are the same number), never a serial from 1900: ask for the full date.
         return serial if serial.year >= 2000 else Invalid(T.bad_date(clean(raw)), T.DATE_HINT)
     text = clean(raw)
-    match = _YMD.match(text) or _COMPACT_YMD.match(text)
-    try:
-        if match:
-            return dt.date(int(match[1]), int(match[2]), int(match[3]))
-        match = _MD.match(text)
-        if match:
-            inferred = _infer_year(int(match[1]), int(match[2]), window)
-            if inferred:
-                return inferred
-    except ValueError:
-        pass
-    return Invalid(T.bad_date(text), T.DATE_HINT)
+    found = _text_date(text, window)
+    if found is None and (bare := _TIME_OF_DAY.sub("", text, count=1)) != text:
+        found = _text_date(bare, window)
+    return found if found is not None else Invalid(T.bad_date(shown(raw)), T.DATE_HINT)
+
+
+_MONTH = re.compile(r"^(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*月?\s*(底|末|份|上旬|中旬|下旬)?$")
+_DUE_BEFORE = re.compile(r"(?:之前|以前|前)$")
+_PERIOD_DAY = {"上旬": 10, "中旬": 20}
+
+
+def parse_due(raw: Any, *, window: tuple[dt.date, dt.date], date1904: bool = False) -> dt.date | str | Invalid:
+    """整改时限: a date (`2027年1月10日前` too), a month meaning its last day (`2027年1月`, `1月底`; 上旬 the
+    10th, 中旬 the 20th), or one of the two words SPEC §3 allows, in the spellings clerks use for them."""
+    text = compact(raw)
+    if text in _DUE_WORDS:
+        return _DUE_WORDS[text]
+    parsed = parse_date(raw, window=window, date1904=date1904)
+    if not isinstance(parsed, Invalid):
+        return parsed
+    bare = _DUE_BEFORE.sub("", text)
+    if bare != text and not isinstance(on := parse_date(bare, window=window), Invalid):
+        return on
+    month = _MONTH.match(bare) if ("月" in bare or "-" in bare or "/" in bare or "." in bare) else None
+    if month and 1 <= int(month[2]) <= 12:
+        year = int(month[1]) if month[1] else _infer_year(int(month[2]), 1, window)
+        if isinstance(year, dt.date):
+            year = year.year
+        if year is not None:
+            last = calendar.monthrange(year, int(month[2]))[1]
+            return dt.date(year, int(month[2]), _PERIOD_DAY.get(month[3] or "", last))
+    return Invalid(T.bad_date(shown(raw)), T.DUE_HINT)
+
+
+_DUE_WORDS = {
+    **dict.fromkeys(("长期坚持", "长期", "长期整改", "持续整改", "长期推进", "常态化", "常态化整改", "持续推进"), DUE_ONGOING),
+    **dict.fromkeys(("立行立改", "立即整改", "立即", "马上整改", "即知即改", "立改"), DUE_IMMEDIATE),
+}
 
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
-_COUNT_NOISE = re.compile(r"^(约|大约|共|共计|合计|计)|(人次|余人|多人|人左右|左右|人|名|位|余|多)$")
+_ZEROS = "零〇"
 
 
 def chinese_number(text: str) -> int | None:
-    """三十 → 30, 一百二十 → 120, 十五 → 15, 两百 → 200; None when not a plain Chinese numeral."""
+    """三十 → 30, 一百二十 → 120, 十五 → 15, 两百 → 200, 三百零三 → 303.
+
+    Only the standard spelling is read: None for a colloquial or malformed one that a person could read
+    two ways (三百三 is 303 or 330, 一千三 1003 or 1300) or not at all (十十, 百千, 三百零): never a guess."""
     if not text or any(ch not in _DIGITS and ch not in _UNITS for ch in text):
         return None
-    total, digit = 0, None
-    for ch in text:
-        if ch in "零〇" and len(text) > 1:
-            continue
-        if ch in _DIGITS:
-            if digit is not None:
+    if len(text) == 1 and text in _DIGITS:
+        return _DIGITS[text]
+    total, last_unit, zero, i = 0, 10_000, False, 0
+    while i < len(text):
+        ch = text[i]
+        if ch in _ZEROS:
+            if zero or i == 0:
                 return None
-            digit = _DIGITS[ch]
-        else:
-            total += (1 if digit is None else digit) * _UNITS[ch]
-            digit = None
-    return total + (digit or 0)
+            zero, i = True, i + 1
+            continue
+        digit = None
+        if ch in _DIGITS:
+            digit, i = _DIGITS[ch], i + 1
+            if i == len(text):  # the ones: after 十, or after a 零 that says a place was skipped
+                return total + digit if (last_unit == 10 and not zero) or (last_unit > 10 and zero) else None
+            if text[i] not in _UNITS:
+                return None
+        unit = _UNITS[text[i]]
+        skipped = last_unit // unit > 10 and total > 0
+        if unit >= last_unit or (digit is None and (unit != 10 or total)) or zero != skipped:
+            return None
+        total, last_unit, zero, i = total + (1 if digit is None else digit) * unit, unit, False, i + 1
+    return None if zero else total
 
 
-def parse_count(raw: Any) -> int | Invalid:
-    """A head count: 30, 30.0, '30人', '约30人', '３０', '三十'."""
+@dataclass(frozen=True)
+class Count:
+    """A head count, and whether the unit wrote it as a lower bound (`20+`, `20人以上`) rather than a figure."""
+
+    value: int
+    at_least: bool = False
+
+
+_COUNT_PREFIX = re.compile(r"^(约|大约|共|共计|合计|计|总计)")
+_COUNT_SUFFIX = re.compile(r"(人次|余人|多人|人左右|左右|人|名|位|余|多|\+|以上)$")
+_COUNT_NOTE = re.compile(r"^(.+?)(?:\([^()]*\)|[,;](?:其中|含|包括|包含).*)$")
+"""A note after the figure: `30(其中党员12人)`, `30人,其中党员12人` (NFKC has folded the brackets and commas)."""
+
+
+def read_count(raw: Any) -> Count | Invalid:
+    """A head count: 30, 30.0, '30人', '约30人', '３０', '三十', '30（其中党员12人）', '20+' (a lower bound)."""
     if isinstance(raw, bool):
         return Invalid(T.bad_count(raw), T.COUNT_HINT)
     if isinstance(raw, int | float):
         if raw >= 0 and float(raw).is_integer():
-            return int(raw)
+            return Count(int(raw))
         return Invalid(T.bad_count(raw), T.COUNT_HINT)
     text = compact(raw)
-    core = text
+    if (note := _COUNT_NOTE.match(text)) is not None:
+        text = note[1]
+    core, at_least = _COUNT_PREFIX.sub("", text), False
     for _ in range(3):
-        core = _COUNT_NOISE.sub("", core)
-    if core.isdigit():
-        return int(core)
+        stripped = _COUNT_SUFFIX.sub("", core)
+        at_least = at_least or core.endswith(("+", "以上"))
+        core = stripped
+    if core.isdigit() and core.isascii():
+        return Count(int(core), at_least)
     value = chinese_number(core)
-    return value if value is not None else Invalid(T.bad_count(text), T.COUNT_HINT)
+    if value is not None:
+        return Count(value, at_least)
+    return Invalid(T.bad_count(shown(raw)), T.CHINESE_COUNT_HINT if core and all(
+        ch in _DIGITS or ch in _UNITS for ch in core) else T.COUNT_HINT)
 
 
-_CN_INDEX = re.compile(r"^[(（]?([一二三四五六七八九十]+)[)）、.]?$")
-_NUM_PREFIX = re.compile(r"^(?:子主题|主题)?[(（]?(\d+)[)）]?(?:[-、.:：\s]|$)")
-
-
-def _fragments(title: str) -> list[str]:
-    return [f for f in re.split(r"[、，,\s—-]+", compact(title)) if len(f) >= 3]
-
-
-def parse_subtheme(raw: Any, *, titles: dict[int, str]) -> int | Invalid:
-    """`1`, `1-转作风…`, `（一）`, the full title, or an unambiguous keyword such as `小手拉大手`."""
-    text = compact(raw)
-    if not text:
-        return Invalid(T.missing("子主题"), T.subtheme_hint(titles))
-    found: int | None = None
-    match = _NUM_PREFIX.match(text)
-    if match:
-        found = int(match[1])
-    elif (cn := _CN_INDEX.match(text)) is not None:
-        found = chinese_number(cn[1])
-    if found is not None:
-        return found if found in titles else Invalid(T.bad_subtheme(clean(raw)), T.subtheme_hint(titles))
-    hint = T.subtheme_hint(titles)
-    hits = {i for i, title in titles.items()
-            if compact(title) in text or (len(text) >= 3 and text in compact(title))
-            or any(f in text for f in _fragments(title))}
-    if len(hits) == 1:
-        return hits.pop()
-    return Invalid(T.ambiguous_subtheme(clean(raw)) if hits else T.bad_subtheme(clean(raw)), hint)
+def parse_count(raw: Any) -> int | Invalid:
+    """The figure of `read_count`, for callers that need no more."""
+    count = read_count(raw)
+    return count if isinstance(count, Invalid) else count.value
 
 
 @lru_cache(maxsize=64)
@@ -188,14 +260,15 @@ def _compact_choices(choices: tuple[str, ...]) -> dict[str, str]:
 
 
 def parse_choice(raw: Any, *, choices: Sequence[str], synonyms: dict[str, str], field: str) -> str | Invalid:
-    """One of an enumerated set, accepting listed synonyms; the message names the allowed values."""
+    """One of an enumerated set, accepting listed synonyms, also with a trailing `活动` (`大讨论活动`);
+    the message names the allowed values."""
     text = compact(raw)
-    choice = _compact_choices(tuple(choices)).get(text)
-    if choice is not None:
-        return choice
-    if text in synonyms:
-        return synonyms[text]
-    return Invalid(T.bad_choice(field, clean(raw), choices), T.choice_hint(choices))
+    lookup = _compact_choices(tuple(choices))
+    for candidate in (text, text.removesuffix("活动")) if text.endswith("活动") else (text,):
+        choice = lookup.get(candidate) or synonyms.get(candidate)
+        if choice is not None:
+            return choice
+    return Invalid(T.bad_choice(field, shown(raw), choices), T.choice_hint(choices))
 
 
 def split_names(raw: Any) -> list[str]:

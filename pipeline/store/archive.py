@@ -31,8 +31,11 @@ class Archive:
         self.files.mkdir(parents=True, exist_ok=True)
         handle, tmp = tempfile.mkstemp(dir=self.files, prefix=".写入中_")
         try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(data)
+            except OSError as exc:  # a failed write names no file: say where it was going
+                raise OSError(exc.errno, exc.strerror, tmp) from exc
             os.chmod(tmp, self.mode)
             if not target.exists():
                 os.replace(tmp, target)

@@ -13,10 +13,6 @@ from filelock import FileLock, Timeout
 from pipeline.errors import ChuangchengError, Stop
 
 
-class LockTimeout(ChuangchengError):
-    """Another run holds the lock longer than we are willing to wait."""
-
-
 class RunLock:
     """Context manager: wait up to `timeout` seconds for the lock, then give up with a Chinese message."""
 
@@ -29,7 +25,7 @@ class RunLock:
         try:
             self._lock.acquire()
         except Timeout:
-            raise LockTimeout(Stop.LOCKED, path=self.path, timeout=self.timeout) from None
+            raise ChuangchengError(Stop.LOCKED, path=self.path, timeout=self.timeout) from None
         return self
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,

@@ -125,10 +125,11 @@ def _next_steps(report: Report) -> str:
     else:
         text = f"活动已于{cn_date(c.deadline)}截止，未达标单位要说明情况、限期补齐。"
     asks = []
+    when = "立即" if next_report < report.as_of else f"于{cn_date(next_report)}前"
     if any(r.status == "未报送" and not r.unused for r in report.rows):
-        asks.append(f"尚未报送的单位于{cn_date(next_report)}前报送台账")
+        asks.append(f"尚未报送的单位{when}报送台账")
     if any(r.status == "未报送" and r.unused for r in report.rows):
-        asks.append(f"台账未能采用的单位按整改清单更正后于{cn_date(next_report)}前重新报送")
+        asks.append(f"台账未能采用的单位按整改清单更正后{when}重新报送")
     if any(r.overdue for r in report.rows):
         asks.append("有超期问题的单位立即整改并更新整改状态")
     if _with(report, R7, "滞后"):

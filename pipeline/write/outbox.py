@@ -1,7 +1,9 @@
 """Writing a report's files into the outbox: each under a temporary name first, then renamed into place.
 
-A run killed at any moment leaves no partial file under a final name. The gap-list folder is swapped
-with two renames; if a run dies between them, the next run puts the previous folder back first.
+A run killed at any moment leaves no partial file under a final name. The previous outputs of the same
+date are first moved aside, then the new ones renamed in; if any rename fails (a file held open by Excel or
+WPS on Windows) every previous output is put back. If a run dies in between, the next run puts back what
+was moved aside and has no replacement.
 Who writes what, and in which process, is the entry point's choice (pipeline.run); this module only
 stages and commits.
 """
@@ -57,14 +59,18 @@ def recover(outbox: Path) -> None:
         if path.name.startswith(_OLD):
             final = outbox / path.name[len(_OLD):]
             if final.exists():
-                shutil.rmtree(path, ignore_errors=True)
+                _remove(path)
             else:
                 os.replace(path, final)
         elif path.name.startswith(_NEW):
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
+            _remove(path)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _temp(folder: Path, suffix: str, mode: int) -> Path:
@@ -74,11 +80,6 @@ def _temp(folder: Path, suffix: str, mode: int) -> Path:
     os.close(handle)
     os.chmod(name, mode)
     return Path(name)
-
-
-def folder_mode(mode: int) -> int:
-    """The folder permissions that go with a file mode: whoever may read may also enter (0o644 → 0o755)."""
-    return mode | (mode & 0o444) >> 2
 
 
 def write_side_outputs(report: Report, staged: Staged) -> None:
@@ -96,8 +97,8 @@ class Outbox:
     the block without commit (an error) removes every temporary and leaves the previous files as they were.
     """
 
-    def __init__(self, folder: Path, *, as_of: dt.date, mode: int) -> None:
-        self.folder, self.mode = folder, mode
+    def __init__(self, folder: Path, *, as_of: dt.date, mode: int, folder_mode: int) -> None:
+        self.folder, self.mode, self.folder_mode = folder, mode, folder_mode
         day = as_of.isoformat()
         self.workbook = folder / workbook_name(as_of)
         self.gap_list_folder = folder / gap_folder_name(as_of)
@@ -109,25 +110,39 @@ class Outbox:
         self.folder.mkdir(parents=True, exist_ok=True)
         recover(self.folder)
         gap_lists = Path(tempfile.mkdtemp(prefix=_NEW, dir=self.folder))
-        os.chmod(gap_lists, folder_mode(self.mode))
+        os.chmod(gap_lists, self.folder_mode)
         self._staged = Staged(gap_lists=gap_lists, workbook=_temp(self.folder, ".xlsx", self.mode),
                               bulletin=_temp(self.folder, ".docx", self.mode),
                               reminders=_temp(self.folder, ".txt", self.mode))
         return self._staged
 
     def commit(self) -> Written:
-        """Rename every staged file into place; the gap-list folder last, swapped with the previous one."""
+        """Put every staged output in place as one step: the previous ones aside first, then the new ones in;
+        on any failure the previous ones are back and the new ones gone (the caller words the error)."""
         staged = self._staged
         assert staged is not None, "commit() belongs inside the with block"
-        os.replace(staged.workbook, self.workbook)
-        os.replace(staged.bulletin, self.bulletin)
-        os.replace(staged.reminders, self.reminders)
+        pairs = ((staged.workbook, self.workbook), (staged.bulletin, self.bulletin),
+                 (staged.reminders, self.reminders), (staged.gap_lists, self.gap_list_folder))
         names = sorted(p.name for p in staged.gap_lists.iterdir())
-        aside = self.folder / f"{_OLD}{self.gap_list_folder.name}"
-        if self.gap_list_folder.exists():
-            os.replace(self.gap_list_folder, aside)
-        os.replace(staged.gap_lists, self.gap_list_folder)
-        shutil.rmtree(aside, ignore_errors=True)
+        aside: list[tuple[Path, Path]] = []
+        placed: list[Path] = []
+        try:
+            for _, final in pairs:
+                if final.exists():
+                    old = self.folder / f"{_OLD}{final.name}"
+                    os.replace(final, old)
+                    aside.append((final, old))
+            for temp, final in pairs:
+                os.replace(temp, final)
+                placed.append(final)
+        except OSError:
+            for final in placed:
+                _remove(final)
+            for final, old in aside:
+                os.replace(old, final)
+            raise
+        for _, old in aside:
+            _remove(old)
         return Written(workbook=self.workbook, gap_list_folder=self.gap_list_folder,
                        gap_lists=tuple(self.gap_list_folder / n for n in names), bulletin=self.bulletin,
                        reminders=self.reminders)

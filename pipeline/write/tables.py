@@ -11,7 +11,7 @@ from typing import Generic, Protocol, TypeVar
 
 from pipeline.judge.facts import is_overdue
 from pipeline.judge.report import Report, UnitRow
-from pipeline.judge.texts import ids, received, status_change
+from pipeline.judge.texts import after_as_of, ids, received, status_change
 from pipeline.model import (
     FILE_RESULTS,
     GAP_LEVELS,
@@ -22,6 +22,8 @@ from pipeline.model import (
     Problem,
     PublicityItem,
     Rectification,
+    SkippedRow,
+    Submission,
 )
 from pipeline.write.xlsx import Cell
 
@@ -34,8 +36,9 @@ FILE_COLUMNS = ("文件", "单位名称", "处理结果", "原因", "活动数",
 ACTIVITY_COLUMNS = ("单位名称", "活动日期", "活动类型", "子主题", "活动主题", "活动地点", "参加人数", "组织人", "协办单位",
                     "活动形式", "内容摘要", "佐证材料", "备注", "计入统计", "不计入原因", "来源文件", "工作表", "行号")
 RECT_COLUMNS = ("单位名称", "序号", "发现日期", "问题描述", "整改措施", "责任人", "整改时限", "整改状态", "完成日期",
-                "是否超期", "来源文件", "工作表", "行号")
-PUBLICITY_COLUMNS = ("单位名称", "发布日期", "发布平台", "标题", "链接", "典型案例", "备注", "来源文件", "工作表", "行号")
+                "是否超期", "计入统计", "不计入原因", "来源文件", "工作表", "行号")
+PUBLICITY_COLUMNS = ("单位名称", "发布日期", "发布平台", "标题", "链接", "典型案例", "备注", "计入统计", "不计入原因",
+                     "来源文件", "工作表", "行号")
 HISTORY_PROGRESS_COLUMNS = ("本周新增大讨论", "本周新增大行动", "较上次变化")
 COVERAGE_MARKS = {"covered": "已覆盖", "missing": "未覆盖", "exempted": "已免除", "extra": "已开展（非责任）"}
 
@@ -137,38 +140,79 @@ def gaps(report: Report) -> TableSource:
     return table(name="差距清单", headers=GAP_COLUMNS, items=report.gaps, row=row, colour={2: GAP_LEVELS})
 
 
+R = TypeVar("R", Activity, Rectification, PublicityItem)
+
+
+def _every_row(records: Sequence[R], sub: Submission | None, sheet: str) -> Sequence[R | SkippedRow]:
+    """A sheet's records and its skipped rows, in the order of the unit's files and rows, so every row
+    read is listed once (records alone when nothing was skipped, the usual case, without a copy)."""
+    skipped: list[SkippedRow] = [s for s in sub.skipped if s.table == sheet] if sub else []
+    if not skipped:
+        return records
+    both: list[R | SkippedRow] = list(records)
+    both.extend(skipped)
+    rank: dict[str, int] = {}
+    for item in both:
+        rank.setdefault(item.source.file, len(rank))
+    return sorted(both, key=lambda item: (rank[item.source.file], item.source.row))
+
+
+def _skipped_cells(s: SkippedRow, columns: Sequence[str]) -> list[Cell]:
+    """A skipped row as the unit typed it (text, nothing parsed), then 否 and why."""
+    return [s.unit, *(s.cell(c) for c in columns), "否", s.reason, s.source.file, s.source.sheet, s.source.row]
+
+
+_ACTIVITY_TYPED = ACTIVITY_COLUMNS[1:ACTIVITY_COLUMNS.index("计入统计")]
+
+
 def activities(report: Report) -> TableSource:
     adopted, label, as_of = report.intake.adopted, report.campaign.label, report.as_of
 
-    def row(a: Activity) -> list[Cell]:
-        return [a.unit, a.date, a.kind, label(a.subtheme), a.topic, a.place, a.participants, a.organizer,
-                "、".join(a.co_units), a.form, a.summary, a.evidence, a.note,
-                "是" if a.counted and a.date <= as_of else "否", a.not_counted_reason,
-                a.source.file, a.source.sheet, a.source.row]
+    def row(a: Activity | SkippedRow) -> list[Cell]:
+        if isinstance(a, SkippedRow):
+            return _skipped_cells(a, _ACTIVITY_TYPED)
+        counted = a.counted and a.date <= as_of
+        reason = a.not_counted_reason or ("" if counted else after_as_of(a.date, as_of))
+        return [a.unit, a.date, a.kind, "；".join(map(label, a.subthemes)), a.topic, a.place, a.participants,
+                a.organizer, "、".join(a.co_units), a.form, a.summary, a.evidence, a.note, "是" if counted else "否",
+                reason, a.source.file, a.source.sheet, a.source.row]
 
-    return table(name="活动明细", headers=ACTIVITY_COLUMNS, items=Flat(adopted[u].activities for u in sorted(adopted)),
-                 row=row, colour={})
+    items = Flat(_every_row(adopted[u].activities, adopted[u], "活动台账") for u in sorted(adopted))
+    return table(name="活动明细", headers=ACTIVITY_COLUMNS, items=items, row=row, colour={})
 
 
 def rectifications(report: Report) -> TableSource:
     as_of = report.as_of
+    typed = RECT_COLUMNS[1:RECT_COLUMNS.index("是否超期")]
 
-    def row(r: Rectification) -> list[Cell]:
+    def row(r: Rectification | SkippedRow) -> list[Cell]:
+        if isinstance(r, SkippedRow):
+            cells = _skipped_cells(r, typed)
+            return [*cells[:len(typed) + 1], "", *cells[len(typed) + 1:]]
         due: Cell = r.due if r.due and r.due_text not in ("立行立改",) else (r.due_text or None)
         return [r.unit, r.seq, r.found, r.description, r.measure, r.owner, due, r.status or "未填写", r.done,
-                "是" if is_overdue(r, as_of) else "否", r.source.file, r.source.sheet, r.source.row]
+                "是" if is_overdue(r, as_of) else "否", "是", "", r.source.file, r.source.sheet, r.source.row]
 
-    return table(name="问题整改", headers=RECT_COLUMNS, items=Flat(u.facts.rectifications for u in report.rows),
-                 row=row, colour={}, overdue_col=RECT_COLUMNS.index("是否超期"))
+    items = Flat(_every_row(u.facts.rectifications, u.facts.submission, "问题整改") for u in report.rows)
+    return table(name="问题整改", headers=RECT_COLUMNS, items=items, row=row, colour={},
+                 overdue_col=RECT_COLUMNS.index("是否超期"))
 
 
 def publicity(report: Report) -> TableSource:
-    def row(p: PublicityItem) -> list[Cell]:
+    as_of = report.as_of
+    typed = PUBLICITY_COLUMNS[1:PUBLICITY_COLUMNS.index("计入统计")]
+
+    def row(p: PublicityItem | SkippedRow) -> list[Cell]:
+        if isinstance(p, SkippedRow):
+            return _skipped_cells(p, typed)
+        counted = p.date <= as_of
         return [p.unit, p.date, p.platform, p.title, p.link, "是" if p.typical else "否", p.note,
+                "是" if counted else "否", "" if counted else after_as_of(p.date, as_of),
                 p.source.file, p.source.sheet, p.source.row]
 
-    return table(name="宣传报道", headers=PUBLICITY_COLUMNS, items=Flat(u.facts.publicity for u in report.rows),
-                 row=row, colour={})
+    items = Flat(_every_row(u.facts.submission.publicity if u.facts.submission else (), u.facts.submission,
+                            "宣传报道") for u in report.rows)
+    return table(name="宣传报道", headers=PUBLICITY_COLUMNS, items=items, row=row, colour={})
 
 
 def problems(report: Report) -> TableSource:

@@ -43,6 +43,11 @@ def per_unit_filename(unit: Unit, *, taken: set[str]) -> str:
     return f"{safe_filename(f'{unit.name}_创城大讨论台账', taken=taken)}.xlsx"
 
 
+def _cn_count(n: int) -> str:
+    """How the guide writes a small count: 六个子主题; a large one stays in digits."""
+    return "一两三四五六七八九十"[n - 1] if 1 <= n <= 10 else str(n)
+
+
 def guide_lines(campaign: Campaign, roster: Roster, unit: Unit | None) -> list[str]:
     """填报说明 in plain Chinese: what to fill, the rules that apply, the deadline; a unit's own duties."""
     c = campaign
@@ -50,7 +55,8 @@ def guide_lines(campaign: Campaign, roster: Roster, unit: Unit | None) -> list[s
         f"{c.township}“{c.name}”台账填报说明",
         "",
         f"一、时间要求：活动从{cn_date(c.start)}开始，{cn_date(c.deadline)}前完成。"
-        f"每个村、乡直单位大讨论原则上不少于{c.min_discussions}次，边讨论边查摆边整改，并把讨论成果转化为大行动。",
+        f"每个{'、'.join(c.min_discussions_kinds)}大讨论原则上不少于{c.min_discussions}次，边讨论边查摆边整改，"
+        "并把讨论成果转化为大行动。",
         f"二、报送要求：每{c.report_interval_days}天把本台账报{c.office}一次。台账是累计的：每次报送都包含以往全部记录，"
         "只在后面追加新行，不要删除旧记录；每次报送前更新“基本信息”里的填报日期。",
         "三、怎么填：",
@@ -63,7 +69,7 @@ def guide_lines(campaign: Campaign, roster: Roster, unit: Unit | None) -> list[s
         "  4. “宣传报道”：在微信、公众号、抖音、广播、县融媒体“创城大家谈”等发布的宣传信息填一行，典型案例请选“是”。",
         "  5. 各表第一行数据为“示例”，不计入统计，可以保留或删除；请勿修改表头。日期请写成 2026-12-03 的格式，人数填数字。",
         "四、什么算数：活动日期须在活动期间内且不晚于填报日期；内容完全相同的重复行只计一次。",
-        "五、六个子主题及责任单位：",
+        f"五、{_cn_count(len(c.subthemes))}个子主题及责任单位：",
     ]
     for sub in c.subthemes:
         parties = "、".join(r.unit or f"各{r.kind}" for r in sub.responsible)
@@ -80,7 +86,7 @@ def unit_duties(campaign: Campaign, roster: Roster, unit: Unit) -> list[str]:
     if roster.is_discussion_unit(unit):
         lines.append(f"· 开展大讨论不少于{campaign.min_discussions}次，至少开展1次大行动，登记查摆出的问题并逐一整改。")
     else:
-        lines.append("· 本单位不在“不少于2次大讨论”的考核范围内，但须完成下列子主题的责任。")
+        lines.append(f"· 本单位不在“不少于{campaign.min_discussions}次大讨论”的考核范围内，但须完成下列子主题的责任。")
     required = roster.required_subthemes(unit)
     if required:
         labels = "、".join(campaign.label(s) for s in required)
