@@ -136,7 +136,7 @@ def _named(param: click.Parameter | None) -> str:
     return f"参数 {param.human_readable_name} " if param is not None else "参数"
 
 
-def usage_message(exc: click.UsageError) -> str:
+def _usage_message(exc: click.UsageError) -> str:
     """A usage error as Chinese sentences, built from what Click knows of it (never from its English words)."""
     if isinstance(exc, click.NoSuchCommand):
         return f"没有“{exc.command_name}”这个命令{_did_you_mean(exc.possibilities)}"
@@ -182,7 +182,7 @@ class _Commands(_Chinese, click.Group):
         """What bare `chuangcheng` prints: each command in one line, and where to read more."""
         rows = self._rows(ctx)
         wide = max(len(n) for n, _ in rows)
-        lines = [f"{self.help}", "", "常用命令："]
+        lines = [self.help or "", "", "常用命令："]
         lines += [f"  {ctx.command_path} {name:<{wide}}  {text}" for name, text in rows]
         lines += ["", f"查看某个命令的全部选项：{ctx.command_path} 命令 --help（例如 {ctx.command_path} report --help）"]
         return "\n".join(lines)
@@ -195,7 +195,7 @@ class _Commands(_Chinese, click.Group):
             return super().main(args, prog_name, complete_var, False, **extra)
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else PROGRAM
-            click.echo(f"错误：{usage_message(exc)}运行“{where} --help”查看用法。", err=True)
+            click.echo(f"错误：{_usage_message(exc)}运行“{where} --help”查看用法。", err=True)
             sys.exit(2)
         except click.ClickException as exc:
             exc.show()
