@@ -102,12 +102,16 @@ class Notice(StrEnum):
     """Something the office must know about a run that still completed."""
 
     HISTORY_SET_ASIDE = "history-set-aside"
+    NOT_RECORDED = "not-recorded"
 
 
 NOTICE_TEXTS: dict[Notice, str] = {
     Notice.HISTORY_SET_ASIDE: (
         "提示：历史数据库“{path}”已损坏，已改名为“{aside}”保存，并新建了一个空的历史数据库；通报的期号和周趋势从本次重新开始。"
         "如需找回以前的记录，请把新建的“{name}”移走，再把“{aside}”改名回“{name}”，交给技术人员修复。"),
+    Notice.NOT_RECORDED: (
+        "提示：统计日期 {as_of} 不是今天，本次为试算，没有记入历史（通报期号、周趋势和“持续无进展”只按正式周报计算）。"
+        "如要把这一次作为该周的正式周报记入历史（例如补做或重做某一周），请加 --record 重新运行。"),
 }
 
 

@@ -1,6 +1,7 @@
 """The library entry point: each command's whole job as one function a test, a notebook or a county tool can call.
 
-`report` is the weekly run: lock → read and archive → history → judge → write → record. This is the only
+`report` is the weekly run: lock → read and archive → history → judge → write → record (the weekly job
+and `--record` only: every other run is a trial that reads the history and leaves it as it was). This is the only
 module that uses pipeline.store or changes process-wide state (GC tuning, file descriptor 2, the umask read),
 and every such change is undone before it returns; it starts the side-output writer. (The reading pool lives
 in pipeline.read.inbox: created and shut down within one call.) Every failure of the machine becomes a
@@ -15,7 +16,7 @@ import multiprocessing
 import os
 import sqlite3
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -27,11 +28,11 @@ from pipeline.errors import ChuangchengError, InternalError, Notice, Said, Stop
 from pipeline.judge.report import Report, build_report
 from pipeline.judge.validation import Validation
 from pipeline.judge.validation import validate as check
-from pipeline.model import Outcome
+from pipeline.model import Outcome, RunSnapshot
 from pipeline.read.inbox import Keep, read_inbox
 from pipeline.stops import machine_stops, writable_folder
 from pipeline.store.archive import Archive
-from pipeline.store.history import Damaged, History, RunRecord, campaign_key
+from pipeline.store.history import Damaged, History, Periods, RunRecord, campaign_key
 from pipeline.store.lock import RunLock
 from pipeline.write.outbox import Outbox, Staged, Written, write_side_outputs
 from pipeline.write.workbook import write_supervision_workbook
@@ -61,6 +62,13 @@ class ReportSettings:
     archive: Path
     as_of: dt.date
     lock_timeout: float = 120.0
+    record: bool = False
+    """Record this run in the history although as_of is not today (`--record`: redoing a week)."""
+
+    def official(self) -> bool:
+        """Whether the run enters the weekly series: the weekly job (as_of is today in the campaign's time
+        zone) or a run asked to. A run for another date is a trial and leaves the history as it was."""
+        return self.record or self.as_of == self.setup.campaign.today()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,6 +77,8 @@ class RunResult:
     written: Written
     notices: tuple[Said, ...] = ()
     """What the office must know although the run completed (e.g. a damaged history set aside)."""
+    recorded: tuple[dt.date, dt.date] | None = None
+    """The reporting period (first and last day) whose history entry this run became; None for a trial."""
 
 
 def load(config: Path) -> Setup:
@@ -184,33 +194,56 @@ def _modes() -> tuple[int, int]:
 
 
 def report(settings: ReportSettings) -> RunResult:
-    """The weekly job. Every file read is archived; the run is recorded in the history (one per as-of date).
+    """The weekly job. Every file read is archived; an official run (see `ReportSettings.official`) is recorded
+    as the entry of its reporting period, replacing what that period held; any other run records nothing.
 
-    The history's write transaction is taken before any output is written and committed after them, so a
-    database held by another program stops the run before it changes anything."""
+    An official run takes the history's write transaction before any output is written and commits it after
+    them, so a database held by another program stops the run before it changes anything."""
     s = settings
     modes = _modes()
     history_path = s.archive / HISTORY_NAME
     notices: list[Said] = []
+    official = s.official()
+    periods = Periods.of(s.setup.campaign)
     writable_folder(s.outbox, what="--outbox")
     writable_folder(s.archive, what="--archive")
     with machine_stops(folder=s.outbox, history=history_path, timeout=s.lock_timeout), _fewer_collections(), \
             RunLock(s.archive / LOCK_NAME, timeout=s.lock_timeout):
         outcomes = _read(s.inbox, s.setup, keep=Archive(s.archive, mode=modes[0]).store)
+        if not official and not history_path.exists():
+            return _trial(s, outcomes, history=(), modes=modes)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         history, aside = History.open_or_set_aside(history_path, timeout=s.lock_timeout, stamp=stamp)
         if aside is not None:
             notices.append(Said.of(Notice.HISTORY_SET_ASIDE, path=history_path, aside=aside.name,
                                    name=history_path.name))
-        with history, history.writing():
-            key = campaign_key(s.setup.campaign)
-            built = build_report(campaign=s.setup.campaign, roster=s.setup.roster, outcomes=outcomes,
-                                 as_of=s.as_of, history=history.runs_before(key, s.as_of))
-            written = _write(built, s.outbox, modes=modes)
-            inputs = tuple((f.file, f.sha256, f.result) for f in built.intake.files)
-            history.record(key, RunRecord(as_of=s.as_of, config_sha256=s.setup.config_sha256, inputs=inputs,
-                                          snapshot=built.snapshot()))
-    return RunResult(report=built, written=written, notices=tuple(notices))
+        key = campaign_key(s.setup.campaign)
+        with history:
+            earlier = history.runs_before(key, s.as_of, periods=periods)
+            if official:
+                with history.writing():
+                    built = _build(s, outcomes, history=earlier)
+                    written = _write(built, s.outbox, modes=modes)
+                    inputs = tuple((f.file, f.sha256, f.result) for f in built.intake.files)
+                    history.record(key, RunRecord(as_of=s.as_of, config_sha256=s.setup.config_sha256,
+                                                  inputs=inputs, snapshot=built.snapshot()), periods=periods)
+        if not official:
+            return _trial(s, outcomes, history=earlier, modes=modes, notices=notices)
+    week = (periods.first_day(s.as_of), periods.last_day(s.as_of))
+    return RunResult(report=built, written=written, notices=tuple(notices), recorded=week)
+
+
+def _build(s: ReportSettings, outcomes: list[Outcome], *, history: tuple[RunSnapshot, ...]) -> Report:
+    return build_report(campaign=s.setup.campaign, roster=s.setup.roster, outcomes=outcomes, as_of=s.as_of,
+                        history=history)
+
+
+def _trial(s: ReportSettings, outcomes: list[Outcome], *, history: tuple[RunSnapshot, ...], modes: tuple[int, int],
+           notices: Sequence[Said] = ()) -> RunResult:
+    """A run outside the weekly series: the same outputs from the same history, and nothing recorded."""
+    built = _build(s, outcomes, history=history)
+    written = _write(built, s.outbox, modes=modes)
+    return RunResult(report=built, written=written, notices=(*notices, Said.of(Notice.NOT_RECORDED, as_of=s.as_of)))
 
 
 def validate(*, setup: Setup, inbox: Path, as_of: dt.date) -> Validation:
@@ -239,7 +272,10 @@ def templates(*, setup: Setup, folder: Path, per_unit: bool) -> list[Path]:
 
 
 def demo(*, setup: Setup, folder: Path) -> tuple[Path, RunResult]:
-    """A sample inbox under folder/inbox and its reports under folder/outbox (archive under folder/archive)."""
+    """A sample inbox under folder/inbox and its reports under folder/outbox (archive under folder/archive).
+
+    The sample's date is weeks after the start, not today; it is recorded all the same, in the sample's own
+    archive (never the office's), so the sample keeps a series of its own."""
     from pipeline.write.demo import demo_as_of, write_demo_inbox
 
     inbox = folder / "inbox"
@@ -247,7 +283,7 @@ def demo(*, setup: Setup, folder: Path) -> tuple[Path, RunResult]:
     with machine_stops(folder=inbox):
         write_demo_inbox(inbox, campaign=setup.campaign, roster=setup.roster)
     result = report(ReportSettings(setup=setup, inbox=inbox, outbox=folder / "outbox", archive=folder / "archive",
-                                   as_of=demo_as_of(setup.campaign)))
+                                   as_of=demo_as_of(setup.campaign), record=True))
     return inbox, result
 
 

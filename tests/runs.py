@@ -13,8 +13,9 @@ def setup(config: Path = CAMPAIGN) -> run.Setup:
 
 
 def report(inbox: Path, outbox: Path, as_of: str, *, archive: Path | None = None,
-           config: Path = CAMPAIGN) -> run.RunResult:
-    """One report for `as_of`; the archive defaults to a folder beside the outbox, named after it."""
+           config: Path = CAMPAIGN, record: bool = False) -> run.RunResult:
+    """One report for `as_of`; the archive defaults to a folder beside the outbox, named after it. Like the
+    office's runs for another date, it is a trial unless `record` (the dates here are never today)."""
     settings = run.ReportSettings(setup=setup(config), inbox=inbox, outbox=outbox, as_of=d(as_of),
-                                  archive=archive or outbox.parent / f"archive_{outbox.name}")
+                                  archive=archive or outbox.parent / f"archive_{outbox.name}", record=record)
     return run.report(settings)

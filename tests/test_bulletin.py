@@ -32,8 +32,10 @@ def paragraphs(out: Path, as_of: str) -> list[str]:
 
 
 def overview(out: Path, as_of: str) -> dict[str, object]:
-    ws = openpyxl.load_workbook(out / f"督查汇总表_{as_of}.xlsx")["总览"]
-    return {str(r[0]): r[1] for r in ws.iter_rows(min_row=4, max_col=2, values_only=True) if r[0]}
+    """总览's table of main numbers: label (columns A–B) → value (column C)."""
+    rows = list(openpyxl.load_workbook(out / f"督查汇总表_{as_of}.xlsx")["总览"].iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r[0] == "项目")
+    return {str(r[0]): r[2] for r in rows[header + 1:] if r[0]}
 
 
 def test_bulletin_structure_and_numbers_equal_the_workbook(tmp_path: Path) -> None:

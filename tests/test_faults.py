@@ -29,9 +29,14 @@ from pipeline.errors import ChuangchengError, InternalError, Stop
 from pipeline.read import texts as read_texts
 from pipeline.store.lock import RunLock
 from tests.ledgers import CAMPAIGN, ROOT, activity, d, read_sheet, resaved_copy, write_ledger
-from tests.runs import report
+from tests.runs import report as trial_or_recorded
 
 AS_OF = "2026-12-20"
+
+
+def report(inbox: Path, outbox: Path, as_of: str, *, archive: Path | None = None) -> pipeline.run.RunResult:
+    """A run recorded in the history, as the weekly job's are (these dates are not today: hence `record`)."""
+    return trial_or_recorded(inbox, outbox, as_of, archive=archive, record=True)
 
 
 @pytest.fixture
@@ -86,7 +91,7 @@ def agree(outbox: Path, archive: Path, as_of: str) -> None:
 def _cli_process(box: Path, tmp: Path, as_of: str, *extra: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "pipeline", "report", "--inbox", str(box), "--outbox",
                              str(tmp / "out"), "--archive", str(tmp / "archive"), "--config", str(CAMPAIGN),
-                             "--as-of", as_of, *extra], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             "--as-of", as_of, "--record", *extra], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def _reading(tmp: Path) -> bool:
@@ -149,9 +154,9 @@ def test_runs_held_by_another_wait_then_give_up_and_three_at_once_all_finish(inb
     finally:
         held.send_signal(signal.SIGCONT)
     assert held.wait(120) == 0
-    three = [_cli_process(inbox, tmp_path, day) for day in ("2026-12-21", "2026-12-22", "2026-12-23")]
+    three = [_cli_process(inbox, tmp_path, day) for day in ("2027-01-03", "2027-01-10", "2027-01-17")]
     assert [p.wait(180) for p in three] == [0, 0, 0]
-    assert runs(tmp_path / "archive") == 4
+    assert runs(tmp_path / "archive") == 4  # 12-20 and the three, each in its own reporting week
     with sqlite3.connect(tmp_path / "archive" / "history.sqlite3") as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
@@ -163,7 +168,7 @@ def test_a_history_held_by_another_program_stops_the_run_before_anything_changes
     holder.execute("BEGIN EXCLUSIVE")
     try:
         code, stderr = cli("report", "--inbox", str(inbox), "--outbox", str(tmp_path / "out"), "--archive",
-                           str(tmp_path / "archive"), "--as-of", "2026-12-27", "--lock-timeout", "0.3")
+                           str(tmp_path / "archive"), "--as-of", "2026-12-27", "--record", "--lock-timeout", "0.3")
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -296,7 +301,7 @@ def test_a_full_history_disk_is_a_full_disk(inbox: Path, tmp_path: Path, monkeyp
     full = sqlite3.OperationalError("database or disk is full")
     full.sqlite_errorname = "SQLITE_FULL"
 
-    def record(*args: object) -> None:
+    def record(*args: object, **kwargs: object) -> None:
         raise full
 
     monkeypatch.setattr("pipeline.store.history.History.record", record)

@@ -10,15 +10,19 @@ import time
 import zipfile
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.errors import ChuangchengError
+from pipeline.model import RunSnapshot, UnitSnapshot
+from pipeline.store.history import History, Periods, RunRecord
 from pipeline.store.lock import RunLock
 from tests.ledgers import CAMPAIGN, ROOT, activity, d, read_sheet, resaved_copy, write_ledger
 from tests.runs import report as run_report
+from tests.runs import setup
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -26,8 +30,9 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def report(box: Path, tmp: Path, as_of: str, *, config: Path = CAMPAIGN, out: str = "out") -> Path:
-    return run_report(box, tmp / out, as_of, archive=tmp / "archive", config=config).written.workbook
+def report(box: Path, tmp: Path, as_of: str, *, config: Path = CAMPAIGN, out: str = "out", record: bool = True) -> Path:
+    """A run recorded in the history, as the weekly job's are (these dates are not today: hence `record`)."""
+    return run_report(box, tmp / out, as_of, archive=tmp / "archive", config=config, record=record).written.workbook
 
 
 def test_every_file_read_is_archived_once_and_restorable(tmp_path: Path) -> None:
@@ -121,7 +126,7 @@ def test_lock_times_out_with_a_chinese_message(tmp_path: Path) -> None:
 
 def _cli(tmp: Path, box: Path, as_of: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "pipeline", "report", "--inbox", str(box), "--outbox", str(tmp / "out"),
-                             "--archive", str(tmp / "archive"), "--config", str(CAMPAIGN), "--as-of", as_of],
+                             "--archive", str(tmp / "archive"), "--config", str(CAMPAIGN), "--as-of", as_of, "--record"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -189,3 +194,95 @@ def test_helper_process_writes_the_same_outputs(tmp_path: Path, monkeypatch: pyt
               if p.is_file() and p.suffix != ".docx"}
     assert inline == forked and len(inline) == 2 + 16
     assert (tmp_path / "forked" / "工作通报_2026-12-20.docx").stat().st_size > 0
+
+
+def entries(archive: Path) -> list[str]:
+    with sqlite3.connect(archive / "history.sqlite3") as db:
+        return [day for (day,) in db.execute("SELECT as_of FROM runs ORDER BY as_of")]
+
+
+def test_a_trial_run_reads_the_history_and_records_nothing(tmp_path: Path) -> None:
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"), activities=[activity(d("2026-12-05"))])
+    trial = run_report(box, tmp_path / "first", "2026-12-20", archive=tmp_path / "archive")
+    assert trial.recorded is None and not (tmp_path / "archive" / "history.sqlite3").exists()  # nothing to read
+    (notice,) = trial.notices
+    assert notice.text.startswith("提示：统计日期 2026-12-20 不是今天，本次为试算，没有记入历史")
+    report(box, tmp_path, "2026-12-20")                                   # recorded: the week's entry
+    before = (tmp_path / "archive" / "history.sqlite3").read_bytes()
+    later = run_report(box, tmp_path / "trial", "2027-01-03", archive=tmp_path / "archive")
+    assert later.recorded is None and [r.as_of for r in later.report.history] == [d("2026-12-20")]
+    assert (tmp_path / "archive" / "history.sqlite3").read_bytes() == before
+    assert entries(tmp_path / "archive") == ["2026-12-20"]
+    text = [p.text for p in docx.Document(str(later.written.bulletin)).paragraphs]
+    assert text[0].endswith("（第2期）")                                   # one official entry before it
+
+
+def test_a_recorded_run_replaces_the_entry_of_its_week(tmp_path: Path) -> None:
+    """Weeks are counted from start 2026-11-27 (a Friday): 12-11..12-17, 12-18..12-24, 12-25..12-31."""
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-10"), activities=[activity(d("2026-12-05"))])
+    report(box, tmp_path, "2026-12-13")
+    report(box, tmp_path, "2026-12-18")
+    redone = run_report(box, tmp_path / "out", "2026-12-24", archive=tmp_path / "archive", record=True)
+    assert redone.recorded == (d("2026-12-18"), d("2026-12-24"))
+    assert [r.as_of for r in redone.report.history] == [d("2026-12-13")]  # not the entry it replaces
+    assert entries(tmp_path / "archive") == ["2026-12-13", "2026-12-24"]
+    book = report(box, tmp_path, "2026-12-27")
+    assert [r["统计日期"].date() for r in read_sheet(book, "周趋势")] == [d("2026-12-13"), d("2026-12-24"), d("2026-12-27")]
+
+
+def test_r8_compares_with_the_previous_official_entry_not_a_trial(tmp_path: Path) -> None:
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村_1.xlsx", unit="荷花村", filed=d("2026-12-18"), activities=[activity(d("2026-12-05"))])
+    report(box, tmp_path, "2026-12-20")                                   # official: 1 activity
+    write_ledger(box / "荷花村_2.xlsx", unit="荷花村", filed=d("2026-12-26"),
+                 activities=[activity(d("2026-12-05")), activity(d("2026-12-22"), "大行动", 2, 序号=2)])
+    run_report(box, tmp_path / "trial", "2026-12-27", archive=tmp_path / "archive")   # a look: 2 activities
+    book = report(box, tmp_path, "2027-01-03")                            # official: still 2 activities
+    rules = {(r["单位名称"], r["规则"]) for r in read_sheet(book, "差距清单")}
+    assert ("荷花村", "R8 持续无进展") not in rules                        # grew from 1 (12-20), the official entry
+    lotus = next(r for r in read_sheet(book, "单位进度") if r["单位名称"] == "荷花村")
+    assert lotus["本周新增大行动"] == 1
+    again = report(box, tmp_path, "2027-01-10")                           # and now it did not grow: R8
+    gaps = {(r["单位名称"], r["规则"]): r for r in read_sheet(again, "差距清单")}
+    assert gaps[("荷花村", "R8 持续无进展")]["差距说明"] == "自上次统计（1月3日）以来活动数没有增加（仍为2次）"
+
+
+def test_the_weekly_job_records_without_being_asked(tmp_path: Path) -> None:
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-11-28"), activities=[activity(d("2026-11-28"))])
+    today = setup().campaign.today()
+    result = run_report(box, tmp_path / "out", today.isoformat(), archive=tmp_path / "archive")
+    assert result.recorded is not None and result.notices == ()
+    assert entries(tmp_path / "archive") == [today.isoformat()]
+
+
+def test_the_cli_records_with_record_and_says_so(tmp_path: Path) -> None:
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"), activities=[activity(d("2026-12-05"))])
+    args = ["report", "--inbox", str(box), "--outbox", str(tmp_path / "out"), "--archive", str(tmp_path / "archive"),
+            "--config", str(CAMPAIGN), "--as-of", "2026-12-20"]
+    code, stdout, stderr = run(*args)
+    assert code == 0 and "已记入历史" not in stdout and not (tmp_path / "archive" / "history.sqlite3").exists()
+    assert stderr.splitlines()[-1].endswith("请加 --record 重新运行。")
+    code, stdout, stderr = run(*args, "--record")
+    assert code == 0 and "试算" not in stderr
+    assert stdout.splitlines()[-1] == "已记入历史：第1期周报（报告周 2026-12-18 至 2026-12-24）"
+    assert entries(tmp_path / "archive") == ["2026-12-20"]
+
+
+def test_a_history_with_several_entries_in_a_week_reads_as_the_last_recorded(tmp_path: Path) -> None:
+    """Histories written before one entry per week was the rule hold every run; the one recorded last counts."""
+    def snapshot(day: str, discussions: int) -> RunSnapshot:
+        return RunSnapshot(as_of=d(day), units_total=1, submitted=1, discussions=discussions, actions=0,
+                           participants=0, units={"荷花村": UnitSnapshot("进行中", discussions, 0, 0)})
+
+    daily = Periods(start=d("2026-11-27"), days=1)
+    with History(tmp_path / "history.sqlite3") as history, history.writing():
+        for day, discussions in (("2026-12-22", 3), ("2026-12-19", 2), ("2026-12-12", 1)):
+            history.record("活动", RunRecord(as_of=d(day), config_sha256="", inputs=(),
+                                             snapshot=snapshot(day, discussions)), periods=daily)
+    with History(tmp_path / "history.sqlite3") as history:
+        weekly = history.runs_before("活动", d("2026-12-27"), periods=Periods(start=d("2026-11-27"), days=7))
+    assert [(r.as_of, r.discussions) for r in weekly] == [(d("2026-12-12"), 1), (d("2026-12-19"), 2)]

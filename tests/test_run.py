@@ -63,7 +63,7 @@ def test_mid_december(inbox: Path, tmp_path: Path) -> None:
     assert files["活动照片.jpg"] == ("未采用", "不是可读取的表格文件（图片），请将台账另存为 .xlsx 后重新报送")
     assert run_report(inbox, tmp_path / "again", "2026-12-20").report.by_status == {
         "已达标": 0, "进行中": 3, "滞后": 0, "未达标": 0, "未报送": 13}
-    overview = {r[0]: r[1] for r in openpyxl.load_workbook(book).worksheets[0].iter_rows(values_only=True) if r[0]}
+    overview = {r[0]: r[2] for r in openpyxl.load_workbook(book).worksheets[0].iter_rows(values_only=True) if r[0]}
     assert overview["大讨论场次"] == 2          # 荷花村 12-05 and the joint 12-10, counted once
     assert overview["参与人次合计"] == 95 + 20   # plus 柳林村's 大行动
 

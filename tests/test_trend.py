@@ -14,7 +14,7 @@ def test_both_trend_charts_draw_cumulative_sessions_of_every_run(tmp_path: Path)
     box = tmp_path / "inbox"
     write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"), activities=[activity(d("2026-12-05"))])
     for as_of in ("2026-12-13", "2026-12-20", "2026-12-27"):
-        report(box, tmp_path / "out", as_of, archive=tmp_path / "a")
+        report(box, tmp_path / "out", as_of, archive=tmp_path / "a", record=True)  # weekly entries
     book = tmp_path / "out" / "督查汇总表_2026-12-27.xlsx"
     header = {cell.column_letter: cell.value for cell in openpyxl.load_workbook(book)["周趋势"][1]}
     with zipfile.ZipFile(book) as archive:

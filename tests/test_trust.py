@@ -66,7 +66,7 @@ def test_several_subthemes_in_one_cell_count_once_covering_each(tmp_path: Path, 
     assert [coverage[LABELS[i]] for i in (1, 2, 5, 6)] == ["已覆盖"] * 4
     detail = rows(book, "活动明细", "荷花村")
     assert [r["子主题"] for r in detail] == [f"{LABELS[1]}；{LABELS[2]}", f"{LABELS[5]}；{LABELS[6]}"]
-    overview = {r[0]: r[1] for r in openpyxl.load_workbook(book).worksheets[0].iter_rows(values_only=True) if r[0]}
+    overview = {r[0]: r[2] for r in openpyxl.load_workbook(book).worksheets[0].iter_rows(values_only=True) if r[0]}
     assert (overview["大讨论场次"], overview["大行动场次"], overview["参与人次合计"]) == (1, 1, 55)
 
 
@@ -189,7 +189,7 @@ def test_a_units_participants_are_its_own_rows_figure(tmp_path: Path, own: int |
     book, _ = run(box, tmp_path / "out", "2026-12-20")
     assert (progress(book, "荷花村")["大讨论次数"], progress(book, "荷花村")["参与人次"]) == (1, lotus_people + 10)
     assert (progress(book, "乡妇联")["大讨论次数"], progress(book, "乡妇联")["参与人次"]) == (1, 40)
-    overview = {r[0]: r[1] for r in openpyxl.load_workbook(book).worksheets[0].iter_rows(values_only=True) if r[0]}
+    overview = {r[0]: r[2] for r in openpyxl.load_workbook(book).worksheets[0].iter_rows(values_only=True) if r[0]}
     assert (overview["大讨论场次"], overview["参与人次合计"]) == (1, 40 + 10)
 
 

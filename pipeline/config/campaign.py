@@ -20,6 +20,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from pipeline.config import texts
+from pipeline.config.mistakes import find_mistakes
 from pipeline.config.yaml12 import decode_text, load_yaml
 from pipeline.errors import ConfigError
 
@@ -239,6 +240,11 @@ def _cross_check(campaign: Campaign) -> tuple[list[str], list[str]]:
     return errors, warnings
 
 
+KEYS = frozenset(name for model in (Campaign, Subtheme, Responsible, Unit, Exemption, Limits)
+                 for name in model.model_fields)
+"""Every key campaign.yaml may use, for the line checks that name a typing mistake (pipeline.config.mistakes)."""
+
+
 def parse_campaign(raw: Any, *, path: str) -> tuple[Campaign, list[str]]:
     """Validate already-parsed YAML; returns the campaign and its warnings, or raises ConfigError."""
     if not isinstance(raw, dict):
@@ -275,4 +281,11 @@ def load_campaign(path: Path) -> tuple[Campaign, list[str]]:
         text = decode_text(data)
     except UnicodeDecodeError:
         raise ConfigError(str(path), [texts.config_unreadable(str(path), "文件编码无法识别，请另存为 UTF-8")]) from None
-    return parse_campaign(load_yaml(text=text, path=str(path)), path=str(path))
+    raw = load_yaml(text=text, path=str(path), keys=KEYS)
+    try:
+        return parse_campaign(raw, path=str(path))
+    except ConfigError:
+        mistakes = find_mistakes(text, keys=KEYS)  # e.g. `[村，乡直单位]` is valid YAML: one kind named “村，乡直单位”
+        if mistakes:
+            raise ConfigError(str(path), mistakes) from None
+        raise

@@ -4,7 +4,58 @@ Ledger-reading messages live in `pipeline.read.texts`, gap texts and report labe
 """
 
 from collections.abc import Sequence
+from enum import StrEnum, unique
 from typing import Any
+
+# --- campaign.yaml that YAML cannot read -------------------------------------------------------------------
+
+
+@unique
+class YamlMistake(StrEnum):
+    """A typing mistake in campaign.yaml found on its line (pipeline.config.mistakes), with the fix to make."""
+
+    TAB_INDENT = "tab-indent"
+    FULL_WIDTH_INDENT = "full-width-indent"
+    FULL_WIDTH_COLON = "full-width-colon"
+    NO_SPACE_AFTER_COLON = "no-space-after-colon"
+    FULL_WIDTH_SPACE_AFTER_COLON = "full-width-space-after-colon"
+    FULL_WIDTH_COMMA = "full-width-comma"
+    FULL_WIDTH_BRACKET = "full-width-bracket"
+    ITEMS_AFTER_EMPTY = "items-after-empty"
+    UNCLOSED_BRACKET = "unclosed-bracket"
+    INDENT_MISALIGNED = "indent-misaligned"
+
+
+_YAML_MISTAKES: dict[YamlMistake, str] = {
+    YamlMistake.TAB_INDENT: "行首用了制表符（Tab）缩进。请删掉它，改用空格（英文输入法下的空格），与同一层的上下行左端对齐",
+    YamlMistake.FULL_WIDTH_INDENT: "行首用了全角空格（中文输入法下的空格）缩进。请删掉它，改用半角空格（英文输入法下的空格），"
+                                   "与同一层的上下行左端对齐",
+    YamlMistake.FULL_WIDTH_COLON: "“{key}”后面用了中文冒号“：”。键和值之间请用英文冒号加空格“: ”，写成“{fixed}”",
+    YamlMistake.NO_SPACE_AFTER_COLON: "“{key}:”的冒号后面缺少空格。请在英文冒号后加一个空格，写成“{fixed}”",
+    YamlMistake.FULL_WIDTH_SPACE_AFTER_COLON: "“{key}:”的冒号后面是全角空格。请改成一个半角空格（英文输入法下的空格），"
+                                              "写成“{fixed}”",
+    YamlMistake.FULL_WIDTH_COMMA: "{brackets}里用了中文逗号“，”分隔。各项之间请用英文逗号加空格“, ”，写成“{fixed}”",
+    YamlMistake.FULL_WIDTH_BRACKET: "用了全角括号“{bracket}”。请改用英文输入法下的括号，写成“{fixed}”",
+    YamlMistake.ITEMS_AFTER_EMPTY: "“{key}: {empty}”表示{what}，下面第{item}行起的项目接不上。请把这一行改成“{key}:”"
+                                   "（删掉“{empty}”），项目写在它下面，每项一行、以“- ”开头并比“{key}”多缩进 2 个空格",
+    YamlMistake.UNCLOSED_BRACKET: "“{opener}”没有配对的“{closer}”。请在这一行末尾补上英文的“{closer}”",
+    YamlMistake.INDENT_MISALIGNED: "这一行缩进了 {spaces} 个空格，与上面各层都对不齐。{expect}",
+}
+
+
+def yaml_mistake(code: YamlMistake, *, line: int, **facts: object) -> str:
+    """One mistake found on its line: where, what is wrong, and how the line should read."""
+    return f"第{line}行：{_YAML_MISTAKES[code].format(**facts)}。"
+
+
+def indent_expectation(options: Sequence[tuple[int, int, str, bool]]) -> str:
+    """`options`: (spaces, line, key, deeper) of each block the line could belong to: aligned with that line's
+    key, or (deeper) one level under it."""
+    said = "；或者".join(
+        f"比第{line}行的“{key}”多缩进 2 个空格（共 {spaces} 个）" if deeper else f"与第{line}行的“{key}”对齐（{spaces} 个空格）"
+        for spaces, line, key, deeper in options)
+    return f"同一层的项目左端要对齐：请{said}" if said else "同一层的项目左端要对齐，请与上下行对照调整"
+
 
 CONFIG_DUPLICATE_KEY = "配置项“{key}”重复出现"
 
@@ -21,16 +72,14 @@ _YAML_PROBLEMS = {
 }
 
 
-def config_syntax_error(*, line: int, problem: str, source_line: str) -> str:
-    """A YAML syntax error in words a clerk can act on, with the line number."""
+def config_syntax_error(*, line: int, problem: str) -> str:
+    """A YAML syntax error that no line check explained, in words a clerk can act on, with the line number."""
     reason = next((zh for en, zh in _YAML_PROBLEMS.items() if problem.startswith(en)), "")
     if not reason:
-        reason = problem if any("\u4e00" <= ch <= "\u9fff" for ch in problem) else "格式错误"
-    hint = ""
-    if "：" in source_line.split("#")[0]:
-        hint = "；该行用了中文冒号“：”，键和值之间请用英文冒号加空格“: ”"
+        reason = problem if any("\u4e00" <= ch <= "\u9fff" for ch in problem) else (
+            "格式有误：请检查这一行和上一行的缩进是否与同一层对齐、英文冒号后是否有空格、括号和引号是否成对")
     where = f"第{line}行" if line else "文件中"
-    return f"{where}：{reason}{hint}。"
+    return f"{where}：{reason}。"
 
 
 _KIND_LIST = "村、乡直单位、窗口单位、学校、群团组织、社会组织、派驻单位"

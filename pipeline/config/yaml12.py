@@ -5,12 +5,14 @@ dates itself; here only true/false are booleans and dates stay text for our mode
 """
 
 import re
+from collections.abc import Set
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode
 
 from pipeline.config import texts
+from pipeline.config.mistakes import find_mistakes
 from pipeline.errors import ConfigError
 
 _BOOL_TAG = "tag:yaml.org,2002:bool"
@@ -60,20 +62,23 @@ def decode_text(data: bytes) -> str:
         return data.decode("gb18030")
 
 
-def load_yaml(*, text: str, path: str) -> Any:
-    """Parse YAML text; every syntax mistake becomes a ConfigError naming the line."""
+def load_yaml(*, text: str, path: str, keys: Set[str] = frozenset()) -> Any:
+    """Parse YAML text; a file that cannot be parsed raises ConfigError naming each typing mistake found on its
+    line (`keys`: the keys the file may use, which the colon and bracket checks look after), or else the line
+    where the parser stopped."""
     try:
         return yaml.load(text, Loader=_FastYaml12Loader)
     except yaml.YAMLError:
         pass
+    mistakes = find_mistakes(text, keys=keys)
+    if mistakes:
+        raise ConfigError(path, mistakes)
     try:
         return yaml.load(text, Loader=Yaml12Loader)
     except yaml.MarkedYAMLError as exc:
         lines = text.splitlines()
         marks = [m.line for m in (exc.context_mark, exc.problem_mark) if m is not None and m.line < len(lines)]
-        colon = [n for n in marks if "：" in lines[n].split("#")[0]]
-        line = (colon or marks or [-1])[-1 if not colon else 0]
-        raise ConfigError(path, [texts.config_syntax_error(
-            line=line + 1, problem=exc.problem or "", source_line=lines[line] if line >= 0 else "")]) from None
+        line = marks[-1] + 1 if marks else 0
+        raise ConfigError(path, [texts.config_syntax_error(line=line, problem=exc.problem or "")]) from None
     except yaml.YAMLError as exc:
-        raise ConfigError(path, [texts.config_syntax_error(line=0, problem=str(exc), source_line="")]) from None
+        raise ConfigError(path, [texts.config_syntax_error(line=0, problem=str(exc))]) from None

@@ -1,9 +1,10 @@
 """Weekly history in an embedded SQLite database: one row per run and per unit, kept per campaign.
 
-The schema is versioned (PRAGMA user_version) and migrated on open; WAL lets a reader and a writer
-coexist. Re-running the same as-of date replaces that run, never duplicates it. A file that is not a
-sound database is set aside under a dated name and a fresh one started, so one damaged file never
-stops the weekly report.
+The history is the official weekly series: one entry per reporting period (the `report_interval_days`
+periods counted from the campaign's start). Recording a run replaces the entry of its period, never adds a
+second one; only run.py decides which runs are recorded. The schema is versioned (PRAGMA user_version)
+and migrated on open; WAL lets a reader and a writer coexist. A file that is not a sound database is set
+aside under a dated name and a fresh one started, so one damaged file never stops the weekly report.
 """
 
 import datetime as dt
@@ -55,6 +56,24 @@ MIGRATIONS: tuple[str, ...] = (
 def campaign_key(campaign: Campaign) -> str:
     """History is kept per campaign: name + township + start; another campaign.yaml never mixes in."""
     return f"{campaign.name}|{campaign.township}|{campaign.start.isoformat()}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Periods:
+    """The campaign's reporting periods: `days` long, the first starting on `start`."""
+
+    start: dt.date
+    days: int
+
+    @classmethod
+    def of(cls, campaign: Campaign) -> "Periods":
+        return cls(start=campaign.start, days=campaign.report_interval_days)
+
+    def first_day(self, day: dt.date) -> dt.date:
+        return self.start + dt.timedelta(days=(day - self.start).days // self.days * self.days)
+
+    def last_day(self, day: dt.date) -> dt.date:
+        return self.first_day(day) + dt.timedelta(days=self.days - 1)
 
 
 @dataclass(frozen=True)
@@ -136,13 +155,18 @@ class History:
                  tb: TracebackType | None) -> None:
         self.conn.close()
 
-    def runs_before(self, key: str, as_of: dt.date) -> tuple[RunSnapshot, ...]:
-        """Earlier reports of this campaign, oldest first."""
-        runs = self.conn.execute(
+    def runs_before(self, key: str, as_of: dt.date, *, periods: Periods) -> tuple[RunSnapshot, ...]:
+        """The entries of the periods before as_of's, oldest first: the previous reports of the weekly series.
+
+        A period holding several entries (a history recorded before one entry per period was the rule) gives
+        the one recorded last, as if each recording had replaced the one before."""
+        rows = self.conn.execute(
             "SELECT id, as_of, units, submitted, discussions, actions, participants FROM runs "
-            "WHERE campaign = ? AND as_of < ? ORDER BY as_of", (key, as_of.isoformat())).fetchall()
+            "WHERE campaign = ? AND as_of < ? ORDER BY run_at, id",
+            (key, periods.first_day(as_of).isoformat())).fetchall()
+        latest = {periods.first_day(dt.date.fromisoformat(row[1])): row for row in rows}
         out = []
-        for run_id, day, units_total, submitted, discussions, actions, participants in runs:
+        for _, (run_id, day, units_total, submitted, discussions, actions, participants) in sorted(latest.items()):
             rows = self.conn.execute(
                 "SELECT unit, status, discussions, actions, participants FROM unit_metrics WHERE run_id = ?",
                 (run_id,)).fetchall()
@@ -151,10 +175,11 @@ class History:
                                    units={u: UnitSnapshot(s, d, a, p) for u, s, d, a, p in rows}))
         return tuple(out)
 
-    def record(self, key: str, run: RunRecord) -> None:
-        """Store a run, replacing any earlier run for the same campaign and as-of date (inside `writing`)."""
+    def record(self, key: str, run: RunRecord, *, periods: Periods) -> None:
+        """Store a run as the entry of its reporting period, replacing what that period held (inside `writing`)."""
         snap = run.snapshot
-        self.conn.execute("DELETE FROM runs WHERE campaign = ? AND as_of = ?", (key, run.as_of.isoformat()))
+        self.conn.execute("DELETE FROM runs WHERE campaign = ? AND as_of BETWEEN ? AND ?",
+                          (key, periods.first_day(run.as_of).isoformat(), periods.last_day(run.as_of).isoformat()))
         cursor = self.conn.execute(
             "INSERT INTO runs (campaign, as_of, run_at, config_sha256, units, submitted, discussions, actions, "
             "participants) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -58,7 +58,7 @@ def write_supervision_workbook(report: Report, path: Path) -> None:
     footer = f"{report.campaign.name}　截至 {report.as_of.isoformat()}"
     split = {name: p for name, p in parts.items() if len(p) > 1}
     write_overview(workbook, sheets["总览"], report, styles, notes=[split_note(name, p) for name, p in split.items()])
-    print_setup(sheets["总览"], footer=footer, header_row=None, one_page=True)
+    print_setup(sheets["总览"], footer=footer, header_row=None)
     bodies = [body for t in tables
               for body in _table(t, [sheets[part] for part in parts[t.name]], styles=styles, ids=ids, footer=footer)]
     if report.history:
