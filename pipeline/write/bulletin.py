@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Literal
 
 from pipeline.judge.report import Report, UnitRow
-from pipeline.judge.rules import R1, R2, R3, R4, R5, R6, R7
-from pipeline.judge.texts import cn_date, md, owed_summary, received
-from pipeline.model import Gap
+from pipeline.judge.rules import R1, R2, R3, R4, R6, R7
+from pipeline.judge.texts import cn_date, md
 
 ParagraphKind = Literal["title", "meta", "to", "body", "heading", "list"]
 """What a paragraph is in the 通报; `write_bulletin` picks its style and indent from it."""
@@ -141,53 +140,6 @@ def _next_steps(report: Report) -> str:
     if report.days_left >= 0:
         text += (f"请各单位每{c.report_interval_days}天更新一次台账报{c.office}，下次报送请于{cn_date(next_report)}前完成。")
     return text + f"联系方式：{c.contact}。"
-
-
-URGENCY = ((R5, "未达标"), (R5, "待完成"), (R4, "未达标"), (R7, "滞后"))
-
-
-def _urgency(gap: Gap) -> tuple[int, str]:
-    for index, (rule, level) in enumerate(URGENCY):
-        if gap.rule == rule and gap.level == level:
-            return index, gap.rule
-    order = {"未达标": 4, "滞后": 5, "待完成": 6, "提醒": 7}
-    return order[gap.level], gap.rule
-
-
-def reminder(report: Report, row: UnitRow) -> str:
-    """One or two sentences for the unit's WeChat group: name first, most urgent item first, with dates."""
-    office = report.campaign.office
-    gaps = sorted(row.gaps, key=_urgency)
-    if row.status == "未报送":
-        first = gaps[0]
-        due = first.deadline if first.deadline >= report.as_of else None
-        when = f"请于{cn_date(due)}前报送台账" if due else "请尽快报送台账"
-        owed = owed_summary(report.campaign, report.roster, row.unit)
-        if row.unused:
-            again = f"请核对更正后于{cn_date(due)}前重新报送" if due else "请核对更正后尽快重新报送"
-            return (f"【{office}提醒】{row.unit.name}：截至{md(report.as_of)}，已收到本单位报送的"
-                    f"{received([(f.file, f.reason) for f in row.unused])}；该台账未能采用，{again}；{owed}。")
-        return f"【{office}提醒】{row.unit.name}：截至{md(report.as_of)}，本单位尚未报送台账，{when}；{owed}。"
-    items = [g.description for g in gaps[:2]]
-    due = min(g.deadline for g in gaps[:2])
-    when = f"请于{cn_date(due)}前完成" if due >= report.as_of else "请尽快完成"
-    return (f"【{office}提醒】{row.unit.name}：截至{md(report.as_of)}，本单位{'；'.join(items)}；"
-            f"{when}，并及时更新台账报{office}。")
-
-
-def reminders(report: Report) -> list[tuple[str, str]]:
-    """(unit, message) for every unit with a gap, most urgent units first; none for units that owe nothing."""
-    rows = [r for r in report.rows if r.gaps]
-    rows.sort(key=lambda r: min(_urgency(g) for g in r.gaps))
-    return [(r.unit.name, reminder(report, r)) for r in rows]
-
-
-def write_reminders(report: Report, path: Path) -> None:
-    """UTF-8 with BOM and CRLF, so Notepad on the office PC shows it right."""
-    lines = [f"催报提醒（截至{cn_date(report.as_of)}，共{len(reminders(report))}条；每段复制到对应单位的微信群）", ""]
-    for _, message in reminders(report):
-        lines += [message, ""]
-    path.write_text("\r\n".join(lines), encoding="utf-8-sig", newline="")
 
 
 def write_bulletin(report: Report, path: Path) -> None:
