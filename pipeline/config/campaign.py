@@ -140,6 +140,11 @@ class Campaign(_Frozen):
     def window_days(self) -> int:
         return (self.deadline - self.start).days
 
+    @property
+    def contact_is_placeholder(self) -> bool:
+        """`联系电话：（请填写）` as shipped: outputs leave the contact line out until the office fills it in."""
+        return any(mark in self.contact for mark in texts.PLACEHOLDER_MARKS)
+
     def today(self) -> dt.date:
         """Today in the campaign's time zone, not the machine's."""
         return dt.datetime.now(ZoneInfo(self.timezone)).date()

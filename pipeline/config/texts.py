@@ -184,6 +184,10 @@ def kind_without_units(kind: str) -> str:
     return f"提示：配置中用到了单位类别“{kind}”，但名册里没有这类单位，相应责任无人承担。"
 
 
+PLACEHOLDER_MARKS = ("请填写", "待填写", "XXX", "xxx", "＊＊＊")
+"""What a value still to be filled in contains (campaign.yaml ships `联系电话：（请填写）`)."""
+
+
 def example_units(names: Sequence[str]) -> str:
     return f"提示：名册中仍有示例单位（{'、'.join(names)}），请在 campaign.yaml 中换成本乡实际单位。"
 
