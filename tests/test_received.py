@@ -47,7 +47,7 @@ def seen(box: Path, tmp: Path, as_of: str, unit: str) -> Seen:
     text = [p.text for p in docx.Document(str(result.written.bulletin)).paragraphs]
     issues = next(text[i + 1] for i, t in enumerate(text) if t.endswith("存在问题"))
     return Seen(progress=progress, gaps=gaps, problems=problems, files=files, gap_list=gap_list, reminder=reminder,
-                issues=issues, steps=text[-1])
+                issues=issues, steps=next(text[i + 1] for i, t in enumerate(text) if t.endswith("下步要求")))
 
 
 def not_among_the_silent(unit: str, issues: str) -> None:

@@ -13,6 +13,9 @@ from typing import Literal
 from pipeline.judge.report import Report, UnitRow
 from pipeline.judge.rules import R1, R2, R3, R4, R6, R7
 from pipeline.judge.texts import cn_date, md
+from pipeline.model import PublicityItem
+
+WEEK = dt.timedelta(days=7)
 
 ParagraphKind = Literal["title", "meta", "to", "body", "heading", "list"]
 """What a paragraph is in the 通报; `write_bulletin` picks its style and indent from it."""
@@ -71,12 +74,14 @@ def bulletin(report: Report) -> list[Paragraph]:
     if problems:
         progress += f"共查摆问题{problems}个，已整改{rectified}个，整改率{pct(rectified, problems)}"
         progress += f"，{overdue}个超期未整改。" if overdue else "。"
+
+    progress += "各单位情况见附件。"
     out += [Paragraph("heading", "一、总体进展"), Paragraph("body", progress)]
 
-    typical = [p for r in rows for p in r.facts.publicity if p.typical]
+    typical = [(r, p) for r in rows for p in r.facts.publicity if p.typical]
     if typical:
         out.append(Paragraph("heading", "二、典型做法"))
-        out += [Paragraph("list", f"{i}. {p.unit}：在{p.platform}发布《{p.title}》。") for i, p in enumerate(typical[:8], 1)]
+        out += [Paragraph("list", f"{i}. {_typical(report, r, p)}") for i, (r, p) in enumerate(typical[:8], 1)]
 
     issues = _issues(report)
     number = "三" if typical else "二"
@@ -85,6 +90,19 @@ def bulletin(report: Report) -> list[Paragraph]:
         number = "四" if typical else "三"
     out += [Paragraph("heading", f"{number}、下步要求"), Paragraph("body", _next_steps(report))]
     return out
+
+
+def _typical(report: Report, row: UnitRow, item: PublicityItem) -> str:
+    """The unit that filed the case, what it did (its best-attended activity in the week before the
+    publication), where and when it was published."""
+    sub = report.intake.adopted.get(row.unit.name)
+    week = [a for a in (sub.activities if sub else ()) if a.counted and item.date - WEEK <= a.date <= item.date]
+    published = f"{md(item.date)}在{item.platform}发布《{item.title}》"
+    if not week:
+        return f"{row.unit.name}：{published}。"
+    best = max(week, key=lambda a: (a.participants, a.date))
+    what = f"“{best.topic}”" if best.topic else f"（{best.summary}）"
+    return f"{row.unit.name}：{md(best.date)}开展{best.kind}{what}，{best.participants}人参加；{published}。"
 
 
 def _issues(report: Report) -> list[str]:
@@ -109,7 +127,7 @@ def _issues(report: Report) -> list[str]:
             clauses.append(f"{names(group)}{words}")
     pending = _with(report, R1, "待完成")
     if pending:
-        clauses.append(f"另有{len(pending)}个单位大讨论尚未达到{report.campaign.min_discussions}次")
+        clauses.append(f"{names(pending)}大讨论尚未达到{report.campaign.min_discussions}次")
     errors = sorted({p.unit for p in report.problems if p.level == "错误" and p.unit})
     if errors:
         clauses.append(f"{'、'.join(errors)}的台账有填写错误，详见各单位整改清单")
@@ -139,30 +157,28 @@ def _next_steps(report: Report) -> str:
         text += "请" + "；".join(asks) + "。"
     if report.days_left >= 0:
         text += (f"请各单位每{c.report_interval_days}天更新一次台账报{c.office}，下次报送请于{cn_date(next_report)}前完成。")
-    return text + f"联系方式：{c.contact}。"
+    return text if c.contact_is_placeholder else text + f"联系方式：{c.contact}。"
+
+
+ATTACHMENT_COLUMNS = ("序号", "单位", "状态", "大讨论（次）", "大行动（次）", "参与人次", "最近填报")
+ATTACHMENT_WIDTHS_MM = (12, 44, 18, 20, 20, 20, 22)
+"""156 mm, the type area's width."""
+
+
+def attachment(report: Report) -> list[tuple[str, ...]]:
+    """附件: every unit the bulletin counts, with the figures of 单位进度, so each count can be checked by name."""
+    return [(str(i), r.unit.name, r.status, str(r.facts.discussions), str(r.facts.actions), str(r.facts.participants),
+             md(r.last_filed) if r.last_filed else "未报送") for i, r in enumerate(report.rows, 1)]
 
 
 def write_bulletin(report: Report, path: Path) -> None:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
+    """A 公文 to GB/T 9704-2012: see pipeline.write.gongwen for the page and the fonts."""
+    from pipeline.write.gongwen import Gongwen
 
-    document = Document()
-    props = document.core_properties
-    props.author = report.campaign.office
-    props.title = f"工作通报 {report.as_of.isoformat()}"
-    props.created = props.modified = dt.datetime.combine(report.as_of, dt.time())
-    for kind, font, size, bold in (("title", "宋体", 18, True), ("heading", "黑体", 14, False), ("body", "仿宋", 14, False)):
-        style = document.styles.add_style(f"cc-{kind}", 1)
-        style.font.name, style.font.size, style.font.bold = font, Pt(size), bold
-        style.element.rPr.rFonts.set(qn("w:eastAsia"), font)
+    doc = Gongwen(title=f"工作通报 {report.as_of.isoformat()}", author=report.campaign.office,
+                  created=dt.datetime.combine(report.as_of, dt.time()))
     for paragraph in bulletin(report):
-        style = {"title": "cc-title", "heading": "cc-heading"}.get(paragraph.kind, "cc-body")
-        p = document.add_paragraph(paragraph.text, style=style)
-        if paragraph.kind in ("title", "meta"):
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        if paragraph.kind in ("body", "list"):
-            p.paragraph_format.first_line_indent = Pt(28)
-        p.paragraph_format.space_after = Pt(6)
-    document.save(str(path))
+        doc.add(paragraph.kind, paragraph.text)
+    doc.attachment(label="附件", title=f"各单位开展情况（截至{md(report.as_of)}）", columns=ATTACHMENT_COLUMNS,
+                   rows=attachment(report), widths_mm=ATTACHMENT_WIDTHS_MM)
+    doc.save(path)
