@@ -29,10 +29,10 @@ def config(tmp_path: Path, *, contact: bool, examples: bool) -> Path:
 def test_one_warning_names_the_contact_and_the_example_units(tmp_path: Path) -> None:
     _, warnings = load_campaign(config(tmp_path, contact=False, examples=False))
     assert [w for w in warnings if "待替换" in w] == [
-        "提示：campaign.yaml 中还有待替换的内容：联系方式（contact）尚未填写，通报和整改清单暂不印联系方式；"
+        "提示：campaign.yaml 中还有待替换的内容：联系方式（contact）尚未填写，通报、整改清单和模板暂不印联系方式；"
         "名册中仍有示例单位（荷花村、柳林村、白塔村、城西湖乡中心小学、乡便民服务中心），请换成本乡实际单位。"]
     _, only_contact = load_campaign(config(tmp_path, contact=False, examples=True))
-    assert only_contact == ["提示：campaign.yaml 中还有待替换的内容：联系方式（contact）尚未填写，通报和整改清单暂不印联系方式。"]
+    assert only_contact == ["提示：campaign.yaml 中还有待替换的内容：联系方式（contact）尚未填写，通报、整改清单和模板暂不印联系方式。"]
     _, filled = load_campaign(config(tmp_path, contact=True, examples=True))
     assert filled == []
 

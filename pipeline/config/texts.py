@@ -192,7 +192,7 @@ def placeholders(*, contact: bool, units: Sequence[str]) -> str:
     """One warning for everything campaign.yaml still holds as shipped (said once a run)."""
     parts = []
     if contact:
-        parts.append("联系方式（contact）尚未填写，通报和整改清单暂不印联系方式")
+        parts.append("联系方式（contact）尚未填写，通报、整改清单和模板暂不印联系方式")
     if units:
         parts.append(f"名册中仍有示例单位（{'、'.join(units)}），请换成本乡实际单位")
     return f"提示：campaign.yaml 中还有待替换的内容：{'；'.join(parts)}。"
