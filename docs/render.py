@@ -1,5 +1,6 @@
 """Render outputs as a person sees them: LibreOffice → PDF (→ PNG). Used by tests and `make screenshots`."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,16 @@ def to_pdf(files: list[Path], out: Path) -> list[Path]:
 
 def text_of(pdf: Path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def printed_size(pdf: Path, word: str) -> float:
+    """The size in points at which a run of Chinese characters is printed (each is one em wide), taken from
+    where the PDF puts its first occurrence: the font size times the print scale."""
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    found = re.search(rf'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">{re.escape(word)}</word>', boxes)
+    if found is None:
+        raise ValueError(f"{word} is not printed in {pdf.name}")
+    return (float(found[2]) - float(found[1])) / len(word)
 
 
 def pages(pdf: Path) -> int:

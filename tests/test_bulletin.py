@@ -5,8 +5,9 @@ from pathlib import Path
 
 import docx
 import openpyxl
+from docx.shared import Pt
 
-from tests.ledgers import activity, d, problem, write_ledger
+from tests.ledgers import activity, d, problem, read_sheet, write_ledger
 from tests.runs import report
 
 
@@ -53,13 +54,15 @@ def test_bulletin_structure_and_numbers_equal_the_workbook(tmp_path: Path) -> No
     assert f"参与{numbers['参与人次合计']}人次" in progress
     assert f"共查摆问题{numbers['查摆问题数']}个，已整改{numbers['已整改数']}个，整改率50.0%" in progress
     assert f"{numbers['超期未整改数']}个超期未整改" in progress
-    assert "1. 乡创城办：在县融媒体“创城大家谈”发布《我乡干部讨论转作风》。" in text
+    # the case 乡创城办 filed on 12-18; of its activities in the week before (12-11 … 12-18) only the 大行动 of 12-11
+    assert "1. 乡创城办：12月11日开展大行动（围绕创城开展讨论），20人参加；12月18日在县融媒体“创城大家谈”发布《我乡干部讨论转作风》。" in text
     issues = text[text.index("三、存在问题") + 1]
     assert "荷花村有1个问题超期未整改" in issues
     assert "乡团委" in issues and "尚未报送台账" in issues
-    steps = text[-1]
+    steps = text[text.index("四、下步要求") + 1]
     assert steps.startswith("距活动截止（2027年2月4日）还有46天。")
-    assert steps.endswith("联系方式：乡创城办 联系电话：（请填写）。")
+    assert steps.endswith("下次报送请于2026年12月27日前完成。")     # the contact is still a placeholder
+    assert "荷花村大讨论尚未达到2次" in issues and "另有" not in issues
     whole = "\n".join(text)
     assert not re.search(r"XX|None|\{|\}|nan", whole)
 
@@ -88,8 +91,38 @@ def test_reminders_one_per_unit_most_urgent_first(tmp_path: Path) -> None:
     assert "柳林村" not in units and "乡创城办" not in units
     assert units[-1] == "荷花村"                          # 13 unreported units first, then the overdue problem
     lotus = next(m for m in messages if "】荷花村：" in m)
-    assert lotus == ("【乡创城办提醒】荷花村：截至12月20日，本单位1个问题超期未整改：第4行“村部周边乱堆乱放”（时限2026年12月15日）；"
-                     "大讨论已开展1次，还差1次（要求不少于2次）；请尽快完成，并及时更新台账报乡创城办。")
-    unreported = next(m for m in messages if "】乡团委：" in m)
-    assert unreported == ("【乡创城办提醒】乡团委：截至12月20日，本单位尚未报送台账，请尽快报送台账；截至2027年2月4日须完成："
-                          "大讨论不少于2次、大行动至少1次、查摆问题并逐一整改；子主题1、2各至少开展1次活动。")
+    assert lotus.startswith("【乡创城办提醒】荷花村：截至12月20日，本单位有1个问题超期未整改（期限12月15日，已逾期5天）")
+
+
+def test_the_bulletin_is_laid_out_as_an_official_document(tmp_path: Path) -> None:
+    inbox(tmp_path / "inbox")
+    out = run_report(tmp_path / "inbox", tmp_path, "2026-12-20")
+    document = docx.Document(str(out / "工作通报_2026-12-20.docx"))
+    section = document.sections[0]
+    # GB/T 9704-2012: A4, margins top 37, bottom 35, left 28, right 26 mm
+    sizes = (section.page_width, section.page_height, section.top_margin, section.bottom_margin, section.left_margin,
+             section.right_margin)
+    assert [round(s.mm, 1) for s in sizes if s is not None] == [210, 297, 37, 35, 28, 26]
+
+    def font(text: str) -> tuple[str, float]:
+        style = next(p for p in document.paragraphs if p.text == text).style
+        assert style is not None and style.font.size is not None
+        east_asian = style.element.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+        return east_asian, style.font.size.pt
+
+    title = "关于“我为创城做什么”大讨论大行动开展情况的通报（第1期）"
+    assert font(title) == ("方正小标宋简体", 22)              # 小标宋 二号
+    assert font("一、总体进展") == ("黑体", 16)                 # 三号
+    assert font("各村、乡直各单位：") == ("仿宋_GB2312", 16)
+    assert document.styles["cc-subheading"].font.size == Pt(16)
+    footer = document.sections[0].footer.paragraphs[0]
+    xml = footer._p.xml
+    assert 'w:fldCharType="begin"' in xml and "<w:instrText" in xml and " PAGE " in xml
+    assert footer.text == "— 1 —"
+    # 附件: every unit counted in the text, by name, with its status as 单位进度 has it
+    table = document.tables[0]
+    listed = {row.cells[1].text: row.cells[2].text for row in table.rows[1:]}
+    progress = {r["单位名称"]: r["状态"] for r in read_sheet(out / "督查汇总表_2026-12-20.xlsx", "单位进度")}
+    assert [c.text for c in table.rows[0].cells][:3] == ["序号", "单位", "状态"]
+    assert listed == progress and len(listed) == 16
+    assert listed["荷花村"] == "未达标" and listed["乡创城办"] == "已达标" and listed["乡团委"] == "未报送"

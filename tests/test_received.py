@@ -47,7 +47,7 @@ def seen(box: Path, tmp: Path, as_of: str, unit: str) -> Seen:
     text = [p.text for p in docx.Document(str(result.written.bulletin)).paragraphs]
     issues = next(text[i + 1] for i, t in enumerate(text) if t.endswith("存在问题"))
     return Seen(progress=progress, gaps=gaps, problems=problems, files=files, gap_list=gap_list, reminder=reminder,
-                issues=issues, steps=text[-1])
+                issues=issues, steps=next(text[i + 1] for i, t in enumerate(text) if t.endswith("下步要求")))
 
 
 def not_among_the_silent(unit: str, issues: str) -> None:
@@ -75,8 +75,8 @@ def test_a_year_slip_in_the_filed_date_is_an_error_at_its_cell_and_told_to_the_u
     assert "请核对“填报日期”的年份，改正后重新报送" in s.gap_list
     assert "已收到未采用" in s.gap_list and "《柳林村.xlsx》" in s.gap_list
     assert "无" not in s.gap_list    # neither “台账填写问题：无” nor a gap-less list
-    assert s.reminder.startswith("【乡创城办提醒】柳林村：截至12月20日，已收到本单位报送的《柳林村.xlsx》：填报日期晚于统计日期")
-    assert "；该台账未能采用，请核对更正后尽快重新报送；截至2027年2月4日须完成：" in s.reminder
+    assert s.reminder.startswith("【乡创城办提醒】柳林村：截至12月20日，本单位报送的《柳林村.xlsx》已收到，但未能采用：填报日期晚于统计日期")
+    assert "；暂按未报送统计（期限12月4日，已逾期16天），请立即更正后重新报送；" in s.reminder
     not_among_the_silent("柳林村", s.issues)
     assert "台账未能采用的单位按整改清单更正后于2026年12月27日前重新报送" in s.steps
 
@@ -93,7 +93,7 @@ def test_a_file_dated_after_the_report_date_within_the_window_is_not_a_slip(tmp_
     s = seen(box, tmp_path, "2026-12-20", "柳林村")
     assert s.problems == []
     assert s.progress["未采用文件"] == "《柳林村.xlsx》：填报日期晚于统计日期（2027-01-08 > 2026-12-20），本期不采用"
-    assert s.reminder.startswith("【乡创城办提醒】柳林村：截至12月20日，已收到本单位报送的《柳林村.xlsx》")
+    assert s.reminder.startswith("【乡创城办提醒】柳林村：截至12月20日，本单位报送的《柳林村.xlsx》已收到，但未能采用")
 
 
 @pytest.mark.parametrize(("file", "named"), [
@@ -113,7 +113,7 @@ def test_a_name_that_is_almost_a_roster_name_is_told_to_that_unit(tmp_path: Path
     assert str(s.progress["未采用文件"]).startswith(f"《{file}》：")
     assert f"《{file}》" in str(s.gaps[0]["差距说明"])
     assert any(v.startswith("单位名称") and "疑为“柳林村”" in v for v in s.gap_list) or named is None
-    assert s.reminder.startswith(f"【乡创城办提醒】柳林村：截至12月20日，已收到本单位报送的《{file}》")
+    assert s.reminder.startswith(f"【乡创城办提醒】柳林村：截至12月20日，本单位报送的《{file}》已收到，但未能采用")
     not_among_the_silent("柳林村", s.issues)
 
 

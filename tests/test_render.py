@@ -6,7 +6,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from docs.render import available, pages, text_of, to_pdf
+from docs.render import available, pages, printed_size, text_of, to_pdf
 from tests.ledgers import activity, d, problem, write_ledger
 from tests.runs import report
 
@@ -24,6 +24,12 @@ def outbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_ledger(box / "乡创城办.xlsx", unit="乡创城办", filed=d("2026-12-25"), activities=bad,
                  problems=[problem(d("2026-12-31"), found=d("2026-12-05")),
                            problem(None, 序号=2, 问题描述="道路两侧乱堆乱放", 整改措施=None)])
+    # 乡文广站 has the 8 gaps a unit can have at once without history (R4 twice, R7, R1, R2, R3, R6, R5) and
+    # 10 rows whose date cannot be read (so nothing counts).
+    unread = [activity(f"12月3{i}日", 序号=i) for i in range(2, 12)]
+    write_ledger(box / "乡文广站.xlsx", unit="乡文广站", filed=d("2026-12-25"), activities=unread,
+                 problems=[problem(d("2026-12-31"), found=d("2026-12-05")),
+                           problem(None, 序号=2, 问题描述="道路两侧乱堆乱放", 整改措施=None)])
     write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"),
                  activities=[activity(d("2026-12-05"), "大讨论", 1, 1234567)])
     report(box, tmp / "out", "2027-01-05")
@@ -39,20 +45,29 @@ def test_workbook_prints_with_names_numbers_and_no_hashes(outbox: Path) -> None:
         assert expected in text, expected
 
 
-def test_gap_list_fits_one_page(outbox: Path) -> None:
-    book = outbox / "整改清单_2027-01-05" / "乡创城办.xlsx"
+def test_gap_list_is_most_urgent_first_and_prints_on_one_page_at_nearly_full_size(outbox: Path) -> None:
+    book = outbox / "整改清单_2027-01-05" / "乡文广站.xlsx"
     rows = list(openpyxl.load_workbook(book).active.iter_rows(values_only=True))
-    assert sum(1 for r in rows if r[0] in ("错误", "警告")) >= 10                    # ≥ 10 data problems
-    assert sum(1 for r in rows if str(r[0]).startswith("R")) >= 7                   # 7 gaps
+    gaps = [r for r in rows if str(r[0]).startswith("R")]
+    # 未达标 (the problem due 12-31) → 滞后 (R7, by the next report 1-12) → 待完成 (all by 2-04, by rule)
+    # → 提醒 (R5, 1-12): level first, then the due date, though the 提醒 is due before the 待完成 items
+    assert [(r[0], r[1], r[4].date().isoformat()) for r in gaps] == [
+        ("R4 查摆整改", "未达标", "2026-12-31"), ("R7 序时进度", "滞后", "2027-01-12"),
+        ("R1 大讨论次数", "待完成", "2027-02-04"), ("R2 子主题责任", "待完成", "2027-02-04"),
+        ("R3 讨论转行动", "待完成", "2027-02-04"), ("R4 查摆整改", "待完成", "2027-02-04"),
+        ("R6 宣传报道", "待完成", "2027-02-04"), ("R5 按时报送", "提醒", "2027-01-12")]
+    assert sum(1 for r in rows if r[1] == "错误") == 10
     (pdf,) = to_pdf([book], outbox / "pdf")
     assert pages(pdf) == 1
+    # 11 pt text printed at no less than 90 %: the header “差距说明” is at least 10 pt a character
+    assert printed_size(pdf, "差距说明") >= 10
     text = text_of(pdf)
-    assert "乡创城办 整改清单（截至 2027-01-05）" in text
-    assert "乡创城办 联系电话" in text and "###" not in text
+    assert "乡文广站 整改清单（截至 2027-01-05）" in text
+    assert "联系电话" not in text and "###" not in text   # the contact is still a placeholder: left out
 
 
 def test_bulletin_prints(outbox: Path) -> None:
     (pdf,) = to_pdf([outbox / "工作通报_2027-01-05.docx"], outbox / "pdf")
     text = re.sub(r"\s+", "", text_of(pdf))  # the PDF breaks lines and spaces digits apart from CJK
     assert "关于“我为创城做什么”大讨论大行动开展情况的通报（第1期）" in text
-    assert "乡创城办有1个问题超期未整改" in text
+    assert "乡创城办有1个问题、乡文广站有1个问题超期未整改" in text

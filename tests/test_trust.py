@@ -133,8 +133,8 @@ def test_ambiguous_numbers_are_refused_at_the_cell(tmp_path: Path) -> None:
     detail = rows(book, "活动明细", "白塔村")
     assert [(r["行号"], r["计入统计"]) for r in detail] == [(4, "否"), (5, "否"), (6, "否"), (7, "否"), (8, "是")]
     assert detail[0]["参加人数"] == "三百三" and detail[3]["子主题"] == "大行动"   # as typed, as evidence
-    problems = [r for r in gap_list(lists, "白塔村") if r and r[0] == "错误"]
-    assert [r[1] for r in problems] == ["活动台账 G4", "活动台账 G5", "活动台账 D6", "活动台账 D7"]
+    problems = [r for r in gap_list(lists, "白塔村") if len(r) > 1 and r[1] == "错误"]    # 位置, 等级, …
+    assert [r[0] for r in problems] == ["活动台账 G4", "活动台账 G5", "活动台账 D6", "活动台账 D7"]
 
 
 # 4. Invisible characters do not make a value unreadable.
@@ -205,8 +205,8 @@ def test_incremental_merge_keeps_the_older_files_problems(tmp_path: Path) -> Non
     found = [(r["文件"], r["工作表"], r["单元格"], r["等级"]) for r in rows(book, "数据问题", "荷花村")]
     assert found == [("荷花村_1.xlsx", "活动台账", "L4", "警告"), ("荷花村_1.xlsx", "活动台账", "G5", "错误"),
                      ("荷花村_2.xlsx", "活动台账", "G4", "警告"), ("荷花村_2.xlsx", "基本信息", "B5", "警告")]
-    listed = [r for r in gap_list(lists, "荷花村") if r and r[0] in ("错误", "警告")]
-    assert [(r[1], r[-1]) for r in listed] == [("活动台账 L4", "荷花村_1.xlsx"), ("活动台账 G5", "荷花村_1.xlsx"),
+    listed = [r for r in gap_list(lists, "荷花村") if len(r) > 1 and r[1] in ("错误", "警告")]
+    assert [(r[0], r[-1]) for r in listed] == [("活动台账 L4", "荷花村_1.xlsx"), ("活动台账 G5", "荷花村_1.xlsx"),
                                                ("活动台账 G4", "荷花村_2.xlsx"), ("基本信息 B5", "荷花村_2.xlsx")]
     files = {r["文件"]: (r["处理结果"], r["活动数"]) for r in read_sheet(book, "文件清单")}
     # Each file counts its own rows: 1 activity in the new file, 1 in the old (the 若干 row is no record).

@@ -140,6 +140,11 @@ class Campaign(_Frozen):
     def window_days(self) -> int:
         return (self.deadline - self.start).days
 
+    @property
+    def contact_is_placeholder(self) -> bool:
+        """`联系电话：（请填写）` as shipped: outputs leave the contact line out until the office fills it in."""
+        return any(mark in self.contact for mark in texts.PLACEHOLDER_MARKS)
+
     def today(self) -> dt.date:
         """Today in the campaign's time zone, not the machine's."""
         return dt.datetime.now(ZoneInfo(self.timezone)).date()
@@ -234,9 +239,9 @@ def _cross_check(campaign: Campaign) -> tuple[list[str], list[str]]:
     for kind in dict.fromkeys(used_kinds):
         if kind not in roster_kinds:
             warnings.append(texts.kind_without_units(kind))
-    examples = [u.name for u in campaign.units if u.example]
-    if examples:
-        warnings.append(texts.example_units(examples))
+    examples = [u.name for u in campaign.units if u.example or any(m in u.name for m in texts.PLACEHOLDER_MARKS)]
+    if examples or campaign.contact_is_placeholder:
+        warnings.append(texts.placeholders(contact=campaign.contact_is_placeholder, units=examples))
     return errors, warnings
 
 

@@ -184,8 +184,18 @@ def kind_without_units(kind: str) -> str:
     return f"提示：配置中用到了单位类别“{kind}”，但名册里没有这类单位，相应责任无人承担。"
 
 
-def example_units(names: Sequence[str]) -> str:
-    return f"提示：名册中仍有示例单位（{'、'.join(names)}），请在 campaign.yaml 中换成本乡实际单位。"
+PLACEHOLDER_MARKS = ("请填写", "待填写", "XXX", "xxx", "＊＊＊")
+"""What a value still to be filled in contains (campaign.yaml ships `联系电话：（请填写）`)."""
+
+
+def placeholders(*, contact: bool, units: Sequence[str]) -> str:
+    """One warning for everything campaign.yaml still holds as shipped (said once a run)."""
+    parts = []
+    if contact:
+        parts.append("联系方式（contact）尚未填写，通报、整改清单和模板暂不印联系方式")
+    if units:
+        parts.append(f"名册中仍有示例单位（{'、'.join(units)}），请换成本乡实际单位")
+    return f"提示：campaign.yaml 中还有待替换的内容：{'；'.join(parts)}。"
 
 
 def config_unreadable(path: str, reason: str) -> str:

@@ -124,11 +124,16 @@ def r6_publicity(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
     return []
 
 
+def scheduled_discussions(campaign: Campaign, as_of: dt.date) -> int:
+    """R7's 序时进度: the 大讨论 a unit should have held by as_of, pro rata over the campaign window."""
+    elapsed = max(0, (as_of - campaign.start).days)
+    return campaign.min_discussions * elapsed // campaign.window_days
+
+
 def r7_schedule(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
     if not ctx.roster.is_discussion_unit(f.unit) or ctx.as_of >= ctx.campaign.deadline:
         return []
-    elapsed = max(0, (ctx.as_of - ctx.campaign.start).days)
-    required = ctx.campaign.min_discussions * elapsed // ctx.campaign.window_days
+    required = scheduled_discussions(ctx.campaign, ctx.as_of)
     if f.discussions >= required:
         return []
     return [ctx.gap(f, R7, "滞后", T.r7_gap(f.discussions, required), T.r7_todo(required, ctx.next_report, ctx.as_of),

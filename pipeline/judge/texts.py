@@ -162,3 +162,90 @@ def status_change(before: str, after: str, delta: int) -> str:
     """较上次变化, e.g. `滞后→进行中；活动+2`."""
     status = f"{before}→{after}" if before != after else f"{after}（不变）"
     return f"{status}；活动{delta:+d}" if delta else f"{status}；活动无增加"
+
+
+# 催报提醒: short clauses, each what is owed (`what`) and what to do by its date (`do`); write/reminders.py
+# adds the date and joins them (../shared/style/bulletin.md).
+def when(due: dt.date, as_of: dt.date, do: str) -> str:
+    """`请于2027年2月4日前补齐`, or for a date already passed `（期限12月15日，已逾期5天），请立即补齐`."""
+    if due < as_of:
+        return f"（期限{md(due)}，已逾期{(as_of - due).days}天），请立即{do}"
+    return f"，请于{cn_date(due)}前{do}"
+
+
+def remind_unused(files: Sequence[tuple[str, str]], *, reported: bool) -> str:
+    """`reported`: another file of the unit was used, so the report stands on that one."""
+    counted = "本期按此前采用的台账统计" if reported else "暂按未报送统计"
+    why = received(files) if len(files) > 1 else files[0][1].rstrip("。")
+    return f"报送的{''.join(f'《{name}》' for name, _ in files)}已收到，但未能采用：{why}；{counted}"
+
+
+REMIND_UNUSED_DO = "更正后重新报送"
+REMIND_MISSING = "尚未报送台账"
+REMIND_MISSING_DO = "报送台账"
+
+
+def remind_overdue(count: int) -> str:
+    return f"有{count}个问题超期未整改"
+
+
+REMIND_OVERDUE_DO = "整改并更新整改状态"
+
+
+def remind_behind(done: int, required: int) -> str:
+    return f"大讨论已开展{done}次，按序时进度应不少于{required}次"
+
+
+def remind_discussions(done: int, need: int, *, said: bool) -> str:
+    """`said`: the count was already given in this message (by the 滞后 clause), so only what is missing."""
+    return f"大讨论还差{need - done}次（要求不少于{need}次）" if said else f"大讨论已开展{done}次，还差{need - done}次"
+
+
+def remind_subthemes(missing: Sequence[int]) -> str:
+    return f"子主题{ids(missing)}尚未开展"
+
+
+REMIND_ACTIONS = "尚未开展大行动"
+REMIND_REGISTER = "尚未登记查摆出的问题"
+
+
+def remind_incomplete(count: int) -> str:
+    return f"{count}个问题的整改措施、责任人或时限未填全"
+
+
+REMIND_PUBLICITY = "尚未报送宣传报道"
+REMIND_OWED_PUBLICITY = "须报送宣传报道"
+
+
+def remind_owed_discussions(need: int) -> str:
+    return f"须开展大讨论不少于{need}次、大行动至少1次，查摆问题并逐一整改"
+
+
+def remind_owed_subthemes(required: Sequence[int]) -> str:
+    return f"子主题{ids(required)}{'各' if len(required) > 1 else ''}须开展至少1次活动"
+
+
+def remind_stale(filed: dt.date, age: int) -> str:
+    return f"台账已{age}天未更新（最近填报{md(filed)}）"
+
+
+REMIND_STALE_DO = "更新台账"
+REMIND_NO_NEWS = "近一个报送周期没有新的宣传报道"
+REMIND_NO_NEWS_DO = "报送新的宣传信息"
+
+
+def remind_no_progress(since: dt.date) -> str:
+    return f"自{md(since)}以来活动数没有增加"
+
+
+REMIND_NO_PROGRESS_DO = "开展活动"
+REMIND_DO = "完成"
+
+
+def remind_more(count: int) -> str:
+    return f"另有{count}项，详见整改清单"
+
+
+def reminder_message(office: str, unit: str, as_of: dt.date, clauses: Sequence[str]) -> str:
+    return (f"【{office}提醒】{unit}：截至{md(as_of)}，本单位{'；'.join(clauses)}。"
+            f"完成后请及时更新台账报{office}。")

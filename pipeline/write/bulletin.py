@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Literal
 
 from pipeline.judge.report import Report, UnitRow
-from pipeline.judge.rules import R1, R2, R3, R4, R5, R6, R7
-from pipeline.judge.texts import cn_date, md, owed_summary, received
-from pipeline.model import Gap
+from pipeline.judge.rules import R1, R2, R3, R4, R6, R7
+from pipeline.judge.texts import cn_date, md
+from pipeline.model import PublicityItem
+
+WEEK = dt.timedelta(days=7)
 
 ParagraphKind = Literal["title", "meta", "to", "body", "heading", "list"]
 """What a paragraph is in the 通报; `write_bulletin` picks its style and indent from it."""
@@ -72,12 +74,14 @@ def bulletin(report: Report) -> list[Paragraph]:
     if problems:
         progress += f"共查摆问题{problems}个，已整改{rectified}个，整改率{pct(rectified, problems)}"
         progress += f"，{overdue}个超期未整改。" if overdue else "。"
+
+    progress += "各单位情况见附件。"
     out += [Paragraph("heading", "一、总体进展"), Paragraph("body", progress)]
 
-    typical = [p for r in rows for p in r.facts.publicity if p.typical]
+    typical = [(r, p) for r in rows for p in r.facts.publicity if p.typical]
     if typical:
         out.append(Paragraph("heading", "二、典型做法"))
-        out += [Paragraph("list", f"{i}. {p.unit}：在{p.platform}发布《{p.title}》。") for i, p in enumerate(typical[:8], 1)]
+        out += [Paragraph("list", f"{i}. {_typical(report, r, p)}") for i, (r, p) in enumerate(typical[:8], 1)]
 
     issues = _issues(report)
     number = "三" if typical else "二"
@@ -86,6 +90,19 @@ def bulletin(report: Report) -> list[Paragraph]:
         number = "四" if typical else "三"
     out += [Paragraph("heading", f"{number}、下步要求"), Paragraph("body", _next_steps(report))]
     return out
+
+
+def _typical(report: Report, row: UnitRow, item: PublicityItem) -> str:
+    """The unit that filed the case, what it did (its best-attended activity in the week before the
+    publication), where and when it was published."""
+    sub = report.intake.adopted.get(row.unit.name)
+    week = [a for a in (sub.activities if sub else ()) if a.counted and item.date - WEEK <= a.date <= item.date]
+    published = f"{md(item.date)}在{item.platform}发布《{item.title}》"
+    if not week:
+        return f"{row.unit.name}：{published}。"
+    best = max(week, key=lambda a: (a.participants, a.date))
+    what = f"“{best.topic}”" if best.topic else f"（{best.summary}）"
+    return f"{row.unit.name}：{md(best.date)}开展{best.kind}{what}，{best.participants}人参加；{published}。"
 
 
 def _issues(report: Report) -> list[str]:
@@ -110,7 +127,7 @@ def _issues(report: Report) -> list[str]:
             clauses.append(f"{names(group)}{words}")
     pending = _with(report, R1, "待完成")
     if pending:
-        clauses.append(f"另有{len(pending)}个单位大讨论尚未达到{report.campaign.min_discussions}次")
+        clauses.append(f"{names(pending)}大讨论尚未达到{report.campaign.min_discussions}次")
     errors = sorted({p.unit for p in report.problems if p.level == "错误" and p.unit})
     if errors:
         clauses.append(f"{'、'.join(errors)}的台账有填写错误，详见各单位整改清单")
@@ -140,77 +157,28 @@ def _next_steps(report: Report) -> str:
         text += "请" + "；".join(asks) + "。"
     if report.days_left >= 0:
         text += (f"请各单位每{c.report_interval_days}天更新一次台账报{c.office}，下次报送请于{cn_date(next_report)}前完成。")
-    return text + f"联系方式：{c.contact}。"
+    return text if c.contact_is_placeholder else text + f"联系方式：{c.contact}。"
 
 
-URGENCY = ((R5, "未达标"), (R5, "待完成"), (R4, "未达标"), (R7, "滞后"))
+ATTACHMENT_COLUMNS = ("序号", "单位", "状态", "大讨论（次）", "大行动（次）", "参与人次", "最近填报")
+ATTACHMENT_WIDTHS_MM = (12, 44, 18, 20, 20, 20, 22)
+"""156 mm, the type area's width."""
 
 
-def _urgency(gap: Gap) -> tuple[int, str]:
-    for index, (rule, level) in enumerate(URGENCY):
-        if gap.rule == rule and gap.level == level:
-            return index, gap.rule
-    order = {"未达标": 4, "滞后": 5, "待完成": 6, "提醒": 7}
-    return order[gap.level], gap.rule
-
-
-def reminder(report: Report, row: UnitRow) -> str:
-    """One or two sentences for the unit's WeChat group: name first, most urgent item first, with dates."""
-    office = report.campaign.office
-    gaps = sorted(row.gaps, key=_urgency)
-    if row.status == "未报送":
-        first = gaps[0]
-        due = first.deadline if first.deadline >= report.as_of else None
-        when = f"请于{cn_date(due)}前报送台账" if due else "请尽快报送台账"
-        owed = owed_summary(report.campaign, report.roster, row.unit)
-        if row.unused:
-            again = f"请核对更正后于{cn_date(due)}前重新报送" if due else "请核对更正后尽快重新报送"
-            return (f"【{office}提醒】{row.unit.name}：截至{md(report.as_of)}，已收到本单位报送的"
-                    f"{received([(f.file, f.reason) for f in row.unused])}；该台账未能采用，{again}；{owed}。")
-        return f"【{office}提醒】{row.unit.name}：截至{md(report.as_of)}，本单位尚未报送台账，{when}；{owed}。"
-    items = [g.description for g in gaps[:2]]
-    due = min(g.deadline for g in gaps[:2])
-    when = f"请于{cn_date(due)}前完成" if due >= report.as_of else "请尽快完成"
-    return (f"【{office}提醒】{row.unit.name}：截至{md(report.as_of)}，本单位{'；'.join(items)}；"
-            f"{when}，并及时更新台账报{office}。")
-
-
-def reminders(report: Report) -> list[tuple[str, str]]:
-    """(unit, message) for every unit with a gap, most urgent units first; none for units that owe nothing."""
-    rows = [r for r in report.rows if r.gaps]
-    rows.sort(key=lambda r: min(_urgency(g) for g in r.gaps))
-    return [(r.unit.name, reminder(report, r)) for r in rows]
-
-
-def write_reminders(report: Report, path: Path) -> None:
-    """UTF-8 with BOM and CRLF, so Notepad on the office PC shows it right."""
-    lines = [f"催报提醒（截至{cn_date(report.as_of)}，共{len(reminders(report))}条；每段复制到对应单位的微信群）", ""]
-    for _, message in reminders(report):
-        lines += [message, ""]
-    path.write_text("\r\n".join(lines), encoding="utf-8-sig", newline="")
+def attachment(report: Report) -> list[tuple[str, ...]]:
+    """附件: every unit the bulletin counts, with the figures of 单位进度, so each count can be checked by name."""
+    return [(str(i), r.unit.name, r.status, str(r.facts.discussions), str(r.facts.actions), str(r.facts.participants),
+             md(r.last_filed) if r.last_filed else "未报送") for i, r in enumerate(report.rows, 1)]
 
 
 def write_bulletin(report: Report, path: Path) -> None:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
+    """A 公文 to GB/T 9704-2012: see pipeline.write.gongwen for the page and the fonts."""
+    from pipeline.write.gongwen import Gongwen
 
-    document = Document()
-    props = document.core_properties
-    props.author = report.campaign.office
-    props.title = f"工作通报 {report.as_of.isoformat()}"
-    props.created = props.modified = dt.datetime.combine(report.as_of, dt.time())
-    for kind, font, size, bold in (("title", "宋体", 18, True), ("heading", "黑体", 14, False), ("body", "仿宋", 14, False)):
-        style = document.styles.add_style(f"cc-{kind}", 1)
-        style.font.name, style.font.size, style.font.bold = font, Pt(size), bold
-        style.element.rPr.rFonts.set(qn("w:eastAsia"), font)
+    doc = Gongwen(title=f"工作通报 {report.as_of.isoformat()}", author=report.campaign.office,
+                  created=dt.datetime.combine(report.as_of, dt.time()))
     for paragraph in bulletin(report):
-        style = {"title": "cc-title", "heading": "cc-heading"}.get(paragraph.kind, "cc-body")
-        p = document.add_paragraph(paragraph.text, style=style)
-        if paragraph.kind in ("title", "meta"):
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        if paragraph.kind in ("body", "list"):
-            p.paragraph_format.first_line_indent = Pt(28)
-        p.paragraph_format.space_after = Pt(6)
-    document.save(str(path))
+        doc.add(paragraph.kind, paragraph.text)
+    doc.attachment(label="附件", title=f"各单位开展情况（截至{md(report.as_of)}）", columns=ATTACHMENT_COLUMNS,
+                   rows=attachment(report), widths_mm=ATTACHMENT_WIDTHS_MM)
+    doc.save(path)

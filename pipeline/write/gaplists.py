@@ -1,47 +1,81 @@
-"""One 整改清单 per unit with gaps or data problems, written for that unit alone."""
+"""One 整改清单 per unit with gaps or data problems, written for that unit alone.
+
+It is printed and handed over, so it is laid out for one A4 landscape page at nearly full size: the unit's
+figures in three short rows, its gaps most urgent first, its data problems in the same columns. The page is
+fitted to its width only (about 94 %); a very long list runs on to a second page rather than shrinking.
+"""
 
 from pathlib import Path
 
+from xlsxwriter.worksheet import Worksheet
+
 from pipeline.judge.report import Report, UnitRow
-from pipeline.write.xlsx import Cell, Styles, open_workbook, print_setup, safe_filename, write_pairs, write_table
+from pipeline.model import GAP_LEVELS, Gap
+from pipeline.write.xlsx import Cell, Styles, open_workbook, print_setup, safe_filename, write_cell, write_table
 
 GAP_LIST_COLUMNS = ("规则", "等级", "差距说明", "整改建议", "截止日期", "剩余天数")
-UNIT_PROBLEM_COLUMNS = ("等级", "位置", "问题", "建议", "文件")
+UNIT_PROBLEM_COLUMNS = ("位置", "等级", "问题", "建议", "文件", "")
 UNUSED_HINT = "按原因更正后重新报送"
-WIDTHS = (16, 16, 46, 46, 22, 10)
-"""Shared by both tables of a gap list; about one A4 landscape page wide."""
+WIDTHS = (13, 7, 46, 46, 11, 7)
+"""Shared by both tables of a gap list: 130 widths of an Arial digit, one A4 landscape page at about 94 %."""
+GAP_WRAP = (13, 7, 50, 50, 11, 7)
+"""What the columns hold, in widths of a Calibri digit (two per Chinese character) as `write_table` measures
+text: an Arial digit is wider, so a text column holds about 25 characters a line."""
+PROBLEM_WRAP = (13, 7, 50, 50, 18)
+"""The file name runs on into the empty sixth column instead of wrapping."""
 
 
 def units_needing_lists(report: Report) -> list[UnitRow]:
     return [r for r in report.rows if r.gaps or report.problems_of(r.unit.name)]
 
 
+def by_urgency(gaps: tuple[Gap, ...]) -> list[Gap]:
+    """未达标 → 滞后 → 待完成 → 提醒, then the earliest due date first."""
+    return sorted(gaps, key=lambda g: (GAP_LEVELS.index(g.level), g.deadline, g.rule))
+
+
+def _figures(ws: Worksheet, report: Report, row: UnitRow, styles: Styles, start: int) -> int:
+    """The unit's figures as a form: two label / value pairs a row. Returns the next free row."""
+    left: list[tuple[str, Cell]] = [("当前状态", row.status), ("大讨论次数", row.facts.discussions),
+                                    ("大行动次数", row.facts.actions)]
+    right: list[tuple[str, Cell]] = [("最近填报日期", row.last_filed or "未报送"),
+                                     ("活动截止日期", report.campaign.deadline)]
+    if not report.campaign.contact_is_placeholder:
+        right.append(("联系", report.campaign.contact))
+    for offset, (label, value) in enumerate(left):
+        ws.write_string(start + offset, 0, label, styles.label)
+        write_cell(ws, start + offset, 1, value, styles)
+    for offset, (label, value) in enumerate(right):
+        ws.write_string(start + offset, 2, f"{label}：", styles.right)
+        write_cell(ws, start + offset, 3, value, styles)
+    next_row = start + max(len(left), len(right))
+    if row.unused:
+        ws.write_string(next_row, 0, "已收到未采用", styles.label)
+        ws.write_string(next_row, 1, "、".join(f"《{f.file}》" for f in row.unused), styles.text)
+        next_row += 1
+    return next_row
+
+
 def write_gap_list(report: Report, row: UnitRow, path: Path) -> None:
-    workbook = open_workbook(path, created=report.as_of)
+    workbook = open_workbook(path, created=report.as_of, default_font="Arial")
     styles = Styles(workbook)
     ws = workbook.add_worksheet("整改清单")
     ws.write_string(0, 0, f"{row.unit.name} 整改清单（截至 {report.as_of}）", styles.title)
-    pairs: list[tuple[str, Cell]] = [
-        ("当前状态", row.status), ("大讨论次数", row.facts.discussions), ("大行动次数", row.facts.actions),
-        ("最近填报日期", row.last_filed or "未报送"), ("活动截止日期", report.campaign.deadline),
-        ("联系", report.campaign.contact)]
-    if row.unused:
-        pairs.insert(4, ("已收到未采用", "、".join(f"《{f.file}》" for f in row.unused)))
-    date_rows = {i: styles.date for i, (_, v) in enumerate(pairs) if hasattr(v, "isoformat")}
-    next_row = write_pairs(ws, pairs=pairs, styles=styles, start_row=2, fmt=date_rows) + 1
-    ws.write_string(next_row, 0, "一、差距及整改要求", styles.bold)
+    next_row = _figures(ws, report, row, styles, 1)
+    ws.write_string(next_row, 0, "一、差距及整改要求（按紧急程度排列）", styles.bold)
     gaps: list[list[Cell]] = [[g.rule, g.level, g.description, g.suggestion, g.deadline, g.days_left]
-                              for g in row.gaps] or [["", "", "无", "", None, None]]
+                              for g in by_urgency(row.gaps)] or [["", "", "无", "", None, None]]
     next_row = write_table(ws, headers=GAP_LIST_COLUMNS, rows=gaps, styles=styles, start_row=next_row + 1,
-                           widths=WIDTHS, header_tools=False) + 1
+                           widths=WIDTHS, header_tools=False, wrap_widths=GAP_WRAP)
     ws.write_string(next_row, 0, "二、台账填写问题（请按单元格位置修改后重新报送）", styles.bold)
-    problems: list[list[Cell]] = [[f.result, "整个文件", f.reason, UNUSED_HINT, f.file] for f in row.unused]
-    problems += [[p.level, f"{p.sheet} {p.cell}".strip(), p.message, p.hint, p.file]
+    problems: list[list[Cell]] = [["整个文件", f.result, f.reason, UNUSED_HINT, f.file] for f in row.unused]
+    problems += [[f"{p.sheet} {p.cell}".strip(), p.level, p.message, p.hint, p.file]
                  for p in report.problems_of(row.unit.name)]
     problems = problems or [["", "", "无", "", ""]]
     write_table(ws, headers=UNIT_PROBLEM_COLUMNS, rows=problems, styles=styles, start_row=next_row + 1,
-                widths=WIDTHS, header_tools=False)
-    print_setup(ws, footer=f"{row.unit.name} 整改清单　截至 {report.as_of.isoformat()}", header_row=None, one_page=True)
+                widths=WIDTHS, header_tools=False, wrap_widths=PROBLEM_WRAP, column_formats={4: styles.text})
+    print_setup(ws, footer=f"{row.unit.name} 整改清单　截至 {report.as_of.isoformat()}", header_row=None)
+    ws.set_margins(left=0.4, right=0.4, top=0.4, bottom=0.5)
     workbook.close()
 
 

@@ -17,8 +17,9 @@ from pathlib import Path
 from types import TracebackType
 
 from pipeline.judge.report import Report
-from pipeline.write.bulletin import write_bulletin, write_reminders
+from pipeline.write.bulletin import write_bulletin
 from pipeline.write.gaplists import write_gap_lists
+from pipeline.write.reminders import write_reminders
 
 _OLD = ".旧版_"
 _NEW = ".写入中_"

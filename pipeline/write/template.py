@@ -74,7 +74,8 @@ def guide_lines(campaign: Campaign, roster: Roster, unit: Unit | None) -> list[s
     for sub in c.subthemes:
         parties = "、".join(r.unit or f"各{r.kind}" for r in sub.responsible)
         lines.append(f"  {sub.label}（对象：{sub.audience}；责任单位：{parties}）")
-    lines.append(f"六、联系方式：{c.contact}")
+    if not c.contact_is_placeholder:
+        lines.append(f"六、联系方式：{c.contact}")
     if unit is not None:
         lines += ["", *unit_duties(campaign, roster, unit)]
     return lines

@@ -27,14 +27,16 @@ WIDTH_SAMPLE_ROWS = 500
 """Column widths are fitted to the first rows; a sheet of 40,000 rows does not need every cell measured."""
 
 
-def open_workbook(target: Path | BinaryIO, *, created: dt.date) -> xlsxwriter.Workbook:
+def open_workbook(target: Path | BinaryIO, *, created: dt.date, default_font: str = "Calibri") -> xlsxwriter.Workbook:
     """A workbook whose content depends only on what is written (fixed creation time), built in memory.
 
     Everything xlsxwriter writes here is small; the large tables of the supervision workbook are
-    rendered by pipeline.write.sheetxml and spliced in.
+    rendered by pipeline.write.sheetxml and spliced in. `default_font` sets the unit of column widths: Arial
+    measures the same in Excel, WPS and LibreOffice (which has no Calibri and substitutes a wider font).
     """
     workbook = xlsxwriter.Workbook(target, {
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True,
+        "default_format_properties": {"font_name": default_font, "font_size": 11},
     })
     workbook.set_properties({"created": dt.datetime.combine(created, dt.time()), "author": "创城台账汇总"})
     return workbook
@@ -70,6 +72,7 @@ class Styles:
         self.title = workbook.add_format({**base, "bold": True, "font_size": 16, "valign": "vcenter"})
         self.bold = workbook.add_format({**base, "bold": True})
         self.label = workbook.add_format({**base, "bold": True, "bg_color": "#F2F2F2", "border": 1})
+        self.right = workbook.add_format({**base, "bold": True, "align": "right"})
         self.big = workbook.add_format({**base, "bold": True, "font_size": 14, "align": "left"})
         self._workbook = workbook
         self._colours: dict[str, Format] = {}
@@ -133,14 +136,17 @@ def row_height(lines: int) -> int:
 
 def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Sequence[Sequence[Cell]], styles: Styles,
                 start_row: int = 0, max_width: int = MAX_COLUMN_WIDTH, widths: Sequence[int] | None = None,
-                column_formats: dict[int, Format] | None = None, header_tools: bool = True) -> int:
+                column_formats: dict[int, Format] | None = None, header_tools: bool = True,
+                wrap_widths: Sequence[int] | None = None) -> int:
     """A small table (header plus rows from start_row) through xlsxwriter. Columns are fitted to the content
     (up to max_width) unless `widths` are given; longer text wraps and its row is made tall enough to print
-    whole. Returns the next free row."""
+    whole (measured against `wrap_widths` where a column holds more than its width says, e.g. in a workbook
+    whose width unit is wider than Calibri's, or where text may run on into an empty column). Returns the
+    next free row."""
     fitted = widths if widths is not None else column_widths(headers, rows[:WIDTH_SAMPLE_ROWS], max_width=max_width)
     table_frame(ws, headers=headers, widths=fitted, styles=styles, start_row=start_row, count=len(rows),
                 header_tools=header_tools)
-    limits = list(widths) if widths is not None else [max_width] * len(headers)
+    limits = list(wrap_widths or widths or [max_width] * len(headers))
     fixed = column_formats or {}
     for r, values in enumerate(rows, start=start_row + 1):
         lines = 1

@@ -1,0 +1,125 @@
+"""The page and fonts of a township 公文 (GB/T 9704-2012), for the weekly 通报.
+
+A4 with margins 37 / 35 / 28 / 26 mm; title 方正小标宋简体 二号 (22 pt) centred; body 仿宋_GB2312 三号 (16 pt) at a
+fixed 28.95 pt line (22 lines a page, 28 characters a line); 一、 headings 黑体, （一） headings 楷体_GB2312; page
+numbers `— 1 —` in 宋体 四号 from a PAGE field. Each font is named as the run's East Asian font (w:eastAsia),
+which Word and WPS use for Chinese text; where a font is not installed the viewer falls back, the name stays.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
+
+FONTS = {
+    # kind: (East Asian font, size in pt)
+    "title": ("方正小标宋简体", 22),
+    "heading": ("黑体", 16),
+    "subheading": ("楷体_GB2312", 16),
+    "body": ("仿宋_GB2312", 16),
+    "table": ("仿宋_GB2312", 12),
+    "page": ("宋体", 14),
+}
+LINE = Pt(28.95)
+"""22 lines in the 225 mm type area."""
+INDENT = Pt(32)
+"""Two characters of 三号."""
+STYLE_OF = {"title": "title", "heading": "heading", "subheading": "subheading"}
+"""A paragraph kind of pipeline.write.bulletin → its style here; every other kind is body text."""
+
+
+def _fonts(element: object, east_asian: str) -> None:
+    """Name the font for Chinese (w:eastAsia) and for Latin text and digits alike."""
+    r_pr = element.get_or_add_rPr()  # type: ignore[attr-defined]
+    fonts = r_pr.get_or_add_rFonts()
+    for attribute in ("w:eastAsia", "w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attribute), east_asian)
+
+
+def _field_char(kind: str) -> object:
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    return char
+
+
+class Gongwen:
+    def __init__(self, *, title: str, author: str, created: dt.datetime) -> None:
+        self.document = Document()
+        props = self.document.core_properties
+        props.author, props.title = author, title
+        props.created = props.modified = created
+        section = self.document.sections[0]
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
+        section.footer_distance = Mm(28)
+        for kind, (font, size) in FONTS.items():
+            style = self.document.styles.add_style(f"cc-{kind}", WD_STYLE_TYPE.PARAGRAPH)
+            style.font.size = Pt(size)
+            _fonts(style.element, font)
+            fmt = style.paragraph_format
+            fmt.space_before = fmt.space_after = Pt(0)
+            if kind != "page":
+                fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, LINE
+        self._page_numbers(section.footer.paragraphs[0])
+
+    def _page_numbers(self, paragraph: Paragraph) -> None:
+        """`— 1 —`, centred: a PAGE field between em dashes."""
+        paragraph.style = self.document.styles["cc-page"]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run("— ")
+        paragraph.add_run()._r.append(_field_char("begin"))
+        instr = OxmlElement("w:instrText")
+        instr.set(qn("xml:space"), "preserve")
+        instr.text = " PAGE "
+        paragraph.add_run()._r.append(instr)
+        paragraph.add_run()._r.append(_field_char("separate"))
+        paragraph.add_run("1")
+        paragraph.add_run()._r.append(_field_char("end"))
+        paragraph.add_run(" —")
+
+    def add(self, kind: str, text: str) -> None:
+        p = self.document.add_paragraph(text, style=f"cc-{STYLE_OF.get(kind, 'body')}")
+        if kind in ("title", "meta"):
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if kind == "title":
+            p.paragraph_format.space_after = LINE
+        elif kind in ("heading", "subheading", "body", "list"):
+            p.paragraph_format.first_line_indent = INDENT
+
+    def attachment(self, *, label: str, title: str, columns: Sequence[str], rows: Sequence[Sequence[str]],
+                   widths_mm: Sequence[int]) -> None:
+        """附件 on a new page: its label in 黑体 at the left, a centred title, a table in 仿宋 小四."""
+        self.document.add_paragraph(style="cc-body").add_run().add_break(WD_BREAK.PAGE)
+        self.document.add_paragraph(label, style="cc-heading")
+        heading = self.document.add_paragraph(title, style="cc-title")
+        heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        table = self.document.add_table(rows=1, cols=len(columns))
+        table.style = self.document.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for cell, name in zip(table.rows[0].cells, columns, strict=True):
+            cell.paragraphs[0].style = self.document.styles["cc-table"]
+            cell.paragraphs[0].add_run(name).bold = True
+        for values in rows:
+            cells = table.add_row().cells
+            for cell, value in zip(cells, values, strict=True):
+                cell.paragraphs[0].style = self.document.styles["cc-table"]
+                cell.paragraphs[0].add_run(value)
+        table.autofit = False
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths_mm, strict=True):
+                cell.width = Mm(width)
+                cell.paragraphs[0].paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+
+    def save(self, path: Path) -> None:
+        self.document.save(str(path))
