@@ -123,6 +123,20 @@ def uses_1904(data: bytes) -> bool:
         return False
 
 
+def _check_extent(sheet: str, rows: int, columns: int, limits: Limits) -> None:
+    if rows > limits.max_rows:
+        raise ReadFailure(T.over_limit("max_rows", f"工作表“{sheet}”有 {rows} 行，上限 {limits.max_rows} 行"))
+    if rows * columns > limits.max_cells:
+        raise ReadFailure(T.over_limit(
+            "max_cells", f"工作表“{sheet}”范围 {rows} 行 × {columns} 列，上限 {limits.max_cells} 个单元格"))
+
+
+def check_size(sheet: str, rows: list[list[Any]], limits: Limits) -> None:
+    """A table read by other means than the workbook reader (HTML, CSV) is held to the same limits."""
+    _check_extent(sheet, len(rows), max(map(len, rows), default=0), limits)
+    _check_text(rows, sheet, limits.max_cell_chars)
+
+
 def _check_text(rows: list[list[Any]], sheet: str, limit: int) -> None:
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
@@ -144,12 +158,7 @@ def read_grids(data: bytes, *, limits: Limits, keep: Callable[[str], bool]) -> l
         try:
             sheet = workbook.get_sheet_by_name(name)
             end_row, end_col = sheet.end or (0, 0)
-            if end_row >= limits.max_rows:
-                raise ReadFailure(T.over_limit(
-                    "max_rows", f"工作表“{name}”有 {end_row + 1} 行，上限 {limits.max_rows} 行"))
-            if (end_row + 1) * (end_col + 1) > limits.max_cells:
-                raise ReadFailure(T.over_limit(
-                    "max_cells", f"工作表“{name}”范围 {end_row + 1} 行 × {end_col + 1} 列，上限 {limits.max_cells} 个单元格"))
+            _check_extent(name, end_row + 1, end_col + 1, limits)
             rows = sheet.to_python(skip_empty_area=False, nrows=limits.max_rows)
             _check_text(rows, name, limits.max_cell_chars)
             _fill_merged(rows, sheet.merged_cell_ranges)

@@ -6,11 +6,12 @@ from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
 
-from pipeline.config.campaign import Campaign
+from pipeline.config.campaign import Campaign, Limits
 from pipeline.config.roster import Roster
 from pipeline.model import Note, Problem, ProblemLevel, Refusal, Submission
 from pipeline.read import texts as T
 from pipeline.read.extent import Stray, table_total_rows, trim_stray_cells
+from pipeline.read.flat import read_flat
 from pipeline.read.grids import Grid, ReadFailure, Table, cell_ref, find_table, header_label, read_grids, uses_1904
 from pipeline.read.rows import RowContext, read_table
 from pipeline.read.schema import (
@@ -114,6 +115,43 @@ def _sheets(grids: list[Grid], info: Grid | None) -> Sheets:
     return Sheets(tables=tables, continued=continued, unread=unread)
 
 
+FLAT_KINDS = {Kind.HTML: "网页表格（HTML）", Kind.CSV: "逗号分隔的文本表格（CSV）"}
+"""Files that are one plain table rather than a workbook, as their problems name them."""
+
+
+def _read_workbook(data: bytes, found: str, limits: Limits) -> tuple[list[Grid], tuple[Stray, ...]] | Note:
+    """A workbook's sheets and the stray far cells left out of them, or why it cannot be read."""
+    container = check_container(data, limits, workbook=True)
+    if container:
+        return container
+    strays: tuple[Stray, ...] = ()
+    try:
+        try:
+            grids = read_grids(data, limits=limits, keep=_is_ledger_sheet)
+        except ReadFailure as failure:
+            if failure.why.code is not RefusalCode.OVER_LIMIT:
+                raise
+            readable, strays = trim_stray_cells(data, limits)
+            if not strays:
+                raise
+            grids = read_grids(readable, limits=limits, keep=_is_ledger_sheet)
+    except ReadFailure as failure:
+        if PurePosixPath(found).suffix.lower() == ".et" and failure.why.code is RefusalCode.CORRUPTED:
+            return T.ET_NOT_XLS
+        return failure.why
+    totals = table_total_rows(data)
+    if totals:
+        grids = [replace(g, total_rows=totals.get(g.name, frozenset())) for g in grids]
+    return grids, strays
+
+
+def _read_flat(data: bytes, found: str, kind: Kind, limits: Limits) -> tuple[list[Grid], tuple[Stray, ...]] | Note:
+    try:
+        return read_flat(data, html=kind is Kind.HTML, name=PurePosixPath(found).stem, limits=limits), ()
+    except ReadFailure as failure:
+        return failure.why
+
+
 class _Problems:
     def __init__(self, file: str) -> None:
         self.file = file
@@ -136,34 +174,18 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
     if len(data) > limits.max_file_mb * 2**20:
         return Refusal(file, T.over_limit("max_file_mb", f"文件 {len(data) / 2**20:.1f} MB，上限 {limits.max_file_mb} MB"))
     sniffed = sniff(data, found)
-    if sniffed.kind is not Kind.SPREADSHEET:
+    flat = FLAT_KINDS.get(sniffed.kind, "")
+    if sniffed.kind is not Kind.SPREADSHEET and not flat:
         return Refusal(file, sniffed.why or T.not_a_spreadsheet("压缩包"))
-    container = check_container(data, limits, workbook=True)
-    if container:
-        return Refusal(file, container)
-    strays: tuple[Stray, ...] = ()
-    try:
-        try:
-            grids = read_grids(data, limits=limits, keep=_is_ledger_sheet)
-        except ReadFailure as failure:
-            if failure.why.code is not RefusalCode.OVER_LIMIT:
-                raise
-            readable, strays = trim_stray_cells(data, limits)
-            if not strays:
-                raise
-            grids = read_grids(readable, limits=limits, keep=_is_ledger_sheet)
-    except ReadFailure as failure:
-        if PurePosixPath(found).suffix.lower() == ".et" and failure.why.code is RefusalCode.CORRUPTED:
-            return Refusal(file, T.ET_NOT_XLS)
-        return Refusal(file, failure.why)
-    totals = table_total_rows(data)
-    if totals:
-        grids = [replace(g, total_rows=totals.get(g.name, frozenset())) for g in grids]
+    read = _read_flat(data, found, sniffed.kind, limits) if flat else _read_workbook(data, found, limits)
+    if isinstance(read, Note):
+        return Refusal(file, read)
+    grids, strays = read
     info_grid, info = _info(grids)
     sheets = _sheets(grids, info_grid)
     tables = sheets.tables
     if info_grid is None and not any(isinstance(t, Table) for t in tables.values()):
-        return Refusal(file, T.not_template([g.name for g in grids]))
+        return Refusal(file, T.flat_not_template(flat) if flat else T.not_template([g.name for g in grids]))
 
     problems = _Problems(file)
     info_sheet = info_grid.name if info_grid else INFO_SHEET
@@ -180,7 +202,7 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
         problems.add("警告", T.STRAY_CELL, sheet=stray.sheet, cell=stray.cell)
     name_cell = info.get("单位名称", ("", _template_cell("单位名称")))[1]
     if info_grid is None:
-        problems.add("错误", T.info_sheet_missing(unit.name), sheet=INFO_SHEET)
+        problems.add("错误", T.info_sheet_missing(unit.name, flat=flat), sheet=INFO_SHEET)
     elif not named:
         problems.add("警告", T.unit_from_filename(unit.name), sheet=info_sheet, cell=name_cell)
     elif file_unit is not None and file_unit.name != unit.name:
@@ -199,7 +221,7 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
     for spec in LEDGER_SPECS:
         table = tables[spec.kind]
         if not isinstance(table, Table):
-            _missing_table(problems, spec, table, unit_is_publicity=roster.is_publicity_unit(unit))
+            _missing_table(problems, spec, table, unit_is_publicity=roster.is_publicity_unit(unit), flat=flat)
         for part in ([table] if isinstance(table, Table) else []) + sheets.continued[spec.kind]:
             if isinstance(part, HeaderMissing):
                 problems.add("错误", T.header_not_found(part.sheet), sheet=part.sheet, cell="A1")
@@ -230,10 +252,11 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
 
 
 def _missing_table(problems: _Problems, spec: SheetSpec, found: HeaderMissing | None, *,
-                   unit_is_publicity: bool) -> None:
+                   unit_is_publicity: bool, flat: str) -> None:
     level: ProblemLevel = "警告" if spec.kind is SheetKind.PUBLICITY and not unit_is_publicity else "错误"
     if found is None:
-        problems.add(level, T.sheet_missing(spec.name), sheet=spec.name)
+        problems.add(level, T.flat_sheet_missing(flat, spec.name) if flat else T.sheet_missing(spec.name),
+                     sheet=spec.name)
     else:
         problems.add(level, T.header_not_found(spec.name), sheet=found.sheet, cell="A1")
 

@@ -210,11 +210,22 @@ def unread_ledger(sheet: str, ledger: str, *, owner: str = "") -> Note:
                 f"如是续表，请把工作表命名为“{ledger}（续）”；如是草稿，请删除")
 
 
-def info_sheet_missing(unit: str) -> Note:
-    """No 基本信息 sheet at all: say so, rather than point at cells of a sheet the file does not have."""
+TEMPLATE_HINT = "请使用乡创城办下发的台账模板（.xlsx）填写后报送"
+
+
+def info_sheet_missing(unit: str, *, flat: str = "") -> Note:
+    """No 基本信息 sheet at all: say so, rather than point at cells of a sheet the file does not have.
+
+    `flat` names a file that is one plain table (a CSV or web table), which cannot have the sheet."""
+    where = f"文件是{flat}，只有一张表，没有“基本信息”" if flat else "未找到“基本信息”工作表"
     return Note(ProblemCode.INFO_SHEET_MISSING,
-                f"未找到“基本信息”工作表：单位已按文件名识别为“{unit}”，填报日期按表中最晚的记录日期计",
+                f"{where}：单位已按文件名识别为“{unit}”，填报日期按表中最晚的记录日期计",
                 "请使用乡创城办下发的台账模板，在“基本信息”表填写单位名称和填报日期")
+
+
+def flat_sheet_missing(flat: str, sheet: str) -> Note:
+    """A one-table file (CSV, web table) lacks the template's other ledger sheets."""
+    return Note(ProblemCode.SHEET_MISSING, f"文件是{flat}，只有一张表，其中没有“{sheet}”", TEMPLATE_HINT)
 
 
 def unit_from_filename(unit: str) -> Note:
@@ -283,6 +294,12 @@ def not_template(found: Sequence[str]) -> Note:
     shown = "、".join(found[:5]) or "无"
     return Note(RefusalCode.NOT_TEMPLATE,
                 f"不是本活动的台账模板（未找到“活动台账”“问题整改”“宣传报道”等工作表；文件中的工作表：{shown}）")
+
+
+def flat_not_template(flat: str) -> Note:
+    return Note(RefusalCode.NOT_TEMPLATE,
+                f"{flat}中没有台账的表头（未找到“活动日期”“活动类型”“参加人数”或“问题描述”“发布日期”等列），"
+                f"不是本活动的台账；{TEMPLATE_HINT}")
 
 
 def unknown_unit(name: str, suggestions: Sequence[str], *, guess: str = "") -> Note:
