@@ -9,8 +9,8 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -34,6 +34,9 @@ class Grid:
     rows: list[list[Any]]
     total_rows: frozenset[int] = frozenset()
     """0-based rows that an Excel table marks as its total row (汇总行): never records."""
+    formulas: Mapping[tuple[int, int], str] = field(default_factory=dict)
+    """(row, column) → text of a formula the file holds without its result, which could not be computed
+    (read/formulas.py): the cell reads empty, and is named as a formula rather than as left blank."""
 
 
 class ReadFailure(Exception):

@@ -12,6 +12,8 @@ from pipeline.model import Note, Problem, ProblemLevel, Refusal, Submission
 from pipeline.read import texts as T
 from pipeline.read.extent import Stray, table_total_rows, trim_stray_cells
 from pipeline.read.flat import read_flat
+from pipeline.read.formulas import formulas_without_results
+from pipeline.read.formulas import resolve as resolve_formulas
 from pipeline.read.grids import Grid, ReadFailure, Table, cell_ref, find_table, header_label, read_grids, uses_1904
 from pipeline.read.rows import RowContext, read_table
 from pipeline.read.schema import (
@@ -26,7 +28,7 @@ from pipeline.read.schema import (
     info_cell,
 )
 from pipeline.read.sniff import Kind, check_container, sniff
-from pipeline.read.texts import RefusalCode
+from pipeline.read.texts import ProblemCode, RefusalCode
 from pipeline.read.values import clean, compact, parse_date
 
 
@@ -43,22 +45,35 @@ def _same_name(a: str, b: str) -> bool:
     return compact(a) == compact(b)
 
 
-def _info(grids: list[Grid]) -> tuple[Grid | None, dict[str, tuple[Any, str]]]:
-    """The 基本信息 sheet (by name, else by its labels) and its label → (value, A1 of the value)."""
+@dataclass(frozen=True)
+class Info:
+    """The 基本信息 sheet (None when the file has none), its label → (value, A1 of the value), and label → formula
+    of a value whose formula has no saved result (read/formulas.py)."""
+
+    grid: Grid | None
+    values: dict[str, tuple[Any, str]]
+    formulas: dict[str, str]
+
+
+def _info(grids: list[Grid]) -> Info:
+    """The 基本信息 sheet, by name, else by its labels."""
     labels = {label: label for label in INFO_LABELS}
     labels |= {syn: label for label, syns in INFO_SYNONYMS.items() for syn in syns}
     ordered = sorted(grids, key=lambda g: not _same_name(g.name, INFO_SHEET))
     for grid in ordered:
         found: dict[str, tuple[Any, str]] = {}
+        formulas: dict[str, str] = {}
         for r, row in enumerate(grid.rows[:30]):
             for c, raw in enumerate(row[:10]):
                 label = labels.get(header_label(raw))
                 if label and label not in found:
                     value = row[c + 1] if c + 1 < len(row) else ""
                     found[label] = (value, cell_ref(r, c + 1))
+                    if (formula := grid.formulas.get((r, c + 1))) is not None:
+                        formulas[label] = formula
         if _same_name(grid.name, INFO_SHEET) or ("单位名称" in found and "填报日期" in found):
-            return grid, found
-    return None, {}
+            return Info(grid, found, formulas)
+    return Info(None, {}, {})
 
 
 @dataclass(frozen=True)
@@ -181,7 +196,46 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
     if isinstance(read, Note):
         return Refusal(file, read)
     grids, strays = read
-    info_grid, info = _info(grids)
+    job = _Job(file=file, found=found, sha256=sha256, flat=flat, date1904=uses_1904(data))
+    outcome = _from_grids(grids, strays, job=job, campaign=campaign, roster=roster)
+    if flat or not _left_blank(outcome):
+        return outcome
+    pending = formulas_without_results(data)
+    if not pending:
+        return outcome
+    return _from_grids(resolve_formulas(grids, pending), strays, job=job, campaign=campaign, roster=roster)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One file being read: `file` as outputs show it, `found` as found (extension and unit in the name),
+    `flat` the kind of a one-table file (FLAT_KINDS) or "" for a workbook."""
+
+    file: str
+    found: str
+    sha256: str
+    flat: str
+    date1904: bool
+
+
+_BLANK = frozenset({ProblemCode.MISSING_REQUIRED, ProblemCode.MISSING_EVIDENCE, ProblemCode.STATUS_MISSING,
+                    ProblemCode.DONE_MISSING, ProblemCode.FILED_MISSING, ProblemCode.UNIT_FROM_FILENAME})
+
+
+def _left_blank(outcome: Submission | Refusal) -> bool:
+    """Whether reading found a value missing that a formula without a saved result may hold. Only then is the
+    sheet XML looked into (read/formulas.py), so files with every value in place never pay for it."""
+    if isinstance(outcome, Refusal):
+        return outcome.code in (RefusalCode.UNKNOWN_UNIT, RefusalCode.NO_DATES)
+    return any(p.code in _BLANK for p in outcome.problems)
+
+
+def _from_grids(grids: list[Grid], strays: tuple[Stray, ...], *, job: _Job, campaign: Campaign,
+                roster: Roster) -> Submission | Refusal:
+    """A unit's submission from the sheets of its file."""
+    file, found, flat = job.file, job.found, job.flat
+    about = _info(grids)
+    info_grid, info = about.grid, about.values
     sheets = _sheets(grids, info_grid)
     tables = sheets.tables
     if info_grid is None and not any(isinstance(t, Table) for t in tables.values()):
@@ -203,6 +257,9 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
     name_cell = info.get("单位名称", ("", _template_cell("单位名称")))[1]
     if info_grid is None:
         problems.add("错误", T.info_sheet_missing(unit.name, flat=flat), sheet=INFO_SHEET)
+    elif not named and "单位名称" in about.formulas:
+        problems.add("警告", T.formula_without_result(about.formulas["单位名称"], T.formula_unit(unit.name)),
+                     sheet=info_sheet, cell=name_cell)
     elif not named:
         problems.add("警告", T.unit_from_filename(unit.name), sheet=info_sheet, cell=name_cell)
     elif file_unit is not None and file_unit.name != unit.name:
@@ -210,11 +267,13 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
 
     window = (campaign.start, campaign.deadline)
     filed_raw, filed_cell = info.get("填报日期", ("", _template_cell("填报日期")))
-    date1904 = uses_1904(data)
+    date1904 = job.date1904
     filed_value = parse_date(filed_raw, window=window, date1904=date1904) if clean(filed_raw) else None
     filed = filed_value if isinstance(filed_value, dt.date) else None
     if filed is None and info_grid is not None:
-        problems.add("错误", T.FILED_MISSING, sheet=info_sheet, cell=filed_cell)
+        formula = about.formulas.get("填报日期")
+        note = T.FILED_MISSING if formula is None else T.formula_without_result(formula, T.FORMULA_FILED)
+        problems.add("错误", note, sheet=info_sheet, cell=filed_cell)
 
     context = RowContext(campaign=campaign, roster=roster, unit=unit.name, file=file, filed=filed, date1904=date1904)
     activities, rects, publicity, skipped = [], [], [], []
@@ -242,7 +301,7 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
     if effective is None:
         return Refusal(file, T.NO_DATES, unit=unit.name)
     return Submission(
-        file=file, sha256=sha256, unit=unit.name, filed=filed, effective_date=effective,
+        file=file, sha256=job.sha256, unit=unit.name, filed=filed, effective_date=effective,
         filed_at=f"{info_sheet}!{filed_cell}" if info_grid is not None else "",
         reporter=clean(info.get("填报人", ("", ""))[0]), phone=clean(info.get("联系电话", ("", ""))[0]),
         template_version=clean(info.get("模板版本", ("", ""))[0]),

@@ -39,6 +39,7 @@ class ProblemCode(Code):
     STRAY_CELL = "stray-cell"
     INFO_SHEET_MISSING = "info-sheet-missing"
     UNREAD_LEDGER = "unread-ledger"
+    FORMULA_NO_RESULT = "formula-no-result"
 
 
 @unique
@@ -241,6 +242,23 @@ STATUS_MISSING = Note(ProblemCode.STATUS_MISSING, "“整改状态”未填写�
 DONE_MISSING = Note(ProblemCode.DONE_MISSING, "整改状态为“已整改”，但未填写“完成日期”", "请填写整改完成的日期，如 2026-12-10")
 DUE_HINT = "请填写日期（如 2027-01-10），或“立行立改”“长期坚持”"
 DUE_WITHOUT_FOUND = Note(ProblemCode.DUE_WITHOUT_FOUND, "整改时限为“立行立改”，但未填写“发现日期”，无法确定时限", DATE_HINT)
+
+
+def formula_without_result(formula: str, consequence: str) -> Note:
+    """A cell whose formula the file holds without its result (written by a web tool or a script), which the
+    reader could not compute: it reads empty, but the unit did fill it. `consequence`: what that means here."""
+    shown = f"（公式：={formula}）" if formula else ""
+    return Note(ProblemCode.FORMULA_NO_RESULT, f"公式没有保存结果，请在 WPS/Excel 中打开后保存{shown}；{consequence}",
+                "网页系统或程序生成的表格常常只存公式、不存结果；用 WPS 或 Excel 打开、保存一次后重新报送即可")
+
+
+FORMULA_UNCOUNTED = "此条记录暂不计入统计"
+FORMULA_AS_BLANK = "暂按空白处理"
+FORMULA_FILED = "填报日期暂按表中最晚的记录日期计"
+
+
+def formula_unit(unit: str) -> str:
+    return f"单位名称暂按文件名识别为“{unit}”"
 
 
 STRAY_CELL = Note(ProblemCode.STRAY_CELL, "该单元格远离表格（与表格之间隔着大片空白），内容可能是误输入的空格等，已忽略未读取",
