@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
@@ -106,8 +107,14 @@ class Sheets:
     unread: list[tuple[str, SheetSpec]]
 
 
-def _sheets(grids: list[Grid], info: Grid | None) -> Sheets:
-    """Each ledger sheet: by its template name first, else the best-matching header elsewhere."""
+Owner = Callable[[str], str | None]
+"""The roster unit a sheet's name names (`乡妇联活动台账` → 乡妇联), or None."""
+
+
+def _sheets(grids: list[Grid], info: Grid | None, *, owner: Owner | None = None, unit: str = "") -> Sheets:
+    """Each ledger sheet: by its template name first, else the best-matching header elsewhere. Given the
+    file's `unit` and an `owner`, a sheet whose name names this unit is preferred, and one whose name names
+    another unit is never read as this unit's (it is named in a 警告)."""
     tables: dict[SheetKind, Found] = {}
     continued: dict[SheetKind, list[Table | HeaderMissing]] = {}
     sequels = {spec.kind: [g for g in grids if _continues(g.name, spec.name)] for spec in LEDGER_SPECS}
@@ -118,8 +125,9 @@ def _sheets(grids: list[Grid], info: Grid | None) -> Sheets:
         others = [g for g in grids if g.name not in used and not _same_name(g.name, spec.name)]
         table = next((t for g in named if (t := find_table(g, spec))), None)
         if table is None and not named:
-            candidates = [t for g in others if (t := find_table(g, spec))]
-            table = max(candidates, key=lambda t: len(t.columns), default=None)
+            owners = {g.name: owner(g.name) if owner else None for g in others}
+            candidates = [t for g in others if owners[g.name] in (None, unit) and (t := find_table(g, spec))]
+            table = max(candidates, key=lambda t: (owners[t.sheet] == unit, len(t.columns)), default=None)
         if table is not None:
             used.add(table.sheet)
         tables[spec.kind] = HeaderMissing(named[0].name) if table is None and named else table
@@ -165,6 +173,13 @@ def _read_flat(data: bytes, found: str, kind: Kind, limits: Limits) -> tuple[lis
         return read_flat(data, html=kind is Kind.HTML, name=PurePosixPath(found).stem, limits=limits), ()
     except ReadFailure as failure:
         return failure.why
+
+
+def _owner(roster: Roster) -> Owner:
+    def owner(sheet: str) -> str | None:
+        found = roster.from_filename(sheet)
+        return found.name if found else None
+    return owner
 
 
 class _Problems:
@@ -252,6 +267,9 @@ def _from_grids(grids: list[Grid], strays: tuple[Stray, ...], *, job: _Job, camp
         why = T.unknown_unit(named, roster.closest(named or stem), guess=guess.name if guess else "")
         return Refusal(file, why, unit=guess.name if guess else "")
     problems.unit = unit.name
+    if any(roster.from_filename(g.name) is not None for g in grids):
+        sheets = _sheets(grids, info_grid, owner=_owner(roster), unit=unit.name)
+        tables = sheets.tables
     for stray in strays:
         problems.add("警告", T.STRAY_CELL, sheet=stray.sheet, cell=stray.cell)
     name_cell = info.get("单位名称", ("", _template_cell("单位名称")))[1]
