@@ -125,7 +125,7 @@ def _relations(archive: zipfile.ZipFile, part: str) -> list[tuple[bytes, bytes, 
     return out
 
 
-def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet part → sheet name, from the workbook and its relationships."""
     try:
         workbook = archive.read("xl/workbook.xml")
@@ -148,7 +148,7 @@ def table_total_rows(data: bytes) -> dict[str, frozenset[int]]:
             if not any(n.startswith("xl/tables/") for n in archive.namelist()):
                 return {}
             totals: dict[str, set[int]] = {}
-            for part, sheet in _sheet_names(archive).items():
+            for part, sheet in sheet_names(archive).items():
                 for _, kind, target in _relations(archive, part):
                     if not kind.endswith(b"/table"):
                         continue
@@ -190,7 +190,7 @@ def trim_stray_cells(data: bytes, limits: Limits) -> tuple[bytes, tuple[Stray, .
                 trimmed = _trim(archive.read(info))
                 if trimmed is None:
                     continue
-                names = _sheet_names(archive) if names is None else names
+                names = sheet_names(archive) if names is None else names
                 edits[info.filename] = trimmed[0]
                 sheet = names.get(info.filename, info.filename)
                 strays += [Stray(sheet=sheet, cell=cell) for cell in trimmed[1]]

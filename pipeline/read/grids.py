@@ -9,8 +9,8 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -34,6 +34,9 @@ class Grid:
     rows: list[list[Any]]
     total_rows: frozenset[int] = frozenset()
     """0-based rows that an Excel table marks as its total row (汇总行): never records."""
+    formulas: Mapping[tuple[int, int], str] = field(default_factory=dict)
+    """(row, column) → text of a formula the file holds without its result, which could not be computed
+    (read/formulas.py): the cell reads empty, and is named as a formula rather than as left blank."""
 
 
 class ReadFailure(Exception):
@@ -123,6 +126,20 @@ def uses_1904(data: bytes) -> bool:
         return False
 
 
+def _check_extent(sheet: str, rows: int, columns: int, limits: Limits) -> None:
+    if rows > limits.max_rows:
+        raise ReadFailure(T.over_limit("max_rows", f"工作表“{sheet}”有 {rows} 行，上限 {limits.max_rows} 行"))
+    if rows * columns > limits.max_cells:
+        raise ReadFailure(T.over_limit(
+            "max_cells", f"工作表“{sheet}”范围 {rows} 行 × {columns} 列，上限 {limits.max_cells} 个单元格"))
+
+
+def check_size(sheet: str, rows: list[list[Any]], limits: Limits) -> None:
+    """A table read by other means than the workbook reader (HTML, CSV) is held to the same limits."""
+    _check_extent(sheet, len(rows), max(map(len, rows), default=0), limits)
+    _check_text(rows, sheet, limits.max_cell_chars)
+
+
 def _check_text(rows: list[list[Any]], sheet: str, limit: int) -> None:
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
@@ -144,12 +161,7 @@ def read_grids(data: bytes, *, limits: Limits, keep: Callable[[str], bool]) -> l
         try:
             sheet = workbook.get_sheet_by_name(name)
             end_row, end_col = sheet.end or (0, 0)
-            if end_row >= limits.max_rows:
-                raise ReadFailure(T.over_limit(
-                    "max_rows", f"工作表“{name}”有 {end_row + 1} 行，上限 {limits.max_rows} 行"))
-            if (end_row + 1) * (end_col + 1) > limits.max_cells:
-                raise ReadFailure(T.over_limit(
-                    "max_cells", f"工作表“{name}”范围 {end_row + 1} 行 × {end_col + 1} 列，上限 {limits.max_cells} 个单元格"))
+            _check_extent(name, end_row + 1, end_col + 1, limits)
             rows = sheet.to_python(skip_empty_area=False, nrows=limits.max_rows)
             _check_text(rows, name, limits.max_cell_chars)
             _fill_merged(rows, sheet.merged_cell_ranges)

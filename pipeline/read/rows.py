@@ -53,6 +53,9 @@ from pipeline.read.values import (
 )
 
 V = TypeVar("V")
+_BLANK_CODES = frozenset({T.ProblemCode.MISSING_REQUIRED, T.ProblemCode.MISSING_EVIDENCE, T.ProblemCode.STATUS_MISSING,
+                          T.ProblemCode.DONE_MISSING})
+"""Problems that say a cell was left empty."""
 _TOTAL_MARKS = ("合计", "总计", "小计")
 
 
@@ -91,8 +94,20 @@ class _RowReader:
         self.values = row.values
         self.failed = False
         self.errors: list[str] = []
+        self.formulas_named: set[str] = set()
+
+    def formula(self, column: str) -> str | None:
+        """The formula a cell holds without a result (read/formulas.py), or None."""
+        formulas = self.table.grid.formulas
+        col = self.table.columns.get(column)
+        return None if not formulas or col is None else formulas.get((self.row.cells.index, col))
 
     def problem(self, level: ProblemLevel, column: str, note: Note) -> None:
+        """Record a problem at the column's cell. A cell that reads empty because its formula has no saved result
+        is named as that, not as a value the unit left out."""
+        if note.code in _BLANK_CODES and (formula := self.formula(column)) is not None:
+            note = T.formula_without_result(formula, T.FORMULA_UNCOUNTED if level == "错误" else T.FORMULA_AS_BLANK)
+            self.formulas_named.add(column)
         cell = self.row.cells.get(column) or self.table.header_cell
         self.out.problems.append(Problem(code=note.code, file=self.ctx.file, sheet=self.table.sheet, cell=cell,
                                          unit=self.ctx.unit, level=level, message=note.text, hint=note.hint))
@@ -136,6 +151,14 @@ class _RowReader:
             return None
         return parsed
 
+    def name_formulas(self) -> None:
+        """Every other cell of the row whose formula has no result, in a 警告: no value is dropped unsaid."""
+        if not self.table.grid.formulas:
+            return
+        for column in self.table.columns:
+            if column not in self.formulas_named and (formula := self.formula(column)) is not None:
+                self.problem("警告", column, T.formula_without_result(formula, T.FORMULA_AS_BLANK))
+
     @property
     def source(self) -> Source:
         return Source(file=self.ctx.file, sheet=self.table.sheet, row=self.row.number)
@@ -159,10 +182,13 @@ def _check_example(row: Row, spec: SheetSpec, reader: _RowReader) -> None:
     value that is neither the template's example nor a placeholder."""
     expected = dict(zip(spec.columns, spec.example, strict=True))
     for column in spec.required:
-        value = row.values.get(column, "")
-        if not is_blank(value) and compact(value) != compact(expected.get(column, "")) and not _placeholder(value):
-            reader.problem("警告", "序号", T.EXAMPLE_MODIFIED)
-            return
+        value, example = row.values.get(column, ""), expected.get(column, "")
+        if is_blank(value) or compact(value) == compact(example) or _placeholder(value):
+            continue
+        if column.endswith("日期") and reader.date(column) == parse_date(example, window=reader.ctx.window):
+            continue      # the example's date as a CSV shows it (2026/12/3)
+        reader.problem("警告", "序号", T.EXAMPLE_MODIFIED)
+        return
 
 
 def _is_example(seq: Any) -> bool:
@@ -189,6 +215,7 @@ def read_table(table: Table, spec: SheetSpec, ctx: RowContext) -> TableResult:
             continue
         key = tuple(v.strip() if isinstance(v, str) else v for c, v in row.values.items() if c != "序号")
         _ROW_PARSERS[spec.kind](reader, seen.setdefault(key, row.number), result)
+        reader.name_formulas()
     return result
 
 

@@ -23,6 +23,10 @@ def _utf16(name: str) -> bytes:
 
 class Kind(Enum):
     SPREADSHEET = auto()
+    HTML = auto()
+    """An HTML table, as web systems export a “.xls”: read as a table (read/flat.py)."""
+    CSV = auto()
+    """Comma- or tab-separated text, as Excel and WPS save a sheet: read as a table (read/flat.py)."""
     ARCHIVE = auto()
     REFUSED = auto()
 
@@ -36,6 +40,8 @@ class Sniffed:
 
 
 SPREADSHEET = Sniffed(Kind.SPREADSHEET)
+HTML = Sniffed(Kind.HTML)
+CSV = Sniffed(Kind.CSV)
 ARCHIVE = Sniffed(Kind.ARCHIVE)
 
 
@@ -109,14 +115,21 @@ def sniff(data: bytes, name: str) -> Sniffed:
     if head.startswith((b"Rar!", b"7z\xbc\xaf")):
         return _refused(T.not_a_spreadsheet("RAR/7z 压缩包，请改用 .zip 或直接发送表格"))
     lowered = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if lowered.startswith((b"<!doctype html", b"<html", b"<table")):
-        return _refused(T.not_a_spreadsheet("网页（HTML）文件，常见于系统导出的“伪 .xls”"))
+    if lowered.startswith(_HTML_STARTS) or (lowered.startswith(b"<?xml") and b"<html" in data[:2048].lower()):
+        return HTML
     if lowered.startswith(b"<?xml"):
         return _refused(T.not_a_spreadsheet("XML 文件"))
-    if ext == ".csv" or (b"\x00" not in data[:512] and _looks_like_text(data[:512])):
-        what = "CSV 文件，缺少模板的工作表结构" if ext == ".csv" or b"," in data[:512] else "纯文本文件"
-        return _refused(T.not_a_spreadsheet(what))
+    if ext == ".csv" and data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return CSV     # Excel's “Unicode 文本”: UTF-16 with its byte-order mark
+    if b"\x00" not in data[:512] and _looks_like_text(data[:512]):
+        return CSV if ext == ".csv" or any(sep in data[:512] for sep in (b",", b"\t")) else _refused(
+            T.not_a_spreadsheet("纯文本文件"))
+    if ext == ".csv":
+        return CSV
     return _refused(T.not_a_spreadsheet(f"未知格式 {ext or '无扩展名'}"))
+
+
+_HTML_STARTS = (b"<!doctype html", b"<html", b"<table", b"<meta", b"<head", b"<body", b"<style")
 
 
 def _looks_like_text(head: bytes) -> bool:

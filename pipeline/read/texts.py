@@ -39,6 +39,7 @@ class ProblemCode(Code):
     STRAY_CELL = "stray-cell"
     INFO_SHEET_MISSING = "info-sheet-missing"
     UNREAD_LEDGER = "unread-ledger"
+    FORMULA_NO_RESULT = "formula-no-result"
 
 
 @unique
@@ -210,11 +211,22 @@ def unread_ledger(sheet: str, ledger: str, *, owner: str = "") -> Note:
                 f"如是续表，请把工作表命名为“{ledger}（续）”；如是草稿，请删除")
 
 
-def info_sheet_missing(unit: str) -> Note:
-    """No 基本信息 sheet at all: say so, rather than point at cells of a sheet the file does not have."""
+TEMPLATE_HINT = "请使用乡创城办下发的台账模板（.xlsx）填写后报送"
+
+
+def info_sheet_missing(unit: str, *, flat: str = "") -> Note:
+    """No 基本信息 sheet at all: say so, rather than point at cells of a sheet the file does not have.
+
+    `flat` names a file that is one plain table (a CSV or web table), which cannot have the sheet."""
+    where = f"文件是{flat}，只有一张表，没有“基本信息”" if flat else "未找到“基本信息”工作表"
     return Note(ProblemCode.INFO_SHEET_MISSING,
-                f"未找到“基本信息”工作表：单位已按文件名识别为“{unit}”，填报日期按表中最晚的记录日期计",
+                f"{where}：单位已按文件名识别为“{unit}”，填报日期按表中最晚的记录日期计",
                 "请使用乡创城办下发的台账模板，在“基本信息”表填写单位名称和填报日期")
+
+
+def flat_sheet_missing(flat: str, sheet: str) -> Note:
+    """A one-table file (CSV, web table) lacks the template's other ledger sheets."""
+    return Note(ProblemCode.SHEET_MISSING, f"文件是{flat}，只有一张表，其中没有“{sheet}”", TEMPLATE_HINT)
 
 
 def unit_from_filename(unit: str) -> Note:
@@ -230,6 +242,23 @@ STATUS_MISSING = Note(ProblemCode.STATUS_MISSING, "“整改状态”未填写�
 DONE_MISSING = Note(ProblemCode.DONE_MISSING, "整改状态为“已整改”，但未填写“完成日期”", "请填写整改完成的日期，如 2026-12-10")
 DUE_HINT = "请填写日期（如 2027-01-10），或“立行立改”“长期坚持”"
 DUE_WITHOUT_FOUND = Note(ProblemCode.DUE_WITHOUT_FOUND, "整改时限为“立行立改”，但未填写“发现日期”，无法确定时限", DATE_HINT)
+
+
+def formula_without_result(formula: str, consequence: str) -> Note:
+    """A cell whose formula the file holds without its result (written by a web tool or a script), which the
+    reader could not compute: it reads empty, but the unit did fill it. `consequence`: what that means here."""
+    shown = f"（公式：={formula}）" if formula else ""
+    return Note(ProblemCode.FORMULA_NO_RESULT, f"公式没有保存结果，请在 WPS/Excel 中打开后保存{shown}；{consequence}",
+                "网页系统或程序生成的表格常常只存公式、不存结果；用 WPS 或 Excel 打开、保存一次后重新报送即可")
+
+
+FORMULA_UNCOUNTED = "此条记录暂不计入统计"
+FORMULA_AS_BLANK = "暂按空白处理"
+FORMULA_FILED = "填报日期暂按表中最晚的记录日期计"
+
+
+def formula_unit(unit: str) -> str:
+    return f"单位名称暂按文件名识别为“{unit}”"
 
 
 STRAY_CELL = Note(ProblemCode.STRAY_CELL, "该单元格远离表格（与表格之间隔着大片空白），内容可能是误输入的空格等，已忽略未读取",
@@ -283,6 +312,12 @@ def not_template(found: Sequence[str]) -> Note:
     shown = "、".join(found[:5]) or "无"
     return Note(RefusalCode.NOT_TEMPLATE,
                 f"不是本活动的台账模板（未找到“活动台账”“问题整改”“宣传报道”等工作表；文件中的工作表：{shown}）")
+
+
+def flat_not_template(flat: str) -> Note:
+    return Note(RefusalCode.NOT_TEMPLATE,
+                f"{flat}中没有台账的表头（未找到“活动日期”“活动类型”“参加人数”或“问题描述”“发布日期”等列），"
+                f"不是本活动的台账；{TEMPLATE_HINT}")
 
 
 def unknown_unit(name: str, suggestions: Sequence[str], *, guess: str = "") -> Note:
