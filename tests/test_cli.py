@@ -219,3 +219,13 @@ def test_demo_says_where_the_sample_is(tmp_path: Path) -> None:
 def test_templates_say_what_they_wrote(tmp_path: Path) -> None:
     assert run("templates", "--out", str(tmp_path / "t")) == (0, f"已生成模板：{tmp_path / 't' / '创城大讨论台账模板.xlsx'}\n")
     assert run("templates", "--per-unit", "--out", str(tmp_path / "u")) == (0, f"已为 16 个单位生成模板：{tmp_path / 'u'}\n")
+
+
+def test_a_fresh_copy_of_the_project_reports_no_files(tmp_path: Path) -> None:
+    """inbox/ of a fresh clone holds only the repository's .gitkeep: the clerk's first report lists no file."""
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / ".gitkeep").write_bytes(b"")
+    code, output = run("report", "--inbox", str(tmp_path / "inbox"), "--outbox", str(tmp_path / "out"), "--archive",
+                       str(tmp_path / "archive"), "--as-of", "2026-12-20")
+    assert code == 0
+    assert "文件：共 0 个；已采用 0，已被新版本替代 0，未采用 0，已忽略 0" in output.splitlines()

@@ -101,8 +101,13 @@ def _display_name(name: str) -> str:
         return raw.decode("utf-8", "replace")
 
 
+PLACEHOLDER = ".gitkeep"
+"""The empty file that keeps inbox/ in a fresh copy of the project: the office's own, never something a unit sent."""
+
+
 def _files(inbox: Path) -> list[tuple[str, Path]]:
-    return sorted((_display_name(p.relative_to(inbox).as_posix()), p) for p in inbox.rglob("*") if p.is_file())
+    return sorted((_display_name(p.relative_to(inbox).as_posix()), p) for p in inbox.rglob("*")
+                  if p.is_file() and p.relative_to(inbox).as_posix() != PLACEHOLDER)
 
 
 def _entries(files: list[tuple[str, Path]], limits: Limits) -> Iterator[_Entry]:
