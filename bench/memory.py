@@ -25,16 +25,17 @@ class Sample:
     """time.time() of the sample, to line it up with stage boundaries another process reports."""
     pss_mb: float
     rss_mb: float
+    largest_rss_mb: float
+    """The RSS of the largest single process of the tree at that moment."""
 
 
 @dataclass(frozen=True)
 class Run:
-    """One whole process: wall seconds, the samples of its tree, and the largest peak RSS of any one process
-    in it (what wait4 reports: the process's own or that of a descendant it waited for, whichever is larger)."""
+    """One whole process: wall seconds and the samples of its tree. (Not wait4's ru_maxrss: Linux keeps a
+    forked child's pre-exec high-water mark, so it would report the benchmark's own size.)"""
 
     seconds: float
     samples: tuple[Sample, ...] = field(repr=False)
-    largest_rss_mb: float
     stdout: bytes = field(repr=False, default=b"")
 
     @property
@@ -44,6 +45,10 @@ class Run:
     @property
     def peak_rss_mb(self) -> float:
         return max((s.rss_mb for s in self.samples), default=0.0)
+
+    @property
+    def largest_rss_mb(self) -> float:
+        return max((s.largest_rss_mb for s in self.samples), default=0.0)
 
     def peak_pss_between(self, start: float, end: float) -> float | None:
         """The largest summed PSS sampled in [start, end]; None when the span was too short to be sampled."""
@@ -93,11 +98,11 @@ class Tree:
         return found
 
     def sample(self) -> Sample:
-        pss = rss = 0
+        pss = rss = largest = 0
         for pid in self.members():
             p, r = rollup(pid)
-            pss, rss = pss + p, rss + r
-        return Sample(at=time.time(), pss_mb=pss / 1024, rss_mb=rss / 1024)
+            pss, rss, largest = pss + p, rss + r, max(largest, r)
+        return Sample(at=time.time(), pss_mb=pss / 1024, rss_mb=rss / 1024, largest_rss_mb=largest / 1024)
 
 
 def _sample_until(tree: Tree, samples: list[Sample], done: threading.Event) -> None:
@@ -116,7 +121,7 @@ def measure(cmd: Sequence[str], *, capture: bool = False) -> Run:
         done = threading.Event()
         sampler = threading.Thread(target=_sample_until, args=(Tree(proc.pid), samples, done), daemon=True)
         sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
+        _, status = os.waitpid(proc.pid, 0)
         elapsed = time.perf_counter() - start
         done.set()
         sampler.join()
@@ -125,4 +130,4 @@ def measure(cmd: Sequence[str], *, capture: bool = False) -> Run:
         err.seek(0)
         if proc.returncode != 0:
             raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err.read().decode(errors='replace')[-2000:]}")
-        return Run(seconds=elapsed, samples=tuple(samples), largest_rss_mb=usage.ru_maxrss / 1024, stdout=out.read())
+        return Run(seconds=elapsed, samples=tuple(samples), stdout=out.read())

@@ -209,8 +209,8 @@ def describe(results: list[Measured], *, helps: list[float], minutes: float) -> 
         "(min–max beside them). Each run starts with an empty outbox and archive (a cold first run). Memory is "
         "sampled every 50 ms from /proc/<pid>/smaps_rollup of the process and all its descendants: *summed "
         "PSS* counts a page shared by k processes 1/k in each, so it is what the tree really occupies; summed "
-        "RSS counts shared pages once per process; the largest one-process RSS is what wait4 reports (the peak of "
-        "the process or of any descendant it waited for).", "",
+        "RSS counts shared pages once per process; the largest one-process RSS is that of the largest single "
+        "process of the tree in any sample.", "",
         "## What each command does", "",
         "- **pipeline**: `python -m pipeline report` — reads, validates and archives every ledger (a pool of "
         "reading processes), judges R1–R8, writes the supervision workbook (all sheets, formats, charts), and "
