@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import pstats
+import resource
 import shutil
 import statistics
 import sys
@@ -37,9 +38,19 @@ QUIET = 1.0
 """A 1-minute load average below this when a size's runs start: the machine was otherwise idle."""
 
 
-def load() -> str:
-    """The 1-, 5- and 15-minute load averages: other work on the machine shows here."""
-    return " / ".join(Path("/proc/loadavg").read_text().split()[:3])
+def load() -> float:
+    """The 1-minute load average."""
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """(CPU seconds the whole machine has spent busy, CPU seconds of this process and its waited-for
+    descendants): the difference over an interval is what other work on the machine used."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    busy = sum(fields) - fields[3] - fields[4]  # all but idle and iowait
+    ours = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+               for f in ("ru_utime", "ru_stime"))
+    return busy / os.sysconf("SC_CLK_TCK"), ours
 
 
 @dataclass
@@ -53,8 +64,8 @@ class Measured:
     stage_runs: list[Run] = field(default_factory=list)
     sizes: dict[str, int] = field(default_factory=dict)
     """Bytes of the supervision workbook each command wrote (its last run)."""
-    load_before: str = ""
-    load_after: str = ""
+    others: float = 0.0
+    """Cores' worth of CPU that other processes used on average while this size was measured."""
     profile: str = ""
     reading: str = ""
 
@@ -122,7 +133,8 @@ def measure_size(n: int) -> Measured:
         measure(cmds["pipeline"])  # warms the page cache; its outputs give the floor its shape
         shape = shape_of(next((out / "p").glob("督查汇总表_*.xlsx")), next((out / "p").glob("整改清单_*")))
         shape.dump(out / "shape.json")
-        result = Measured(n=n, shape=shape, load_before=load())
+        result = Measured(n=n, shape=shape)
+        busy, ours, started = *cpu_seconds(), time.perf_counter()
         stage_cmd = [sys.executable, "-m", "bench.stages", str(data), str(out / "s"), AS_OF]
         for _ in range(REPEATS):
             for name, cmd in cmds.items():
@@ -139,7 +151,8 @@ def measure_size(n: int) -> Measured:
             result.stages.append({k: (a, b) for k, (a, b) in json.loads(run.stdout).items()})
             print(f"N={n} stages: " + ", ".join(f"{k} {b - a:.2f} s" for k, (a, b) in result.stages[-1].items()),
                   flush=True)
-        result.load_after = load()
+        busy_after, ours_after = cpu_seconds()
+        result.others = max(0.0, (busy_after - busy) - (ours_after - ours)) / (time.perf_counter() - started)
         if n == 1000:
             result.profile = profile_top(data, out)
             result.reading = profile_reading(data)
@@ -207,23 +220,23 @@ def shape_lines(results: list[Measured]) -> list[str]:
     return lines
 
 
-def quiet(results: list[Measured]) -> str:
-    busy = [m.n for m in results if float(m.load_before.split(" / ")[0]) >= QUIET]
-    if not busy:
-        return f"The machine was quiet (1-minute load below {QUIET}) when each size's runs started."
-    sizes = ", ".join(f"{n:,}" for n in busy)
-    return (f"**The machine was busy** (1-minute load {QUIET} or more when the runs of N = {sizes} started: other "
-            "work shared its 2 cores), so these times are longer than on a quiet machine and the ratios less "
-            "certain; all commands of one size shared the same conditions, alternating.")
+def quiet(results: list[Measured], *, load_at_start: float) -> str:
+    others = "; ".join(f"N = {m.n:,}: {m.others:.2f}" for m in results)
+    text = (f"Other work on the machine while each size was measured, in cores' worth of CPU on average (from "
+            f"/proc/stat less the benchmark's own CPU time): {others}.")
+    if load_at_start < QUIET and all(m.others < QUIET / 4 for m in results):
+        return f"The machine was quiet (1-minute load {load_at_start:.2f} at the start). {text}"
+    return (f"**The machine was busy** (1-minute load {load_at_start:.2f} at the start; other work shared its cores), "
+            "so these times are longer than on a quiet machine and the ratios less certain; the commands of one "
+            f"size shared the same conditions, alternating. {text}")
 
 
-def describe(results: list[Measured], *, helps: list[float], minutes: float) -> str:
-    loads = "; ".join(f"N = {m.n:,}: {m.load_before} before, {m.load_after} after" for m in results)
+def describe(results: list[Measured], *, helps: list[float], minutes: float, load_at_start: float) -> str:
     by_n = {m.n: m for m in results}
     lines = [
         f"# Benchmark results ({dt.date.today().isoformat()})", "",
-        f"Machine: {machine()}. Load average (1 / 5 / 15 min) around each size's runs: {loads}. "
-        f"The whole benchmark took {minutes:.1f} minutes.", "", quiet(results), "",
+        f"Machine: {machine()}. The whole benchmark took {minutes:.1f} minutes.", "",
+        quiet(results, load_at_start=load_at_start), "",
         "Inputs: N ledgers from bench/generate.py, each with 40 activities, 20 problems and 10 publicity rows; "
         "30 % of the units fall short, so gap lists get written. Every command runs as its own process, "
         f"alternating (pipeline, true floor, naive, stages, then again), {REPEATS} times; the figures are medians "
@@ -278,10 +291,10 @@ def describe(results: list[Measured], *, helps: list[float], minutes: float) -> 
 
 def main() -> None:
     sizes = [50, 1000] + ([10_000] if os.environ.get("BENCH_FULL") else [])
-    started = time.time()
+    started, load_at_start = time.time(), load()
     results = [measure_size(n) for n in sizes]
     helps = [measure([sys.executable, "-m", "pipeline", "--help"]).seconds for _ in range(5)]
-    text = describe(results, helps=helps, minutes=(time.time() - started) / 60)
+    text = describe(results, helps=helps, minutes=(time.time() - started) / 60, load_at_start=load_at_start)
     (HERE / "results.md").write_text(text, encoding="utf-8")
     print(text)
 
