@@ -35,6 +35,8 @@ class Run:
     forked child's pre-exec high-water mark, so it would report the benchmark's own size.)"""
 
     seconds: float
+    started_at: float
+    """time.time() just before the process was started."""
     samples: tuple[Sample, ...] = field(repr=False)
     stdout: bytes = field(repr=False, default=b"")
 
@@ -115,7 +117,7 @@ def _sample_until(tree: Tree, samples: list[Sample], done: threading.Event) -> N
 def measure(cmd: Sequence[str], *, capture: bool = False) -> Run:
     """Run cmd to its end, sampling its process tree every INTERVAL seconds; a failure stops the benchmark."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
+        started_at, start = time.time(), time.perf_counter()
         proc = subprocess.Popen(list(cmd), stdout=out if capture else subprocess.DEVNULL, stderr=err)
         samples: list[Sample] = []
         done = threading.Event()
@@ -130,4 +132,4 @@ def measure(cmd: Sequence[str], *, capture: bool = False) -> Run:
         err.seek(0)
         if proc.returncode != 0:
             raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err.read().decode(errors='replace')[-2000:]}")
-        return Run(seconds=elapsed, samples=tuple(samples), stdout=out.read())
+        return Run(seconds=elapsed, started_at=started_at, samples=tuple(samples), stdout=out.read())

@@ -203,6 +203,9 @@ def stage_table(results: list[Measured]) -> list[str]:
                      if (p := r.peak_pss_between(*st[s])) is not None]
             peak = f"{statistics.median(peaks):.0f}" if peaks else "(too short to sample)"
             lines.append(f"| {m.n:,} | {s} | {durations[s]:.2f} | {durations[s] / total:.0%} | {peak} |")
+        startup = statistics.median(st[STAGES[0]][0] - r.started_at for r, st in zip(m.stage_runs, m.stages,
+                                                                                       strict=True))
+        lines.append(f"| {m.n:,} | (start-up and imports, before reading) | {startup:.2f} | | |")
         whole = statistics.median(r.seconds for r in m.stage_runs)
         lines.append(f"| {m.n:,} | (whole stages process, start-up and imports included) | {whole:.2f} | | "
                      f"{statistics.median(r.peak_pss_mb for r in m.stage_runs):.0f} |")
@@ -212,7 +215,8 @@ def stage_table(results: list[Measured]) -> list[str]:
 def shape_lines(results: list[Measured]) -> list[str]:
     lines = []
     for m in results:
-        sheets = ", ".join(f"{name} {rows:,} rows / {cells:,} cells" for name, rows, cells in m.shape.sheets)
+        sheets = ", ".join(f"{name} {rows:,} row{'s' * (rows != 1)} / {cells:,} cells"
+                           for name, rows, cells in m.shape.sheets)
         gaps = m.shape.gap_lists
         sizes = ", ".join(f"{name} {size / 2**20:.1f} MB" for name, size in m.sizes.items())
         lines.append(f"- N = {m.n:,}: {sheets}; {len(gaps):,} gap lists, {sum(gaps.values()):,} cells in all. "
