@@ -8,6 +8,7 @@ process's parent id in /proc/<pid>/stat (read once per new process id, so a samp
 """
 
 import os
+import resource
 import subprocess
 import tempfile
 import threading
@@ -35,6 +36,9 @@ class Run:
     forked child's pre-exec high-water mark, so it would report the benchmark's own size.)"""
 
     seconds: float
+    cpu_seconds: float
+    """User and system CPU time of the process and every descendant it waited for (pool workers, helpers):
+    the work done, which other work on the machine changes far less than the wall time."""
     started_at: float
     """time.time() just before the process was started."""
     samples: tuple[Sample, ...] = field(repr=False)
@@ -107,6 +111,11 @@ class Tree:
         return Sample(at=time.time(), pss_mb=pss / 1024, rss_mb=rss / 1024, largest_rss_mb=largest / 1024)
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _sample_until(tree: Tree, samples: list[Sample], done: threading.Event) -> None:
     """In a thread beside the one waiting for the process (which holds no lock while it waits)."""
     while not done.is_set():
@@ -117,6 +126,7 @@ def _sample_until(tree: Tree, samples: list[Sample], done: threading.Event) -> N
 def measure(cmd: Sequence[str], *, capture: bool = False) -> Run:
     """Run cmd to its end, sampling its process tree every INTERVAL seconds; a failure stops the benchmark."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        before = _children_cpu()
         started_at, start = time.time(), time.perf_counter()
         proc = subprocess.Popen(list(cmd), stdout=out if capture else subprocess.DEVNULL, stderr=err)
         samples: list[Sample] = []
@@ -125,6 +135,7 @@ def measure(cmd: Sequence[str], *, capture: bool = False) -> Run:
         sampler.start()
         _, status = os.waitpid(proc.pid, 0)
         elapsed = time.perf_counter() - start
+        cpu = _children_cpu() - before
         done.set()
         sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -132,4 +143,4 @@ def measure(cmd: Sequence[str], *, capture: bool = False) -> Run:
         err.seek(0)
         if proc.returncode != 0:
             raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err.read().decode(errors='replace')[-2000:]}")
-        return Run(seconds=elapsed, started_at=started_at, samples=tuple(samples), stdout=out.read())
+        return Run(seconds=elapsed, cpu_seconds=cpu, started_at=started_at, samples=tuple(samples), stdout=out.read())
