@@ -1,52 +1,97 @@
-"""`make bench`: time pipeline, floor and naive in one run, alternating, medians of 3; write bench/results.md.
+"""`make bench`: the pipeline against the true floor and the naive peer, alternating in one invocation; the
+pipeline's stages timed in-process; medians of 3; memory as the peak summed PSS of each process tree.
+Writes bench/results.md.
 
-N = 50 and 1,000 (and 10,000 with BENCH_FULL=1; the naive scripts are skipped there: they would take most of
-an hour).
+N = 50 and 1,000 (and 10,000 with BENCH_FULL=1, without the naive script: it would take most of an hour).
+Every run starts from an empty outbox and archive, so each pipeline run is a cold first run.
 """
 
 import cProfile
 import datetime as dt
 import io
+import json
 import os
 import platform
 import pstats
+import resource
+import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
+from bench.floor import Shape, shape_of
 from bench.generate import generate
+from bench.memory import Run, measure
+from bench.stages import STAGES
 
 HERE = Path(__file__).resolve().parent
 AS_OF = "2027-01-12"
 REPEATS = 3
+TARGETS = (1000, 10_000)
+"""The sizes issue 19 sets targets for (N = 1,000: pipeline ≤ 1.5 × true floor, naive ≥ 6 × pipeline;
+N = 10,000: pipeline ≤ 1.5 × true floor, peak summed PSS ≤ 500 MB)."""
+QUIET = 1.0
+"""A 1-minute load average below this when a size's runs start: the machine was otherwise idle."""
 
 
-def timed(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one whole process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {' '.join(cmd)}")
-    return elapsed, usage.ru_maxrss / 1024
+def load() -> float:
+    """The 1-minute load average."""
+    return float(Path("/proc/loadavg").read_text().split()[0])
 
 
-def commands(data: Path, out: Path, n: int, *, naive: bool) -> dict[str, list[str]]:
+def cpu_seconds() -> tuple[float, float]:
+    """(CPU seconds the whole machine has spent busy, CPU seconds of this process and its waited-for
+    descendants): the difference over an interval is what other work on the machine used."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    busy = sum(fields) - fields[3] - fields[4]  # all but idle and iowait
+    ours = sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+               for f in ("ru_utime", "ru_stime"))
+    return busy / os.sysconf("SC_CLK_TCK"), ours
+
+
+@dataclass
+class Measured:
+    """Every run of one size."""
+
+    n: int
+    shape: Shape
+    runs: dict[str, list[Run]] = field(default_factory=dict)
+    stages: list[dict[str, tuple[float, float, float]]] = field(default_factory=list)
+    """Each stages run: stage → (start, end, CPU seconds)."""
+    stage_runs: list[Run] = field(default_factory=list)
+    sizes: dict[str, int] = field(default_factory=dict)
+    """Bytes of the supervision workbook each command wrote (its last run)."""
+    others: float = 0.0
+    """Cores' worth of CPU that other processes used on average while this size was measured."""
+    profile: str = ""
+    reading: str = ""
+
+    def median(self, name: str) -> float:
+        return statistics.median(r.seconds for r in self.runs[name])
+
+    def cpu(self, name: str) -> float:
+        return statistics.median(r.cpu_seconds for r in self.runs[name])
+
+
+def commands(data: Path, out: Path, shape: Path, *, naive: bool) -> dict[str, list[str]]:
     py = sys.executable
     cmds = {
         "pipeline": [py, "-m", "pipeline", "report", "--inbox", str(data / "inbox"), "--outbox", str(out / "p"),
                      "--archive", str(out / "a"), "--config", str(data / "campaign.yaml"), "--as-of", AS_OF],
-        "floor": [py, "-m", "bench.floor", str(data / "inbox"), str(out / "f"), str(n * 3 // 10)],
+        "true floor": [py, "-m", "bench.floor", str(data / "inbox"), str(out / "f"), str(shape)],
     }
     if naive:
         cmds["naive"] = [py, "-m", "bench.naive", str(data / "inbox"), str(out / "n")]
-        cmds["naive_activities"] = [py, "-m", "bench.naive", str(data / "inbox"), str(out / "n1"), "活动台账"]
     return cmds
+
+
+def fresh(out: Path) -> None:
+    for name in ("p", "a", "f", "n", "s"):
+        shutil.rmtree(out / name, ignore_errors=True)
 
 
 def profile_top(data: Path, out: Path, lines: int = 12) -> str:
@@ -61,7 +106,7 @@ def profile_top(data: Path, out: Path, lines: int = 12) -> str:
     profiler.disable()
     buffer = io.StringIO()
     pstats.Stats(profiler, stream=buffer).sort_stats("tottime").print_stats(lines)
-    return buffer.getvalue().split("ncalls", 1)[-1]
+    return buffer.getvalue().split("ncalls", 1)[-1].rstrip()
 
 
 def profile_reading(data: Path, lines: int = 12, count: int = 200) -> str:
@@ -80,60 +125,200 @@ def profile_reading(data: Path, lines: int = 12, count: int = 200) -> str:
     profiler.disable()
     buffer = io.StringIO()
     pstats.Stats(profiler, stream=buffer).sort_stats("tottime").print_stats(lines)
-    return buffer.getvalue().split("ncalls", 1)[-1]
+    return buffer.getvalue().split("ncalls", 1)[-1].rstrip()
+
+
+def measure_size(n: int) -> Measured:
+    data = HERE / "data" / str(n)
+    generate(data, n)
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        out = Path(tmp)
+        cmds = commands(data, out, out / "shape.json", naive=n <= 1000)
+        measure(cmds["pipeline"])  # warms the page cache; its outputs give the floor its shape
+        shape = shape_of(next((out / "p").glob("督查汇总表_*.xlsx")), next((out / "p").glob("整改清单_*")))
+        shape.dump(out / "shape.json")
+        result = Measured(n=n, shape=shape)
+        busy, ours, started = *cpu_seconds(), time.perf_counter()
+        stage_cmd = [sys.executable, "-m", "bench.stages", str(data), str(out / "s"), AS_OF]
+        for _ in range(REPEATS):
+            for name, cmd in cmds.items():
+                fresh(out)
+                run = measure(cmd)
+                result.runs.setdefault(name, []).append(run)
+                written = [*(out / "p").glob("督查汇总表_*.xlsx"), *(out / "f").glob("floor.xlsx")]
+                if name != "naive" and written:
+                    result.sizes[name] = written[0].stat().st_size
+                print(f"N={n} {name}: {run.seconds:.2f} s, {run.peak_pss_mb:.0f} MB PSS", flush=True)
+            fresh(out)
+            run = measure(stage_cmd, capture=True)
+            result.stage_runs.append(run)
+            result.stages.append({k: (a, b, c) for k, (a, b, c) in json.loads(run.stdout).items()})
+            print(f"N={n} stages: " + ", ".join(f"{k} {b - a:.2f} s" for k, (a, b, _) in result.stages[-1].items()),
+                  flush=True)
+        busy_after, ours_after = cpu_seconds()
+        result.others = max(0.0, (busy_after - busy) - (ours_after - ours)) / (time.perf_counter() - started)
+        if n == 1000:
+            result.profile = profile_top(data, out)
+            result.reading = profile_reading(data)
+    return result
+
+
+def whole_table(results: list[Measured]) -> list[str]:
+    lines = ["| N | command | median s | min–max s | CPU s | peak summed PSS MB | peak summed RSS MB | "
+             "largest one-process RSS MB |", "|---|---|---|---|---|---|---|---|"]
+    for m in results:
+        for name, runs in m.runs.items():
+            secs = [r.seconds for r in runs]
+            lines.append(f"| {m.n:,} | {name} | {m.median(name):.2f} | {min(secs):.2f}–{max(secs):.2f} | "
+                         f"{m.cpu(name):.2f} | {max(r.peak_pss_mb for r in runs):.0f} | {max(r.peak_rss_mb for r in runs):.0f} | "
+                         f"{max(r.largest_rss_mb for r in runs):.0f} |")
+    return lines
+
+
+def ratio_lines(results: list[Measured]) -> list[str]:
+    lines = []
+    for m in results:
+        pipeline, floor = m.median("pipeline"), m.median("true floor")
+        memory = max(r.peak_pss_mb for r in m.runs["pipeline"])
+        text = f"- N = {m.n:,}: pipeline / true floor = {pipeline / floor:.2f}"
+        checks = [f"pipeline ≤ 1.5 × true floor: {'met' if pipeline <= 1.5 * floor else 'not met'}"]
+        if "naive" in m.runs:
+            naive = m.median("naive")
+            text += f"; naive / pipeline = {naive / pipeline:.2f}"
+            checks.append(f"naive ≥ 6 × pipeline: {'met' if naive >= 6 * pipeline else 'not met'}")
+        text += f"; in CPU time pipeline / true floor = {m.cpu('pipeline') / m.cpu('true floor'):.2f}"
+        if "naive" in m.runs:
+            text += f" and naive / pipeline = {m.cpu('naive') / m.cpu('pipeline'):.2f}"
+        text += (f"; pipeline {pipeline / m.n * 1000:.1f} ms and {memory / m.n * 1000:.0f} kB of peak summed PSS "
+                 f"per ledger ({memory:.0f} MB)")
+        if m.n == 10_000:
+            checks.append(f"summed PSS ≤ 500 MB: {'met' if memory <= 500 else 'not met'}")
+        if m.n in TARGETS:
+            text += f". Targets: {'; '.join(checks)}"
+        lines.append(text + ".")
+    return lines
+
+
+def stage_table(results: list[Measured]) -> list[str]:
+    lines = ["| N | stage | median s | share of the stages | CPU s | peak summed PSS MB during the stage |",
+             "|---|---|---|---|---|---|"]
+    for m in results:
+        durations = {s: statistics.median(run[s][1] - run[s][0] for run in m.stages) for s in STAGES}
+        total = sum(durations.values())
+        for s in STAGES:
+            peaks = [p for r, st in zip(m.stage_runs, m.stages, strict=True)
+                     if (p := r.peak_pss_between(st[s][0], st[s][1])) is not None]
+            peak = f"{statistics.median(peaks):.0f}" if peaks else "(too short to sample)"
+            cpu = statistics.median(run[s][2] for run in m.stages)
+            lines.append(f"| {m.n:,} | {s} | {durations[s]:.2f} | {durations[s] / total:.0%} | {cpu:.2f} | {peak} |")
+        startup = statistics.median(st[STAGES[0]][0] - r.started_at for r, st in zip(m.stage_runs, m.stages,
+                                                                                       strict=True))
+        lines.append(f"| {m.n:,} | (start-up and imports, before reading) | {startup:.2f} | | | |")
+        whole = statistics.median(r.seconds for r in m.stage_runs)
+        cpu = statistics.median(r.cpu_seconds for r in m.stage_runs)
+        lines.append(f"| {m.n:,} | (whole stages process, start-up and imports included) | {whole:.2f} | | "
+                     f"{cpu:.2f} | {statistics.median(r.peak_pss_mb for r in m.stage_runs):.0f} |")
+    return lines
+
+
+def shape_lines(results: list[Measured]) -> list[str]:
+    lines = []
+    for m in results:
+        sheets = ", ".join(f"{name} {rows:,} row{'s' * (rows != 1)} / {cells:,} cells"
+                           for name, rows, cells in m.shape.sheets)
+        gaps = m.shape.gap_lists
+        sizes = ", ".join(f"{name} {size / 2**20:.1f} MB" for name, size in m.sizes.items())
+        lines.append(f"- N = {m.n:,}: {sheets}; {len(gaps):,} gap lists, {sum(gaps.values()):,} cells in all. "
+                     f"Size of the workbook written: {sizes}.")
+    return lines
+
+
+def quiet(results: list[Measured], *, load_at_start: float) -> str:
+    others = "; ".join(f"N = {m.n:,}: {m.others:.2f}" for m in results)
+    text = (f"Other work on the machine while each size was measured, in cores' worth of CPU on average (from "
+            f"/proc/stat less the benchmark's own CPU time): {others}.")
+    if load_at_start < QUIET and all(m.others < QUIET / 4 for m in results):
+        return f"The machine was quiet (1-minute load {load_at_start:.2f} at the start). {text}"
+    return (f"**The machine was busy** (1-minute load {load_at_start:.2f} at the start; other work shared its cores), "
+            "so these times are longer than on a quiet machine and the ratios less certain; the commands of one "
+            f"size shared the same conditions, alternating. {text}")
+
+
+def describe(results: list[Measured], *, helps: list[float], minutes: float, load_at_start: float) -> str:
+    by_n = {m.n: m for m in results}
+    lines = [
+        f"# Benchmark results ({dt.date.today().isoformat()})", "",
+        f"Machine: {machine()}. The whole benchmark took {minutes:.1f} minutes.", "",
+        quiet(results, load_at_start=load_at_start), "",
+        "Inputs: N ledgers from bench/generate.py, each with 40 activities, 20 problems and 10 publicity rows; "
+        "30 % of the units fall short, so gap lists get written. Every command runs as its own process, "
+        f"alternating (pipeline, true floor, naive, stages, then again), {REPEATS} times; the figures are medians "
+        "(min–max beside them). Each run starts with an empty outbox and archive (a cold first run). *CPU s* is "
+        "the user and system time of the process and every descendant it waited for (reading processes, "
+        "helpers): the work done, which other work on a shared machine changes far less than the wall time. "
+        "Memory is "
+        "sampled every 50 ms from /proc/<pid>/smaps_rollup of the process and all its descendants: *summed "
+        "PSS* counts a page shared by k processes 1/k in each, so it is what the tree really occupies; summed "
+        "RSS counts shared pages once per process; the largest one-process RSS is that of the largest single "
+        "process of the tree in any sample.", "",
+        "## What each command does", "",
+        "- **pipeline**: `python -m pipeline report` — reads, validates and archives every ledger (a pool of "
+        "reading processes), judges R1–R8, writes the supervision workbook (all sheets, formats, charts), and "
+        "beside it in a forked process the gap lists, the bulletin (.docx) and the reminders; records the "
+        "history.",
+        "- **true floor** (bench/floor.py): a pool of one reading process per core reads every cell of every "
+        "sheet of every ledger with python-calamine; from those cells it renders as many cells as each sheet "
+        "of the pipeline's supervision workbook holds (the non-empty cells of the pipeline's own output, counted "
+        "once per N before the timed runs, listed below), as raw sheet XML rows (inline strings, numbers, dates "
+        "as day numbers in one date style), and the main process deflates them as they arrive (zlib's default "
+        "level, as pipeline/write/sheetxml.py) into one workbook file, one member per sheet; each reading "
+        "process also writes, for each of its units that has a gap list in the pipeline's output, a small "
+        "workbook with as many cells as that gap list holds. A detail sheet's cells (活动明细, 问题整改, 宣传报道) "
+        "come from the matching ledger sheet's cells (its header row included), every other sheet's from all the ledger's cells, in "
+        "order, repeated as needed. No validation, no rules, no column widths, formats, charts, bulletin or "
+        "reminders, no archive or history. Rows go from the reading processes straight into the zip (each "
+        "sheet deflated into a temporary file, the files joined into the zip at the end), a few batches in "
+        "flight, so its memory stays flat.",
+        "- **naive** (bench/naive.py): a clerk's script — pandas.read_excel(engine=\"openpyxl\") of every sheet "
+        "of every ledger, pandas.to_excel of the rows of its three data sheets; one process. Not run at "
+        "N = 10,000.",
+        "- **stages** (bench/stages.py): the pipeline's library stages one after another in one process "
+        "(pipeline.read.inbox.read_inbox without archiving, pipeline.judge.report.build_report, "
+        "pipeline.write.workbook.write_supervision_workbook, pipeline.write.outbox.write_side_outputs into an "
+        "Outbox's Staged paths), each timed and its memory peak taken from the samples inside its time span.",
+        "", "What the true floor writes (the pipeline's output, counted):", "", *shape_lines(results), "",
+        "## Whole processes", "", *whole_table(results), "",
+        "Ratios, from medians of the same invocation:", "", *ratio_lines(results), "",
+        f"`python -m pipeline --help`: median {statistics.median(helps):.3f} s (5 runs; target < 0.1 s).", "",
+        "## Where the pipeline's time and memory go", "",
+        "The stages in one process, one after the other (the report command overlaps the workbook with the side "
+        "outputs in a forked process from 200 units, and adds start-up, the archive and the history):", "",
+        *stage_table(results), "",
+    ]
+    if 1000 in by_n and by_n[1000].profile:
+        lines += ["Profile of the whole pipeline at N = 1,000 (cProfile, top entries by own time; the reading "
+                  "processes appear as the main process waiting on a lock):", "", "```",
+                  "ncalls" + by_n[1000].profile, "```", "",
+                  "Profile of reading 200 of those ledgers in one process (what each reading process does):", "",
+                  "```", "ncalls" + by_n[1000].reading, "```", ""]
+    lines += ["Reproduce: `make bench` (add `BENCH_FULL=1` for N = 10,000)."]
+    return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     sizes = [50, 1000] + ([10_000] if os.environ.get("BENCH_FULL") else [])
-    lines = [f"# Benchmark results ({dt.date.today().isoformat()})", "",
-             f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-             f"python-calamine {version('python-calamine')}, xlsxwriter {version('xlsxwriter')}, "
-             f"pandas {version('pandas')}, openpyxl {version('openpyxl')}.", "",
-             "Each ledger: 40 activities, 20 problems, 10 publicity rows; 30 % of units with gaps. "
-             "Whole processes, alternating, median of 3 (min–max); peak RSS is the largest of the runs (of the "
-             "process itself, as wait4 reports it: its reading processes and forked writer are counted apart).", "",
-             "pipeline: `chuangcheng report` (supervision workbook with all detail sheets, gap lists, bulletin, "
-             "reminders, archive, history). floor: calamine reads every sheet, xlsxwriter (constant_memory) writes "
-             "the activity rows, one small workbook per gap list. naive: pandas.read_excel(engine=\"openpyxl\") of "
-             "every sheet of every ledger, pandas.to_excel of the rows of its three data sheets (naive_activities: of "
-             "the activity rows only, as the floor writes).", "",
-             "| N | command | median s | min–max s | peak RSS MB |", "|---|---|---|---|---|"]
-    ratios = []
-    profile = reading = ""
-    for n in sizes:
-        data = HERE / "data" / str(n)
-        generate(data, n)
-        times: dict[str, list[float]] = {}
-        rss: dict[str, float] = {}
-        with tempfile.TemporaryDirectory() as tmp:
-            cmds = commands(data, Path(tmp), n, naive=n <= 1000)
-            for _ in range(REPEATS):
-                for name, cmd in cmds.items():
-                    elapsed, peak = timed(cmd)
-                    times.setdefault(name, []).append(elapsed)
-                    rss[name] = max(rss.get(name, 0.0), peak)
-                    print(f"N={n} {name}: {elapsed:.2f} s, {peak:.0f} MB", flush=True)
-            if n == 1000:
-                profile = profile_top(data, Path(tmp))
-                reading = profile_reading(data)
-        med = {k: statistics.median(v) for k, v in times.items()}
-        for name in cmds:
-            lines.append(f"| {n} | {name} | {med[name]:.2f} | {min(times[name]):.2f}–{max(times[name]):.2f} | "
-                         f"{rss[name]:.0f} |")
-        ratio = f"N={n}: pipeline / floor = {med['pipeline'] / med['floor']:.2f}"
-        if "naive" in med:
-            ratio += (f"; naive / pipeline = {med['naive'] / med['pipeline']:.2f} (writing only the activity rows: "
-                      f"{med['naive_activities'] / med['pipeline']:.2f})")
-        ratios.append(ratio)
-    helps = sorted(timed([sys.executable, "-m", "pipeline", "--help"])[0] for _ in range(5))
-    lines += ["", "Ratios (targets at N = 1,000: pipeline ≤ 1.5 × floor, naive ≥ 5 × pipeline):", "",
-              *(f"- {r}" for r in ratios), "", f"`python -m pipeline --help`: median {helps[2]:.3f} s.", "",
-              "Profile of the pipeline at N = 1,000 (cProfile, top entries by own time; the reading processes "
-              "appear as the main process waiting on a lock):", "", "```", "ncalls" + profile, "```", "",
-              "Profile of reading 200 of those ledgers in one process (what each reading process does):", "", "```",
-              "ncalls" + reading, "```", "", "Reproduce: `make bench` (add `BENCH_FULL=1` for N = 10,000)."]
-    (HERE / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    started, load_at_start = time.time(), load()
+    results = [measure_size(n) for n in sizes]
+    helps = [measure([sys.executable, "-m", "pipeline", "--help"]).seconds for _ in range(5)]
+    text = describe(results, helps=helps, minutes=(time.time() - started) / 60, load_at_start=load_at_start)
+    (HERE / "results.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
+def machine() -> str:
+    return (f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}; python-calamine "
+            f"{version('python-calamine')}, xlsxwriter {version('xlsxwriter')}, pandas {version('pandas')}, "
+            f"openpyxl {version('openpyxl')}")
 
 
 if __name__ == "__main__":
