@@ -82,9 +82,11 @@ class SubthemeMatcher:
         if match:
             return self._numbered(match[1]), False
         match = _LABELLED.match(text)
-        if match and (number := self._numbered(match[1])) is not None and any(
-                match[2] in w for w in self.words[number]):
-            return number, False   # the words after the number are its own title's (`5、流动人口` is a list)
+        if match and (number := self._numbered(match[1])) is not None:
+            named, _ = self._one(match[2])
+            if named == number or (named is None and match[2] not in self.reserved):
+                return number, False  # `1-转作风`, `1-子主题`: the words name no other sub-theme and are no
+                # word of the campaign's (`5、流动人口` names 6 too, `5、大行动` a type: both are read as lists)
         exact = [i for i, title in self.titles.items() if title == text]
         exact = exact or [i for i, words in self.keywords.items() if text in words]
         if exact:
