@@ -38,13 +38,8 @@ class _Level:
 
 def _strip_comment(text: str) -> str:
     """The text before a `#` comment that is outside quotes."""
-    quote = ""
-    for i, ch in enumerate(text):
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "#" and (i == 0 or text[i - 1] in " \t"):
+    for i, ch in _outside_quotes(text):
+        if ch == "#" and (i == 0 or text[i - 1] in " \t"):
             return text[:i].rstrip()
     return text.rstrip()
 
