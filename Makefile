@@ -26,8 +26,9 @@ $(BENCH_STAMP): $(STAMP)
 
 setup: $(STAMP)
 
+# The clerk's commands print only what the tool says (no echo of the command line).
 report: $(STAMP)
-	$(BIN)/chuangcheng report $(ARGS_IO) $(ARGS_OUT)
+	@$(BIN)/chuangcheng report $(ARGS_IO) $(ARGS_OUT)
 
 # Problems found in the ledgers are the units' to fix, not a failure of make: the command's exit code 1
 # (kept for scripts) ends the recipe with 0, after its closing line says so; any other failure still fails.
@@ -35,10 +36,10 @@ validate: $(STAMP)
 	@$(BIN)/chuangcheng validate $(ARGS_IO) || [ $$? -eq 1 ]
 
 templates: $(STAMP)
-	$(BIN)/chuangcheng templates $(if $(CONFIG),--config "$(CONFIG)")
+	@$(BIN)/chuangcheng templates $(if $(CONFIG),--config "$(CONFIG)")
 
 demo: $(STAMP)
-	$(BIN)/chuangcheng demo $(if $(CONFIG),--config "$(CONFIG)")
+	@$(BIN)/chuangcheng demo $(if $(CONFIG),--config "$(CONFIG)")
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests bench docs tools
