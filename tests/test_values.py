@@ -215,7 +215,7 @@ def test_invisible_characters_do_not_stop_a_value_being_read() -> None:
     assert parse_subtheme("5\u200b、6") == (5, 6)
 
 
-@pytest.mark.parametrize("raw", ["1-子主题", "3-窗口服务", "2-子主题二的讨论"])
+@pytest.mark.parametrize("raw", ["1-子主题", "3-窗口服务", "2-子主题二的讨论", "6-", "4."])
 def test_a_number_label_whose_words_name_no_other_subtheme_is_that_number(raw: str) -> None:
     """`N-…` as typed over the dropdown's label: the number counts when the words do not name another sub-theme."""
     assert parse_subtheme(raw) == (int(raw[0]),)

@@ -14,7 +14,7 @@ from pipeline.config.campaign import Campaign
 from pipeline.read import texts as T
 from pipeline.read.values import Invalid, chinese_number, compact, shown
 
-_ORDINAL = re.compile(r"^第?(?:子主题|主题)?第?\(?(\d+|[一二三四五六七八九十]+)\)?[、.:]?(?:个?子主题|主题)?$")
+_ORDINAL = re.compile(r"^第?(?:子主题|主题)?第?\(?(\d+|[一二三四五六七八九十]+)\)?[、.:-]?(?:个?子主题|主题)?$")
 _LABELLED = re.compile(r"^(?:子主题|主题)?\(?(\d+|[一二三四五六七八九十]+)\)?[-、.:\s]+(?![\d一二三四五六七八九十])(.+)$")
 """A number, a separator, then words (`1-转作风、见行动、促创建`); never a list such as `1、2` or `1.5`."""
 _SEPARATORS = re.compile(r"[、,/;和及与+&]+|\s+")
