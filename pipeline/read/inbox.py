@@ -20,7 +20,7 @@ from pipeline.config.roster import Roster
 from pipeline.model import Ignored, Outcome, Refusal, Submission
 from pipeline.read import texts as T
 from pipeline.read.ledger import read_ledger
-from pipeline.read.sniff import Kind, check_container, ignored_reason, sniff
+from pipeline.read.sniff import SPREADSHEET_EXTS, Kind, check_container, ignored_reason, sniff
 
 Keep = Callable[[str, str, bytes], None]
 """Called with (file name, sha256, bytes) for every file actually read, e.g. to archive it."""
@@ -110,6 +110,12 @@ def _files(inbox: Path) -> list[tuple[str, Path]]:
                   if p.is_file() and p.relative_to(inbox).as_posix() != PLACEHOLDER)
 
 
+def _may_be_archive(name: str) -> bool:
+    """A file named like a spreadsheet is never opened as an archive of ledgers (sniff says so from its
+    content alone), so only other names are sniffed here; the reading process sniffs every file itself."""
+    return PurePosixPath(name).suffix.lower() not in SPREADSHEET_EXTS
+
+
 def _entries(files: list[tuple[str, Path]], limits: Limits) -> Iterator[_Entry]:
     for name, path in files:
         if ignored := ignored_reason(name):
@@ -124,7 +130,7 @@ def _entries(files: list[tuple[str, Path]], limits: Limits) -> Iterator[_Entry]:
         if size > limits.max_file_mb * 2**20:
             yield Refusal(name, T.over_limit("max_file_mb", f"文件 {size / 2**20:.0f} MB，上限 {limits.max_file_mb} MB"))
             continue
-        if sniff(data, name).kind is Kind.ARCHIVE:
+        if _may_be_archive(name) and sniff(data, name).kind is Kind.ARCHIVE:
             yield from _zip_entries(name, data, limits)
         else:
             yield _File(name, data)
