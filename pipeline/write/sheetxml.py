@@ -37,6 +37,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 _EDGE_SPACE = re.compile(r"^\s|\s$")
 _EXCEL_EPOCH = dt.date(1899, 12, 31).toordinal()
 _CHUNK_ROWS = 2_000
+_SEEN_PER_COLUMN = 20_000
+"""Distinct texts remembered per column; beyond it the memory starts afresh (a text is then rendered again)."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class RowWriter:
     def __init__(self, *, ids: StyleIds, limits: Sequence[int]) -> None:
         self.ids, self.limits = ids, list(limits)
         self.refs = [f'<c r="{xl_col_to_name(col)}' for col in range(len(limits))]
+        self.seen: list[dict[str, tuple[str, int]]] = [{} for _ in limits]
         self.serials: dict[dt.date, int] = {}
         self.text = f'" s="{ids.text}" t="inlineStr">'
         self.wrap = f'" s="{ids.wrap}" t="inlineStr">'
@@ -97,38 +100,55 @@ class RowWriter:
 
     def row(self, index: int, values: Sequence[Cell]) -> str:
         """One `<row>` element for the 0-based row `index` (the innermost loop of a county-sized report).
-        Empty values get no cell at all."""
-        number, refs, limits = str(index + 1), self.refs, self.limits
+        Empty values get no cell at all, nor do columns a short row does not reach. A text's rendering (its escaping, style and wrapped lines) is
+        worked out once per column: the same unit names, types and file names recur on every row."""
+        number = str(index + 1)
         cells: list[str] = []
         lines = 1
-        for col, value in enumerate(values):
-            if isinstance(value, str):
-                if not value:
-                    continue
-                attrs = self.text
-                if len(value) > LONG_TEXT:
-                    needed = wrap_lines(value, limits[col])
-                    if needed > 1:
-                        attrs, lines = self.wrap, max(lines, needed)
-                if value.startswith(FORMULA_START):
-                    attrs = self.quoted
-                if len(value) <= EXCEL_MAX_CHARS and _SPECIAL.search(value) is None:
-                    cells.append(f"{refs[col]}{number}{attrs}<is><t>{value}</t></is></c>")
-                else:
-                    cells.append(f"{refs[col]}{number}{attrs}{inline_string(value)}</c>")
+        for ref, seen, limit, value in zip(self.refs, self.seen, self.limits, values, strict=False):
+            if type(value) is str:
+                known = seen.get(value)
+                if known is None:
+                    if not value:
+                        continue
+                    known = seen[value] = self._text(value, limit)
+                    if len(seen) > _SEEN_PER_COLUMN:
+                        seen.clear()
+                cells.append(f"{ref}{number}{known[0]}")
+                if known[1] > lines:
+                    lines = known[1]
             elif value is None:
                 continue
-            elif isinstance(value, bool):
-                cells.append(f'{refs[col]}{number}{self.text}<is><t>{"是" if value else "否"}</t></is></c>')
+            elif (kind := type(value)) is int or kind is float:
+                cells.append(f"{ref}{number}{self.number}{value:.16G}</v></c>")
+            elif kind is bool:
+                cells.append(f'{ref}{number}{self.text}<is><t>{"是" if value else "否"}</t></is></c>')
+            elif isinstance(value, str):
+                cells.append(f"{ref}{number}{self._text(value, limit)[0]}")
             elif isinstance(value, int | float):
-                cells.append(f"{refs[col]}{number}{self.number}{value:.16G}</v></c>")
+                cells.append(f"{ref}{number}{self.number}{value:.16G}</v></c>")
             else:
                 serial = self.serials.get(value)
                 if serial is None:
                     serial = self.serials[value] = excel_serial(value)
-                cells.append(f"{refs[col]}{number}{self.date}{serial}</v></c>")
+                cells.append(f"{ref}{number}{self.date}{serial}</v></c>")
         height = f' ht="{row_height(lines)}" customHeight="1"' if lines > 1 else ""
         return f'<row r="{number}"{height}>{"".join(cells)}</row>'
+
+    def _text(self, value: str, limit: int) -> tuple[str, int]:
+        """A text cell after its reference: style, content and end tag, and the printed lines it needs."""
+        if not value:
+            return "", 1
+        attrs, lines = self.text, 1
+        if len(value) > LONG_TEXT:
+            lines = wrap_lines(value, limit)
+            if lines > 1:
+                attrs = self.wrap
+        if value.startswith(FORMULA_START):
+            attrs = self.quoted
+        if len(value) <= EXCEL_MAX_CHARS and _SPECIAL.search(value) is None:
+            return f"{attrs}<is><t>{value}</t></is></c>", lines
+        return f"{attrs}{inline_string(value)}</c>", lines
 
     def chunks(self, rows: Iterable[Sequence[Cell]], *, first_index: int) -> Iterator[str]:
         """Rows rendered a few thousand at a time, so a large table never sits in memory whole."""
