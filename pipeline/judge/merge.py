@@ -8,6 +8,8 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from operator import itemgetter
+from typing import NamedTuple
 
 from pipeline.judge import codes as C
 from pipeline.model import (
@@ -177,9 +179,9 @@ def accumulate(chain: list[Submission]) -> tuple[Submission, set[str]]:
     return current, merged
 
 
-@dataclass(frozen=True)
-class Event:
-    """One real-world activity, possibly reported by several co-organising units."""
+class Event(NamedTuple):
+    """One real-world activity, possibly reported by several co-organising units (a named tuple: a county
+    has tens of thousands, and a frozen dataclass takes five times as long to build)."""
 
     date: dt.date
     kind: ActivityKind
@@ -224,11 +226,13 @@ def events(activities: list[Activity]) -> list[Event]:
     groups: dict[int, list[Activity]] = defaultdict(list)
     for i, a in enumerate(activities):
         groups[find(i)].append(a)
-    out = []
+    keyed = []
     for members in groups.values():
         first = members[0]
         units = frozenset(u for a in members for u in (a.unit, *a.co_units))
         covered = tuple(sorted({s for a in members for s in a.subthemes}))
-        out.append(Event(date=first.date, kind=first.kind, subthemes=covered, units=units,
-                         participants=max(a.participants for a in members), activities=tuple(members)))
-    return sorted(out, key=lambda e: (e.date, e.kind, e.subthemes, sorted(e.units)))
+        event = Event(date=first.date, kind=first.kind, subthemes=covered, units=units,
+                      participants=max(a.participants for a in members), activities=tuple(members))
+        keyed.append(((first.date, first.kind, covered, sorted(units)), event))
+    keyed.sort(key=itemgetter(0))
+    return [event for _, event in keyed]
