@@ -227,9 +227,11 @@ def events(activities: list[Activity]) -> list[Event]:
     for i, a in enumerate(activities):
         groups[find(i)].append(a)
     keyed = []
+    shared: dict[tuple[str, ...], frozenset[str]] = {}
     for members in groups.values():
         first = members[0]
-        units = frozenset(u for a in members for u in (a.unit, *a.co_units))
+        names = tuple(u for a in members for u in (a.unit, *a.co_units))
+        units = shared.get(names) or shared.setdefault(names, frozenset(names))  # one set per group of units
         covered = tuple(sorted({s for a in members for s in a.subthemes}))
         event = Event(date=first.date, kind=first.kind, subthemes=covered, units=units,
                       participants=max(a.participants for a in members), activities=tuple(members))
