@@ -175,8 +175,7 @@ def _read_share(share: Share, first: list[Problem], *, job: _Job, campaign: Camp
                 roster: Roster) -> Submission | Refusal:
     """One unit's ledger among a file's sheets (all of them, for a file of one unit)."""
     file, flat = job.file, job.flat
-    unit = roster.resolve(share.unit)
-    assert unit is not None
+    unit = share.unit
     problems = _Problems(file)
     problems.unit = unit.name
     problems.items.extend(first)
@@ -203,7 +202,7 @@ def _read_share(share: Share, first: list[Problem], *, job: _Job, campaign: Camp
         table = share.tables.get(spec.kind)
         if not isinstance(table, Table) and not share.borrowed:
             _missing_table(problems, spec, table, unit_is_publicity=roster.is_publicity_unit(unit), flat=flat,
-                           unit=share.unit if share.named_sheets else "")
+                           unit=unit.name if share.named_sheets else "")
         for part in share.parts.get(spec.kind, []):
             if isinstance(part, HeaderMissing):
                 problems.add("错误", T.header_not_found(part.sheet), sheet=part.sheet, cell="A1")

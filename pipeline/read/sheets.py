@@ -136,7 +136,7 @@ class Share:
     for it among other units' sets; `borrowed` when all its rows come from tables of other units' sheets by
     their 单位名称 column (it then has no sheet of its own that could be missing)."""
 
-    unit: str
+    unit: Unit
     info: Info
     tables: dict[SheetKind, Found]
     parts: dict[SheetKind, list[Table | HeaderMissing]]
@@ -147,7 +147,7 @@ class Share:
     unknown: list[UnknownRowUnit] = field(default_factory=list)
 
 
-def _share(unit: str, info: Info, sheets: Sheets, *, filer: bool = False, named_sheets: bool = False) -> Share:
+def _share(unit: Unit, info: Info, sheets: Sheets, *, filer: bool = False, named_sheets: bool = False) -> Share:
     parts: dict[SheetKind, list[Table | HeaderMissing]] = {}
     for spec in LEDGER_SPECS:
         main = sheets.tables[spec.kind]
@@ -168,9 +168,9 @@ def plan_shares(grids: list[Grid], about: Info, *, unit: Unit, roster: Roster, f
     the workbook first names them. A file of one unit gives one share, read exactly as before."""
     owners = {} if flat else sheet_owners(grids, roster)
     if not owners:
-        return _by_column([_share(unit.name, about, find_sheets(grids, about.grid), filer=True)], roster)
+        return _by_column([_share(unit, about, find_sheets(grids, about.grid), filer=True)], roster)
     mine = [g for g in grids if owners.get(g.name, unit).name == unit.name]
-    shares = [_share(unit.name, about, find_sheets(mine, about.grid, owner=_owner_name(roster), unit=unit.name),
+    shares = [_share(unit, about, find_sheets(mine, about.grid, owner=_owner_name(roster), unit=unit.name),
                      filer=True)]
     for other in {u.name: u for u in owners.values() if u.name != unit.name}.values():
         theirs = [g for g in grids if g.name in owners and owners[g.name].name == other.name]
@@ -178,27 +178,27 @@ def plan_shares(grids: list[Grid], about: Info, *, unit: Unit, roster: Roster, f
         own = find_info(theirs, base=base)
         sheets = find_sheets(theirs, own.grid, base=base)
         if any(isinstance(t, Table) for t in sheets.tables.values()) or any(sheets.continued.values()):
-            shares.append(_share(other.name, own if own.grid else about, sheets, named_sheets=True))
+            shares.append(_share(other, own if own.grid else about, sheets, named_sheets=True))
     return _by_column(shares, roster)
 
 
 def _by_column(shares: list[Share], roster: Roster) -> list[Share]:
     """Rows of a table with a 单位名称 column go to the unit each names (a blank one: the sheet's unit); a
     unit with rows only there gets a share of its own, with the 基本信息 of the sheet's unit."""
-    by_unit = {s.unit: s for s in shares}
-    parts: dict[str, dict[SheetKind, list[Table | HeaderMissing]]] = {s.unit: {} for s in shares}
+    by_unit = {s.unit.name: s for s in shares}
+    parts: dict[str, dict[SheetKind, list[Table | HeaderMissing]]] = {s.unit.name: {} for s in shares}
     for share in shares:
         for kind, found in share.parts.items():
             for part in found:
                 column = unit_column(part) if isinstance(part, Table) else None
                 if not isinstance(part, Table) or column is None:
-                    parts[share.unit].setdefault(kind, []).append(part)
+                    parts[share.unit.name].setdefault(kind, []).append(part)
                     continue
                 split = split_rows(part, column, owner=share.unit, resolve=roster.resolve)
                 share.unknown.extend(split.unknown)
-                for name, view in split.shares.items():
+                for name, (unit, view) in split.shares.items():
                     if name not in by_unit:
-                        by_unit[name] = Share(unit=name, info=share.info, tables={}, parts={}, unread=[], borrowed=True)
+                        by_unit[name] = Share(unit=unit, info=share.info, tables={}, parts={}, unread=[], borrowed=True)
                         parts[name] = {}
                     parts[name].setdefault(kind, []).append(view)
     for name, share in by_unit.items():

@@ -66,10 +66,11 @@ class UnknownRowUnit:
 
 @dataclass(frozen=True)
 class Split:
-    """A table's rows by the unit their 单位名称 cell names: unit name → a view of the table holding only that
-    unit's rows (the others blanked, so every row keeps its number and cells), and the rows naming no unit."""
+    """A table's rows by the unit their 单位名称 cell names: unit name → the unit and a view of the table holding
+    only that unit's rows (the others blanked, so every row keeps its number and cells), and the rows naming no
+    unit."""
 
-    shares: dict[str, Table] = field(default_factory=dict)
+    shares: dict[str, tuple[Unit, Table]] = field(default_factory=dict)
     unknown: list[UnknownRowUnit] = field(default_factory=list)
 
 
@@ -78,10 +79,11 @@ def _not_record(raw: list[Any]) -> bool:
     return any(isinstance(v, str) and compact(v).strip("()（）[]【】").startswith(_NOT_RECORDS) for v in raw[:4])
 
 
-def split_rows(table: Table, column: int, *, owner: str, resolve: Callable[[str], Unit | None]) -> Split:
+def split_rows(table: Table, column: int, *, owner: Unit, resolve: Callable[[str], Unit | None]) -> Split:
     """Rows with a blank 单位名称 (and the 示例 and 合计 rows) belong to `owner`, the sheet's unit."""
     grid = table.grid.rows
-    rows_of: dict[str, set[int]] = {owner: set()}
+    units = {owner.name: owner}
+    rows_of: dict[str, set[int]] = {owner.name: set()}
     unknown: list[UnknownRowUnit] = []
     for row in table.rows():
         index = row.number - 1
@@ -91,10 +93,12 @@ def split_rows(table: Table, column: int, *, owner: str, resolve: Callable[[str]
         if value and unit is None and not _not_record(raw):
             unknown.append(UnknownRowUnit(sheet=table.sheet, cell=cell_ref(index, column), value=str(raw[column])))
             continue
-        rows_of.setdefault(unit.name if unit else owner, set()).add(index)
+        unit = unit or owner
+        units[unit.name] = unit
+        rows_of.setdefault(unit.name, set()).add(index)
     if len(rows_of) == 1 and not unknown:
-        return Split(shares={owner: table})
-    return Split(shares={unit: _view(table, keep) for unit, keep in rows_of.items()}, unknown=unknown)
+        return Split(shares={owner.name: (owner, table)})
+    return Split(shares={name: (units[name], _view(table, keep)) for name, keep in rows_of.items()}, unknown=unknown)
 
 
 def _view(table: Table, keep: set[int]) -> Table:
