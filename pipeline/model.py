@@ -213,6 +213,12 @@ class FileRecord(_Record):
     rectifications: int = 0
     publicity: int = 0
     sha256: str = ""
+    parts: tuple["FileRecord", ...] = ()
+    """For a workbook holding several units' ledgers, what became of each unit's (this row sums them up)."""
+
+    def each_unit(self) -> tuple["FileRecord", ...]:
+        """What became of each unit's ledger in the file: its parts, or the record itself."""
+        return self.parts or (self,)
 
 
 GapLevel = Literal["未达标", "滞后", "待完成", "提醒"]
@@ -275,7 +281,19 @@ class Ignored(_Explained):
     sha256: str = ""
 
 
+@dataclasses.dataclass(frozen=True)
+class Shared:
+    """A workbook holding several units' ledgers (a set of sheets each, or a 单位名称 column): each unit's ledger
+    read as that unit's submission from this file, or refused (read/ledger.py). The inbox hands on the parts."""
+
+    file: str
+    parts: tuple[Submission | Refusal, ...]
+
+
 Outcome = Submission | Refusal | Ignored
+"""What became of one file, or of one unit's ledger in a shared file (several outcomes then name that file)."""
+
+
 @dataclasses.dataclass(frozen=True)
 class UnitSnapshot:
     status: str

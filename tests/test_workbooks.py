@@ -59,38 +59,3 @@ def test_a_ledger_continued_on_another_sheet_is_read_as_one(tmp_path: Path, name
     sources = sorted((r["工作表"], r["行号"]) for r in read_sheet(book, "活动明细"))
     assert sources == sorted([("活动台账", 4), (name, 4)])
     assert read_sheet(book, "数据问题") == []      # its row 4 keeps the copied 佐证材料, and no duplicate-row 警告
-
-
-def test_another_units_ledger_in_the_workbook_is_named_not_dropped(tmp_path: Path) -> None:
-    box = tmp_path / "inbox"
-    ledger = write_ledger(box / "乡妇联.xlsx", unit="乡妇联", filed=d("2026-12-18"),
-                          activities=[activity(d("2026-12-05"), subtheme=2)])
-    wb = openpyxl.load_workbook(ledger)
-    other = wb.copy_worksheet(wb["活动台账"])
-    other.title = "乡团委"
-    wb.save(ledger)
-    book = report(box, tmp_path / "out", "2026-12-20").written.workbook
-    (warning,) = [p for p in read_sheet(book, "数据问题") if p["工作表"] == "乡团委"]
-    assert (warning["单元格"], warning["等级"], warning["单位名称"]) == ("A1", "警告", "乡妇联")
-    assert warning["问题"] == "工作表“乡团委”像是“乡团委”的活动台账，未计入本单位，也未计入“乡团委”"
-
-
-def test_of_two_units_sheets_the_one_named_after_the_filing_unit_is_read(tmp_path: Path) -> None:
-    """乡团委 sends one workbook holding 乡妇联's activity sheet before its own: its own is counted for it, never
-    乡妇联's (which is named in a 警告; reading it as 乡妇联's submission is issue 13 case 6, still open)."""
-    box = tmp_path / "inbox"
-    ledger = write_ledger(box / "群团台账.xlsx", unit="乡团委", filed=d("2026-12-18"),
-                          activities=[activity(d("2026-12-05"), subtheme=2, people=11)])
-    wb = openpyxl.load_workbook(ledger)
-    own = wb.copy_worksheet(wb["活动台账"])
-    own.title = "乡团委活动台账"
-    own["G4"] = 22
-    wb["活动台账"].title = "乡妇联活动台账"
-    wb.move_sheet(own, offset=-2)               # 填报说明, 基本信息, 乡妇联活动台账, 乡团委活动台账, 问题整改, 宣传报道
-    assert wb.sheetnames[2:4] == ["乡妇联活动台账", "乡团委活动台账"]
-    wb.save(ledger)
-    book = report(box, tmp_path / "out", "2026-12-20").written.workbook
-    assert [(r["单位名称"], r["工作表"], r["参加人数"]) for r in read_sheet(book, "活动明细")] == [
-        ("乡团委", "乡团委活动台账", 22)]
-    assert [(p["工作表"], p["单元格"], p["等级"], p["问题"]) for p in read_sheet(book, "数据问题")] == [
-        ("乡妇联活动台账", "A1", "警告", "工作表“乡妇联活动台账”像是“乡妇联”的活动台账，未计入本单位，也未计入“乡妇联”")]

@@ -140,10 +140,12 @@ def validate(inbox: Path, config: Path, as_of: str | None, as_json: bool) -> Non
             record = item.record
             unit = f"（{record.unit}）" if record.unit else ""
             click.echo(f"【{record.result}】{record.file}{unit}")
-            if record.reason:
+            for part in record.parts:        # a workbook holding several units' ledgers: each unit's result
+                click.echo(f"    {part.unit}：{part.result}" + (f"，原因：{part.reason}" if part.reason else ""))
+            if record.reason and not record.parts:
                 click.echo(f"    原因：{record.reason}")
             for p in item.problems:
-                where = " ".join(x for x in (p.sheet, p.cell) if x)
+                where = " ".join(x for x in ((p.unit if record.parts else ""), p.sheet, p.cell) if x)
                 click.echo(f"    {where} [{p.level}] {p.message}。建议：{p.hint}")
         summary = "，".join(f"{k} {v}" for k, v in result.results().items())
         click.echo(f"合计：文件 {len(result.files)} 个（{summary}）；数据问题 错误 {result.count('错误')} 条，"

@@ -22,6 +22,7 @@ class SelectionCode(Code):
     MERGED = "merged"
     FILED_AFTER_AS_OF = "filed-after-as-of"
     YEAR_SLIP = "year-slip"
+    SHARED_FILE = "shared-file"
 
 
 # Warnings on the adopted file (数据问题)
@@ -64,6 +65,12 @@ def merged_into(newer: str) -> Note:
 def filed_after_as_of(filed: dt.date, as_of: dt.date, *, slip: bool = False) -> Note:
     also = "；该日期晚于活动截止日期，可能是年份填错" if slip else ""
     return Note(SelectionCode.FILED_AFTER_AS_OF, f"填报日期晚于统计日期（{d(filed)} > {d(as_of)}），本期不采用{also}")
+
+
+def shared_file(parts: Sequence[tuple[str, str, str]]) -> Note:
+    """文件清单 reason of a workbook holding several units' ledgers: (unit, 处理结果, reason) of each."""
+    each = "；".join(f"{unit}：{result}" + (f"（{reason}）" if reason else "") for unit, result, reason in parts)
+    return Note(SelectionCode.SHARED_FILE, f"本文件含{len(parts)}个单位的台账，各按该单位的报送计——{each}")
 
 
 def year_slip(filed: dt.date, deadline: dt.date, meant: dt.date | None) -> Note:

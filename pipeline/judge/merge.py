@@ -83,22 +83,25 @@ def _slip(sub: Submission, window: Window | None) -> Problem | None:
 def select(outcomes: list[Outcome], *, as_of: dt.date, window: Window | None = None) -> Intake:
     """Each unit's newest file with 填报日期 ≤ as_of; ties by more rows, then the later file name (with a 警告).
 
-    With the campaign `window`, a file not used because its 填报日期 is after the deadline gets a 错误."""
-    records: dict[str, FileRecord] = {}
+    Files are ranked per (file, unit): a unit's ledger in a workbook shared with other units competes only with
+    that unit's other files. With the campaign `window`, a file not used because its 填报日期 is after the
+    deadline gets a 错误."""
+    records: dict[tuple[str, str], FileRecord] = {}
     by_unit: dict[str, list[Submission]] = defaultdict(list)
     slips: list[Problem] = []
     for outcome in outcomes:
         if isinstance(outcome, Ignored):
-            records[outcome.file] = FileRecord(file=outcome.file, result="已忽略", code=outcome.code,
-                                               reason=outcome.reason, sha256=outcome.sha256)
+            records[outcome.file, ""] = FileRecord(file=outcome.file, result="已忽略", code=outcome.code,
+                                                   reason=outcome.reason, sha256=outcome.sha256)
         elif isinstance(outcome, Refusal):
-            records[outcome.file] = FileRecord(file=outcome.file, unit=outcome.unit, result="未采用", code=outcome.code,
-                                               reason=outcome.reason, sha256=outcome.sha256)
+            records[outcome.file, outcome.unit] = FileRecord(
+                file=outcome.file, unit=outcome.unit, result="未采用", code=outcome.code, reason=outcome.reason,
+                sha256=outcome.sha256)
         elif outcome.effective_date > as_of:
             slip = _slip(outcome, window)
             slips += [slip] if slip else []
-            records[outcome.file] = _record(outcome, "未采用",
-                                            C.filed_after_as_of(outcome.effective_date, as_of, slip=slip is not None))
+            records[outcome.file, outcome.unit] = _record(
+                outcome, "未采用", C.filed_after_as_of(outcome.effective_date, as_of, slip=slip is not None))
         else:
             by_unit[outcome.unit].append(outcome)
     adopted: dict[str, Submission] = {}
@@ -113,20 +116,48 @@ def select(outcomes: list[Outcome], *, as_of: dt.date, window: Window | None = N
             chain[-1] = replace(chosen, problems=(*chosen.problems, tie))
         chosen, merged = accumulate(chain)
         adopted[unit] = chosen
-        records[chosen.file] = _record(chain[-1], "已采用")  # its own rows: merged ones are on their own files' rows
+        records[chosen.file, unit] = _record(chain[-1], "已采用")  # its own rows: merged ones are on their own files' rows
         for older in ranked[:-1]:
             reason = C.merged_into(chosen.file) if older.file in merged else C.superseded_by(chosen.file)
-            records[older.file] = _record(older, "已被新版本替代", reason)
-    files = tuple(records[name] for name in sorted(records))
-    slipped = {p.file for p in slips}
+            records[older.file, unit] = _record(older, "已被新版本替代", reason)
+    slipped = {(p.file, p.unit) for p in slips}
     unused: dict[str, list[FileRecord]] = defaultdict(list)
-    for record in files:
-        later = record.code is C.SelectionCode.FILED_AFTER_AS_OF and record.file not in slipped
+    for key in sorted(records):
+        record = records[key]
+        later = record.code is C.SelectionCode.FILED_AFTER_AS_OF and key not in slipped
         if record.result == "未采用" and record.unit and not (later and record.unit in adopted):
             unused[record.unit].append(record)
     slips.sort(key=lambda p: (p.unit, p.file))
-    return Intake(as_of=as_of, adopted=adopted, files=files, unused={u: tuple(r) for u, r in unused.items()},
-                  unused_problems=tuple(slips))
+    read_order = {(o.file, o.unit if isinstance(o, (Submission, Refusal)) else ""): i for i, o in enumerate(outcomes)}
+    return Intake(as_of=as_of, adopted=adopted, files=_per_file(records, read_order),
+                  unused={u: tuple(r) for u, r in unused.items()}, unused_problems=tuple(slips))
+
+
+_FIRST_RESULT: tuple[FileResult, ...] = ("已采用", "已被新版本替代", "未采用", "已忽略")
+"""A shared file's 处理结果 in 文件清单: the first that any of its units' ledgers has (used if used by any)."""
+
+
+def _per_file(records: dict[tuple[str, str], FileRecord], order: dict[tuple[str, str], int]) -> tuple[FileRecord, ...]:
+    """One 文件清单 row per file, in name order: a file holding several units' ledgers sums them up, its reason
+    saying what became of each unit's (SPEC §5 one row per file found)."""
+    by_file: dict[str, list[FileRecord]] = defaultdict(list)
+    for key in sorted(records, key=lambda k: (k[0], order.get(k, 0))):   # a file's units in the order read
+        by_file[key[0]].append(records[key])
+    rows = []
+    for name in sorted(by_file):
+        parts = by_file[name]
+        if len(parts) == 1:
+            rows.append(parts[0])
+            continue
+        results = {p.result for p in parts}
+        why = C.shared_file([(p.unit, p.result, p.reason) for p in parts])
+        rows.append(FileRecord(
+            file=name, unit="、".join(p.unit for p in parts), result=next(r for r in _FIRST_RESULT if r in results),
+            code=why.code, reason=why.text, activities=sum(p.activities for p in parts),
+            rectifications=sum(p.rectifications for p in parts), publicity=sum(p.publicity for p in parts),
+            sha256=next(p.sha256 for p in parts if p.sha256) if any(p.sha256 for p in parts) else "",
+            parts=tuple(parts)))
+    return tuple(rows)
 
 
 def _keys(sub: Submission) -> Counter[tuple[object, ...]]:

@@ -21,7 +21,8 @@ class Validation:
     @property
     def ok(self) -> bool:
         """Every file 已采用, 已被新版本替代 or 已忽略, and no 错误 anywhere (SPEC §6)."""
-        return all(f.record.result != "未采用" and all(p.level != "错误" for p in f.problems) for f in self.files)
+        return all(all(part.result != "未采用" for part in f.record.each_unit())
+                   and all(p.level != "错误" for p in f.problems) for f in self.files)
 
     def count(self, level: str) -> int:
         return sum(1 for f in self.files for p in f.problems if p.level == level)
@@ -32,19 +33,30 @@ class Validation:
     def as_json(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
-            "files": [{**asdict(f.record), "problems": [asdict(p) for p in f.problems]} for f in self.files],
+            "files": [{**_record(f.record), "problems": [asdict(p) for p in f.problems]} for f in self.files],
             "summary": {"files": len(self.files), **self.results(), "错误": self.count("错误"), "警告": self.count("警告")},
         }
+
+
+def _record(record: FileRecord) -> dict[str, Any]:
+    """A file's fields; `parts` (each unit's result) only for a file holding several units' ledgers."""
+    fields = asdict(record)
+    if not record.parts:
+        del fields["parts"]
+    return fields
 
 
 def validate(outcomes: list[Outcome], *, as_of: dt.date, window: Window | None = None) -> Validation:
     """Read exactly as `report` does, then attach to each file the problems found in it."""
     intake = select(outcomes, as_of=as_of, window=window)
-    read = {o.file: o for o in outcomes if isinstance(o, Submission)}
+    read = {(o.file, o.unit): o for o in outcomes if isinstance(o, Submission)}
     checks = []
     for record in intake.files:
-        adopted = intake.adopted.get(record.unit) if record.result == "已采用" else None
-        source = adopted or read.get(record.file)
-        about = tuple(p for p in intake.unused_problems if p.file == record.file)
-        checks.append(FileCheck(record=record, problems=(*(source.problems if source else ()), *about)))
+        problems: list[Problem] = []
+        for part in record.each_unit():     # each unit's ledger, for a file holding several
+            adopted = intake.adopted.get(part.unit) if part.result == "已采用" else None
+            source = adopted or read.get((part.file, part.unit))
+            problems += source.problems if source else ()
+            problems += (p for p in intake.unused_problems if p.file == part.file and p.unit == part.unit)
+        checks.append(FileCheck(record=record, problems=tuple(problems)))
     return Validation(files=tuple(checks))

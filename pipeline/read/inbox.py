@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from pipeline.config.campaign import Campaign, Limits
 from pipeline.config.roster import Roster
-from pipeline.model import Ignored, Outcome, Refusal, Submission
+from pipeline.model import Ignored, Outcome, Refusal, Shared, Submission
 from pipeline.read import texts as T
 from pipeline.read.ledger import read_ledger
 from pipeline.read.sniff import SPREADSHEET_EXTS, Kind, check_container, ignored_reason, sniff
@@ -191,11 +191,14 @@ def _init_worker(campaign: Campaign) -> None:
     os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
 
 
+Read = Submission | Refusal | Shared
+"""What reading one ledger file gives (read_ledger)."""
+
 Job = tuple[str, str, str, bytes]
 """(file name as shown, name as found, sha256, bytes) of one ledger to parse."""
 
 
-def _read_batch(batch: list[Job]) -> list[Submission | Refusal]:
+def _read_batch(batch: list[Job]) -> list[Read]:
     assert _worker is not None
     return [read_ledger(data, file=name, found=found, sha256=digest, campaign=_worker[0], roster=_worker[1])
             for name, found, digest, data in batch]
@@ -216,7 +219,7 @@ def _pool(campaign: Campaign, workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(campaign,))
 
 
-def _read_alone(job: Job, campaign: Campaign) -> Submission | Refusal:
+def _read_alone(job: Job, campaign: Campaign) -> Read:
     """One file in a process of its own: if that process dies too, the file is what kills it."""
     with _pool(campaign, 1) as pool:
         try:
@@ -225,7 +228,7 @@ def _read_alone(job: Job, campaign: Campaign) -> Submission | Refusal:
             return Refusal(job[0], T.READER_DIED)
 
 
-def _pooled(jobs: Iterable[Job], *, size: int, workers: int, campaign: Campaign) -> Iterator[Submission | Refusal]:
+def _pooled(jobs: Iterable[Job], *, size: int, workers: int, campaign: Campaign) -> Iterator[Read]:
     """Outcomes in job order from a pool, a few batches in flight at a time (so memory stays flat).
 
     A reading process that dies (killed, out of memory, a crash in the native reader) breaks the pool: the
@@ -236,7 +239,7 @@ def _pooled(jobs: Iterable[Job], *, size: int, workers: int, campaign: Campaign)
     while True:
         failed: list[list[Job]] = []
         with _pool(campaign, workers) as pool:
-            window: deque[tuple[list[Job], Future[list[Submission | Refusal]]]] = deque()
+            window: deque[tuple[list[Job], Future[list[Read]]]] = deque()
             exhausted = False
             while window or not exhausted:
                 while not exhausted and len(window) < workers * 4:
@@ -260,7 +263,7 @@ def _pooled(jobs: Iterable[Job], *, size: int, workers: int, campaign: Campaign)
                 yield _read_alone(job, campaign)
 
 
-def _read_all(jobs: Iterable[Job], *, expected: int, campaign: Campaign, roster: Roster) -> list[Submission | Refusal]:
+def _read_all(jobs: Iterable[Job], *, expected: int, campaign: Campaign, roster: Roster) -> list[Read]:
     """Parse ledgers, in a pool of processes sized to the cores when there are enough of them. Jobs are
     handed to the pool as they are read, so parsing starts while later files are still being read; batches
     are small so that both processes finish together."""
@@ -275,7 +278,7 @@ def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | 
     """Every file in the inbox, each with exactly one outcome under a name of its own, in file-name order.
 
     A file with the same bytes as one before it is one submission: only the first is read (SPEC §3)."""
-    slots: list[Outcome | None] = []
+    slots: list[Outcome | Shared | None] = []
     where: list[tuple[int, str]] = []
     found: dict[str, str] = {}
     first_of: dict[str, str] = {}
@@ -305,5 +308,6 @@ def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | 
     outcomes = _read_all(jobs(), expected=len(files), campaign=campaign, roster=roster)
     for (index, digest), outcome in zip(where, outcomes, strict=True):
         slots[index] = replace(outcome, sha256=digest) if isinstance(outcome, Refusal) else outcome
-    return [_attributed(o, found.get(o.file, o.file), roster) if isinstance(o, Refusal) else o
-            for o in slots if o is not None]
+    flat = [part for o in slots if o is not None
+            for part in (o.parts if isinstance(o, Shared) else (o,))]    # each unit's ledger in a shared file
+    return [_attributed(o, found.get(o.file, o.file), roster) if isinstance(o, Refusal) else o for o in flat]

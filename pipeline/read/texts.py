@@ -39,6 +39,7 @@ class ProblemCode(Code):
     STRAY_CELL = "stray-cell"
     INFO_SHEET_MISSING = "info-sheet-missing"
     UNREAD_LEDGER = "unread-ledger"
+    UNKNOWN_ROW_UNIT = "unknown-row-unit"
     FORMULA_NO_RESULT = "formula-no-result"
 
 
@@ -185,7 +186,11 @@ def header_not_found(sheet: str) -> Note:
     return Note(ProblemCode.HEADER_NOT_FOUND, f"未找到“{sheet}”的表头行，该表数据无法读取", "请勿删除或改动模板的表头行")
 
 
-def sheet_missing(sheet: str) -> Note:
+def sheet_missing(sheet: str, *, unit: str = "") -> Note:
+    """`unit`: one of several units whose sets of sheets share a workbook, each set named for its unit."""
+    if unit:
+        return Note(ProblemCode.SHEET_MISSING, f"未找到“{unit}”的“{sheet}”工作表",
+                    f"一个文件报送几个单位的台账时，每个单位一套工作表，名称注明单位，如“{unit}-{sheet}”")
     return Note(ProblemCode.SHEET_MISSING, f"未找到“{sheet}”工作表", "请使用乡创城办下发的台账模板填写")
 
 
@@ -201,14 +206,17 @@ def unit_name_conflict(named: str, file_unit: str) -> Note:
                 "请核对文件是否报错了单位")
 
 
-def unread_ledger(sheet: str, ledger: str, *, owner: str = "") -> Note:
+def unread_ledger(sheet: str, ledger: str) -> Note:
     """Another sheet with a ledger's header that is not read: said, so no ledger in a workbook goes unnoticed."""
-    if owner:
-        return Note(ProblemCode.UNREAD_LEDGER,
-                    f"工作表“{sheet}”像是“{owner}”的{ledger}，未计入本单位，也未计入“{owner}”",
-                    f"每个单位用一个文件报送：请把该表移到“{owner}”自己的台账文件中报送")
     return Note(ProblemCode.UNREAD_LEDGER, f"工作表“{sheet}”也有“{ledger}”的表头，未读取（只读取“{ledger}”工作表）",
                 f"如是续表，请把工作表命名为“{ledger}（续）”；如是草稿，请删除")
+
+
+def unknown_row_unit(value: str, suggestions: Sequence[str]) -> Note:
+    """A row of a table with a 单位名称 column (several units' rows in one file) naming no roster unit."""
+    listed = f"；名册中最接近的是：{'、'.join(suggestions)}" if suggestions else ""
+    return Note(ProblemCode.UNKNOWN_ROW_UNIT, f"单位名称“{value}”不在名册中，本行未计入任何单位{listed}",
+                "请填写名册中的单位全称；几个单位联合开展的活动，由一个单位填写，其余单位填在“协办单位”列")
 
 
 TEMPLATE_HINT = "请使用乡创城办下发的台账模板（.xlsx）填写后报送"

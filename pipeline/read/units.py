@@ -1,0 +1,107 @@
+"""Several units' ledgers in one workbook (SPEC §3 every ledger in a workbook is read or named).
+
+Units that share one file do it in two ways: one set of sheets per unit, named for it (`乡妇联-活动台账`,
+`基本信息（乡团委）`), or one table with a 单位名称 column. This module says which sheets a unit's name
+names and which rows a 单位名称 column gives to which unit; ledger.py reads each unit's share as that
+unit's submission.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pipeline.config.campaign import Unit, name_key
+from pipeline.config.roster import Roster
+from pipeline.read.grids import Grid, Table, cell_ref, header_label
+from pipeline.read.values import clean, compact
+
+UNIT_COLUMN_LABELS = frozenset({"单位名称", "填报单位", "报送单位", "所属单位"})
+"""A header label of a column naming the unit each row belongs to. Not a bare `单位` (a 问题整改 sheet may say
+whose fault a problem is) and not 协办单位 (the co-organisers of a unit's own activity)."""
+
+_EMPTY_BRACKETS = re.compile(r"[（(【\[〔]\s*[）)】\]〕]")
+_SEPARATORS = "-_—–·、:：.。 "
+_NOT_RECORDS = ("示例", "合计", "总计", "小计")
+
+
+def sheet_owners(grids: list[Grid], roster: Roster) -> dict[str, Unit]:
+    """Sheet name → the one roster unit its name names (`乡妇联活动台账` → 乡妇联); sheets naming none are left out."""
+    owners: dict[str, Unit] = {}
+    for grid in grids:
+        unit = roster.from_filename(grid.name)
+        if unit is not None:
+            owners[grid.name] = unit
+    return owners
+
+
+def without_unit(sheet: str, unit: Unit) -> str:
+    """A sheet's name with its unit's name taken out, as the template would name it: `乡妇联-活动台账（2）` →
+    `活动台账（2）`, `基本信息（乡团委）` → `基本信息`, so template names and continuation marks are recognised."""
+    key = name_key(compact(sheet))
+    for label in sorted((unit.name, *unit.aliases), key=len, reverse=True):
+        found = name_key(compact(label))
+        if found and found in key:
+            key = key.replace(found, "", 1)
+            break
+    return _EMPTY_BRACKETS.sub("", key).strip(_SEPARATORS)
+
+
+def unit_column(table: Table) -> int | None:
+    """The column of a ledger table's header that names each row's unit (`单位名称`), if it has one."""
+    for col, raw in enumerate(table.grid.rows[table.header_row]):
+        if header_label(raw) in UNIT_COLUMN_LABELS and col not in table.columns.values():
+            return col
+    return None
+
+
+@dataclass(frozen=True)
+class UnknownRowUnit:
+    """A row whose 单位名称 names no roster unit: an 错误 at its cell, and the row counted for nobody."""
+
+    sheet: str
+    cell: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Split:
+    """A table's rows by the unit their 单位名称 cell names: unit name → the unit and a view of the table holding
+    only that unit's rows (the others blanked, so every row keeps its number and cells), and the rows naming no
+    unit."""
+
+    shares: dict[str, tuple[Unit, Table]] = field(default_factory=dict)
+    unknown: list[UnknownRowUnit] = field(default_factory=list)
+
+
+def _not_record(raw: list[Any]) -> bool:
+    """The 示例 row and a 合计 row are the table's own: they stay with the sheet's unit, never named unknown."""
+    return any(isinstance(v, str) and compact(v).strip("()（）[]【】").startswith(_NOT_RECORDS) for v in raw[:4])
+
+
+def split_rows(table: Table, column: int, *, owner: Unit, resolve: Callable[[str], Unit | None]) -> Split:
+    """Rows with a blank 单位名称 (and the 示例 and 合计 rows) belong to `owner`, the sheet's unit."""
+    grid = table.grid.rows
+    units = {owner.name: owner}
+    rows_of: dict[str, set[int]] = {owner.name: set()}
+    unknown: list[UnknownRowUnit] = []
+    for row in table.rows():
+        index = row.number - 1
+        raw = grid[index]
+        value = clean(raw[column]) if column < len(raw) else ""
+        unit = resolve(value) if value and not _not_record(raw) else None
+        if value and unit is None and not _not_record(raw):
+            unknown.append(UnknownRowUnit(sheet=table.sheet, cell=cell_ref(index, column), value=str(raw[column])))
+            continue
+        unit = unit or owner
+        units[unit.name] = unit
+        rows_of.setdefault(unit.name, set()).add(index)
+    if len(rows_of) == 1 and not unknown:
+        return Split(shares={owner.name: (owner, table)})
+    return Split(shares={name: (units[name], _view(table, keep)) for name, keep in rows_of.items()}, unknown=unknown)
+
+
+def _view(table: Table, keep: set[int]) -> Table:
+    rows = table.grid.rows
+    kept = [row if i <= table.header_row or i in keep else [] for i, row in enumerate(rows)]
+    return replace(table, grid=replace(table.grid, rows=kept))
