@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from itertools import chain
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from pipeline.config.campaign import Campaign, Limits
 from pipeline.config.roster import Roster
@@ -24,6 +26,21 @@ from pipeline.read.sniff import Kind, check_container, ignored_reason, sniff
 
 Keep = Callable[[str, str, bytes], None]
 """Called with (file name, sha256, bytes) for every file actually read, e.g. to archive it."""
+
+JobKey = tuple[str, str, str]
+"""(file name as shown, name as found, sha256): all that reading one file takes from the file itself."""
+Parsed = Submission | Refusal
+"""What reading one file yields."""
+
+
+class Memo(Protocol):
+    """Remembers what reading a file yielded, so an unchanged file is not read again (the entry point passes the
+    store's read cache, as it passes `keep`). Everything else reading depends on (campaign, roster, the reader's
+    own code) is the memo's to take into account; what it recalls must be what reading would yield."""
+
+    def recall(self, job: JobKey) -> Parsed | None: ...
+
+    def remember(self, job: JobKey, parsed: Parsed) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -227,6 +244,10 @@ def _pooled(jobs: Iterable[Job], *, size: int, workers: int, campaign: Campaign)
     in a new pool. A file whose own process dies again is refused with that reason; the run completes.
     """
     batches = _batches(jobs, size)
+    first = next(batches, None)
+    if first is None:  # every file was recalled: no pool to start
+        return
+    batches = chain([first], batches)
     while True:
         failed: list[list[Job]] = []
         with _pool(campaign, workers) as pool:
@@ -265,12 +286,16 @@ def _read_all(jobs: Iterable[Job], *, expected: int, campaign: Campaign, roster:
     return list(_pooled(jobs, size=max(1, expected // (cores * 32)), workers=min(cores, 8), campaign=campaign))
 
 
-def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | None = None) -> list[Outcome]:
+def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | None = None,
+               memo: Memo | None = None) -> list[Outcome]:
     """Every file in the inbox, each with exactly one outcome under a name of its own, in file-name order.
 
-    A file with the same bytes as one before it is one submission: only the first is read (SPEC §3)."""
+    A file with the same bytes as one before it is one submission: only the first is read (SPEC §3). A file the
+    memo recalls is not parsed; the others are, and what they yield is given to the memo."""
     slots: list[Outcome | None] = []
     where: list[tuple[int, str]] = []
+    keys: list[JobKey] = []
+    recalled: dict[int, Parsed] = {}
     found: dict[str, str] = {}
     first_of: dict[str, str] = {}
     names = _Names()
@@ -292,11 +317,22 @@ def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | 
             if entry.data:  # empty files are each refused as empty, not copies of one another
                 first_of[digest] = entry.name
             found[entry.name] = entry.found
+            key = (entry.name, entry.found, digest)
+            hit = memo.recall(key) if memo is not None else None
+            if hit is not None:
+                recalled[len(where)] = hit
             where.append((len(slots), digest))
+            keys.append(key)
             slots.append(None)
-            yield entry.name, entry.found, digest, entry.data
+            if hit is None:
+                yield *key, entry.data
 
-    outcomes = _read_all(jobs(), expected=len(files), campaign=campaign, roster=roster)
+    parsed = iter(_read_all(jobs(), expected=len(files), campaign=campaign, roster=roster))
+    outcomes = [recalled[i] if i in recalled else next(parsed) for i in range(len(where))]
+    if memo is not None:
+        for i, outcome in enumerate(outcomes):
+            if i not in recalled:
+                memo.remember(keys[i], outcome)
     for (index, digest), outcome in zip(where, outcomes, strict=True):
         slots[index] = replace(outcome, sha256=digest) if isinstance(outcome, Refusal) else outcome
     return [_attributed(o, found.get(o.file, o.file), roster) if isinstance(o, Refusal) else o
