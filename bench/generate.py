@@ -7,6 +7,7 @@ Files are written with xlsxwriter (fast); their layout is the template's, as a u
 
 import datetime as dt
 import random
+import shutil
 import sys
 from pathlib import Path
 
@@ -30,7 +31,8 @@ def campaign_yaml(n: int) -> str:
     return yaml.safe_dump(base, allow_unicode=True, sort_keys=False)
 
 
-def write_ledger(path: Path, unit: str, index: int, rng: random.Random) -> None:
+def write_ledger(path: Path, unit: str, index: int, rng: random.Random, *, later: bool = False) -> None:
+    """`later`: the unit's next week's file, filed a day later with one more activity."""
     behind = index % 10 < 3
     wb = xlsxwriter.Workbook(str(path))
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
@@ -39,12 +41,12 @@ def write_ledger(path: Path, unit: str, index: int, rng: random.Random) -> None:
                                          ("联系电话", "0564-0000000"), ("填报日期", None), ("模板版本", "2026.1")]):
         info.write_string(r, 0, label)
         if value is None:
-            info.write_datetime(r, 1, dt.datetime(2027, 1, 10), date_fmt)
+            info.write_datetime(r, 1, dt.datetime(2027, 1, 11 if later else 10), date_fmt)
         else:
             info.write_string(r, 1, value)
     acts = wb.add_worksheet("活动台账")
     acts.write_row(1, 0, ACTIVITY.columns)
-    for r in range(40):
+    for r in range(41 if later else 40):
         day = dt.datetime.combine(START + dt.timedelta(days=rng.randint(0, 40)), dt.time())
         kind = "大行动" if behind or r % 3 else "大讨论"
         acts.write_number(2 + r, 0, r + 1)
@@ -79,6 +81,23 @@ def generate(folder: Path, n: int) -> None:
     rng = random.Random(n)
     for i in range(n):
         write_ledger(inbox / f"单位{i:05d}_台账.xlsx", f"单位{i:05d}", i, rng)
+
+
+CHANGED = 10
+"""One ledger in this many is changed in the rerun's inbox (10 %)."""
+
+
+def rerun_inbox(folder: Path, n: int) -> Path:
+    """folder/inbox_rerun: next week's inbox — folder/inbox copied byte for byte, except that every tenth unit sent a
+    new file (filed a day later, one activity more) under the same name. Written once; generate() first."""
+    target = folder / "inbox_rerun"
+    if target.is_dir() and len(list(target.iterdir())) == n:
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(folder / "inbox", target)
+    for i in range(CHANGED // 2, n, CHANGED):
+        write_ledger(target / f"单位{i:05d}_台账.xlsx", f"单位{i:05d}", i, random.Random(i), later=True)
+    return target
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
 """The pipeline's stages timed one after another in one process, through the library (nothing in pipeline/
 is changed): read the inbox, judge, write the supervision workbook, write the side outputs.
 
-`python -m bench.stages DATA OUT AS_OF` prints {stage: [start, end, cpu]}: start and end as time.time(), so
+`python -m bench.stages DATA OUT AS_OF [INBOX ARCHIVE]` prints {stage: [start, end, cpu]}: start and end as time.time(), so
 that the benchmark can line the stages up with the memory it samples from outside, and the CPU seconds the
 stage used in this process and its reading processes. The whole `report` command does more
 (start-up, the archive of every file read, the history, the lock) and writes the side outputs in a forked
-process at the same time as the workbook; here they run one after the other, so each is seen alone.
+process at the same time as the workbook; here they run one after the other, so each is seen alone. With INBOX
+(a folder name under DATA) and ARCHIVE, the reading uses ARCHIVE's read cache, as a weekly rerun does.
 """
 
 import datetime as dt
@@ -20,6 +21,7 @@ from pipeline.config.campaign import load_campaign
 from pipeline.config.roster import Roster
 from pipeline.judge.report import build_report
 from pipeline.read.inbox import read_inbox
+from pipeline.store.cache import ReadCache
 from pipeline.write.outbox import Outbox, write_side_outputs
 from pipeline.write.workbook import write_supervision_workbook
 
@@ -35,12 +37,14 @@ def mark() -> tuple[float, float]:
     return time.time(), me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
-def main(data: Path, out: Path, as_of: dt.date) -> dict[str, tuple[float, float, float]]:
+def main(data: Path, out: Path, as_of: dt.date, *, inbox: str = "inbox",
+         archive: Path | None = None) -> dict[str, tuple[float, float, float]]:
     campaign, _ = load_campaign(data / "campaign.yaml")
     roster = Roster.of(campaign)
     gc.set_threshold(*GC_THRESHOLD)
     marks = [mark()]
-    outcomes = read_inbox(data / "inbox", campaign=campaign, roster=roster)
+    memo = None if archive is None else ReadCache.beside(archive, campaign=campaign, writable=True)
+    outcomes = read_inbox(data / inbox, campaign=campaign, roster=roster, memo=memo)
     marks.append(mark())
     report = build_report(campaign=campaign, roster=roster, outcomes=outcomes, as_of=as_of)
     marks.append(mark())
@@ -55,4 +59,6 @@ def main(data: Path, out: Path, as_of: dt.date) -> dict[str, tuple[float, float,
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(Path(sys.argv[1]), Path(sys.argv[2]), dt.date.fromisoformat(sys.argv[3]))))
+    inbox, archive = (sys.argv[4], Path(sys.argv[5])) if len(sys.argv) > 5 else ("inbox", None)
+    print(json.dumps(main(Path(sys.argv[1]), Path(sys.argv[2]), dt.date.fromisoformat(sys.argv[3]), inbox=inbox,
+                          archive=archive)))

@@ -103,6 +103,7 @@ class Notice(StrEnum):
 
     HISTORY_SET_ASIDE = "history-set-aside"
     NOT_RECORDED = "not-recorded"
+    CACHE_NOT_SAVED = "cache-not-saved"
 
 
 NOTICE_TEXTS: dict[Notice, str] = {
@@ -112,6 +113,9 @@ NOTICE_TEXTS: dict[Notice, str] = {
     Notice.NOT_RECORDED: (
         "提示：统计日期 {as_of} 不是今天，本次为试算，没有记入历史（通报期号、周趋势和“持续无进展”只按正式周报计算）。"
         "如要把这一次作为该周的正式周报记入历史（例如补做或重做某一周），请加 --record 重新运行。"),
+    Notice.CACHE_NOT_SAVED: (
+        "提示：读取缓存文件夹“{path}”无法写入（{reason}），本次读取的结果没有保存，下次汇总会把这些台账重新读一遍；"
+        "本次汇总结果不受影响。"),
 }
 
 

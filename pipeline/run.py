@@ -10,6 +10,7 @@ office is pipeline.cli.
 """
 
 import datetime as dt
+import errno
 import gc
 import hashlib
 import multiprocessing
@@ -18,20 +19,21 @@ import sqlite3
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from pipeline.config.campaign import Campaign, load_campaign
 from pipeline.config.roster import Roster
-from pipeline.errors import ChuangchengError, InternalError, Notice, Said, Stop
+from pipeline.errors import ChuangchengError, InternalError, Notice, Said, Stop, os_reason
 from pipeline.judge.report import Report, build_report
 from pipeline.judge.validation import Validation
 from pipeline.judge.validation import validate as check
 from pipeline.model import Outcome, RunSnapshot
-from pipeline.read.inbox import Keep, read_inbox
+from pipeline.read.inbox import Keep, Memo, read_inbox
 from pipeline.stops import machine_stops, writable_folder
 from pipeline.store.archive import Archive
+from pipeline.store.cache import ReadCache
 from pipeline.store.history import Damaged, History, Periods, RunRecord, campaign_key
 from pipeline.store.lock import RunLock
 from pipeline.write.outbox import Outbox, Staged, Written, write_side_outputs
@@ -79,6 +81,8 @@ class RunResult:
     """What the office must know although the run completed (e.g. a damaged history set aside)."""
     recorded: tuple[dt.date, dt.date] | None = None
     """The reporting period (first and last day) whose history entry this run became; None for a trial."""
+    reused: int = 0
+    """Files whose reading came from the read cache (the archive's 读取缓存) instead of being read again."""
 
 
 def load(config: Path) -> Setup:
@@ -129,13 +133,13 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def _read(inbox: Path, setup: Setup, *, keep: Keep | None) -> list[Outcome]:
+def _read(inbox: Path, setup: Setup, *, keep: Keep | None, memo: Memo | None) -> list[Outcome]:
     if inbox.exists() and not inbox.is_dir():
         raise ChuangchengError(Stop.NOT_A_FOLDER, path=inbox, what="--inbox")
     if not inbox.is_dir():
         raise ChuangchengError(Stop.NO_INBOX, inbox=inbox)
     with _quiet_native_stderr():
-        return read_inbox(inbox, campaign=setup.campaign, roster=setup.roster, keep=keep)
+        return read_inbox(inbox, campaign=setup.campaign, roster=setup.roster, keep=keep, memo=memo)
 
 
 def _write(report: Report, outbox: Path, *, modes: tuple[int, int]) -> Written:
@@ -209,9 +213,12 @@ def report(settings: ReportSettings) -> RunResult:
     writable_folder(s.archive, what="--archive")
     with machine_stops(folder=s.outbox, history=history_path, timeout=s.lock_timeout), _fewer_collections(), \
             RunLock(s.archive / LOCK_NAME, timeout=s.lock_timeout):
-        outcomes = _read(s.inbox, s.setup, keep=Archive(s.archive, mode=modes[0]).store)
+        cache = ReadCache.beside(s.archive, campaign=s.setup.campaign, writable=True, mode=modes[0])
+        outcomes = _read(s.inbox, s.setup, keep=Archive(s.archive, mode=modes[0]).store, memo=cache)
+        if cache.failure is not None:
+            notices.append(Said.of(Notice.CACHE_NOT_SAVED, path=cache.root, reason=_unsaved(cache.failure)))
         if not official and not history_path.exists():
-            return _trial(s, outcomes, history=(), modes=modes)
+            return _pruned(cache, s, _trial(s, outcomes, history=(), modes=modes, notices=notices))
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         history, aside = History.open_or_set_aside(history_path, timeout=s.lock_timeout, stamp=stamp)
         if aside is not None:
@@ -228,9 +235,25 @@ def report(settings: ReportSettings) -> RunResult:
                     history.record(key, RunRecord(as_of=s.as_of, config_sha256=s.setup.config_sha256,
                                                   inputs=inputs, snapshot=built.snapshot()), periods=periods)
         if not official:
-            return _trial(s, outcomes, history=earlier, modes=modes, notices=notices)
-    week = (periods.first_day(s.as_of), periods.last_day(s.as_of))
-    return RunResult(report=built, written=written, notices=tuple(notices), recorded=week)
+            return _pruned(cache, s, _trial(s, outcomes, history=earlier, modes=modes, notices=notices))
+        week = (periods.first_day(s.as_of), periods.last_day(s.as_of))
+        return _pruned(cache, s, RunResult(report=built, written=written, notices=tuple(notices), recorded=week))
+
+
+def _unsaved(exc: OSError) -> str:
+    """Why the read cache could not be saved, in a clerk's words (the run goes on: no stop says it)."""
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return "磁盘空间不足"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "没有写入权限，或磁盘是只读的"
+    return os_reason(exc)
+
+
+def _pruned(cache: ReadCache, s: ReportSettings, result: RunResult) -> RunResult:
+    """After the outputs (still under the run lock): the cache loses what no recent run used; the result says
+    how many files it gave."""
+    cache.prune(interval_days=s.setup.campaign.report_interval_days)
+    return replace(result, reused=cache.hits)
 
 
 def _build(s: ReportSettings, outcomes: list[Outcome], *, history: tuple[RunSnapshot, ...]) -> Report:
@@ -246,11 +269,14 @@ def _trial(s: ReportSettings, outcomes: list[Outcome], *, history: tuple[RunSnap
     return RunResult(report=built, written=written, notices=(*notices, Said.of(Notice.NOT_RECORDED, as_of=s.as_of)))
 
 
-def validate(*, setup: Setup, inbox: Path, as_of: dt.date) -> Validation:
-    """Read exactly as `report` does, without archiving or recording anything."""
+def validate(*, setup: Setup, inbox: Path, as_of: dt.date, archive: Path | None = None) -> Validation:
+    """Read exactly as `report` does, without archiving or recording anything. With the archive, files its read
+    cache holds are not read again; the cache is only read, never written, touched or pruned."""
     campaign = setup.campaign
+    cache = None if archive is None else ReadCache.beside(archive, campaign=campaign, writable=False)
     with machine_stops(folder=inbox):
-        return check(_read(inbox, setup, keep=None), as_of=as_of, window=(campaign.start, campaign.deadline))
+        return check(_read(inbox, setup, keep=None, memo=cache), as_of=as_of,
+                     window=(campaign.start, campaign.deadline))
 
 
 def templates(*, setup: Setup, folder: Path, per_unit: bool) -> list[Path]:

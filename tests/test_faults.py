@@ -237,6 +237,24 @@ def test_a_reading_process_killed_mid_file_is_retried_once(inbox: Path, tmp_path
     assert sum(1 for result, _ in files.values() if result == "已被新版本替代") >= pipeline.read.inbox.PARALLEL_FROM
 
 
+def test_a_file_whose_reading_process_died_is_read_again_next_run(inbox: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The death was this run's circumstance (memory, a killed process), not the file's: the read cache must not
+    keep it, so the next run, with the same archive and its cache, reads the file and uses it."""
+    for i in range(pipeline.read.inbox.PARALLEL_FROM):
+        resaved_copy(inbox / "荷花村.xlsx", inbox / f"副本_{i:03}.xlsx")
+    resaved_copy(inbox / "柳林村.xlsx", inbox / "致命.xlsx")
+    archive = tmp_path / "archive"
+    with monkeypatch.context() as patched:
+        _dies_on(patched, "致命.xlsx")
+        first = report(inbox, tmp_path / "out1", AS_OF, archive=archive).written.workbook
+    assert {r["文件"]: r["处理结果"] for r in read_sheet(first, "文件清单")}["致命.xlsx"] == "未采用"
+    again = report(inbox, tmp_path / "out2", AS_OF, archive=archive)
+    assert again.reused > 0  # the cache was used for the others
+    files = {r["文件"]: r["处理结果"] for r in read_sheet(again.written.workbook, "文件清单")}
+    assert files["致命.xlsx"] in ("已采用", "已被新版本替代")
+
+
 def test_the_side_writer_fails_in_the_parents_words(inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                     capfd: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(pipeline.run, "PARALLEL_FROM_UNITS", 1)

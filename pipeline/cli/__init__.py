@@ -120,7 +120,9 @@ def restore(sha: str, archive: Path, target: Path) -> None:
 @_CONFIG
 @_AS_OF
 @option("--json", "as_json", is_flag=True, help="以 JSON 格式输出（供其他程序读取）")
-def validate(inbox: Path, config: Path, as_of: str | None, as_json: bool) -> None:
+@option("--archive", type=_FOLDER, metavar="文件夹", default=Path("archive"),
+        help="存档文件夹：其中读取缓存里已有的台账不再重读（只读取缓存，不写入）")
+def validate(inbox: Path, config: Path, as_of: str | None, as_json: bool, archive: Path) -> None:
     """逐个文件检查台账，列出每个问题所在的工作表和单元格。
 
     有问题时最后一行说明这些问题由报送单位改正，退出码为 1（供脚本判断；make validate 则以 0 结束）。"""
@@ -130,7 +132,7 @@ def validate(inbox: Path, config: Path, as_of: str | None, as_json: bool) -> Non
 
     setup = _load(config)
     try:
-        result = run.validate(setup=setup, inbox=inbox, as_of=run.as_of(as_of, setup))
+        result = run.validate(setup=setup, inbox=inbox, as_of=run.as_of(as_of, setup), archive=archive)
     except ChuangchengError as exc:
         _fail(exc)
     if as_json:

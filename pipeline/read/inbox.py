@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from itertools import chain
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from pipeline.config.campaign import Campaign, Limits
 from pipeline.config.roster import Roster
@@ -24,6 +26,21 @@ from pipeline.read.sniff import SPREADSHEET_EXTS, Kind, check_container, ignored
 
 Keep = Callable[[str, str, bytes], None]
 """Called with (file name, sha256, bytes) for every file actually read, e.g. to archive it."""
+
+JobKey = tuple[str, str, str]
+"""(file name as shown, name as found, sha256): all that reading one file takes from the file itself."""
+Parsed = Submission | Refusal | Shared
+"""What reading one file yields (read_ledger): a shared workbook gives each of its units' ledgers at once."""
+
+
+class Memo(Protocol):
+    """Remembers what reading a file yielded, so an unchanged file is not read again (the entry point passes the
+    store's read cache, as it passes `keep`). Everything else reading depends on (campaign, roster, the reader's
+    own code) is the memo's to take into account; what it recalls must be what reading would yield."""
+
+    def recall(self, job: JobKey) -> Parsed | None: ...
+
+    def remember(self, job: JobKey, parsed: Parsed) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -191,14 +208,11 @@ def _init_worker(campaign: Campaign) -> None:
     os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
 
 
-Read = Submission | Refusal | Shared
-"""What reading one ledger file gives (read_ledger)."""
-
 Job = tuple[str, str, str, bytes]
 """(file name as shown, name as found, sha256, bytes) of one ledger to parse."""
 
 
-def _read_batch(batch: list[Job]) -> list[Read]:
+def _read_batch(batch: list[Job]) -> list[Parsed]:
     assert _worker is not None
     return [read_ledger(data, file=name, found=found, sha256=digest, campaign=_worker[0], roster=_worker[1])
             for name, found, digest, data in batch]
@@ -219,7 +233,7 @@ def _pool(campaign: Campaign, workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(campaign,))
 
 
-def _read_alone(job: Job, campaign: Campaign) -> Read:
+def _read_alone(job: Job, campaign: Campaign) -> Parsed:
     """One file in a process of its own: if that process dies too, the file is what kills it."""
     with _pool(campaign, 1) as pool:
         try:
@@ -228,7 +242,7 @@ def _read_alone(job: Job, campaign: Campaign) -> Read:
             return Refusal(job[0], T.READER_DIED)
 
 
-def _pooled(jobs: Iterable[Job], *, size: int, workers: int, campaign: Campaign) -> Iterator[Read]:
+def _pooled(jobs: Iterable[Job], *, size: int, workers: int, campaign: Campaign) -> Iterator[Parsed]:
     """Outcomes in job order from a pool, a few batches in flight at a time (so memory stays flat).
 
     A reading process that dies (killed, out of memory, a crash in the native reader) breaks the pool: the
@@ -236,10 +250,14 @@ def _pooled(jobs: Iterable[Job], *, size: int, workers: int, campaign: Campaign)
     in a new pool. A file whose own process dies again is refused with that reason; the run completes.
     """
     batches = _batches(jobs, size)
+    first = next(batches, None)
+    if first is None:  # every file was recalled: no pool to start
+        return
+    batches = chain([first], batches)
     while True:
         failed: list[list[Job]] = []
         with _pool(campaign, workers) as pool:
-            window: deque[tuple[list[Job], Future[list[Read]]]] = deque()
+            window: deque[tuple[list[Job], Future[list[Parsed]]]] = deque()
             exhausted = False
             while window or not exhausted:
                 while not exhausted and len(window) < workers * 4:
@@ -263,7 +281,7 @@ def _pooled(jobs: Iterable[Job], *, size: int, workers: int, campaign: Campaign)
                 yield _read_alone(job, campaign)
 
 
-def _read_all(jobs: Iterable[Job], *, expected: int, campaign: Campaign, roster: Roster) -> list[Read]:
+def _read_all(jobs: Iterable[Job], *, expected: int, campaign: Campaign, roster: Roster) -> list[Parsed]:
     """Parse ledgers, in a pool of processes sized to the cores when there are enough of them. Jobs are
     handed to the pool as they are read, so parsing starts while later files are still being read; batches
     are small so that both processes finish together."""
@@ -274,12 +292,22 @@ def _read_all(jobs: Iterable[Job], *, expected: int, campaign: Campaign, roster:
     return list(_pooled(jobs, size=max(1, expected // (cores * 32)), workers=min(cores, 8), campaign=campaign))
 
 
-def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | None = None) -> list[Outcome]:
+def _by_chance(parsed: Parsed) -> bool:
+    """An outcome of this run's circumstances, not of the file (its reading process was killed, perhaps for want
+    of memory): never remembered, so the next run reads the file again."""
+    return isinstance(parsed, Refusal) and parsed.why.code is T.RefusalCode.READER_DIED
+
+
+def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | None = None,
+               memo: Memo | None = None) -> list[Outcome]:
     """Every file in the inbox, each with exactly one outcome under a name of its own, in file-name order.
 
-    A file with the same bytes as one before it is one submission: only the first is read (SPEC §3)."""
+    A file with the same bytes as one before it is one submission: only the first is read (SPEC §3). A file the
+    memo recalls is not parsed; the others are, and what they yield is given to the memo."""
     slots: list[Outcome | Shared | None] = []
     where: list[tuple[int, str]] = []
+    keys: list[JobKey] = []
+    recalled: dict[int, Parsed] = {}
     found: dict[str, str] = {}
     first_of: dict[str, str] = {}
     names = _Names()
@@ -301,11 +329,22 @@ def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | 
             if entry.data:  # empty files are each refused as empty, not copies of one another
                 first_of[digest] = entry.name
             found[entry.name] = entry.found
+            key = (entry.name, entry.found, digest)
+            hit = memo.recall(key) if memo is not None else None
+            if hit is not None:
+                recalled[len(where)] = hit
             where.append((len(slots), digest))
+            keys.append(key)
             slots.append(None)
-            yield entry.name, entry.found, digest, entry.data
+            if hit is None:
+                yield *key, entry.data
 
-    outcomes = _read_all(jobs(), expected=len(files), campaign=campaign, roster=roster)
+    parsed = iter(_read_all(jobs(), expected=len(files), campaign=campaign, roster=roster))
+    outcomes = [recalled[i] if i in recalled else next(parsed) for i in range(len(where))]
+    if memo is not None:
+        for i, outcome in enumerate(outcomes):
+            if i not in recalled and not _by_chance(outcome):
+                memo.remember(keys[i], outcome)
     for (index, digest), outcome in zip(where, outcomes, strict=True):
         slots[index] = replace(outcome, sha256=digest) if isinstance(outcome, Refusal) else outcome
     flat = [part for o in slots if o is not None
