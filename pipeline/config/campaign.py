@@ -178,10 +178,11 @@ def closest(name: str, candidates: list[str], *, n: int = 3) -> list[str]:
     return [c for c in scored if difflib.SequenceMatcher(None, key, name_key(c)).ratio() > 0][:n]
 
 
-def _responsible(campaign: Campaign, exemption: Exemption) -> bool:
-    """Whether the exempted unit owes the exempted sub-theme at all (by name or by one of its kinds)."""
-    key = name_key(exemption.unit)
-    unit = next((u for u in campaign.units if key in {name_key(n) for n in (u.name, *u.aliases)}), None)
+def _responsible(campaign: Campaign, exemption: Exemption, *, owner: dict[str, int]) -> bool:
+    """Whether the exempted unit owes the exempted sub-theme at all (by name or by one of its kinds). `owner` is
+    the unit index of each compared name and alias (a county has thousands of units and exemptions)."""
+    index = owner.get(name_key(exemption.unit))
+    unit = None if index is None else campaign.units[index]
     sub = next((s for s in campaign.subthemes if s.id == exemption.subtheme), None)
     if unit is None or sub is None:
         return True
@@ -231,7 +232,7 @@ def _cross_check(campaign: Campaign) -> tuple[list[str], list[str]]:
         check_unit(where, exemption.unit)
         if exemption.subtheme not in ids:
             errors.append(texts.unknown_subtheme(where=where, subtheme=exemption.subtheme))
-        elif name_key(exemption.unit) in known and not _responsible(campaign, exemption):
+        elif name_key(exemption.unit) in known and not _responsible(campaign, exemption, owner=owner):
             warnings.append(texts.exemption_waives_nothing(where=where, unit=exemption.unit,
                                                            subtheme=exemption.subtheme))
 
