@@ -2,7 +2,7 @@
 
 A pool of reading processes (one per core) reads every cell of every ledger with python-calamine and renders,
 from those cells, as many cells as each sheet of the pipeline's supervision workbook holds, as raw sheet XML
-rows; the main process deflates them as they arrive (zlib's default level, as pipeline/write/sheetxml.py), each
+rows; the main process deflates them as they arrive (at the level pipeline/write/sheetxml.py deflates its sheets with), each
 sheet into a temporary file, and joins those into one workbook file at the end. Each reading process also
 writes the gap lists of its ledgers' units, each a small workbook with as many cells as the pipeline's gap
 list for that unit holds. No validation, no rules, no styles beyond a date format: rows stream from the
@@ -31,6 +31,10 @@ from pathlib import Path
 from typing import IO, Any
 
 import python_calamine as calamine
+
+DEFLATE_LEVEL = 3
+"""pipeline.write.sheetxml.DEFLATE_LEVEL, the same compression (not imported: the floor does not pay for
+importing the pipeline; tests/test_bench.py holds the two equal)."""
 
 SOURCES = {"活动明细": "活动台账", "问题整改": "问题整改", "宣传报道": "宣传报道"}
 """Sheets of the supervision workbook whose cells come from one ledger sheet's (the rest from all its sheets')."""
@@ -209,7 +213,7 @@ class Deflated:
 
     def __init__(self, file: IO[bytes]) -> None:
         self.file = file
-        self.zip = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        self.zip = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15)
         self.crc = self.size = 0
 
     def write(self, data: bytes) -> None:

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 import python_calamine as calamine
 
-from bench.floor import Shape, run, share
+from bench.floor import DEFLATE_LEVEL, Shape, run, share
 from bench.generate import write_ledger
 from bench.memory import measure
+from pipeline.write import sheetxml
 
 
 def cells_per_sheet(path: Path) -> list[tuple[str, int, int]]:
@@ -61,3 +62,8 @@ def test_sampler_sums_the_children() -> None:
     assert result.peak_pss_mb > 160
     # Summed RSS counts the parent's 40 MB again in each forked child (3 × 40 + 2 × 60 = 240); PSS does not.
     assert result.peak_rss_mb > 240 > result.peak_pss_mb
+
+
+def test_floor_deflates_as_the_workbook_does() -> None:
+    """The floor is only a floor if it compresses as much as the pipeline: the same zlib level."""
+    assert DEFLATE_LEVEL == sheetxml.DEFLATE_LEVEL

@@ -37,6 +37,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 _EDGE_SPACE = re.compile(r"^\s|\s$")
 _EXCEL_EPOCH = dt.date(1899, 12, 31).toordinal()
 _CHUNK_ROWS = 2_000
+DEFLATE_LEVEL = 3
+"""zlib level of the workbook's parts. Its sheet XML deflates about 2.5 times as fast at 3 as at the default 6,
+for a file about 9 % larger (a county's 62 MB of sheet XML: 0.20 s and 4.4 MB against 0.51 s and 4.1 MB)."""
 _SEEN_PER_COLUMN = 20_000
 """Distinct texts remembered per column; beyond it the memory starts afresh (a text is then rendered again)."""
 
@@ -190,7 +193,7 @@ def splice(chrome: bytes, target: Path, bodies: Sequence[Body], *, styles: Mappi
             if parts.worksheets.get(each.sheet) not in members:
                 raise PackageMismatch(f"no worksheet part for sheet {each.sheet!r}")
             by_part[parts.worksheets[each.sheet]] = each
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=DEFLATE_LEVEL) as out:
             for info in source.infolist():
                 copy = zipfile.ZipInfo(info.filename, info.date_time)
                 copy.compress_type, copy.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
