@@ -10,11 +10,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import fields
 from enum import StrEnum
-from typing import Any, Literal, get_args, get_origin
+from types import UnionType
+from typing import Annotated, Any, Literal, TypeVar, Union, cast, get_args, get_origin
 
 from pydantic import InstanceOf
 from pydantic.dataclasses import dataclass
+from pydantic.fields import FieldInfo
 
+R = TypeVar("R")
 ProblemLevel = Literal["错误", "警告"]
 ActivityKind = Literal["大讨论", "大行动"]
 RectStatus = Literal["未整改", "整改中", "已整改"]
@@ -93,6 +96,58 @@ def _shape(cls: type) -> _Shape:
 
 def _restore(cls: type, values: tuple[Any, ...]) -> Any:
     return _shape(cls).unpack(values)
+
+
+def _exact(annotation: Any, name: str, scope: dict[str, Any]) -> str | None:
+    """A Python test that `name` has the field's type exactly (so pydantic would pass it through as an equal
+    value), or None for an annotation this short check does not know."""
+    key = f"t{len(scope)}"
+    origin, args = get_origin(annotation), get_args(annotation)
+    if annotation in (str, int, bool, dt.date) or (isinstance(annotation, type) and issubclass(annotation, _Record)):
+        scope[key] = annotation
+        return f"type({name}) is {key}"
+    if origin is Literal and all(type(a) is str for a in args):
+        scope[key] = frozenset(args)
+        return f"(type({name}) is str and {name} in {key})"
+    if origin is Annotated and any(isinstance(m, cast(type, InstanceOf)) for m in annotation.__metadata__):
+        scope[key] = args[0]
+        return f"isinstance({name}, {key})"
+    if origin in (Union, UnionType) and type(None) in args and len(args) == 2:
+        inner = _exact(next(a for a in args if a is not type(None)), name, scope)
+        return None if inner is None else f"({name} is None or {inner})"
+    if origin is tuple and args[1:] == (Ellipsis,) and args[0] in (str, int):
+        scope[key] = args[0]
+        return f"(type({name}) is tuple and all(type(x) is {key} for x in {name}))"
+    return None
+
+
+def quick(cls: type[R]) -> type[R]:
+    """A constructor of `cls` with its signature that, when every value already has its field's type exactly
+    (the reader's parsers give nothing else), sets the fields without a round through pydantic-core, and
+    otherwise calls the pydantic dataclass, which stays the validator of everything else. Generated from
+    the class's annotations (tests/test_fastpaths.py holds it to pydantic); a class with a constraint or a
+    type the check does not know gets no short way."""
+    scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    params, tests, sets = [], [], []
+    record_fields = fields(cast(Any, cls))
+    for i, f in enumerate(record_fields):
+        test = _exact(f.type, f.name, scope)
+        if test is None or f.default_factory is not dataclasses.MISSING or isinstance(f.default, FieldInfo):
+            return cls
+        if f.default is dataclasses.MISSING:
+            params.append(f.name)
+        else:
+            scope[f"d{i}"] = f.default
+            params.append(f"{f.name}=d{i}")
+        scope[f"set{i}"] = getattr(cls, f.name).__set__
+        tests.append(test)
+        sets.append(f"        set{i}(record, {f.name})\n")
+    names = [f.name for f in record_fields]
+    code = (f"def make(*, {', '.join(params)}):\n    if {' and '.join(tests)}:\n        record = new(cls)\n"
+            + "".join(sets) + "        return record\n"
+            f"    return cls({', '.join(f'{n}={n}' for n in names)})\n")
+    exec(code, scope)  # built from our own classes' field names only
+    return cast(type[R], scope["make"])
 
 
 class _Record:

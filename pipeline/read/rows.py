@@ -20,6 +20,7 @@ from pipeline.model import (
     Rectification,
     SkippedRow,
     Source,
+    quick,
 )
 from pipeline.read import texts as T
 from pipeline.read.grids import Row, Table
@@ -53,6 +54,8 @@ from pipeline.read.values import (
 )
 
 V = TypeVar("V")
+_Activity, _Rectification, _Publicity = quick(Activity), quick(Rectification), quick(PublicityItem)
+_Problem, _Source = quick(Problem), quick(Source)
 _BLANK_CODES = frozenset({T.ProblemCode.MISSING_REQUIRED, T.ProblemCode.MISSING_EVIDENCE, T.ProblemCode.STATUS_MISSING,
                           T.ProblemCode.DONE_MISSING})
 """Problems that say a cell was left empty."""
@@ -123,7 +126,7 @@ class _RowReader:
             note = T.formula_without_result(formula, T.FORMULA_UNCOUNTED if level == "错误" else T.FORMULA_AS_BLANK)
             self.formulas_named.add(column)
         cell = self.row.cells.get(column) or self.table.header_cell
-        self.out.problems.append(Problem(code=note.code, file=self.ctx.file, sheet=self.table.sheet, cell=cell,
+        self.out.problems.append(_Problem(code=note.code, file=self.ctx.file, sheet=self.table.sheet, cell=cell,
                                          unit=self.ctx.unit, level=level, message=note.text, hint=note.hint))
         if level == "错误":
             self.errors.append(note.text)
@@ -212,7 +215,7 @@ class _RowReader:
 
     @property
     def source(self) -> Source:
-        return Source(file=self.ctx.file, sheet=self.table.sheet, row=self.row.number)
+        return _Source(file=self.ctx.file, sheet=self.table.sheet, row=self.row.number)
 
 
 def _is_total(reader: _RowReader) -> bool:
@@ -332,7 +335,7 @@ def _activity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
         r.problem("警告", "佐证材料", T.EVIDENCE_MISSING)
     reason = _window_reason(r, "活动日期", when) or _duplicate(r, duplicate_of)
     activity_kind: ActivityKind = "大讨论" if kind == "大讨论" else "大行动"
-    out.activities.append(Activity(
+    out.activities.append(_Activity(
         source=r.source, unit=r.ctx.unit, seq=r.text("序号"), date=when, kind=activity_kind, subthemes=subthemes,
         topic=r.text("活动主题"), place=r.text("活动地点"), participants=participants, organizer=r.text("组织人"),
         co_units=tuple(co_units), form=r.text("活动形式"), summary=summary, evidence=r.text("佐证材料"),
@@ -373,7 +376,7 @@ def _rectification(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
     if status == "已整改" and done is None and "完成日期" in r.table.columns:
         r.problem("警告", "完成日期", T.DONE_MISSING)
     typed_status = next((s for s in RECT_STATUSES if s == status), None)
-    out.rectifications.append(Rectification(
+    out.rectifications.append(_Rectification(
         source=r.source, unit=r.ctx.unit, seq=r.text("序号"), found=found, activity_seq=r.text("关联活动序号"),
         description=description, measure=r.text("整改措施"), owner=r.text("责任人"), due=due,
         due_text=due_text, ongoing=ongoing, status=typed_status, done=done, note=r.text("备注")))
@@ -397,7 +400,7 @@ def _publicity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
     if reason := _window_reason(r, "发布日期", when) or _duplicate(r, duplicate_of):
         r.skip(reason)
         return
-    out.publicity.append(PublicityItem(
+    out.publicity.append(_Publicity(
         source=r.source, unit=r.ctx.unit, seq=r.text("序号"), date=when, platform=platform, title=title,
         link=r.text("链接"), typical=typical == "是", note=r.text("备注")))
 
