@@ -7,7 +7,7 @@ import pickle
 import pydantic
 import pytest
 
-from pipeline.model import Activity, Problem, PublicityItem, Rectification, Source, Submission
+from pipeline.model import Activity, FileRecord, Problem, PublicityItem, Rectification, SkippedRow, Source, Submission
 from pipeline.read.texts import ProblemCode
 
 SRC = Source(file="荷花村.xlsx", sheet="活动台账", row=4)
@@ -20,9 +20,11 @@ def _submission() -> Submission:
                          due=dt.date(2026, 12, 20), status="整改中")
     item = PublicityItem(source=SRC, unit="荷花村", seq="1", date=dt.date(2026, 12, 6), platform="抖音", title="标题")
     problem = Problem(code=ProblemCode.AFTER_FILED, file="荷花村.xlsx", sheet="活动台账", cell="B4", level="警告", message="m")
+    skipped = SkippedRow(source=dataclasses.replace(SRC, row=5), unit="荷花村", table="活动台账",
+                         cells=(("序号", "2"), ("活动主题", "学习")), reason="活动日期未填写")
     return Submission(file="荷花村.xlsx", sha256="0" * 64, unit="荷花村", filed=dt.date(2026, 12, 18),
                       effective_date=dt.date(2026, 12, 18), activities=(activity,), rectifications=(rect,),
-                      publicity=(item,), problems=(problem,))
+                      publicity=(item,), skipped=(skipped,), problems=(problem,))
 
 
 def test_records_survive_pickling_unchanged_and_frozen() -> None:
@@ -31,8 +33,11 @@ def test_records_survive_pickling_unchanged_and_frozen() -> None:
     assert copy == original and hash(copy.activities[0]) == hash(original.activities[0])
     assert copy.activities[0].source.row == 4 and copy.rectifications[0].status == "整改中"
     assert copy.problems[0].code is ProblemCode.AFTER_FILED       # the member itself, not just an equal string
+    assert copy.skipped[0].source.row == 5 and copy.skipped[0].cell("活动主题") == "学习"
     with pytest.raises(dataclasses.FrozenInstanceError):
         copy.activities[0].participants = 1
+    record = FileRecord(file="荷花村.xlsx", result="未采用", code=ProblemCode.AFTER_FILED, reason="r")
+    assert pickle.loads(pickle.dumps(record)) == record and pickle.loads(pickle.dumps(SRC)) == SRC
 
 
 def test_records_are_validated_when_built() -> None:

@@ -12,6 +12,8 @@ import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -140,7 +142,12 @@ def check_size(sheet: str, rows: list[list[Any]], limits: Limits) -> None:
     _check_text(rows, sheet, limits.max_cell_chars)
 
 
+_is_text = str.__instancecheck__
+
+
 def _check_text(rows: list[list[Any]], sheet: str, limit: int) -> None:
+    if max(map(len, filter(_is_text, chain.from_iterable(rows))), default=0) <= limit:
+        return  # the usual answer, found without a Python step per cell
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             if isinstance(value, str) and len(value) > limit:
@@ -237,13 +244,18 @@ class Table:
 
     def rows(self) -> Iterator[Row]:
         columns = list(self.columns.items())
+        names, last = list(self.columns), max(self.columns.values(), default=0)
+        pick = itemgetter(*self.columns.values()) if len(columns) > 1 else None  # a tuple only for two or more
         grid, totals = self.grid.rows, self.grid.total_rows
         for index in range(self.header_row + 1, len(grid)):
             if index in totals:
                 continue
             raw = grid[index]
             width = len(raw)
-            values = {name: (raw[col] if col < width else "") for name, col in columns}
+            if pick is not None and width > last:
+                values = dict(zip(names, pick(raw), strict=True))
+            else:
+                values = {name: (raw[col] if col < width else "") for name, col in columns}
             if all(is_blank(v) for v in values.values()):
                 continue
             yield Row(index + 1, values, _Cells(index, self.columns))

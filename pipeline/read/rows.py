@@ -20,6 +20,7 @@ from pipeline.model import (
     Rectification,
     SkippedRow,
     Source,
+    quick,
 )
 from pipeline.read import texts as T
 from pipeline.read.grids import Row, Table
@@ -53,6 +54,8 @@ from pipeline.read.values import (
 )
 
 V = TypeVar("V")
+_Activity, _Rectification, _Publicity = quick(Activity), quick(Rectification), quick(PublicityItem)
+_Problem, _Source = quick(Problem), quick(Source)
 _BLANK_CODES = frozenset({T.ProblemCode.MISSING_REQUIRED, T.ProblemCode.MISSING_EVIDENCE, T.ProblemCode.STATUS_MISSING,
                           T.ProblemCode.DONE_MISSING})
 """Problems that say a cell was left empty."""
@@ -75,6 +78,20 @@ class RowContext:
     @cached_property
     def subthemes(self) -> SubthemeMatcher:
         return SubthemeMatcher.of(self.campaign)
+
+    # What the pure cell readers made of each text already met in this ledger: a unit types the same
+    # 活动类型, 子主题, 地点, 组织人 and 佐证材料 row after row, and each is read once.
+    @cached_property
+    def texts(self) -> dict[str, str]:
+        return {}
+
+    @cached_property
+    def choices(self) -> dict[tuple[str, str], str | Invalid]:
+        return {}
+
+    @cached_property
+    def subtheme_cells(self) -> dict[str, tuple[int, ...] | Invalid]:
+        return {}
 
 
 @dataclass
@@ -109,14 +126,14 @@ class _RowReader:
             note = T.formula_without_result(formula, T.FORMULA_UNCOUNTED if level == "错误" else T.FORMULA_AS_BLANK)
             self.formulas_named.add(column)
         cell = self.row.cells.get(column) or self.table.header_cell
-        self.out.problems.append(Problem(code=note.code, file=self.ctx.file, sheet=self.table.sheet, cell=cell,
+        self.out.problems.append(_Problem(code=note.code, file=self.ctx.file, sheet=self.table.sheet, cell=cell,
                                          unit=self.ctx.unit, level=level, message=note.text, hint=note.hint))
         if level == "错误":
             self.errors.append(note.text)
 
     def skip(self, reason: str = "") -> None:
         """Keep the row, as typed, for the detail sheets: it counts for nothing, and says why."""
-        cells = tuple((column, shown(value)) for column, value in self.values.items() if not is_blank(value))
+        cells = tuple((column, shown(value)) for column, value in self.values.items() if not self.blank(column))
         self.out.skipped.append(SkippedRow(source=self.source, unit=self.ctx.unit,
                                            table=cast(LedgerTable, self.spec.name), cells=cells,
                                            reason=reason or "；".join(self.errors)))
@@ -128,11 +145,48 @@ class _RowReader:
         return self.values.get(column, "")
 
     def text(self, column: str) -> str:
-        return clean(self.values.get(column, ""))
+        """The cell's `clean` text, worked out once for each text in the ledger."""
+        value = self.values.get(column, "")
+        if type(value) is not str:
+            return clean(value)
+        text = self.ctx.texts.get(value)
+        if text is None:
+            text = self.ctx.texts[value] = clean(value)
+        return text
+
+    def compact(self, column: str) -> str:
+        text = self.text(column)
+        return text.replace(" ", "") if " " in text else text
+
+    def blank(self, column: str) -> bool:
+        """`is_blank` of the cell: a text cell is blank exactly when its clean text is empty."""
+        value = self.values.get(column, "")
+        return not self.text(column) if isinstance(value, str) else value is None
+
+    def choice(self, column: str, *, choices: tuple[str, ...], synonyms: dict[str, str]) -> str | Invalid:
+        """`parse_choice` of the cell (its message names the column), once for each text in the ledger."""
+        value = self.values.get(column, "")
+        if type(value) is not str:
+            return parse_choice(value, choices=choices, synonyms=synonyms, field=column)
+        found = self.ctx.choices.get((column, value))
+        if found is None:
+            found = self.ctx.choices[column, value] = parse_choice(value, choices=choices, synonyms=synonyms,
+                                                                   field=column)
+        return found
+
+    def subthemes(self) -> tuple[int, ...] | Invalid:
+        """The sub-themes the 子主题 cell names, once for each text in the ledger."""
+        value = self.values.get("子主题", "")
+        if type(value) is not str:
+            return self.ctx.subthemes.parse(value)
+        found = self.ctx.subtheme_cells.get(value)
+        if found is None:
+            found = self.ctx.subtheme_cells[value] = self.ctx.subthemes.parse(value)
+        return found
 
     def required(self, column: str, parsed: V | Invalid) -> V | None:
         """A required value: blank or invalid makes the row an 错误 that does not count."""
-        if is_blank(self.values.get(column, "")):
+        if self.blank(column):
             self.problem("错误", column, T.required_missing(column))
             self.failed = True
             return None
@@ -144,7 +198,7 @@ class _RowReader:
 
     def optional(self, column: str, parsed: V | Invalid) -> V | None:
         """An optional value: blank is fine, invalid is a 警告 and reads as blank."""
-        if is_blank(self.values.get(column, "")):
+        if self.blank(column):
             return None
         if isinstance(parsed, Invalid):
             self.problem("警告", column, T.optional_invalid(parsed.message, parsed.hint))
@@ -161,11 +215,12 @@ class _RowReader:
 
     @property
     def source(self) -> Source:
-        return Source(file=self.ctx.file, sheet=self.table.sheet, row=self.row.number)
+        return _Source(file=self.ctx.file, sheet=self.table.sheet, row=self.row.number)
 
 
-def _is_total(row: Row) -> bool:
-    return any(isinstance(v, str) and compact(v).startswith(_TOTAL_MARKS) for v in islice(row.values.values(), 3))
+def _is_total(reader: _RowReader) -> bool:
+    return any(isinstance(v, str) and reader.compact(c).startswith(_TOTAL_MARKS)
+               for c, v in islice(reader.values.items(), 3))
 
 
 _PLACEHOLDERS = ("示例", "例如", "样例", "举例", "xxx", "XXX", "××", "…", "某")
@@ -211,9 +266,9 @@ def read_table(table: Table, spec: SheetSpec, ctx: RowContext) -> TableResult:
         if _is_example(row.values.get("序号", "")):
             _check_example(row, spec, reader)
             continue
-        if _is_total(row):
+        if _is_total(reader):
             continue
-        key = tuple(v.strip() if isinstance(v, str) else v for c, v in row.values.items() if c != "序号")
+        key = tuple([v.strip() if isinstance(v, str) else v for c, v in row.values.items() if c != "序号"])
         _ROW_PARSERS[spec.kind](reader, seen.setdefault(key, row.number), result)
         reader.name_formulas()
     return result
@@ -259,9 +314,8 @@ def _participants(r: _RowReader) -> int | None:
 
 def _activity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
     when = r.required("活动日期", r.date("活动日期"))
-    kind = r.required("活动类型", parse_choice(r.raw("活动类型"), choices=ACTIVITY_KINDS, synonyms=KIND_SYNONYMS,
-                                           field="活动类型"))
-    subthemes = r.required("子主题", r.ctx.subthemes.parse(r.raw("子主题")))
+    kind = r.required("活动类型", r.choice("活动类型", choices=ACTIVITY_KINDS, synonyms=KIND_SYNONYMS))
+    subthemes = r.required("子主题", r.subthemes())
     participants = _participants(r)
     summary = r.required("内容摘要", r.text("内容摘要"))
     if r.failed or when is None or kind is None or subthemes is None or participants is None or summary is None:
@@ -271,17 +325,17 @@ def _activity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
         r.skip()
         return
     co_units: list[str] = []
-    for name in split_names(r.raw("协办单位")):
+    for name in [] if r.blank("协办单位") else split_names(r.raw("协办单位")):
         unit = r.ctx.roster.resolve(name)
         if unit is None:
             r.problem("警告", "协办单位", T.unknown_co_unit(name, r.ctx.roster.closest(name)))
         elif unit.name != r.ctx.unit and unit.name not in co_units:
             co_units.append(unit.name)
-    if is_blank(r.raw("佐证材料")):
+    if r.blank("佐证材料"):
         r.problem("警告", "佐证材料", T.EVIDENCE_MISSING)
     reason = _window_reason(r, "活动日期", when) or _duplicate(r, duplicate_of)
     activity_kind: ActivityKind = "大讨论" if kind == "大讨论" else "大行动"
-    out.activities.append(Activity(
+    out.activities.append(_Activity(
         source=r.source, unit=r.ctx.unit, seq=r.text("序号"), date=when, kind=activity_kind, subthemes=subthemes,
         topic=r.text("活动主题"), place=r.text("活动地点"), participants=participants, organizer=r.text("组织人"),
         co_units=tuple(co_units), form=r.text("活动形式"), summary=summary, evidence=r.text("佐证材料"),
@@ -300,9 +354,8 @@ def _rectification(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
     if found is not None and _after_filed(r, "发现日期", found):
         r.skip()
         return
-    due_raw = r.raw("整改时限")
-    parsed_due = parse_due(due_raw, window=r.ctx.window, date1904=r.ctx.date1904)
-    due_text = "" if is_blank(due_raw) else clean(due_raw)
+    parsed_due = parse_due(r.raw("整改时限"), window=r.ctx.window, date1904=r.ctx.date1904)
+    due_text = r.text("整改时限")  # "" when blank
     due: dt.date | None = None
     ongoing = parsed_due == DUE_ONGOING
     if parsed_due == DUE_IMMEDIATE:
@@ -316,15 +369,14 @@ def _rectification(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
         due_text = ""
     if isinstance(parsed_due, str):
         due_text = parsed_due
-    status = r.optional("整改状态", parse_choice(r.raw("整改状态"), choices=RECT_STATUSES, synonyms=STATUS_SYNONYMS,
-                                             field="整改状态"))
-    if is_blank(r.raw("整改状态")):
+    status = r.optional("整改状态", r.choice("整改状态", choices=RECT_STATUSES, synonyms=STATUS_SYNONYMS))
+    if r.blank("整改状态"):
         r.problem("警告", "整改状态", T.STATUS_MISSING)
     done = r.optional("完成日期", r.date("完成日期"))
     if status == "已整改" and done is None and "完成日期" in r.table.columns:
         r.problem("警告", "完成日期", T.DONE_MISSING)
     typed_status = next((s for s in RECT_STATUSES if s == status), None)
-    out.rectifications.append(Rectification(
+    out.rectifications.append(_Rectification(
         source=r.source, unit=r.ctx.unit, seq=r.text("序号"), found=found, activity_seq=r.text("关联活动序号"),
         description=description, measure=r.text("整改措施"), owner=r.text("责任人"), due=due,
         due_text=due_text, ongoing=ongoing, status=typed_status, done=done, note=r.text("备注")))
@@ -334,22 +386,21 @@ def _publicity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
     when = r.required("发布日期", r.date("发布日期"))
     title = r.required("标题", r.text("标题"))
     platform_raw = r.raw("发布平台")
-    platform = parse_choice(platform_raw, choices=PLATFORMS, synonyms=PLATFORM_SYNONYMS, field="发布平台")
-    if is_blank(platform_raw):
+    platform = r.choice("发布平台", choices=PLATFORMS, synonyms=PLATFORM_SYNONYMS)
+    if r.blank("发布平台"):
         r.problem("警告", "发布平台", T.PLATFORM_MISSING)
     if isinstance(platform, Invalid):
-        if not is_blank(platform_raw):
+        if not r.blank("发布平台"):
             r.problem("警告", "发布平台", T.unknown_platform(shown(platform_raw), platform.hint))
         platform = "其他"
-    typical = r.optional("典型案例", parse_choice(r.raw("典型案例"), choices=YES_NO, synonyms=YES_NO_SYNONYMS,
-                                             field="典型案例"))
+    typical = r.optional("典型案例", r.choice("典型案例", choices=YES_NO, synonyms=YES_NO_SYNONYMS))
     if r.failed or when is None or title is None or _after_filed(r, "发布日期", when):
         r.skip()
         return
     if reason := _window_reason(r, "发布日期", when) or _duplicate(r, duplicate_of):
         r.skip(reason)
         return
-    out.publicity.append(PublicityItem(
+    out.publicity.append(_Publicity(
         source=r.source, unit=r.ctx.unit, seq=r.text("序号"), date=when, platform=platform, title=title,
         link=r.text("链接"), typical=typical == "是", note=r.text("备注")))
 

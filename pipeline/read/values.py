@@ -31,9 +31,34 @@ _ODD_SPACE = re.compile(r"[^\S ]| \s")
 """Whitespace that clean() has to rewrite: any but a single plain space (which only strip() may remove)."""
 
 
+_WIDE = (("，", ","), ("：", ":"), ("；", ";"), ("（", "("), ("）", ")"), ("！", "!"), ("？", "?"))
+"""The full-width punctuation of Chinese prose that NFKC folds, each to one ASCII character."""
+
+
 def clean(raw: Any) -> str:
     """Cell value as normalised text: invisible characters dropped, NFKC (full width folded), every kind of
-    whitespace removed at the ends. Messages quote `shown` instead, the value as the unit typed it."""
+    whitespace removed at the ends. Messages quote `shown` instead, the value as the unit typed it.
+
+    Most cells are printable text without doubled spaces (so hold no invisible character and no whitespace
+    to rewrite) and are NFKC already or become so by folding their full-width punctuation: they take a
+    short way that gives what the full way (`_clean_fully`) would, at a fraction of its cost (NFKC itself
+    costs about 0.3 µs a character)."""
+    if type(raw) is float:  # 序号 and counts: what _clean_fully makes of them, ASCII without spaces
+        return str(int(raw)) if raw.is_integer() else str(raw)
+    if type(raw) is not str or not raw.isprintable() or "  " in raw:
+        return _clean_fully(raw)
+    if raw.isascii() or unicodedata.is_normalized("NFKC", raw):
+        return raw.strip()
+    folded = raw
+    for wide, narrow in _WIDE:
+        if wide in folded:
+            folded = folded.replace(wide, narrow)
+    # Each folded character was replaced by its whole compatibility decomposition, so the text has the NFKC
+    # of the cell's; when it is normalised, it is that NFKC. The ASCII put in is no whitespace.
+    return folded.strip() if unicodedata.is_normalized("NFKC", folded) else _clean_fully(raw)
+
+
+def _clean_fully(raw: Any) -> str:
     if type(raw) is str:
         text = raw
     elif raw is None:

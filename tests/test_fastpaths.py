@@ -1,0 +1,97 @@
+"""Where reading takes a short way for the common cell or record, it gives exactly what the full way gives."""
+
+import dataclasses
+import datetime as dt
+import typing
+from typing import Any
+
+import pydantic
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from pipeline.model import Activity, Problem, PublicityItem, Rectification, Source, quick
+from pipeline.read.texts import ProblemCode
+from pipeline.read.values import _clean_fully, clean, is_blank
+
+SRC = Source(file="荷花村.xlsx", sheet="活动台账", row=4)
+
+_PIECES = [" ", "  ", "a", "30", "大讨论", "，", "：（", "）", "ａ", "１", "\u3000", "\u00a0", "\t", "\n", "\u200b",
+           "\ufeff", "\u00ad", "¨", "…", "。、", "“”", "㈠", "ｶﾞ", "e\u0301", "三十", "\u2474", "\r\n"]
+"""Pieces of each kind the short way must tell apart: spaces single and doubled, ASCII, CJK, the folded
+punctuation and other full-width forms, odd whitespace, invisible characters, a character whose NFKC holds a
+space, others that NFKC changes or keeps."""
+TEXT = st.one_of(st.lists(st.sampled_from(_PIECES), max_size=6).map("".join), st.text(max_size=10))
+CELL = st.one_of(TEXT, st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.dates(),
+                                 st.datetimes(), st.times(), st.timedeltas(max_value=dt.timedelta(days=9999))))
+
+
+@settings(max_examples=1000)
+@given(CELL)
+@example("活动，ａ")
+@example("会议  室")
+@example("摘要 ¨")
+def test_clean_agrees_with_the_full_way(raw: object) -> None:
+    assert clean(raw) == _clean_fully(raw)
+
+
+@settings(max_examples=500)
+@given(TEXT)
+@example("\u3000\u200b\u00a0")
+def test_a_text_cell_is_blank_exactly_when_its_clean_text_is_empty(raw: str) -> None:
+    """What rows._RowReader.blank relies on to answer `is_blank` from the text it has already cleaned."""
+    assert is_blank(raw) == (clean(raw) == "")
+
+
+_RECORDS = (Activity, Rectification, PublicityItem, Problem, Source)
+_JUNK = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=3), st.dates(), st.datetimes(),
+                  st.lists(st.integers(), max_size=2), st.tuples(st.text(max_size=2)), st.sampled_from(list(ProblemCode)),
+                  st.sampled_from(["大讨论", "大行动", "错误", "警告", "已整改", "整改中"]),
+                  st.tuples(st.integers(), st.booleans()), st.tuples(st.sampled_from(["1", "x", 2.0, 3, True])),
+                  st.just(SRC), st.just(ProblemCode.AFTER_FILED.value), st.just("1"))
+
+
+def _right(annotation: Any) -> st.SearchStrategy[Any]:
+    """Values of the annotation's own type (the parsers' usual output)."""
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    simple = {str: st.text(max_size=4), int: st.integers(), bool: st.booleans(), dt.date: st.dates(),
+              Source: st.builds(Source, file=st.text(max_size=3), sheet=st.text(max_size=3), row=st.integers())}
+    if annotation in simple:
+        return simple[annotation]
+    if origin is typing.Literal:
+        return st.sampled_from(args)
+    if origin is typing.Annotated:
+        return st.sampled_from(list(ProblemCode))
+    if origin is tuple:
+        return st.lists(_right(args[0]), max_size=3).map(tuple)
+    return st.one_of(st.none(), *(_right(a) for a in args if a is not type(None)))
+
+
+@st.composite
+def _arguments(draw: st.DrawFn) -> tuple[type, dict[str, Any]]:
+    """A record's arguments as the parsers give them, with at most one value of another type (near misses such
+    as a datetime for a date, "1" or True for an int, a list for a tuple, a string for a code)."""
+    cls = draw(st.sampled_from(_RECORDS))
+    kwargs = {}
+    fields = dataclasses.fields(cls)
+    odd = draw(st.integers(-1, len(fields) - 1))
+    for i, f in enumerate(fields):
+        if i != odd and f.default is not dataclasses.MISSING and draw(st.booleans()):
+            continue  # left to its default
+        kwargs[f.name] = draw(_JUNK if i == odd else _right(f.type))
+    return cls, kwargs
+
+
+def _built(make: Any, kwargs: dict[str, Any]) -> object:
+    try:
+        return make(**kwargs)
+    except pydantic.ValidationError as error:
+        return [(e["loc"], e["type"]) for e in error.errors()]
+
+
+@settings(max_examples=1000)
+@given(_arguments())
+@example((Problem, {"code": "after-filed", "file": "a.xlsx", "level": "警告", "message": "m"}))  # a bare string
+def test_the_quick_constructor_builds_what_pydantic_builds_or_refuses_alike(case: tuple[type, dict[str, Any]]) -> None:
+    cls, kwargs = case
+    expected, got = _built(cls, kwargs), _built(quick(cls), kwargs)
+    assert got == expected and type(got) is type(expected)
