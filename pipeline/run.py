@@ -215,8 +215,6 @@ def report(settings: ReportSettings) -> RunResult:
             RunLock(s.archive / LOCK_NAME, timeout=s.lock_timeout):
         cache = ReadCache.beside(s.archive, campaign=s.setup.campaign, writable=True, mode=modes[0])
         outcomes = _read(s.inbox, s.setup, keep=Archive(s.archive, mode=modes[0]).store, memo=cache)
-        if cache.failure is not None:
-            notices.append(Said.of(Notice.CACHE_NOT_SAVED, path=cache.root, reason=_unsaved(cache.failure)))
         if not official and not history_path.exists():
             return _pruned(cache, s, _trial(s, outcomes, history=(), modes=modes, notices=notices))
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -250,10 +248,15 @@ def _unsaved(exc: OSError) -> str:
 
 
 def _pruned(cache: ReadCache, s: ReportSettings, result: RunResult) -> RunResult:
-    """After the outputs (still under the run lock): the cache loses what no recent run used; the result says
-    how many files it gave."""
+    """After the outputs (still under the run lock): the cache's new entries are all saved (a thread saved them
+    while the run judged and wrote), and it loses what no recent run used; the result says how many files it
+    gave, and whether its entries could not be saved."""
+    cache.finish()
     cache.prune(interval_days=s.setup.campaign.report_interval_days)
-    return replace(result, reused=cache.hits)
+    notices = result.notices
+    if cache.failure is not None:
+        notices = (Said.of(Notice.CACHE_NOT_SAVED, path=cache.root, reason=_unsaved(cache.failure)), *notices)
+    return replace(result, reused=cache.hits, notices=notices)
 
 
 def _build(s: ReportSettings, outcomes: list[Outcome], *, history: tuple[RunSnapshot, ...]) -> Report:

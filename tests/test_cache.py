@@ -334,11 +334,11 @@ import os, signal, sys
 import pipeline.store.cache as cache
 from pipeline.cli import main
 real, written = cache._encoded, []
-def encoded(parsed):
+def encoded(parsed, pickled=None):
     written.append(parsed)
     if len(written) == 3:  # the temporary file of the third entry is open: die in the middle of writing it
         os.kill(os.getpid(), signal.SIGKILL)
-    return real(parsed)
+    return real(parsed, pickled)
 cache._encoded = encoded
 main(sys.argv[1:])
 """

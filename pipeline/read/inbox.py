@@ -6,6 +6,7 @@ The inbox is only ever read: archives are opened in memory, never extracted, and
 import hashlib
 import io
 import os
+import pickle
 import zipfile
 import zlib
 from collections import deque
@@ -40,7 +41,8 @@ class Memo(Protocol):
 
     def recall(self, job: JobKey) -> Parsed | None: ...
 
-    def remember(self, job: JobKey, parsed: Parsed) -> None: ...
+    def remember(self, job: JobKey, parsed: Parsed, *, pickled: bytes | None = None) -> None:
+        """`pickled`, when given, is `parsed` as a reading process pickled it (so it need not be pickled again)."""
 
 
 @dataclass(frozen=True)
@@ -212,10 +214,21 @@ Job = tuple[str, str, str, bytes]
 """(file name as shown, name as found, sha256, bytes) of one ledger to parse."""
 
 
-def _read_batch(batch: list[Job]) -> list[Parsed]:
+Result = tuple[Parsed, bytes | None]
+"""What reading one file yielded, and the same pickled when it came from a reading process."""
+
+
+def _read_batch(batch: list[Job]) -> list[bytes]:
+    """Each result pickled here, once: the main process unpickles it and hands the same bytes to the memo."""
     assert _worker is not None
-    return [read_ledger(data, file=name, found=found, sha256=digest, campaign=_worker[0], roster=_worker[1])
+    return [pickle.dumps(read_ledger(data, file=name, found=found, sha256=digest, campaign=_worker[0],
+                                     roster=_worker[1]), protocol=pickle.HIGHEST_PROTOCOL)
             for name, found, digest, data in batch]
+
+
+def _loaded(pickled: bytes) -> Result:
+    parsed: Parsed = pickle.loads(pickled)  # from our own reading process
+    return parsed, pickled
 
 
 def _batches(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
@@ -233,16 +246,16 @@ def _pool(campaign: Campaign, workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(campaign,))
 
 
-def _read_alone(job: Job, campaign: Campaign) -> Parsed:
+def _read_alone(job: Job, campaign: Campaign) -> Result:
     """One file in a process of its own: if that process dies too, the file is what kills it."""
     with _pool(campaign, 1) as pool:
         try:
-            return pool.submit(_read_batch, [job]).result()[0]
+            return _loaded(pool.submit(_read_batch, [job]).result()[0])
         except BrokenProcessPool:
-            return Refusal(job[0], T.READER_DIED)
+            return Refusal(job[0], T.READER_DIED), None
 
 
-def _pooled(jobs: Iterable[Job], *, size: int, workers: int, campaign: Campaign) -> Iterator[Parsed]:
+def _pooled(jobs: Iterable[Job], *, size: int, workers: int, campaign: Campaign) -> Iterator[Result]:
     """Outcomes in job order from a pool, a few batches in flight at a time (so memory stays flat).
 
     A reading process that dies (killed, out of memory, a crash in the native reader) breaks the pool: the
@@ -257,7 +270,7 @@ def _pooled(jobs: Iterable[Job], *, size: int, workers: int, campaign: Campaign)
     while True:
         failed: list[list[Job]] = []
         with _pool(campaign, workers) as pool:
-            window: deque[tuple[list[Job], Future[list[Parsed]]]] = deque()
+            window: deque[tuple[list[Job], Future[list[bytes]]]] = deque()
             exhausted = False
             while window or not exhausted:
                 while not exhausted and len(window) < workers * 4:
@@ -270,7 +283,7 @@ def _pooled(jobs: Iterable[Job], *, size: int, workers: int, campaign: Campaign)
                     break
                 batch, future = window.popleft()
                 try:
-                    yield from future.result()
+                    yield from map(_loaded, future.result())
                 except BrokenProcessPool:
                     failed = [batch, *(b for b, _ in window)]
                     break
@@ -281,15 +294,15 @@ def _pooled(jobs: Iterable[Job], *, size: int, workers: int, campaign: Campaign)
                 yield _read_alone(job, campaign)
 
 
-def _read_all(jobs: Iterable[Job], *, expected: int, campaign: Campaign, roster: Roster) -> list[Parsed]:
+def _read_all(jobs: Iterable[Job], *, expected: int, campaign: Campaign, roster: Roster) -> Iterator[Result]:
     """Parse ledgers, in a pool of processes sized to the cores when there are enough of them. Jobs are
     handed to the pool as they are read, so parsing starts while later files are still being read; batches
-    are small so that both processes finish together."""
+    are small so that both processes finish together. Results come in job order, as they are parsed."""
     cores = os.cpu_count() or 1
     if expected < PARALLEL_FROM or cores < 2:
-        return [read_ledger(data, file=name, found=found, sha256=digest, campaign=campaign, roster=roster)
-                for name, found, digest, data in jobs]
-    return list(_pooled(jobs, size=max(1, expected // (cores * 32)), workers=min(cores, 8), campaign=campaign))
+        return ((read_ledger(data, file=name, found=found, sha256=digest, campaign=campaign, roster=roster), None)
+                for name, found, digest, data in jobs)
+    return _pooled(jobs, size=max(1, expected // (cores * 32)), workers=min(cores, 8), campaign=campaign)
 
 
 def _by_chance(parsed: Parsed) -> bool:
@@ -307,7 +320,9 @@ def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | 
     slots: list[Outcome | Shared | None] = []
     where: list[tuple[int, str]] = []
     keys: list[JobKey] = []
-    recalled: dict[int, Parsed] = {}
+    read_as: dict[int, Parsed] = {}
+    """What each file read as, by its place among the files read: recalled from the memo, or parsed."""
+    misses: list[int] = []
     found: dict[str, str] = {}
     first_of: dict[str, str] = {}
     names = _Names()
@@ -332,19 +347,20 @@ def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | 
             key = (entry.name, entry.found, digest)
             hit = memo.recall(key) if memo is not None else None
             if hit is not None:
-                recalled[len(where)] = hit
+                read_as[len(where)] = hit
             where.append((len(slots), digest))
             keys.append(key)
             slots.append(None)
             if hit is None:
+                misses.append(len(keys) - 1)
                 yield *key, entry.data
 
-    parsed = iter(_read_all(jobs(), expected=len(files), campaign=campaign, roster=roster))
-    outcomes = [recalled[i] if i in recalled else next(parsed) for i in range(len(where))]
-    if memo is not None:
-        for i, outcome in enumerate(outcomes):
-            if i not in recalled and not _by_chance(outcome):
-                memo.remember(keys[i], outcome)
+    for n, (outcome, pickled) in enumerate(_read_all(jobs(), expected=len(files), campaign=campaign, roster=roster)):
+        i = misses[n]  # the job was listed before it was handed out, so its place is known by now
+        read_as[i] = outcome
+        if memo is not None and not _by_chance(outcome):
+            memo.remember(keys[i], outcome, pickled=pickled)  # as it comes, so its bytes are not kept
+    outcomes = [read_as[i] for i in range(len(where))]
     for (index, digest), outcome in zip(where, outcomes, strict=True):
         slots[index] = replace(outcome, sha256=digest) if isinstance(outcome, Refusal) else outcome
     flat = [part for o in slots if o is not None
