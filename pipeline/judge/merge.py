@@ -245,27 +245,34 @@ def events(activities: list[Activity]) -> list[Event]:
             i = parent[i]
         return i
 
+    named = {co for a in activities for co in a.co_units}
     index: dict[tuple[str, dt.date, str, int], list[int]] = defaultdict(list)
     for i, a in enumerate(activities):
-        for sub in a.subthemes:
-            index[(a.unit, a.date, a.kind, sub)].append(i)
+        if a.unit in named:  # only a unit some row names as co-organiser can be joined to that row
+            for sub in a.subthemes:
+                index[(a.unit, a.date, a.kind, sub)].append(i)
     for i, a in enumerate(activities):
         for co in a.co_units:
             for sub in a.subthemes:
-                for j in index.get((co, a.date, a.kind, sub), []):
+                for j in index.get((co, a.date, a.kind, sub), ()):
                     parent[find(j)] = find(i)
     groups: dict[int, list[Activity]] = defaultdict(list)
     for i, a in enumerate(activities):
-        groups[find(i)].append(a)
+        groups[find(i) if parent[i] != i else i].append(a)
     keyed = []
     shared: dict[tuple[str, ...], frozenset[str]] = {}
     for members in groups.values():
         first = members[0]
-        names = tuple(u for a in members for u in (a.unit, *a.co_units))
+        if len(members) == 1:  # the usual case, built without the loops over members
+            names: tuple[str, ...] = (first.unit, *first.co_units) if first.co_units else (first.unit,)
+            covered = first.subthemes if len(first.subthemes) == 1 else tuple(sorted(set(first.subthemes)))
+            participants = first.participants
+        else:
+            names = tuple(u for a in members for u in (a.unit, *a.co_units))
+            covered = tuple(sorted({s for a in members for s in a.subthemes}))
+            participants = max(a.participants for a in members)
         units = shared.get(names) or shared.setdefault(names, frozenset(names))  # one set per group of units
-        covered = tuple(sorted({s for a in members for s in a.subthemes}))
-        event = Event(date=first.date, kind=first.kind, subthemes=covered, units=units,
-                      participants=max(a.participants for a in members), activities=tuple(members))
+        event = Event(first.date, first.kind, covered, units, participants, tuple(members))
         keyed.append(((first.date, first.kind, covered, sorted(units)), event))
     keyed.sort(key=itemgetter(0))
     return [event for _, event in keyed]
