@@ -9,10 +9,12 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,8 +24,9 @@ import pipeline.store.cache as cache_module
 from pipeline import run
 from pipeline.errors import Notice
 from pipeline.model import Note, Refusal
+from pipeline.read import texts as read_texts
 from pipeline.store.cache import FOLDER, MAGIC, TEMP_PREFIX, ReadCache
-from tests.ledgers import CAMPAIGN, ROOT, activity, d, read_sheet, resaved_copy, write_ledger
+from tests.ledgers import CAMPAIGN, CORPUS, ROOT, activity, d, read_sheet, resaved_copy, write_ledger
 from tests.runs import report, setup
 
 AS_OF = "2026-12-20"
@@ -356,3 +359,29 @@ def test_a_run_killed_while_saving_entries_leaves_a_cache_the_next_run_trusts_on
     rerun = report(inbox, outbox, AS_OF, archive=archive)
     assert rerun.reused == 2
     assert outputs(outbox) == cold(inbox, tmp_path)
+
+
+@pytest.mark.skipif(not (CORPUS / "python-calamine" / "password.xls").is_file(), reason="shared corpus not present")
+def test_a_refusal_caused_by_the_machine_is_not_remembered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An encrypted .xls is opened through a copy in the temporary folder. While that folder is full, the file is
+    refused with the machine's reason (not as damaged); the next run, with the folder fine again and the same
+    cache, reads the file and tells the unit what is really wrong with it."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "荷花村.xls").write_bytes((CORPUS / "python-calamine" / "password.xls").read_bytes())
+    archive = tmp_path / "archive"
+
+    real = tempfile.mkstemp
+
+    def full(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        if kwargs.get("dir") is None and kwargs.get("suffix") in (".xls", ".ods"):  # only the reader's copy
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(tempfile, "mkstemp", full)
+        first = report(inbox, tmp_path / "out1", AS_OF, archive=archive)
+    assert [(f.result, f.reason) for f in first.report.intake.files] == [("未采用", read_texts.NO_TEMP_COPY.text)]
+    again = report(inbox, tmp_path / "out2", AS_OF, archive=archive)
+    assert again.reused == 0
+    assert [(f.result, f.reason) for f in again.report.intake.files] == [("未采用", read_texts.ENCRYPTED.text)]

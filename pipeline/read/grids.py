@@ -10,6 +10,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
@@ -86,15 +87,23 @@ def _raise_if_panic(exc: BaseException, sheet: str) -> None:
 
 
 def _open_by_extension(data: bytes) -> Any:
-    """calamine's content sniffing gives up on encrypted .xls/.ods; opening by extension names the real error."""
+    """calamine's content sniffing gives up on encrypted .xls/.ods; opening by extension names the real error.
+    That needs a copy in the temporary folder: a copy that cannot be made is the machine's fault, not the file's."""
     ext = ".xls" if data.startswith(b"\xd0\xcf\x11\xe0") else ".ods"
-    handle, name = tempfile.mkstemp(suffix=ext)
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
+        handle, name = tempfile.mkstemp(suffix=ext)
+    except OSError:
+        raise ReadFailure(T.NO_TEMP_COPY) from None
+    try:
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+        except OSError:
+            raise ReadFailure(T.NO_TEMP_COPY) from None
         return calamine.CalamineWorkbook.from_path(name)
     finally:
-        Path(name).unlink(missing_ok=True)
+        with suppress(OSError):  # held by an antivirus scanner, say: a leftover in the temp folder, not a refusal
+            Path(name).unlink(missing_ok=True)
 
 
 def _open(data: bytes) -> Any:

@@ -307,8 +307,8 @@ def _read_all(jobs: Iterable[Job], *, expected: int, campaign: Campaign, roster:
 
 def _by_chance(parsed: Parsed) -> bool:
     """An outcome of this run's circumstances, not of the file (its reading process was killed, perhaps for want
-    of memory): never remembered, so the next run reads the file again."""
-    return isinstance(parsed, Refusal) and parsed.why.code is T.RefusalCode.READER_DIED
+    of memory; no temporary copy could be made): never remembered, so the next run reads the file again."""
+    return isinstance(parsed, Refusal) and parsed.why.code in T.CIRCUMSTANTIAL
 
 
 def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | None = None,

@@ -54,6 +54,7 @@ class RefusalCode(Code):
     ENCRYPTED = "encrypted"
     CORRUPTED = "corrupted"
     READER_DIED = "reader-died"
+    NO_TEMP_COPY = "no-temp-copy"
     OVER_LIMIT = "over-limit"
     EMPTY_ZIP = "empty-zip"
     NESTED_ZIP = "nested-zip"
@@ -297,6 +298,12 @@ ET_NOT_XLS = Note(RefusalCode.ET_NOT_XLS, "WPS 表格（.et）格式无法直接
 ENCRYPTED = Note(RefusalCode.ENCRYPTED, "文件已加密，请取消密码后重新报送")
 READER_DIED = Note(RefusalCode.READER_DIED, "读取该文件的进程意外退出，重试一次仍然失败（可能是文件损坏，或电脑内存不足），未读取；"
                    "请重新保存后报送")
+
+
+NO_TEMP_COPY = Note(RefusalCode.NO_TEMP_COPY, "读取该文件要先在本机的临时文件夹里存一个副本，但没有存成（临时文件夹所在的磁盘已满、"
+                    "没有写入权限或被杀毒软件拦截），未读取；这是本机的问题，不是文件的问题：请腾出磁盘空间后重新运行")
+CIRCUMSTANTIAL = frozenset({RefusalCode.READER_DIED, RefusalCode.NO_TEMP_COPY})
+"""Refusals caused by the run's circumstances (the machine), not by the file: never remembered by a read cache."""
 
 
 def corrupted(detail: str) -> Note:
