@@ -244,6 +244,8 @@ def _unsaved(exc: OSError) -> str:
         return "磁盘空间不足"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return "没有写入权限，或磁盘是只读的"
+    if not exc.errno:
+        return "程序在保存时出错（报表不受影响）"
     return os_reason(exc)
 
 

@@ -385,3 +385,19 @@ def test_a_refusal_caused_by_the_machine_is_not_remembered(tmp_path: Path, monke
     again = report(inbox, tmp_path / "out2", AS_OF, archive=archive)
     assert again.reused == 0
     assert [(f.result, f.reason) for f in again.report.intake.files] == [("未采用", read_texts.ENCRYPTED.text)]
+
+
+def test_a_cache_folder_that_cannot_be_listed_leaves_the_finished_report_standing(
+        inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pruning comes after the outputs (and, in an official run, the history): a 读取缓存 folder that cannot be
+    listed there (no read rights; deleted by the clerk a moment before, which README allows) prunes nothing."""
+    real = os.listdir
+
+    def listdir(path: Any = ".") -> list[str]:
+        if str(path).endswith(FOLDER):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "listdir", listdir)
+    result = report(inbox, tmp_path / "out", AS_OF, archive=tmp_path / "archive")
+    assert result.written.workbook.is_file() and result.reused == 0

@@ -154,15 +154,17 @@ class ReadCache:
         self._saved.append(self._saving.submit(self._save, self.path_for(job), parsed, pickled))
 
     def finish(self) -> None:
-        """Wait until every entry handed to `remember` is saved or given up (see `failure`); a fault of the
-        program in saving is raised here."""
+        """Wait until every entry handed to `remember` is saved or given up (see `failure`, which a fault in
+        saving also sets: the report is complete by now and stands)."""
         if self._saving is None:
             return
         self._saving.shutdown(wait=True)
         self._saving = None
         saved, self._saved = self._saved, []
         for future in saved:
-            future.result()
+            fault = future.exception()
+            if fault is not None and self.failure is None:  # a fault of the program, not of the disk: the report
+                self.failure = OSError(0, f"{type(fault).__name__}: {fault}")  # is complete; only saving stopped
 
     def _save(self, path: Path, parsed: Parsed, pickled: bytes | None) -> None:
         if self.failure is not None:
@@ -183,7 +185,8 @@ class ReadCache:
                 self.failure = exc
         finally:
             if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
+                with suppress(OSError):  # a leftover temporary file is removed by a later prune
+                    Path(tmp).unlink(missing_ok=True)
 
     def prune(self, *, interval_days: int, now: float | None = None) -> None:
         """Remove entries no run used for KEEP_RUNS reporting periods, then the longest unused beyond MAX_BYTES,
@@ -194,7 +197,11 @@ class ReadCache:
         now = time.time() if now is None else now
         oldest = now - KEEP_RUNS * interval_days * 86400
         kept: list[tuple[float, int, Path]] = []
-        for folder in self.root.iterdir():
+        try:
+            folders = list(self.root.iterdir())
+        except OSError:  # deleted by the clerk a moment ago, or not readable: nothing to prune, the report stands
+            return
+        for folder in folders:
             try:
                 entries = list(os.scandir(folder))
             except OSError:
