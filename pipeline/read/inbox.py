@@ -313,7 +313,8 @@ def _by_chance(parsed: Parsed) -> bool:
 
 def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | None = None,
                memo: Memo | None = None) -> list[Outcome]:
-    """Every file in the inbox, each with exactly one outcome under a name of its own, in file-name order.
+    """Every file in the inbox, each with one outcome under a name of its own (a workbook holding several units'
+    ledgers, one for each of them), in file-name order.
 
     A file with the same bytes as one before it is one submission: only the first is read (SPEC §3). A file the
     memo recalls is not parsed; the others are, and what they yield is given to the memo."""

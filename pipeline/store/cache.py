@@ -37,9 +37,9 @@ _DIGEST = 32
 TEMP_PREFIX = ".写入中_"
 READER_PACKAGES = ("pipeline.read", "pipeline.config")
 READER_MODULES = ("model.py",)
-READER_LIBRARIES = ("chuangcheng", "python-calamine", "pandas", "lxml")
+READER_LIBRARIES = ("chuangcheng", "python-calamine", "pandas", "lxml", "numpy", "pydantic", "pydantic-core")
 """Distributions whose version changes what a file reads as (the package itself; the parsers of xlsx/xls/ods
-and of web-system HTML tables)."""
+and of web-system HTML tables; the validators of what the fast paths do not build themselves)."""
 KEEP_RUNS = 8
 """An entry not used by this many reporting periods' runs is removed at the end of a report."""
 MAX_BYTES = 1 << 30
@@ -92,7 +92,9 @@ def _decoded(data: bytes) -> Parsed | None:
     if hashlib.sha256(payload).digest() != data[len(MAGIC):start]:
         return None
     try:
-        value: Parsed = pickle.loads(payload)  # checksummed, and written by this very reader
+        # The checksum finds damage, not forgery: whoever can write the archive folder could plant an entry, as they
+        # could replace the program itself; the archive is the office's own folder (README 存档、历史和安全).
+        value: Parsed = pickle.loads(payload)
     except Exception:  # a sound checksum over a payload that will not load: treated as damaged all the same
         return None
     return value
