@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import sqlite3
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
@@ -142,11 +142,13 @@ def _read(inbox: Path, setup: Setup, *, keep: Keep | None, memo: Memo | None) ->
         return read_inbox(inbox, campaign=setup.campaign, roster=setup.roster, keep=keep, memo=memo)
 
 
-def _write(report: Report, outbox: Path, *, modes: tuple[int, int]) -> Written:
-    """The workbook here; the other outputs beside it in a forked process when there are many units."""
+def _write(report: Report, outbox: Path, *, modes: tuple[int, int], settle: Callable[[], None]) -> Written:
+    """The workbook here; the other outputs beside it in a forked process when there are many units. `settle`
+    ends this process's other threads first (the read cache's saving): a process is forked from one thread."""
     box = Outbox(outbox, as_of=report.as_of, mode=modes[0], folder_mode=modes[1])
     with box as staged:
         if len(report.rows) >= PARALLEL_FROM_UNITS and "fork" in multiprocessing.get_all_start_methods():
+            settle()
             _write_beside_a_helper(report, staged)
         else:
             write_side_outputs(report, staged)
@@ -216,7 +218,8 @@ def report(settings: ReportSettings) -> RunResult:
         cache = ReadCache.beside(s.archive, campaign=s.setup.campaign, writable=True, mode=modes[0])
         outcomes = _read(s.inbox, s.setup, keep=Archive(s.archive, mode=modes[0]).store, memo=cache)
         if not official and not history_path.exists():
-            return _pruned(cache, s, _trial(s, outcomes, history=(), modes=modes, notices=notices))
+            return _pruned(cache, s, _trial(s, outcomes, history=(), modes=modes, notices=notices,
+                                            settle=cache.finish))
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         history, aside = History.open_or_set_aside(history_path, timeout=s.lock_timeout, stamp=stamp)
         if aside is not None:
@@ -228,12 +231,13 @@ def report(settings: ReportSettings) -> RunResult:
             if official:
                 with history.writing():
                     built = _build(s, outcomes, history=earlier)
-                    written = _write(built, s.outbox, modes=modes)
+                    written = _write(built, s.outbox, modes=modes, settle=cache.finish)
                     inputs = tuple((f.file, f.sha256, f.result) for f in built.intake.files)
                     history.record(key, RunRecord(as_of=s.as_of, config_sha256=s.setup.config_sha256,
                                                   inputs=inputs, snapshot=built.snapshot()), periods=periods)
         if not official:
-            return _pruned(cache, s, _trial(s, outcomes, history=earlier, modes=modes, notices=notices))
+            return _pruned(cache, s, _trial(s, outcomes, history=earlier, modes=modes, notices=notices,
+                                            settle=cache.finish))
         week = (periods.first_day(s.as_of), periods.last_day(s.as_of))
         return _pruned(cache, s, RunResult(report=built, written=written, notices=tuple(notices), recorded=week))
 
@@ -267,10 +271,10 @@ def _build(s: ReportSettings, outcomes: list[Outcome], *, history: tuple[RunSnap
 
 
 def _trial(s: ReportSettings, outcomes: list[Outcome], *, history: tuple[RunSnapshot, ...], modes: tuple[int, int],
-           notices: Sequence[Said] = ()) -> RunResult:
+           notices: Sequence[Said] = (), settle: Callable[[], None]) -> RunResult:
     """A run outside the weekly series: the same outputs from the same history, and nothing recorded."""
     built = _build(s, outcomes, history=history)
-    written = _write(built, s.outbox, modes=modes)
+    written = _write(built, s.outbox, modes=modes, settle=settle)
     return RunResult(report=built, written=written, notices=(*notices, Said.of(Notice.NOT_RECORDED, as_of=s.as_of)))
 
 
