@@ -196,3 +196,31 @@ def test_a_continued_sheet_of_a_units_set_is_read_as_one_with_it(tmp_path: Path)
     # 25 + 35 people, one of each kind; 乡妇联 keeps its 30
     assert (league.progress["大讨论次数"], league.progress["大行动次数"], league.progress["参与人次"]) == (1, 1, 60)
     assert league.problems == []
+
+
+@pytest.mark.parametrize("sheet", ["与团委联合活动", "乡团委"])
+def test_a_sheet_that_only_mentions_another_unit_is_the_filers_unread_sheet(tmp_path: Path, sheet: str) -> None:
+    """乡妇联's own file with an extra sheet about its joint activity with 乡团委 (协办单位 乡团委): a name holding
+    a unit's name (团委 is 乡团委's alias) but no template sheet name is not that unit's set of sheets."""
+    box = tmp_path / "inbox"
+    book = write_ledger(box / "乡妇联台账.xlsx", unit="乡妇联", filed=d("2026-12-05"),
+                        activities=[activity(d("2026-12-01"))])
+    wb = openpyxl.load_workbook(book)
+    ws = wb.copy_worksheet(wb["活动台账"])
+    ws.title = sheet
+    header = {cell.value: cell.column for cell in ws[HEADER_ROW + 1] if cell.value}
+    for name, value in activity(d("2026-12-02"), 协办单位="乡团委", summary="联合开展").items():
+        ws.cell(row=FIRST_DATA_ROW + 1, column=header[name], value=value)
+    wb.save(book)
+    women = seen(box, tmp_path, "2026-12-20", "乡妇联")
+    league = seen(box, tmp_path / "again", "2026-12-20", "乡团委")
+    # 乡妇联: its 活动台账's one row of 30 people; the extra sheet is named, counted for no one
+    assert (women.progress["大讨论次数"], women.progress["参与人次"]) == (1, 30)
+    assert [(p["工作表"], p["单元格"], p["等级"], p["问题"]) for p in women.problems] == [
+        (sheet, "A1", "警告", f"工作表“{sheet}”像是“乡团委”的活动台账，未计入本单位，也未计入“乡团委”")]
+    assert f"{sheet} A1" in women.gap_list
+    assert league.progress["状态"] == "未报送" and league.progress["参与人次"] == 0
+    assert league.problems == [] and not any("乡妇联台账.xlsx" in text for text in league.gap_list)
+    assert "乡团委" in next(c for c in league.issues.split("；") if c.endswith("尚未报送台账"))
+    (row,) = women.files.values()
+    assert (row["单位名称"], row["处理结果"], row["活动数"]) == ("乡妇联", "已采用", 1)

@@ -214,7 +214,9 @@ def _read_share(share: Share, first: list[Problem], *, job: _Job, campaign: Camp
             publicity.extend(result.publicity)
             skipped.extend(result.skipped)
     for sheet, spec in share.unread:
-        problems.add("警告", T.unread_ledger(sheet, spec.name), sheet=sheet, cell="A1")
+        other = roster.from_filename(sheet)
+        owner = other.name if other is not None and other.name != unit.name else ""
+        problems.add("警告", T.unread_ledger(sheet, spec.name, owner=owner), sheet=sheet, cell="A1")
 
     dated = [a.date for a in activities] + [p.date for p in publicity] + [r.found for r in rects if r.found]
     effective = filed or max(dated, default=None)

@@ -156,22 +156,27 @@ def _share(unit: Unit, info: Info, sheets: Sheets, *, filer: bool = False, named
                  named_sheets=named_sheets)
 
 
-def _owner_name(roster: Roster) -> Owner:
+def owner_of(roster: Roster) -> Owner:
+    """The roster unit any sheet name names (a file name's way), for preferring the filer's own sheets."""
     def owner(sheet: str) -> str | None:
         found = roster.from_filename(sheet)
         return found.name if found else None
     return owner
 
 
+def _template_named(name: str) -> bool:
+    """A template sheet name or a continuation of one: what is left of another unit's sheet's name without it."""
+    return same_name(name, INFO_SHEET) or any(same_name(name, spec.name) or _continues(name, spec.name)
+                                              for spec in LEDGER_SPECS)
+
+
 def plan_shares(grids: list[Grid], about: Info, *, unit: Unit, roster: Roster, flat: bool) -> list[Share]:
     """The file's unit's share first, then each other unit whose sheets or rows the file holds, in the order
     the workbook first names them. A file of one unit gives one share, read exactly as before."""
-    owners = {} if flat else sheet_owners(grids, roster)
-    if not owners:
-        return _by_column([_share(unit, about, find_sheets(grids, about.grid), filer=True)], roster)
+    owners = {} if flat else sheet_owners(grids, roster, template=_template_named)
     mine = [g for g in grids if owners.get(g.name, unit).name == unit.name]
-    shares = [_share(unit, about, find_sheets(mine, about.grid, owner=_owner_name(roster), unit=unit.name),
-                     filer=True)]
+    filer = _share(unit, about, find_sheets(mine, about.grid, owner=owner_of(roster), unit=unit.name), filer=True)
+    shares = [filer]
     for other in {u.name: u for u in owners.values() if u.name != unit.name}.values():
         theirs = [g for g in grids if g.name in owners and owners[g.name].name == other.name]
         base = partial(without_unit, unit=other)

@@ -206,8 +206,13 @@ def unit_name_conflict(named: str, file_unit: str) -> Note:
                 "请核对文件是否报错了单位")
 
 
-def unread_ledger(sheet: str, ledger: str) -> Note:
-    """Another sheet with a ledger's header that is not read: said, so no ledger in a workbook goes unnoticed."""
+def unread_ledger(sheet: str, ledger: str, *, owner: str = "") -> Note:
+    """Another sheet with a ledger's header that is not read: said, so no ledger in a workbook goes unnoticed.
+    `owner`: the other unit its name names, though it is not one of that unit's set of sheets (`与团委联合活动`)."""
+    if owner:
+        return Note(ProblemCode.UNREAD_LEDGER,
+                    f"工作表“{sheet}”像是“{owner}”的{ledger}，未计入本单位，也未计入“{owner}”",
+                    f"每个单位用一个文件报送：请把该表移到“{owner}”自己的台账文件中报送")
     return Note(ProblemCode.UNREAD_LEDGER, f"工作表“{sheet}”也有“{ledger}”的表头，未读取（只读取“{ledger}”工作表）",
                 f"如是续表，请把工作表命名为“{ledger}（续）”；如是草稿，请删除")
 

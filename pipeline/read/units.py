@@ -25,12 +25,14 @@ _SEPARATORS = "-_—–·、:：.。 "
 _NOT_RECORDS = ("示例", "合计", "总计", "小计")
 
 
-def sheet_owners(grids: list[Grid], roster: Roster) -> dict[str, Unit]:
-    """Sheet name → the one roster unit its name names (`乡妇联活动台账` → 乡妇联); sheets naming none are left out."""
+def sheet_owners(grids: list[Grid], roster: Roster, *, template: Callable[[str], bool]) -> dict[str, Unit]:
+    """Sheet name → the one roster unit its name names (`乡妇联活动台账` → 乡妇联), when the name without that
+    unit's is a `template` sheet name: `与团委联合活动` is the filer's own sheet about a joint activity (and
+    `团委` alone no set of sheets), so both are left out, as are sheets naming no unit."""
     owners: dict[str, Unit] = {}
     for grid in grids:
         unit = roster.from_filename(grid.name)
-        if unit is not None:
+        if unit is not None and template(without_unit(grid.name, unit)):
             owners[grid.name] = unit
     return owners
 
