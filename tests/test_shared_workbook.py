@@ -224,3 +224,50 @@ def test_a_sheet_that_only_mentions_another_unit_is_the_filers_unread_sheet(tmp_
     assert "乡团委" in next(c for c in league.issues.split("；") if c.endswith("尚未报送台账"))
     (row,) = women.files.values()
     assert (row["单位名称"], row["处理结果"], row["活动数"]) == ("乡妇联", "已采用", 1)
+
+
+def group_column_ledger(path: Path, rows: Sequence[tuple[dict[str, Any], str]]) -> Path:
+    """荷花村's own file with a column 填报单位 added after 备注 (N), filled on each row."""
+    write_ledger(path, unit="荷花村", filed=d("2026-12-05"), activities=[r for r, _ in rows])
+    wb = openpyxl.load_workbook(path)
+    ws = wb["活动台账"]
+    ws.cell(row=HEADER_ROW + 1, column=14, value="填报单位")
+    for offset, (_, unit) in enumerate(rows):
+        ws.cell(row=FIRST_DATA_ROW + 1 + offset, column=14, value=unit)
+    wb.save(path)
+    return path
+
+
+def test_a_column_naming_only_the_units_own_group_leaves_its_ledger_as_it_is(tmp_path: Path) -> None:
+    """No row names another roster unit: the 填报单位 column is one more column of 荷花村's own ledger."""
+    box = tmp_path / "inbox"
+    group_column_ledger(box / "荷花村台账.xlsx", [(activity(d("2026-12-01")), "荷花村第一村民小组"),
+                                               (activity(d("2026-12-02"), 序号=2), "荷花村第一村民小组")])
+    village = seen(box, tmp_path, "2026-12-20", "荷花村")
+    assert (village.progress["大讨论次数"], village.progress["参与人次"]) == (2, 60)     # 30 + 30
+    assert village.problems == []
+    (row,) = village.files.values()
+    assert (row["单位名称"], row["处理结果"], row["活动数"], row["原因"]) == ("荷花村", "已采用", 2, None)
+
+
+def test_in_a_unit_column_a_name_nearly_the_sheets_unit_is_counted_for_it_with_a_warning(tmp_path: Path) -> None:
+    box = tmp_path / "inbox"
+    group_column_ledger(box / "荷花村台账.xlsx", [
+        (activity(d("2026-12-01")), "荷花村第一村民小组"),                              # row 4: holds 荷花村's name
+        (activity(d("2026-12-02"), subtheme=2, people=25, 序号=2), "柳林村"),           # row 5: another unit's
+        (activity(d("2026-12-03"), "大行动", 2, 40, 序号=3), "荷花材"),                 # row 6: one character off
+        (activity(d("2026-12-04"), people=50, 序号=4), "第一村民小组")])                # row 7: names no unit
+    village = seen(box, tmp_path, "2026-12-20", "荷花村")
+    willow = seen(box, tmp_path / "again", "2026-12-20", "柳林村")
+    # 荷花村: rows 4 and 6, 30 + 40 people; 柳林村: row 5, 25; row 7 for no one
+    assert (village.progress["大讨论次数"], village.progress["大行动次数"], village.progress["参与人次"]) == (1, 1, 70)
+    assert (willow.progress["大讨论次数"], willow.progress["大行动次数"], willow.progress["参与人次"]) == (1, 0, 25)
+    problems = sorted((p["单元格"], p["等级"], p["问题"]) for p in village.problems)
+    assert problems[:2] == [("N4", "警告", "单位名称“荷花村第一村民小组”不在名册中，本行按本表所属的“荷花村”计入"),
+                            ("N6", "警告", "单位名称“荷花材”不在名册中，本行按本表所属的“荷花村”计入")]
+    assert [p[:2] for p in problems[2:]] == [("N7", "错误")]
+    assert str(problems[2][2]).startswith("单位名称“第一村民小组”不在名册中，本行未计入任何单位")
+    assert "活动台账 N4" in village.gap_list and "活动台账 N7" in village.gap_list
+    assert willow.problems == []
+    (row,) = village.files.values()
+    assert (row["单位名称"], row["处理结果"], row["活动数"]) == ("荷花村、柳林村", "已采用", 3)

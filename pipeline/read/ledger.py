@@ -195,6 +195,8 @@ def _read_share(share: Share, first: list[Problem], *, job: _Job, campaign: Camp
         near = roster.near(unknown.value)
         problems.add("错误", T.unknown_row_unit(unknown.value, [near.name] if near else roster.closest(unknown.value)),
                      sheet=unknown.sheet, cell=unknown.cell)
+    for nearly in share.nearly:
+        problems.add("警告", T.row_unit_nearly(nearly.value, unit.name), sheet=nearly.sheet, cell=nearly.cell)
 
     context = RowContext(campaign=campaign, roster=roster, unit=unit.name, file=file, filed=filed, date1904=date1904)
     activities, rects, publicity, skipped = [], [], [], []

@@ -145,6 +145,7 @@ class Share:
     named_sheets: bool = False
     borrowed: bool = False
     unknown: list[UnknownRowUnit] = field(default_factory=list)
+    nearly: list[UnknownRowUnit] = field(default_factory=list)
 
 
 def _share(unit: Unit, info: Info, sheets: Sheets, *, filer: bool = False, named_sheets: bool = False) -> Share:
@@ -199,8 +200,9 @@ def _by_column(shares: list[Share], roster: Roster) -> list[Share]:
                 if not isinstance(part, Table) or column is None:
                     parts[share.unit.name].setdefault(kind, []).append(part)
                     continue
-                split = split_rows(part, column, owner=share.unit, resolve=roster.resolve)
+                split = split_rows(part, column, owner=share.unit, roster=roster)
                 share.unknown.extend(split.unknown)
+                share.nearly.extend(split.nearly)
                 for name, (unit, view) in split.shares.items():
                     if name not in by_unit:
                         by_unit[name] = Share(unit=unit, info=share.info, tables={}, parts={}, unread=[], borrowed=True)

@@ -40,6 +40,7 @@ class ProblemCode(Code):
     INFO_SHEET_MISSING = "info-sheet-missing"
     UNREAD_LEDGER = "unread-ledger"
     UNKNOWN_ROW_UNIT = "unknown-row-unit"
+    ROW_UNIT_NEARLY = "row-unit-nearly"
     FORMULA_NO_RESULT = "formula-no-result"
 
 
@@ -222,6 +223,12 @@ def unknown_row_unit(value: str, suggestions: Sequence[str]) -> Note:
     listed = f"；名册中最接近的是：{'、'.join(suggestions)}" if suggestions else ""
     return Note(ProblemCode.UNKNOWN_ROW_UNIT, f"单位名称“{value}”不在名册中，本行未计入任何单位{listed}",
                 "请填写名册中的单位全称；几个单位联合开展的活动，由一个单位填写，其余单位填在“协办单位”列")
+
+
+def row_unit_nearly(value: str, unit: str) -> Note:
+    """A row of a table with a 单位名称 column naming, not quite, the sheet's own unit (`荷花村第一村民小组`)."""
+    return Note(ProblemCode.ROW_UNIT_NEARLY, f"单位名称“{value}”不在名册中，本行按本表所属的“{unit}”计入",
+                f"请填写名册中的单位全称“{unit}”；村民小组、科室等的活动记在所属单位名下")
 
 
 TEMPLATE_HINT = "请使用乡创城办下发的台账模板（.xlsx）填写后报送"
