@@ -271,3 +271,27 @@ def test_in_a_unit_column_a_name_nearly_the_sheets_unit_is_counted_for_it_with_a
     assert willow.problems == []
     (row,) = village.files.values()
     assert (row["单位名称"], row["处理结果"], row["活动数"]) == ("荷花村、柳林村", "已采用", 3)
+
+
+def test_every_set_named_for_its_unit_the_file_names_unit_is_the_filer(tmp_path: Path) -> None:
+    """乡妇联台账.xlsx: both 基本信息 named for their units, 乡团委's whole set first in the workbook."""
+    box = tmp_path / "inbox"
+    book = write_ledger(box / "乡妇联台账.xlsx", unit="乡妇联", filed=d("2026-12-05"),
+                        activities=[activity(d("2026-12-01"))])
+    add_unit_sheets(book, unit="乡团委", naming=DASHED, filed=d("2026-12-04"),
+                    rows=[activity(d("2026-12-02")), activity(d("2026-12-03"), 序号=2)])
+    rename_for(book, "乡妇联", DASHED)
+    wb = openpyxl.load_workbook(book)
+    wb[INFO_SHEET].title = "乡妇联-基本信息"
+    for name in [n for n in wb.sheetnames if n.startswith("乡团委")][::-1]:
+        wb.move_sheet(name, offset=-wb.sheetnames.index(name))
+    assert wb.sheetnames[:4] == ["乡团委-活动台账", "乡团委-问题整改", "乡团委-宣传报道", "乡团委-基本信息"]
+    wb.save(book)
+    women = seen(box, tmp_path, "2026-12-20", "乡妇联")
+    league = seen(box, tmp_path / "again", "2026-12-20", "乡团委")
+    # each dated by its own 基本信息; 乡妇联 30 people, 乡团委 30 + 30; no 单位名称 conflict with the file's name
+    assert (women.progress["参与人次"], women.progress["最近填报日期"].date()) == (30, d("2026-12-05"))  # type: ignore[attr-defined]
+    assert (league.progress["参与人次"], league.progress["最近填报日期"].date()) == (60, d("2026-12-04"))  # type: ignore[attr-defined]
+    assert women.problems == [] and league.problems == []
+    (row,) = women.files.values()
+    assert (row["单位名称"], row["处理结果"], row["活动数"]) == ("乡妇联、乡团委", "已采用", 3)

@@ -16,7 +16,7 @@ from pipeline.read.formulas import resolve as resolve_formulas
 from pipeline.read.grids import Grid, ReadFailure, Table, read_grids, uses_1904
 from pipeline.read.rows import RowContext, read_table
 from pipeline.read.schema import INFO_SHEET, LEDGER_SPECS, SheetKind, SheetSpec, info_cell
-from pipeline.read.sheets import HeaderMissing, Share, find_info, find_sheets, plan_shares, same_name
+from pipeline.read.sheets import HeaderMissing, Share, find_info, find_sheets, owner_of, plan_shares, same_name
 from pipeline.read.sniff import Kind, check_container, sniff
 from pipeline.read.texts import ProblemCode, RefusalCode
 from pipeline.read.values import clean, parse_date
@@ -137,14 +137,14 @@ def _from_grids(grids: list[Grid], strays: tuple[Stray, ...], *, job: _Job, camp
                 roster: Roster) -> Submission | Refusal | Shared:
     """The submissions in a file's sheets: its unit's, and those of other units whose ledgers it holds."""
     file, found, flat = job.file, job.found, job.flat
-    about = find_info(grids)
+    stem = PurePosixPath(found).stem
+    file_unit = roster.from_filename(stem)
+    about = find_info(grids, owner=owner_of(roster), unit=file_unit.name if file_unit else "")
     info_grid, info = about.grid, about.values
     if info_grid is None and not any(isinstance(t, Table) for t in find_sheets(grids, info_grid).tables.values()):
         return Refusal(file, T.flat_not_template(flat) if flat else T.not_template([g.name for g in grids]))
 
     named = clean(info.get("单位名称", ("", ""))[0])
-    stem = PurePosixPath(found).stem
-    file_unit = roster.from_filename(stem)
     unit = roster.resolve(named) if named else file_unit
     if unit is None:
         guess = (roster.near(named) if named else None) or file_unit or roster.near(stem)

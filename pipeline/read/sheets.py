@@ -27,6 +27,10 @@ Base = Callable[[str], str]
 """A sheet's name as the template would name it (for another unit's sheets: without that unit's name)."""
 
 
+Owner = Callable[[str], str | None]
+"""The roster unit a sheet's name names (`乡妇联活动台账` → 乡妇联), or None."""
+
+
 def _as_named(name: str) -> str:
     return name
 
@@ -45,11 +49,18 @@ class Info:
     formulas: dict[str, str]
 
 
-def find_info(grids: list[Grid], *, base: Base = _as_named) -> Info:
-    """The 基本信息 sheet, by name, else by its labels."""
+def find_info(grids: list[Grid], *, base: Base = _as_named, owner: Owner | None = None, unit: str = "") -> Info:
+    """The 基本信息 sheet, by name, else by its labels. Given an `owner` and the `unit` the file's name names,
+    of sheets found by their labels one named for that unit comes first, then one naming no unit: a workbook
+    whose every 基本信息 is named for its unit (`乡团委-基本信息` before `乡妇联-基本信息`) is the file-name
+    unit's, not the first unit's."""
     labels = {label: label for label in INFO_LABELS}
     labels |= {syn: label for label, syns in INFO_SYNONYMS.items() for syn in syns}
-    ordered = sorted(grids, key=lambda g: not same_name(base(g.name), INFO_SHEET))
+
+    def rank(grid: Grid) -> tuple[bool, int]:
+        named = owner(grid.name) if owner else None
+        return not same_name(base(grid.name), INFO_SHEET), 0 if named and named == unit else 1 if named is None else 2
+    ordered = sorted(grids, key=rank)
     for grid in ordered:
         found: dict[str, tuple[Any, str]] = {}
         formulas: dict[str, str] = {}
@@ -94,10 +105,6 @@ class Sheets:
     tables: dict[SheetKind, Found]
     continued: dict[SheetKind, list[Table | HeaderMissing]]
     unread: list[tuple[str, SheetSpec]]
-
-
-Owner = Callable[[str], str | None]
-"""The roster unit a sheet's name names (`乡妇联活动台账` → 乡妇联), or None."""
 
 
 def find_sheets(grids: list[Grid], info: Grid | None, *, owner: Owner | None = None, unit: str = "",
