@@ -295,3 +295,26 @@ def test_every_set_named_for_its_unit_the_file_names_unit_is_the_filer(tmp_path:
     assert women.problems == [] and league.problems == []
     (row,) = women.files.values()
     assert (row["单位名称"], row["处理结果"], row["活动数"]) == ("乡妇联、乡团委", "已采用", 3)
+
+
+def test_another_units_sheet_without_a_header_is_named_to_the_filer(tmp_path: Path) -> None:
+    """乡妇联's file with 乡团委's activity sheet whose title and header rows were deleted: nothing of 乡团委's
+    can be read, so 乡团委 has not filed, and the sheet is named in a 警告 to 乡妇联 (SPEC §3)."""
+    box = tmp_path / "inbox"
+    book = write_ledger(box / "乡妇联台账.xlsx", unit="乡妇联", filed=d("2026-12-05"),
+                        activities=[activity(d("2026-12-01"))])
+    add_unit_sheets(book, unit="乡团委", naming=DASHED, rows=[activity(d("2026-12-02"))])
+    wb = openpyxl.load_workbook(book)
+    for spec in LEDGER_SPECS:
+        wb[DASHED("乡团委", spec.name)].delete_rows(1, HEADER_ROW + 1)
+    wb.save(book)
+    women = seen(box, tmp_path, "2026-12-20", "乡妇联")
+    league = seen(box, tmp_path / "again", "2026-12-20", "乡团委")
+    assert women.progress["参与人次"] == 30 and league.progress["状态"] == "未报送"
+    assert [(p["工作表"], p["单元格"], p["等级"], p["问题"]) for p in women.problems] == [
+        (DASHED("乡团委", spec.name), "A1", "警告",
+         f"工作表“乡团委-{spec.name}”像是“乡团委”的{spec.name}，但未找到表头行，未计入“乡团委”") for spec in LEDGER_SPECS]
+    assert "乡团委-活动台账 A1" in women.gap_list
+    assert league.problems == []
+    (row,) = women.files.values()
+    assert (row["单位名称"], row["处理结果"], row["活动数"]) == ("乡妇联", "已采用", 1)

@@ -219,6 +219,8 @@ def _read_share(share: Share, first: list[Problem], *, job: _Job, campaign: Camp
         other = roster.from_filename(sheet)
         owner = other.name if other is not None and other.name != unit.name else ""
         problems.add("警告", T.unread_ledger(sheet, spec.name, owner=owner), sheet=sheet, cell="A1")
+    for sheet, other, spec in share.headless:
+        problems.add("警告", T.unread_headless(sheet, spec.name, other.name), sheet=sheet, cell="A1")
 
     dated = [a.date for a in activities] + [p.date for p in publicity] + [r.found for r in rects if r.found]
     effective = filed or max(dated, default=None)

@@ -141,7 +141,8 @@ class Share:
     `filer` is the unit the file is from (its 基本信息 or name); `info` its own 基本信息, else the file's, shared
     (填报日期, 填报人 and 联系电话 then hold for every unit in the file). `named_sheets` when its sheets are named
     for it among other units' sets; `borrowed` when all its rows come from tables of other units' sheets by
-    their 单位名称 column (it then has no sheet of its own that could be missing)."""
+    their 单位名称 column (it then has no sheet of its own that could be missing). The filer's `headless`: another
+unit's sheets, named for it, in none of which a header was found (so that unit has no share to name them)."""
 
     unit: Unit
     info: Info
@@ -153,6 +154,7 @@ class Share:
     borrowed: bool = False
     unknown: list[UnknownRowUnit] = field(default_factory=list)
     nearly: list[UnknownRowUnit] = field(default_factory=list)
+    headless: list[tuple[str, Unit, SheetSpec]] = field(default_factory=list)
 
 
 def _share(unit: Unit, info: Info, sheets: Sheets, *, filer: bool = False, named_sheets: bool = False) -> Share:
@@ -192,6 +194,9 @@ def plan_shares(grids: list[Grid], about: Info, *, unit: Unit, roster: Roster, f
         sheets = find_sheets(theirs, own.grid, base=base)
         if any(isinstance(t, Table) for t in sheets.tables.values()) or any(sheets.continued.values()):
             shares.append(_share(other, own if own.grid else about, sheets, named_sheets=True))
+        else:
+            filer.headless.extend((found.sheet, other, spec) for spec in LEDGER_SPECS
+                                  if isinstance(found := sheets.tables[spec.kind], HeaderMissing))
     return _by_column(shares, roster)
 
 

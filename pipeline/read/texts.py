@@ -218,6 +218,12 @@ def unread_ledger(sheet: str, ledger: str, *, owner: str = "") -> Note:
                 f"如是续表，请把工作表命名为“{ledger}（续）”；如是草稿，请删除")
 
 
+def unread_headless(sheet: str, ledger: str, owner: str) -> Note:
+    """Another unit's sheet, named for it, without a header row: that unit has nothing else in the file."""
+    return Note(ProblemCode.UNREAD_LEDGER, f"工作表“{sheet}”像是“{owner}”的{ledger}，但未找到表头行，未计入“{owner}”",
+                f"请勿删除或改动模板的表头行；或请“{owner}”用自己的台账文件报送")
+
+
 def unknown_row_unit(value: str, suggestions: Sequence[str]) -> Note:
     """A row of a table with a 单位名称 column (several units' rows in one file) naming no roster unit."""
     listed = f"；名册中最接近的是：{'、'.join(suggestions)}" if suggestions else ""
