@@ -318,3 +318,14 @@ def test_another_units_sheet_without_a_header_is_named_to_the_filer(tmp_path: Pa
     assert league.problems == []
     (row,) = women.files.values()
     assert (row["单位名称"], row["处理结果"], row["活动数"]) == ("乡妇联", "已采用", 1)
+
+
+def test_a_column_nearly_naming_another_unit_divides_the_rows(tmp_path: Path) -> None:
+    """乡团伟 is one character off 乡团委, not 乡妇联: its row may be 乡团委's, so it is counted for no one."""
+    box = tmp_path / "inbox"
+    unit_column_ledger(box / "乡妇联台账.xlsx", filed="2026-12-18", rows=[
+        (activity(d("2026-12-05")), ""), (activity(d("2026-12-06"), people=50, 序号=2), "乡团伟")])
+    women = seen(box, tmp_path, "2026-12-20", "乡妇联")
+    assert women.progress["参与人次"] == 30                       # row 4 only; row 5's 50 for no one
+    assert [(p["单元格"], p["等级"], p["问题"]) for p in women.problems] == [
+        ("N5", "错误", "单位名称“乡团伟”不在名册中，本行未计入任何单位；名册中最接近的是：乡团委")]
