@@ -196,3 +196,136 @@ def test_a_continued_sheet_of_a_units_set_is_read_as_one_with_it(tmp_path: Path)
     # 25 + 35 people, one of each kind; 乡妇联 keeps its 30
     assert (league.progress["大讨论次数"], league.progress["大行动次数"], league.progress["参与人次"]) == (1, 1, 60)
     assert league.problems == []
+
+
+@pytest.mark.parametrize("sheet", ["与团委联合活动", "乡团委"])
+def test_a_sheet_that_only_mentions_another_unit_is_the_filers_unread_sheet(tmp_path: Path, sheet: str) -> None:
+    """乡妇联's own file with an extra sheet about its joint activity with 乡团委 (协办单位 乡团委): a name holding
+    a unit's name (团委 is 乡团委's alias) but no template sheet name is not that unit's set of sheets."""
+    box = tmp_path / "inbox"
+    book = write_ledger(box / "乡妇联台账.xlsx", unit="乡妇联", filed=d("2026-12-05"),
+                        activities=[activity(d("2026-12-01"))])
+    wb = openpyxl.load_workbook(book)
+    ws = wb.copy_worksheet(wb["活动台账"])
+    ws.title = sheet
+    header = {cell.value: cell.column for cell in ws[HEADER_ROW + 1] if cell.value}
+    for name, value in activity(d("2026-12-02"), 协办单位="乡团委", summary="联合开展").items():
+        ws.cell(row=FIRST_DATA_ROW + 1, column=header[name], value=value)
+    wb.save(book)
+    women = seen(box, tmp_path, "2026-12-20", "乡妇联")
+    league = seen(box, tmp_path / "again", "2026-12-20", "乡团委")
+    # 乡妇联: its 活动台账's one row of 30 people; the extra sheet is named, counted for no one
+    assert (women.progress["大讨论次数"], women.progress["参与人次"]) == (1, 30)
+    assert [(p["工作表"], p["单元格"], p["等级"], p["问题"]) for p in women.problems] == [
+        (sheet, "A1", "警告", f"工作表“{sheet}”像是“乡团委”的活动台账，未计入本单位，也未计入“乡团委”")]
+    assert f"{sheet} A1" in women.gap_list
+    assert league.progress["状态"] == "未报送" and league.progress["参与人次"] == 0
+    assert league.problems == [] and not any("乡妇联台账.xlsx" in text for text in league.gap_list)
+    assert "乡团委" in next(c for c in league.issues.split("；") if c.endswith("尚未报送台账"))
+    (row,) = women.files.values()
+    assert (row["单位名称"], row["处理结果"], row["活动数"]) == ("乡妇联", "已采用", 1)
+
+
+def group_column_ledger(path: Path, rows: Sequence[tuple[dict[str, Any], str]]) -> Path:
+    """荷花村's own file with a column 填报单位 added after 备注 (N), filled on each row."""
+    write_ledger(path, unit="荷花村", filed=d("2026-12-05"), activities=[r for r, _ in rows])
+    wb = openpyxl.load_workbook(path)
+    ws = wb["活动台账"]
+    ws.cell(row=HEADER_ROW + 1, column=14, value="填报单位")
+    for offset, (_, unit) in enumerate(rows):
+        ws.cell(row=FIRST_DATA_ROW + 1 + offset, column=14, value=unit)
+    wb.save(path)
+    return path
+
+
+def test_a_column_naming_only_the_units_own_group_leaves_its_ledger_as_it_is(tmp_path: Path) -> None:
+    """No row names another roster unit: the 填报单位 column is one more column of 荷花村's own ledger."""
+    box = tmp_path / "inbox"
+    group_column_ledger(box / "荷花村台账.xlsx", [(activity(d("2026-12-01")), "荷花村第一村民小组"),
+                                               (activity(d("2026-12-02"), 序号=2), "荷花村第一村民小组")])
+    village = seen(box, tmp_path, "2026-12-20", "荷花村")
+    assert (village.progress["大讨论次数"], village.progress["参与人次"]) == (2, 60)     # 30 + 30
+    assert village.problems == []
+    (row,) = village.files.values()
+    assert (row["单位名称"], row["处理结果"], row["活动数"], row["原因"]) == ("荷花村", "已采用", 2, None)
+
+
+def test_in_a_unit_column_a_name_nearly_the_sheets_unit_is_counted_for_it_with_a_warning(tmp_path: Path) -> None:
+    box = tmp_path / "inbox"
+    group_column_ledger(box / "荷花村台账.xlsx", [
+        (activity(d("2026-12-01")), "荷花村第一村民小组"),                              # row 4: holds 荷花村's name
+        (activity(d("2026-12-02"), subtheme=2, people=25, 序号=2), "柳林村"),           # row 5: another unit's
+        (activity(d("2026-12-03"), "大行动", 2, 40, 序号=3), "荷花材"),                 # row 6: one character off
+        (activity(d("2026-12-04"), people=50, 序号=4), "第一村民小组")])                # row 7: names no unit
+    village = seen(box, tmp_path, "2026-12-20", "荷花村")
+    willow = seen(box, tmp_path / "again", "2026-12-20", "柳林村")
+    # 荷花村: rows 4 and 6, 30 + 40 people; 柳林村: row 5, 25; row 7 for no one
+    assert (village.progress["大讨论次数"], village.progress["大行动次数"], village.progress["参与人次"]) == (1, 1, 70)
+    assert (willow.progress["大讨论次数"], willow.progress["大行动次数"], willow.progress["参与人次"]) == (1, 0, 25)
+    problems = sorted((p["单元格"], p["等级"], p["问题"]) for p in village.problems)
+    assert problems[:2] == [("N4", "警告", "单位名称“荷花村第一村民小组”不在名册中，本行按本表所属的“荷花村”计入"),
+                            ("N6", "警告", "单位名称“荷花材”不在名册中，本行按本表所属的“荷花村”计入")]
+    assert [p[:2] for p in problems[2:]] == [("N7", "错误")]
+    assert str(problems[2][2]).startswith("单位名称“第一村民小组”不在名册中，本行未计入任何单位")
+    assert "活动台账 N4" in village.gap_list and "活动台账 N7" in village.gap_list
+    assert willow.problems == []
+    (row,) = village.files.values()
+    assert (row["单位名称"], row["处理结果"], row["活动数"]) == ("荷花村、柳林村", "已采用", 3)
+
+
+def test_every_set_named_for_its_unit_the_file_names_unit_is_the_filer(tmp_path: Path) -> None:
+    """乡妇联台账.xlsx: both 基本信息 named for their units, 乡团委's whole set first in the workbook."""
+    box = tmp_path / "inbox"
+    book = write_ledger(box / "乡妇联台账.xlsx", unit="乡妇联", filed=d("2026-12-05"),
+                        activities=[activity(d("2026-12-01"))])
+    add_unit_sheets(book, unit="乡团委", naming=DASHED, filed=d("2026-12-04"),
+                    rows=[activity(d("2026-12-02")), activity(d("2026-12-03"), 序号=2)])
+    rename_for(book, "乡妇联", DASHED)
+    wb = openpyxl.load_workbook(book)
+    wb[INFO_SHEET].title = "乡妇联-基本信息"
+    for name in [n for n in wb.sheetnames if n.startswith("乡团委")][::-1]:
+        wb.move_sheet(name, offset=-wb.sheetnames.index(name))
+    assert wb.sheetnames[:4] == ["乡团委-活动台账", "乡团委-问题整改", "乡团委-宣传报道", "乡团委-基本信息"]
+    wb.save(book)
+    women = seen(box, tmp_path, "2026-12-20", "乡妇联")
+    league = seen(box, tmp_path / "again", "2026-12-20", "乡团委")
+    # each dated by its own 基本信息; 乡妇联 30 people, 乡团委 30 + 30; no 单位名称 conflict with the file's name
+    assert (women.progress["参与人次"], women.progress["最近填报日期"].date()) == (30, d("2026-12-05"))  # type: ignore[attr-defined]
+    assert (league.progress["参与人次"], league.progress["最近填报日期"].date()) == (60, d("2026-12-04"))  # type: ignore[attr-defined]
+    assert women.problems == [] and league.problems == []
+    (row,) = women.files.values()
+    assert (row["单位名称"], row["处理结果"], row["活动数"]) == ("乡妇联、乡团委", "已采用", 3)
+
+
+def test_another_units_sheet_without_a_header_is_named_to_the_filer(tmp_path: Path) -> None:
+    """乡妇联's file with 乡团委's activity sheet whose title and header rows were deleted: nothing of 乡团委's
+    can be read, so 乡团委 has not filed, and the sheet is named in a 警告 to 乡妇联 (SPEC §3)."""
+    box = tmp_path / "inbox"
+    book = write_ledger(box / "乡妇联台账.xlsx", unit="乡妇联", filed=d("2026-12-05"),
+                        activities=[activity(d("2026-12-01"))])
+    add_unit_sheets(book, unit="乡团委", naming=DASHED, rows=[activity(d("2026-12-02"))])
+    wb = openpyxl.load_workbook(book)
+    for spec in LEDGER_SPECS:
+        wb[DASHED("乡团委", spec.name)].delete_rows(1, HEADER_ROW + 1)
+    wb.save(book)
+    women = seen(box, tmp_path, "2026-12-20", "乡妇联")
+    league = seen(box, tmp_path / "again", "2026-12-20", "乡团委")
+    assert women.progress["参与人次"] == 30 and league.progress["状态"] == "未报送"
+    assert [(p["工作表"], p["单元格"], p["等级"], p["问题"]) for p in women.problems] == [
+        (DASHED("乡团委", spec.name), "A1", "警告",
+         f"工作表“乡团委-{spec.name}”像是“乡团委”的{spec.name}，但未找到表头行，未计入“乡团委”") for spec in LEDGER_SPECS]
+    assert "乡团委-活动台账 A1" in women.gap_list
+    assert league.problems == []
+    (row,) = women.files.values()
+    assert (row["单位名称"], row["处理结果"], row["活动数"]) == ("乡妇联", "已采用", 1)
+
+
+def test_a_column_nearly_naming_another_unit_divides_the_rows(tmp_path: Path) -> None:
+    """乡团伟 is one character off 乡团委, not 乡妇联: its row may be 乡团委's, so it is counted for no one."""
+    box = tmp_path / "inbox"
+    unit_column_ledger(box / "乡妇联台账.xlsx", filed="2026-12-18", rows=[
+        (activity(d("2026-12-05")), ""), (activity(d("2026-12-06"), people=50, 序号=2), "乡团伟")])
+    women = seen(box, tmp_path, "2026-12-20", "乡妇联")
+    assert women.progress["参与人次"] == 30                       # row 4 only; row 5's 50 for no one
+    assert [(p["单元格"], p["等级"], p["问题"]) for p in women.problems] == [
+        ("N5", "错误", "单位名称“乡团伟”不在名册中，本行未计入任何单位；名册中最接近的是：乡团委")]

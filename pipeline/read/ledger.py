@@ -16,7 +16,7 @@ from pipeline.read.formulas import resolve as resolve_formulas
 from pipeline.read.grids import Grid, ReadFailure, Table, read_grids, uses_1904
 from pipeline.read.rows import RowContext, read_table
 from pipeline.read.schema import INFO_SHEET, LEDGER_SPECS, SheetKind, SheetSpec, info_cell
-from pipeline.read.sheets import HeaderMissing, Share, find_info, find_sheets, plan_shares, same_name
+from pipeline.read.sheets import HeaderMissing, Share, find_info, find_sheets, owner_of, plan_shares, same_name
 from pipeline.read.sniff import Kind, check_container, sniff
 from pipeline.read.texts import ProblemCode, RefusalCode
 from pipeline.read.values import clean, parse_date
@@ -137,14 +137,14 @@ def _from_grids(grids: list[Grid], strays: tuple[Stray, ...], *, job: _Job, camp
                 roster: Roster) -> Submission | Refusal | Shared:
     """The submissions in a file's sheets: its unit's, and those of other units whose ledgers it holds."""
     file, found, flat = job.file, job.found, job.flat
-    about = find_info(grids)
+    stem = PurePosixPath(found).stem
+    file_unit = roster.from_filename(stem)
+    about = find_info(grids, owner=owner_of(roster), unit=file_unit.name if file_unit else "")
     info_grid, info = about.grid, about.values
     if info_grid is None and not any(isinstance(t, Table) for t in find_sheets(grids, info_grid).tables.values()):
         return Refusal(file, T.flat_not_template(flat) if flat else T.not_template([g.name for g in grids]))
 
     named = clean(info.get("单位名称", ("", ""))[0])
-    stem = PurePosixPath(found).stem
-    file_unit = roster.from_filename(stem)
     unit = roster.resolve(named) if named else file_unit
     if unit is None:
         guess = (roster.near(named) if named else None) or file_unit or roster.near(stem)
@@ -195,6 +195,8 @@ def _read_share(share: Share, first: list[Problem], *, job: _Job, campaign: Camp
         near = roster.near(unknown.value)
         problems.add("错误", T.unknown_row_unit(unknown.value, [near.name] if near else roster.closest(unknown.value)),
                      sheet=unknown.sheet, cell=unknown.cell)
+    for nearly in share.nearly:
+        problems.add("警告", T.row_unit_nearly(nearly.value, unit.name), sheet=nearly.sheet, cell=nearly.cell)
 
     context = RowContext(campaign=campaign, roster=roster, unit=unit.name, file=file, filed=filed, date1904=date1904)
     activities, rects, publicity, skipped = [], [], [], []
@@ -214,7 +216,11 @@ def _read_share(share: Share, first: list[Problem], *, job: _Job, campaign: Camp
             publicity.extend(result.publicity)
             skipped.extend(result.skipped)
     for sheet, spec in share.unread:
-        problems.add("警告", T.unread_ledger(sheet, spec.name), sheet=sheet, cell="A1")
+        other = roster.from_filename(sheet)
+        owner = other.name if other is not None and other.name != unit.name else ""
+        problems.add("警告", T.unread_ledger(sheet, spec.name, owner=owner), sheet=sheet, cell="A1")
+    for sheet, other, spec in share.headless:
+        problems.add("警告", T.unread_headless(sheet, spec.name, other.name), sheet=sheet, cell="A1")
 
     dated = [a.date for a in activities] + [p.date for p in publicity] + [r.found for r in rects if r.found]
     effective = filed or max(dated, default=None)

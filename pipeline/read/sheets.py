@@ -27,6 +27,10 @@ Base = Callable[[str], str]
 """A sheet's name as the template would name it (for another unit's sheets: without that unit's name)."""
 
 
+Owner = Callable[[str], str | None]
+"""The roster unit a sheet's name names (`乡妇联活动台账` → 乡妇联), or None."""
+
+
 def _as_named(name: str) -> str:
     return name
 
@@ -45,11 +49,18 @@ class Info:
     formulas: dict[str, str]
 
 
-def find_info(grids: list[Grid], *, base: Base = _as_named) -> Info:
-    """The 基本信息 sheet, by name, else by its labels."""
+def find_info(grids: list[Grid], *, base: Base = _as_named, owner: Owner | None = None, unit: str = "") -> Info:
+    """The 基本信息 sheet, by name, else by its labels. Given an `owner` and the `unit` the file's name names,
+    of sheets found by their labels one named for that unit comes first, then one naming no unit: a workbook
+    whose every 基本信息 is named for its unit (`乡团委-基本信息` before `乡妇联-基本信息`) is the file-name
+    unit's, not the first unit's."""
     labels = {label: label for label in INFO_LABELS}
     labels |= {syn: label for label, syns in INFO_SYNONYMS.items() for syn in syns}
-    ordered = sorted(grids, key=lambda g: not same_name(base(g.name), INFO_SHEET))
+
+    def rank(grid: Grid) -> tuple[bool, int]:
+        named = owner(grid.name) if owner else None
+        return not same_name(base(grid.name), INFO_SHEET), 0 if named and named == unit else 1 if named is None else 2
+    ordered = sorted(grids, key=rank)
     for grid in ordered:
         found: dict[str, tuple[Any, str]] = {}
         formulas: dict[str, str] = {}
@@ -96,10 +107,6 @@ class Sheets:
     unread: list[tuple[str, SheetSpec]]
 
 
-Owner = Callable[[str], str | None]
-"""The roster unit a sheet's name names (`乡妇联活动台账` → 乡妇联), or None."""
-
-
 def find_sheets(grids: list[Grid], info: Grid | None, *, owner: Owner | None = None, unit: str = "",
                 base: Base = _as_named) -> Sheets:
     """Each ledger sheet: by its template name first, else the best-matching header elsewhere. Given the
@@ -134,7 +141,8 @@ class Share:
     `filer` is the unit the file is from (its 基本信息 or name); `info` its own 基本信息, else the file's, shared
     (填报日期, 填报人 and 联系电话 then hold for every unit in the file). `named_sheets` when its sheets are named
     for it among other units' sets; `borrowed` when all its rows come from tables of other units' sheets by
-    their 单位名称 column (it then has no sheet of its own that could be missing)."""
+    their 单位名称 column (it then has no sheet of its own that could be missing). The filer's `headless`: another
+unit's sheets, named for it, in none of which a header was found (so that unit has no share to name them)."""
 
     unit: Unit
     info: Info
@@ -145,6 +153,8 @@ class Share:
     named_sheets: bool = False
     borrowed: bool = False
     unknown: list[UnknownRowUnit] = field(default_factory=list)
+    nearly: list[UnknownRowUnit] = field(default_factory=list)
+    headless: list[tuple[str, Unit, SheetSpec]] = field(default_factory=list)
 
 
 def _share(unit: Unit, info: Info, sheets: Sheets, *, filer: bool = False, named_sheets: bool = False) -> Share:
@@ -156,22 +166,27 @@ def _share(unit: Unit, info: Info, sheets: Sheets, *, filer: bool = False, named
                  named_sheets=named_sheets)
 
 
-def _owner_name(roster: Roster) -> Owner:
+def owner_of(roster: Roster) -> Owner:
+    """The roster unit any sheet name names (a file name's way), for preferring the filer's own sheets."""
     def owner(sheet: str) -> str | None:
         found = roster.from_filename(sheet)
         return found.name if found else None
     return owner
 
 
+def _template_named(name: str) -> bool:
+    """A template sheet name or a continuation of one: what is left of another unit's sheet's name without it."""
+    return same_name(name, INFO_SHEET) or any(same_name(name, spec.name) or _continues(name, spec.name)
+                                              for spec in LEDGER_SPECS)
+
+
 def plan_shares(grids: list[Grid], about: Info, *, unit: Unit, roster: Roster, flat: bool) -> list[Share]:
     """The file's unit's share first, then each other unit whose sheets or rows the file holds, in the order
     the workbook first names them. A file of one unit gives one share, read exactly as before."""
-    owners = {} if flat else sheet_owners(grids, roster)
-    if not owners:
-        return _by_column([_share(unit, about, find_sheets(grids, about.grid), filer=True)], roster)
+    owners = {} if flat else sheet_owners(grids, roster, template=_template_named)
     mine = [g for g in grids if owners.get(g.name, unit).name == unit.name]
-    shares = [_share(unit, about, find_sheets(mine, about.grid, owner=_owner_name(roster), unit=unit.name),
-                     filer=True)]
+    filer = _share(unit, about, find_sheets(mine, about.grid, owner=owner_of(roster), unit=unit.name), filer=True)
+    shares = [filer]
     for other in {u.name: u for u in owners.values() if u.name != unit.name}.values():
         theirs = [g for g in grids if g.name in owners and owners[g.name].name == other.name]
         base = partial(without_unit, unit=other)
@@ -179,6 +194,9 @@ def plan_shares(grids: list[Grid], about: Info, *, unit: Unit, roster: Roster, f
         sheets = find_sheets(theirs, own.grid, base=base)
         if any(isinstance(t, Table) for t in sheets.tables.values()) or any(sheets.continued.values()):
             shares.append(_share(other, own if own.grid else about, sheets, named_sheets=True))
+        else:
+            filer.headless.extend((found.sheet, other, spec) for spec in LEDGER_SPECS
+                                  if isinstance(found := sheets.tables[spec.kind], HeaderMissing))
     return _by_column(shares, roster)
 
 
@@ -194,8 +212,9 @@ def _by_column(shares: list[Share], roster: Roster) -> list[Share]:
                 if not isinstance(part, Table) or column is None:
                     parts[share.unit.name].setdefault(kind, []).append(part)
                     continue
-                split = split_rows(part, column, owner=share.unit, resolve=roster.resolve)
+                split = split_rows(part, column, owner=share.unit, roster=roster)
                 share.unknown.extend(split.unknown)
+                share.nearly.extend(split.nearly)
                 for name, (unit, view) in split.shares.items():
                     if name not in by_unit:
                         by_unit[name] = Share(unit=unit, info=share.info, tables={}, parts={}, unread=[], borrowed=True)

@@ -40,6 +40,7 @@ class ProblemCode(Code):
     INFO_SHEET_MISSING = "info-sheet-missing"
     UNREAD_LEDGER = "unread-ledger"
     UNKNOWN_ROW_UNIT = "unknown-row-unit"
+    ROW_UNIT_NEARLY = "row-unit-nearly"
     FORMULA_NO_RESULT = "formula-no-result"
 
 
@@ -207,10 +208,21 @@ def unit_name_conflict(named: str, file_unit: str) -> Note:
                 "请核对文件是否报错了单位")
 
 
-def unread_ledger(sheet: str, ledger: str) -> Note:
-    """Another sheet with a ledger's header that is not read: said, so no ledger in a workbook goes unnoticed."""
+def unread_ledger(sheet: str, ledger: str, *, owner: str = "") -> Note:
+    """Another sheet with a ledger's header that is not read: said, so no ledger in a workbook goes unnoticed.
+    `owner`: the other unit its name names, though it is not one of that unit's set of sheets (`与团委联合活动`)."""
+    if owner:
+        return Note(ProblemCode.UNREAD_LEDGER,
+                    f"工作表“{sheet}”像是“{owner}”的{ledger}，未计入本单位，也未计入“{owner}”",
+                    f"每个单位用一个文件报送：请把该表移到“{owner}”自己的台账文件中报送")
     return Note(ProblemCode.UNREAD_LEDGER, f"工作表“{sheet}”也有“{ledger}”的表头，未读取（只读取“{ledger}”工作表）",
                 f"如是续表，请把工作表命名为“{ledger}（续）”；如是草稿，请删除")
+
+
+def unread_headless(sheet: str, ledger: str, owner: str) -> Note:
+    """Another unit's sheet, named for it, without a header row: that unit has nothing else in the file."""
+    return Note(ProblemCode.UNREAD_LEDGER, f"工作表“{sheet}”像是“{owner}”的{ledger}，但未找到表头行，未计入“{owner}”",
+                f"请勿删除或改动模板的表头行；或请“{owner}”用自己的台账文件报送")
 
 
 def unknown_row_unit(value: str, suggestions: Sequence[str]) -> Note:
@@ -218,6 +230,12 @@ def unknown_row_unit(value: str, suggestions: Sequence[str]) -> Note:
     listed = f"；名册中最接近的是：{'、'.join(suggestions)}" if suggestions else ""
     return Note(ProblemCode.UNKNOWN_ROW_UNIT, f"单位名称“{value}”不在名册中，本行未计入任何单位{listed}",
                 "请填写名册中的单位全称；几个单位联合开展的活动，由一个单位填写，其余单位填在“协办单位”列")
+
+
+def row_unit_nearly(value: str, unit: str) -> Note:
+    """A row of a table with a 单位名称 column naming, not quite, the sheet's own unit (`荷花村第一村民小组`)."""
+    return Note(ProblemCode.ROW_UNIT_NEARLY, f"单位名称“{value}”不在名册中，本行按本表所属的“{unit}”计入",
+                f"请填写名册中的单位全称“{unit}”；村民小组、科室等的活动记在所属单位名下")
 
 
 TEMPLATE_HINT = "请使用乡创城办下发的台账模板（.xlsx）填写后报送"

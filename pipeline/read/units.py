@@ -25,12 +25,14 @@ _SEPARATORS = "-_—–·、:：.。 "
 _NOT_RECORDS = ("示例", "合计", "总计", "小计")
 
 
-def sheet_owners(grids: list[Grid], roster: Roster) -> dict[str, Unit]:
-    """Sheet name → the one roster unit its name names (`乡妇联活动台账` → 乡妇联); sheets naming none are left out."""
+def sheet_owners(grids: list[Grid], roster: Roster, *, template: Callable[[str], bool]) -> dict[str, Unit]:
+    """Sheet name → the one roster unit its name names (`乡妇联活动台账` → 乡妇联), when the name without that
+    unit's is a `template` sheet name: `与团委联合活动` is the filer's own sheet about a joint activity (and
+    `团委` alone no set of sheets), so both are left out, as are sheets naming no unit."""
     owners: dict[str, Unit] = {}
     for grid in grids:
         unit = roster.from_filename(grid.name)
-        if unit is not None:
+        if unit is not None and template(without_unit(grid.name, unit)):
             owners[grid.name] = unit
     return owners
 
@@ -57,7 +59,8 @@ def unit_column(table: Table) -> int | None:
 
 @dataclass(frozen=True)
 class UnknownRowUnit:
-    """A row whose 单位名称 names no roster unit: an 错误 at its cell, and the row counted for nobody."""
+    """A row whose 单位名称 names no roster unit: an 错误 at its cell, and the row counted for nobody; or, when
+    the unit it most likely means is the sheet's own, a 警告 there and the row counted for the sheet's unit."""
 
     sheet: str
     cell: str
@@ -67,11 +70,12 @@ class UnknownRowUnit:
 @dataclass(frozen=True)
 class Split:
     """A table's rows by the unit their 单位名称 cell names: unit name → the unit and a view of the table holding
-    only that unit's rows (the others blanked, so every row keeps its number and cells), and the rows naming no
-    unit."""
+    only that unit's rows (the others blanked, so every row keeps its number and cells), the rows naming no
+    unit, and the rows counted for the sheet's unit though they name it only nearly (`荷花村第一村民小组`)."""
 
     shares: dict[str, tuple[Unit, Table]] = field(default_factory=dict)
     unknown: list[UnknownRowUnit] = field(default_factory=list)
+    nearly: list[UnknownRowUnit] = field(default_factory=list)
 
 
 def _not_record(raw: list[Any]) -> bool:
@@ -79,26 +83,41 @@ def _not_record(raw: list[Any]) -> bool:
     return any(isinstance(v, str) and compact(v).strip("()（）[]【】").startswith(_NOT_RECORDS) for v in raw[:4])
 
 
-def split_rows(table: Table, column: int, *, owner: Unit, resolve: Callable[[str], Unit | None]) -> Split:
-    """Rows with a blank 单位名称 (and the 示例 and 合计 rows) belong to `owner`, the sheet's unit."""
+def split_rows(table: Table, column: int, *, owner: Unit, roster: Roster) -> Split:
+    """Rows with a blank 单位名称 (and the 示例 and 合计 rows) belong to `owner`, the sheet's unit.
+
+    The column divides rows among units only when some row names another roster unit (or nearly: `乡团伟`):
+    a unit's own ledger with a 填报单位 column naming its 村民小组 on every row is that unit's, read as it
+    always was. In a column that divides, a name resolving to no unit but most likely meaning the sheet's own
+    (it holds its name, or is one character off) is counted for it, with a 警告 at the cell; any other is an
+    错误 and counted for no one, as its row may be another unit's."""
     grid = table.grid.rows
-    units = {owner.name: owner}
-    rows_of: dict[str, set[int]] = {owner.name: set()}
-    unknown: list[UnknownRowUnit] = []
+    named: list[tuple[int, str, Unit | None, bool]] = []      # row index, cell as written, its unit, nearly
     for row in table.rows():
         index = row.number - 1
         raw = grid[index]
         value = clean(raw[column]) if column < len(raw) else ""
-        unit = resolve(value) if value and not _not_record(raw) else None
-        if value and unit is None and not _not_record(raw):
-            unknown.append(UnknownRowUnit(sheet=table.sheet, cell=cell_ref(index, column), value=str(raw[column])))
-            continue
-        unit = unit or owner
+        if value and not _not_record(raw):
+            unit = roster.resolve(value)
+            nearly = unit is None and (unit := roster.near(value)) is not None
+            named.append((index, str(raw[column]), unit, nearly))
+    if all(unit is None or unit.name == owner.name for _, _, unit, _ in named):
+        return Split(shares={owner.name: (owner, table)})
+    listed = {index for index, _, _, _ in named}
+    units = {owner.name: owner}
+    rows_of = {owner.name: {row.number - 1 for row in table.rows() if row.number - 1 not in listed}}
+    split = Split()
+    for index, value, unit, nearly in named:
+        if unit is None or nearly:
+            cell = UnknownRowUnit(sheet=table.sheet, cell=cell_ref(index, column), value=value)
+            if unit is None or unit.name != owner.name:
+                split.unknown.append(cell)
+                continue
+            split.nearly.append(cell)
         units[unit.name] = unit
         rows_of.setdefault(unit.name, set()).add(index)
-    if len(rows_of) == 1 and not unknown:
-        return Split(shares={owner.name: (owner, table)})
-    return Split(shares={name: (units[name], _view(table, keep)) for name, keep in rows_of.items()}, unknown=unknown)
+    split.shares.update({name: (units[name], _view(table, keep)) for name, keep in rows_of.items()})
+    return split
 
 
 def _view(table: Table, keep: set[int]) -> Table:
