@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.write.sheetxml import Body, StyleIds, splice
-from pipeline.write.xlsx import Styles, open_workbook
-from pipeline.write.xlsxwriter_internals import PackageMismatch, check_styles, locate, open_rows
+from pipeline.write.xlsx import Styles, footer_code, open_workbook
+from pipeline.write.xlsxwriter_internals import PackageMismatch, check_styles, locate, open_rows, replace_footer
 
 CREATED = dt.date(2026, 12, 20)
 
@@ -118,6 +118,33 @@ def test_a_worksheet_part_not_as_expected_is_refused(damage: str) -> None:
              "no dimension": re.sub(r"<dimension [^>]*/>", "", sheet)}.get(damage, sheet)
     with pytest.raises(PackageMismatch, match="internal: xlsxwriter"):
         open_rows(sheet, last_row=3, last_col=1)
+
+
+def test_rows_go_into_a_sheet_xlsxwriter_wrote_without_cells() -> None:
+    """A gap list's stencil has no cells: xlsxwriter writes one empty <sheetData/>; a row there is refused."""
+    empty = _package(first_rows=0)
+    sheet = _members(empty)["xl/worksheets/sheet1.xml"].decode("utf-8")
+    head, tail = open_rows(sheet, last_row=4, last_col=2, written=0)
+    assert head.endswith("<sheetData>") and tail.startswith("</sheetData>") and '<dimension ref="A1:C5"/>' in head
+    with pytest.raises(PackageMismatch, match="internal: xlsxwriter"):
+        open_rows(sheet, last_row=4, last_col=2)
+    with_row = _members(_package())["xl/worksheets/sheet1.xml"].decode("utf-8")
+    with pytest.raises(PackageMismatch, match="internal: xlsxwriter"):
+        open_rows(with_row, last_row=4, last_col=2, written=0)
+
+
+@pytest.mark.parametrize("footer", ["荷花村 整改清单　截至 2027-01-12", "A&B <村> \"委\" 'x'"])
+def test_the_footer_is_found_where_xlsxwriter_wrote_it(footer: str) -> None:
+    chrome = io.BytesIO()
+    workbook = open_workbook(chrome, created=CREATED)
+    workbook.add_worksheet("表").set_footer(footer_code(footer))
+    workbook.close()
+    sheet = _members(chrome.getvalue())["xl/worksheets/sheet1.xml"].decode("utf-8")
+    _, tail = open_rows(sheet, last_row=0, last_col=0, written=0)
+    replaced = replace_footer(tail, was=footer_code(footer), now=footer_code("别的 & 单位"))
+    assert "<oddFooter>&amp;L别的 &amp;&amp; 单位&amp;R第 &amp;P 页 共 &amp;N 页</oddFooter>" in replaced
+    with pytest.raises(PackageMismatch, match="footer"):
+        replace_footer(tail, was=footer_code("另一个"), now=footer_code(footer))
 
 
 def test_rows_for_a_sheet_the_package_lacks_are_refused_before_anything_is_written(tmp_path: Path) -> None:

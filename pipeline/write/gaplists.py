@@ -5,13 +5,27 @@ figures in three short rows, its gaps most urgent first, its data problems in th
 fitted to its width only (about 94 %); a very long list runs on to a second page rather than shrinking.
 """
 
+import io
 from pathlib import Path
-
-from xlsxwriter.worksheet import Worksheet
 
 from pipeline.judge.report import Report, UnitRow
 from pipeline.model import GAP_LEVELS, Gap
-from pipeline.write.xlsx import Cell, Styles, open_workbook, print_setup, safe_filename, write_cell, write_table
+from pipeline.write.stencil import Grid, Stencil
+from pipeline.write.xlsx import (
+    Cell,
+    Cells,
+    Styles,
+    footer_code,
+    open_workbook,
+    print_setup,
+    safe_filename,
+    write_cell,
+    write_header,
+    write_rows,
+)
+from pipeline.write.xlsxwriter_internals import style_number
+
+SHEET = "整改清单"
 
 GAP_LIST_COLUMNS = ("规则", "等级", "差距说明", "整改建议", "截止日期", "剩余天数")
 UNIT_PROBLEM_COLUMNS = ("位置", "等级", "问题", "建议", "文件", "")
@@ -34,7 +48,7 @@ def by_urgency(gaps: tuple[Gap, ...]) -> list[Gap]:
     return sorted(gaps, key=lambda g: (GAP_LEVELS.index(g.level), g.deadline, g.rule))
 
 
-def _figures(ws: Worksheet, report: Report, row: UnitRow, styles: Styles, start: int) -> int:
+def _figures(ws: Cells, report: Report, row: UnitRow, styles: Styles, start: int) -> int:
     """The unit's figures as a form: two label / value pairs a row. Returns the next free row."""
     left: list[tuple[str, Cell]] = [("当前状态", row.status), ("大讨论次数", row.facts.discussions),
                                     ("大行动次数", row.facts.actions)]
@@ -56,35 +70,53 @@ def _figures(ws: Worksheet, report: Report, row: UnitRow, styles: Styles, start:
     return next_row
 
 
-def write_gap_list(report: Report, row: UnitRow, path: Path) -> None:
-    workbook = open_workbook(path, created=report.as_of, default_font="Arial")
+def _stencil(report: Report) -> tuple[Stencil, Styles]:
+    """What every gap list of a run shares, laid out once: widths, print setup, margins and the formats."""
+    chrome = io.BytesIO()
+    workbook = open_workbook(chrome, created=report.as_of, default_font="Arial")
     styles = Styles(workbook)
-    ws = workbook.add_worksheet("整改清单")
-    ws.write_string(0, 0, f"{row.unit.name} 整改清单（截至 {report.as_of}）", styles.title)
-    next_row = _figures(ws, report, row, styles, 1)
-    ws.write_string(next_row, 0, "一、差距及整改要求（按紧急程度排列）", styles.bold)
+    used = (styles.title, styles.label, styles.text, styles.right, styles.date, styles.number, styles.bold,
+            styles.header, styles.wrap, styles.quoted)
+    numbers = {style_number(fmt): fmt for fmt in used}
+    ws = workbook.add_worksheet(SHEET)
+    for col, width in enumerate(WIDTHS):
+        ws.set_column(col, col, width)
+    print_setup(ws, footer=SHEET, header_row=None)
+    ws.set_margins(left=0.4, right=0.4, top=0.4, bottom=0.5)
+    workbook.close()
+    return Stencil(chrome.getvalue(), sheet=SHEET, footer=footer_code(SHEET), styles=numbers), styles
+
+
+def _cells(report: Report, row: UnitRow, styles: Styles, grid: Grid) -> None:
+    grid.write_string(0, 0, f"{row.unit.name} 整改清单（截至 {report.as_of}）", styles.title)
+    next_row = _figures(grid, report, row, styles, 1)
+    grid.write_string(next_row, 0, "一、差距及整改要求（按紧急程度排列）", styles.bold)
     gaps: list[list[Cell]] = [[g.rule, g.level, g.description, g.suggestion, g.deadline, g.days_left]
                               for g in by_urgency(row.gaps)] or [["", "", "无", "", None, None]]
-    next_row = write_table(ws, headers=GAP_LIST_COLUMNS, rows=gaps, styles=styles, start_row=next_row + 1,
-                           widths=WIDTHS, header_tools=False, wrap_widths=GAP_WRAP)
-    ws.write_string(next_row, 0, "二、台账填写问题（请按单元格位置修改后重新报送）", styles.bold)
+    write_header(grid, headers=GAP_LIST_COLUMNS, styles=styles, row=next_row + 1)
+    next_row = write_rows(grid, rows=gaps, styles=styles, start_row=next_row + 1, limits=GAP_WRAP)
+    grid.write_string(next_row, 0, "二、台账填写问题（请按单元格位置修改后重新报送）", styles.bold)
     problems: list[list[Cell]] = [["整个文件", f.result, f.reason, UNUSED_HINT, f.file] for f in row.unused]
     problems += [[f"{p.sheet} {p.cell}".strip(), p.level, p.message, p.hint, p.file]
                  for p in report.problems_of(row.unit.name)]
     problems = problems or [["", "", "无", "", ""]]
-    write_table(ws, headers=UNIT_PROBLEM_COLUMNS, rows=problems, styles=styles, start_row=next_row + 1,
-                widths=WIDTHS, header_tools=False, wrap_widths=PROBLEM_WRAP, column_formats={4: styles.text})
-    print_setup(ws, footer=f"{row.unit.name} 整改清单　截至 {report.as_of.isoformat()}", header_row=None)
-    ws.set_margins(left=0.4, right=0.4, top=0.4, bottom=0.5)
-    workbook.close()
+    write_header(grid, headers=UNIT_PROBLEM_COLUMNS, styles=styles, row=next_row + 1)
+    write_rows(grid, rows=problems, styles=styles, start_row=next_row + 1, limits=PROBLEM_WRAP,
+               column_formats={4: styles.text})
 
 
 def write_gap_lists(report: Report, folder: Path) -> list[Path]:
     """Gap lists into `folder` (already created and empty); returns the paths written."""
     taken: set[str] = set()
-    paths = []
-    for row in units_needing_lists(report):
+    paths: list[Path] = []
+    rows = units_needing_lists(report)
+    if not rows:
+        return paths
+    stencil, styles = _stencil(report)
+    for row in rows:
         path = folder / f"{safe_filename(row.unit.name, taken=taken)}.xlsx"
-        write_gap_list(report, row, path)
+        grid = Grid(stencil.numbers)
+        _cells(report, row, styles, grid)
+        stencil.write(path, grid, footer=footer_code(f"{row.unit.name} 整改清单　截至 {report.as_of.isoformat()}"))
         paths.append(path)
     return paths

@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -85,7 +85,23 @@ class Styles:
         return self._colours[name]
 
 
-def write_cell(ws: Worksheet, row: int, col: int, value: Cell, styles: Styles, fmt: Format | None = None) -> None:
+class Cells(Protocol):
+    """Where cells are written: an xlsxwriter Worksheet, or a pipeline.write.stencil.Grid that takes the same
+    calls for a sheet whose package is laid out once and written again for each unit."""
+
+    def write_string(self, row: int, col: int, string: str, cell_format: Format | None = None, /) -> object: ...
+
+    def write_number(self, row: int, col: int, number: float, cell_format: Format | None = None, /) -> object: ...
+
+    def write_blank(self, row: int, col: int, blank: Any, cell_format: Format | None = None, /) -> object: ...
+
+    def write_datetime(self, row: int, col: int, date: dt.datetime, cell_format: Format | None = None,
+                       /) -> object: ...
+
+    def set_row(self, row: int, height: float | None, /) -> object: ...
+
+
+def write_cell(ws: Cells, row: int, col: int, value: Cell, styles: Styles, fmt: Format | None = None) -> None:
     """Strings as strings (quote-prefixed when they look like formulas), numbers as numbers, dates as dates."""
     if value is None or value == "":
         ws.write_blank(row, col, None, fmt or styles.text)
@@ -146,7 +162,14 @@ def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Sequence[Sequenc
     fitted = widths if widths is not None else column_widths(headers, rows[:WIDTH_SAMPLE_ROWS], max_width=max_width)
     table_frame(ws, headers=headers, widths=fitted, styles=styles, start_row=start_row, count=len(rows),
                 header_tools=header_tools)
-    limits = list(wrap_widths or widths or [max_width] * len(headers))
+    return write_rows(ws, rows=rows, styles=styles, start_row=start_row,
+                      limits=wrap_widths or widths or [max_width] * len(headers), column_formats=column_formats)
+
+
+def write_rows(ws: Cells, *, rows: Sequence[Sequence[Cell]], styles: Styles, start_row: int, limits: Sequence[int],
+               column_formats: dict[int, Format] | None = None) -> int:
+    """A table's rows below its header row at `start_row`: text longer than its column's limit wraps and its
+    row is made tall enough to print whole. Returns the next free row."""
     fixed = column_formats or {}
     for r, values in enumerate(rows, start=start_row + 1):
         lines = 1
@@ -166,13 +189,17 @@ def table_frame(ws: Worksheet, *, headers: Sequence[str], widths: Sequence[int],
                 count: int, header_tools: bool = True) -> None:
     """What a table has besides its rows: the header row, column widths and, with header_tools, the header
     frozen and a filter over the `count` rows below it."""
-    for col, name in enumerate(headers):
-        ws.write_string(start_row, col, name, styles.header)
+    write_header(ws, headers=headers, styles=styles, row=start_row)
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     if header_tools:
         ws.freeze_panes(start_row + 1, 0)
         ws.autofilter(start_row, 0, start_row + max(count, 1), len(headers) - 1)
+
+
+def write_header(ws: Cells, *, headers: Sequence[str], styles: Styles, row: int) -> None:
+    for col, name in enumerate(headers):
+        ws.write_string(row, col, name, styles.header)
 
 
 def write_pairs(ws: Worksheet, *, pairs: Sequence[tuple[str, Any]], styles: Styles, start_row: int,
@@ -228,4 +255,9 @@ def print_setup(ws: Worksheet, *, footer: str, header_row: int | None = 0, lands
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
     if header_row is not None:
         ws.repeat_rows(header_row)
-    ws.set_footer(f"&L{footer.replace('&', '&&')}&R第 &P 页 共 &N 页")
+    ws.set_footer(footer_code(footer))
+
+
+def footer_code(footer: str) -> str:
+    """A footer as Excel's header/footer codes: `footer` on the left, 第 N 页 共 M 页 on the right."""
+    return f"&L{footer.replace('&', '&&')}&R第 &P 页 共 &N 页"

@@ -8,12 +8,13 @@ wrote around them. That relies on exactly these behaviours of xlsxwriter (3.x):
    the format there when the workbook closes. The undocumented attributes `Format.num_format`,
    `.quote_prefix` and `.text_wrap` say what a format was set to (read only to check this).
 2. Worksheet parts: the rows xlsxwriter wrote for a sheet (its header row) lie inside the part's one
-   <sheetData>, closed by the part's only "</sheetData>", all above the rows spliced in after them; the
-   sheet's extent is the part's one `<dimension ref="…"/>`.
+   <sheetData>, closed by the part's only "</sheetData>", all above the rows spliced in after them (a sheet
+   without cells has one empty `<sheetData/>` instead); the sheet's extent is the part's one
+   `<dimension ref="…"/>`; its footer is the one `<oddFooter>` element, holding the footer's codes XML-escaped.
 3. Rich text: `write_string` copies text that starts with "<r>" and ends with "</r>" into the file as raw
    rich-text XML (as its write_rich_string does); `literal_text` wraps such unit text so it stays text.
 
-1 and 2 are checked on every splice: a mismatch raises PackageMismatch, an internal error, so a new
+1 and 2 are checked on every splice (and on every stencil, pipeline.write.stencil): a mismatch raises PackageMismatch, an internal error, so a new
 xlsxwriter that behaves otherwise stops the run instead of restyling or dropping rows;
 tests/test_xlsxwriter_internals.py compares them with what xlsxwriter writes itself. 3 is checked by
 tests/test_sheetxml.py. Not assumed: which part holds which sheet. xlsxwriter happens to write the N-th
@@ -37,6 +38,7 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _DOC_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PACKAGE_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _SHEET_DATA_END = "</sheetData>"
+_NO_SHEET_DATA = "<sheetData/>"
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
 _ROW_START = '<row r="'
 _BUILT_IN_FORMATS = 164
@@ -120,23 +122,37 @@ def check_styles(styles_part: bytes, reserved: Mapping[int, Format]) -> None:
             raise PackageMismatch(f"style {number} is {written} (number format, quote prefix, wrap), not {wanted}")
 
 
-def open_rows(sheet_part: str, *, last_row: int, last_col: int) -> tuple[str, str]:
-    """A worksheet part xlsxwriter wrote, cut where the rows below its header row go: the text before (its
-    dimension set to reach cell `last_row`, `last_col`, 0-based, when there are such rows) and after."""
-    ends = sheet_part.count(_SHEET_DATA_END)
-    if ends != 1:
-        raise PackageMismatch(f'"{_SHEET_DATA_END}" occurs {ends} times in a worksheet')
+def open_rows(sheet_part: str, *, last_row: int, last_col: int, written: int = 1) -> tuple[str, str]:
+    """A worksheet part xlsxwriter wrote with `written` rows (1: the header row; 0: no cells at all), cut where
+    the rows below them go: the text before (its dimension set to reach cell `last_row`, `last_col`, 0-based,
+    when there are such rows) and after."""
+    ends, empty = sheet_part.count(_SHEET_DATA_END), sheet_part.count(_NO_SHEET_DATA)
+    if written == 0 and (ends, empty) == (0, 1):
+        sheet_part = sheet_part.replace(_NO_SHEET_DATA, f"<sheetData>{_SHEET_DATA_END}")
+    elif (ends, empty) != (1, 0):
+        raise PackageMismatch(f'"{_SHEET_DATA_END}" occurs {ends} times and "{_NO_SHEET_DATA}" {empty} times '
+                              f"in a worksheet with {written} rows")
     head, end, tail = sheet_part.partition(_SHEET_DATA_END)
     last = head.rfind(_ROW_START)
-    written = head[last + len(_ROW_START):].partition('"')[0] if last >= 0 else "1"
-    if written != "1":
-        raise PackageMismatch(f"a worksheet already has row {written} where the spliced rows go")
+    found = head[last + len(_ROW_START):].partition('"')[0] if last >= 0 else "0"
+    if found != str(written):
+        raise PackageMismatch(f"a worksheet ends at row {found} where the spliced rows go after row {written}")
     if last_row > 0:
         ref = f"A1:{xl_col_to_name(last_col)}{last_row + 1}"
-        head, found = _DIMENSION.subn(f'<dimension ref="{ref}"/>', head)
-        if found != 1:
-            raise PackageMismatch(f"{found} dimension elements in a worksheet")
+        head, dimensions = _DIMENSION.subn(f'<dimension ref="{ref}"/>', head)
+        if dimensions != 1:
+            raise PackageMismatch(f"{dimensions} dimension elements in a worksheet")
     return head, end + tail
+
+
+def replace_footer(tail: str, *, was: str, now: str) -> str:
+    """`tail` of a worksheet part (from open_rows) with its footer `was` (Excel's codes, as set_footer was
+    given them) replaced by `now`."""
+    old = f"<oddFooter>{escape(was)}</oddFooter>"
+    found = tail.count(old)
+    if found != 1 or tail.count("<oddFooter>") != 1:
+        raise PackageMismatch(f"the footer {old!r} occurs {found} times in a worksheet")
+    return tail.replace(old, f"<oddFooter>{escape(now)}</oddFooter>")
 
 
 def _parse(package: zipfile.ZipFile, part: str) -> ElementTree.Element:
