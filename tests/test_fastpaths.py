@@ -34,11 +34,14 @@ def test_clean_agrees_with_the_full_way(raw: object) -> None:
     assert clean(raw) == _clean_fully(raw)
 
 
-@settings(max_examples=500)
-@given(TEXT)
+@settings(max_examples=1000)
+@given(CELL)
 @example("\u3000\u200b\u00a0")
-def test_a_text_cell_is_blank_exactly_when_its_clean_text_is_empty(raw: str) -> None:
-    """What rows._RowReader.blank relies on to answer `is_blank` from the text it has already cleaned."""
+@example(0.0)
+@example(False)
+@example(dt.timedelta(0))
+def test_a_cell_is_blank_exactly_when_its_clean_text_is_empty(raw: object) -> None:
+    """What cells.RowReader.blank relies on to answer `is_blank` of any cell from its clean text."""
     assert is_blank(raw) == (clean(raw) == "")
 
 
