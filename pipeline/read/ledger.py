@@ -4,6 +4,7 @@ workbook holding several units' ledgers → `Shared`, one of those for each unit
 import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
+from zipfile import ZipInfo
 
 from pipeline.config.campaign import Campaign, Limits
 from pipeline.config.roster import Roster
@@ -36,9 +37,10 @@ FLAT_KINDS = {Kind.HTML: "网页表格（HTML）", Kind.CSV: "逗号分隔的文
 """Files that are one plain table rather than a workbook, as their problems name them."""
 
 
-def _read_workbook(data: bytes, found: str, limits: Limits) -> tuple[list[Grid], tuple[Stray, ...]] | Note:
+def _read_workbook(data: bytes, found: str, limits: Limits,
+                   entries: tuple[ZipInfo, ...] | None) -> tuple[list[Grid], tuple[Stray, ...]] | Note:
     """A workbook's sheets and the stray far cells left out of them, or why it cannot be read."""
-    container = check_container(data, limits, workbook=True)
+    container = check_container(data, limits, workbook=True, entries=entries)
     if container:
         return container
     strays: tuple[Stray, ...] = ()
@@ -94,7 +96,7 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
     flat = FLAT_KINDS.get(sniffed.kind, "")
     if sniffed.kind is not Kind.SPREADSHEET and not flat:
         return Refusal(file, sniffed.why or T.not_a_spreadsheet("压缩包"))
-    read = _read_flat(data, found, sniffed.kind, limits) if flat else _read_workbook(data, found, limits)
+    read = _read_flat(data, found, sniffed.kind, limits) if flat else _read_workbook(data, found, limits, sniffed.entries)
     if isinstance(read, Note):
         return Refusal(file, read)
     grids, strays = read
