@@ -291,8 +291,7 @@ class Table:
 def match_header(row: list[Any], spec: SheetSpec) -> dict[str, int]:
     """Template columns found in one row (first occurrence wins)."""
     found: dict[str, int] = {}
-    for col, raw in enumerate(row):
-        name = spec.canonical(header_label(raw))
+    for col, name in enumerate(map(spec.labels.get, map(header_label, row))):  # spec.canonical of each cell
         if name and name not in found:
             found[name] = col
     return found
