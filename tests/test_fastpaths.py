@@ -9,7 +9,11 @@ import pydantic
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from pipeline.config.campaign import Campaign
+from pipeline.config.roster import Roster
 from pipeline.model import Activity, Problem, PublicityItem, Rectification, Source, quick
+from pipeline.read.cells import RowContext
+from pipeline.read.grids import Grid, Table
 from pipeline.read.texts import ProblemCode
 from pipeline.read.values import _clean_fully, clean, is_blank
 
@@ -34,11 +38,14 @@ def test_clean_agrees_with_the_full_way(raw: object) -> None:
     assert clean(raw) == _clean_fully(raw)
 
 
-@settings(max_examples=500)
-@given(TEXT)
+@settings(max_examples=1000)
+@given(CELL)
 @example("\u3000\u200b\u00a0")
-def test_a_text_cell_is_blank_exactly_when_its_clean_text_is_empty(raw: str) -> None:
-    """What rows._RowReader.blank relies on to answer `is_blank` from the text it has already cleaned."""
+@example(0.0)
+@example(False)
+@example(dt.timedelta(0))
+def test_a_cell_is_blank_exactly_when_its_clean_text_is_empty(raw: object) -> None:
+    """What cells.RowReader.blank relies on to answer `is_blank` of any cell from its clean text."""
     assert is_blank(raw) == (clean(raw) == "")
 
 
@@ -95,3 +102,18 @@ def test_the_quick_constructor_builds_what_pydantic_builds_or_refuses_alike(case
     cls, kwargs = case
     expected, got = _built(cls, kwargs), _built(quick(cls), kwargs)
     assert got == expected and type(got) is type(expected)
+
+
+def test_cells_equal_to_a_bool_keep_their_own_text(campaign: Campaign, roster: Roster) -> None:
+    """The per-ledger text memo is keyed by value, and 1.0 == True: a table holding a bool is read cell by
+    cell, and the numbers and dates the memo starts from read as clean makes them."""
+    grid = Grid(name="活动台账", rows=[["序号", "备注", "活动日期"], [1.0, True, dt.date(2026, 12, 3)], [True, 1.0, 0.0],
+                                       [False, 0.0, 2.0]])
+    table = Table(sheet="活动台账", header_row=0, columns={"序号": 0, "备注": 1, "活动日期": 2}, grid=grid)
+    ctx = RowContext(campaign=campaign, roster=roster, unit="荷花村", file="荷花村.xlsx", filed=None)
+    clean_cell = ctx.cleaner(table)
+    # clean(True) is str(True); floats lose a zero fraction; a date reads in ISO form
+    assert [list(map(clean_cell, row)) for row in grid.rows[1:]] == [
+        ["1", "True", "2026-12-03"], ["True", "1", "0"], ["False", "0", "2"]]
+    plain = Table(sheet="活动台账", header_row=0, columns={"序号": 0}, grid=Grid(name="活动台账", rows=[["序号"], [3.0]]))
+    assert ctx.cleaner(plain)(3.0) == "3" and ctx.cleaner(plain)(dt.date(2027, 1, 5)) == "2027-01-05"

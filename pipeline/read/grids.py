@@ -137,6 +137,26 @@ def uses_1904(data: bytes) -> bool:
         return False
 
 
+class Epoch:
+    """Whether a workbook counts serial dates from 1904 (`uses_1904`), looked up the first time a cell holding a
+    serial number asks: calamine converts formatted dates itself, so most files are never looked into."""
+
+    __slots__ = ("_data", "_uses_1904")
+
+    def __init__(self, data: bytes = b"") -> None:
+        self._data = data
+        self._uses_1904: bool | None = None
+
+    def uses_1904(self) -> bool:
+        if self._uses_1904 is None:
+            self._uses_1904 = uses_1904(self._data)
+        return self._uses_1904
+
+    def of(self, raw: Any) -> bool:
+        """The `date1904` to read `raw` with: it only matters for a number (values.parse_date)."""
+        return isinstance(raw, int | float) and self.uses_1904()
+
+
 def _check_extent(sheet: str, rows: int, columns: int, limits: Limits) -> None:
     if rows > limits.max_rows:
         raise ReadFailure(T.over_limit("max_rows", f"工作表“{sheet}”有 {rows} 行，上限 {limits.max_rows} 行"))
@@ -251,20 +271,27 @@ class Table:
         col = self.columns.get(column)
         return cell_ref(row, col) if col is not None else self.header_cell
 
-    def rows(self) -> Iterator[Row]:
-        columns = list(self.columns.items())
-        names, last = list(self.columns), max(self.columns.values(), default=0)
-        pick = itemgetter(*self.columns.values()) if len(columns) > 1 else None  # a tuple only for two or more
+    def row_values(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        """(0-based index, the values of `columns` in their order) of each row below the header but an Excel
+        table's total row; a cell beyond a short row's end reads "". Blank rows are left in."""
+        cols = tuple(self.columns.values())
+        last = max(cols, default=0)
+        pick = itemgetter(*cols) if len(cols) > 1 else None  # a tuple only for two or more
         grid, totals = self.grid.rows, self.grid.total_rows
         for index in range(self.header_row + 1, len(grid)):
             if index in totals:
                 continue
             raw = grid[index]
-            width = len(raw)
-            if pick is not None and width > last:
-                values = dict(zip(names, pick(raw), strict=True))
+            if pick is not None and len(raw) > last:
+                yield index, pick(raw)
             else:
-                values = {name: (raw[col] if col < width else "") for name, col in columns}
+                width = len(raw)
+                yield index, tuple([raw[col] if col < width else "" for col in cols])
+
+    def rows(self) -> Iterator[Row]:
+        names = list(self.columns)
+        for index, row in self.row_values():
+            values = dict(zip(names, row, strict=True))
             if all(is_blank(v) for v in values.values()):
                 continue
             yield Row(index + 1, values, _Cells(index, self.columns))
@@ -273,8 +300,7 @@ class Table:
 def match_header(row: list[Any], spec: SheetSpec) -> dict[str, int]:
     """Template columns found in one row (first occurrence wins)."""
     found: dict[str, int] = {}
-    for col, raw in enumerate(row):
-        name = spec.canonical(header_label(raw))
+    for col, name in enumerate(map(spec.labels.get, map(header_label, row))):  # spec.canonical of each cell
         if name and name not in found:
             found[name] = col
     return found

@@ -4,17 +4,19 @@ workbook holding several units' ledgers → `Shared`, one of those for each unit
 import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
+from zipfile import ZipInfo
 
 from pipeline.config.campaign import Campaign, Limits
 from pipeline.config.roster import Roster
 from pipeline.model import Note, Problem, ProblemLevel, Refusal, Shared, Submission
 from pipeline.read import texts as T
+from pipeline.read.cells import RowContext
 from pipeline.read.extent import Stray, table_total_rows, trim_stray_cells
 from pipeline.read.flat import read_flat
 from pipeline.read.formulas import formulas_without_results
 from pipeline.read.formulas import resolve as resolve_formulas
-from pipeline.read.grids import Grid, ReadFailure, Table, read_grids, uses_1904
-from pipeline.read.rows import RowContext, read_table
+from pipeline.read.grids import Epoch, Grid, ReadFailure, Table, read_grids
+from pipeline.read.rows import read_table
 from pipeline.read.schema import INFO_SHEET, LEDGER_SPECS, SheetKind, SheetSpec, info_cell
 from pipeline.read.sheets import HeaderMissing, Share, find_info, find_sheets, owner_of, plan_shares, same_name
 from pipeline.read.sniff import Kind, check_container, sniff
@@ -35,9 +37,10 @@ FLAT_KINDS = {Kind.HTML: "网页表格（HTML）", Kind.CSV: "逗号分隔的文
 """Files that are one plain table rather than a workbook, as their problems name them."""
 
 
-def _read_workbook(data: bytes, found: str, limits: Limits) -> tuple[list[Grid], tuple[Stray, ...]] | Note:
+def _read_workbook(data: bytes, found: str, limits: Limits,
+                   entries: tuple[ZipInfo, ...] | None) -> tuple[list[Grid], tuple[Stray, ...]] | Note:
     """A workbook's sheets and the stray far cells left out of them, or why it cannot be read."""
-    container = check_container(data, limits, workbook=True)
+    container = check_container(data, limits, workbook=True, entries=entries)
     if container:
         return container
     strays: tuple[Stray, ...] = ()
@@ -93,11 +96,11 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
     flat = FLAT_KINDS.get(sniffed.kind, "")
     if sniffed.kind is not Kind.SPREADSHEET and not flat:
         return Refusal(file, sniffed.why or T.not_a_spreadsheet("压缩包"))
-    read = _read_flat(data, found, sniffed.kind, limits) if flat else _read_workbook(data, found, limits)
+    read = _read_flat(data, found, sniffed.kind, limits) if flat else _read_workbook(data, found, limits, sniffed.entries)
     if isinstance(read, Note):
         return Refusal(file, read)
     grids, strays = read
-    job = _Job(file=file, found=found, sha256=sha256, flat=flat, date1904=uses_1904(data))
+    job = _Job(file=file, found=found, sha256=sha256, flat=flat, epoch=Epoch(data))
     outcome = _from_grids(grids, strays, job=job, campaign=campaign, roster=roster)
     if flat or not _left_blank(outcome):
         return outcome
@@ -116,7 +119,7 @@ class _Job:
     found: str
     sha256: str
     flat: str
-    date1904: bool
+    epoch: Epoch
 
 
 _BLANK = frozenset({ProblemCode.MISSING_REQUIRED, ProblemCode.MISSING_EVIDENCE, ProblemCode.STATUS_MISSING,
@@ -184,8 +187,7 @@ def _read_share(share: Share, first: list[Problem], *, job: _Job, campaign: Camp
     info_sheet = info_grid.name if info_grid else INFO_SHEET
     window = (campaign.start, campaign.deadline)
     filed_raw, filed_cell = info.get("填报日期", ("", _template_cell("填报日期")))
-    date1904 = job.date1904
-    filed_value = parse_date(filed_raw, window=window, date1904=date1904) if clean(filed_raw) else None
+    filed_value = parse_date(filed_raw, window=window, date1904=job.epoch.of(filed_raw)) if clean(filed_raw) else None
     filed = filed_value if isinstance(filed_value, dt.date) else None
     if filed is None and info_grid is not None:
         formula = about.formulas.get("填报日期")
@@ -198,7 +200,7 @@ def _read_share(share: Share, first: list[Problem], *, job: _Job, campaign: Camp
     for nearly in share.nearly:
         problems.add("警告", T.row_unit_nearly(nearly.value, unit.name), sheet=nearly.sheet, cell=nearly.cell)
 
-    context = RowContext(campaign=campaign, roster=roster, unit=unit.name, file=file, filed=filed, date1904=date1904)
+    context = RowContext(campaign=campaign, roster=roster, unit=unit.name, file=file, filed=filed, epoch=job.epoch)
     activities, rects, publicity, skipped = [], [], [], []
     for spec in LEDGER_SPECS:
         table = share.tables.get(spec.kind)

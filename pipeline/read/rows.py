@@ -2,28 +2,13 @@
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
-from itertools import islice
-from typing import Any, TypeVar, cast
+from itertools import compress, islice
+from typing import Any
 
-from pipeline.config.campaign import Campaign
-from pipeline.config.roster import Roster
-from pipeline.model import (
-    Activity,
-    ActivityKind,
-    LedgerTable,
-    Note,
-    Problem,
-    ProblemLevel,
-    PublicityItem,
-    Rectification,
-    SkippedRow,
-    Source,
-    quick,
-)
+from pipeline.model import Activity, ActivityKind, Problem, PublicityItem, Rectification, quick
 from pipeline.read import texts as T
-from pipeline.read.grids import Row, Table
+from pipeline.read.cells import RowContext, RowReader, TableResult
+from pipeline.read.grids import Table
 from pipeline.read.schema import (
     ACTIVITY_KINDS,
     DUE_IMMEDIATE,
@@ -39,187 +24,27 @@ from pipeline.read.schema import (
     SheetKind,
     SheetSpec,
 )
-from pipeline.read.subthemes import SubthemeMatcher
 from pipeline.read.values import (
     Invalid,
-    clean,
     compact,
     is_blank,
-    parse_choice,
     parse_date,
-    parse_due,
     read_count,
     shown,
     split_names,
 )
 
-V = TypeVar("V")
 _Activity, _Rectification, _Publicity = quick(Activity), quick(Rectification), quick(PublicityItem)
-_Problem, _Source = quick(Problem), quick(Source)
-_BLANK_CODES = frozenset({T.ProblemCode.MISSING_REQUIRED, T.ProblemCode.MISSING_EVIDENCE, T.ProblemCode.STATUS_MISSING,
-                          T.ProblemCode.DONE_MISSING})
-"""Problems that say a cell was left empty."""
 _TOTAL_MARKS = ("合计", "总计", "小计")
+"""A row whose first cells begin with one of these is a total, not a record. Each holds 计, which the clean
+text of such a cell therefore holds too: a cell without it is no mark, found without removing its spaces."""
 
 
-@dataclass(frozen=True)
-class RowContext:
-    campaign: Campaign
-    roster: Roster
-    unit: str
-    file: str
-    filed: dt.date | None
-    date1904: bool = False
-
-    @cached_property
-    def window(self) -> tuple[dt.date, dt.date]:
-        return self.campaign.start, self.campaign.deadline
-
-    @cached_property
-    def subthemes(self) -> SubthemeMatcher:
-        return SubthemeMatcher.of(self.campaign)
-
-    # What the pure cell readers made of each text already met in this ledger: a unit types the same
-    # 活动类型, 子主题, 地点, 组织人 and 佐证材料 row after row, and each is read once.
-    @cached_property
-    def texts(self) -> dict[str, str]:
-        return {}
-
-    @cached_property
-    def choices(self) -> dict[tuple[str, str], str | Invalid]:
-        return {}
-
-    @cached_property
-    def subtheme_cells(self) -> dict[str, tuple[int, ...] | Invalid]:
-        return {}
-
-
-@dataclass
-class TableResult:
-    activities: list[Activity] = field(default_factory=list)
-    rectifications: list[Rectification] = field(default_factory=list)
-    publicity: list[PublicityItem] = field(default_factory=list)
-    skipped: list[SkippedRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-
-class _RowReader:
-    """Parses one row's cells, recording a problem at the exact cell for each unusable value."""
-
-    def __init__(self, row: Row, table: Table, ctx: RowContext, spec: SheetSpec, out: TableResult) -> None:
-        self.row, self.table, self.ctx, self.spec, self.out = row, table, ctx, spec, out
-        self.values = row.values
-        self.failed = False
-        self.errors: list[str] = []
-        self.formulas_named: set[str] = set()
-
-    def formula(self, column: str) -> str | None:
-        """The formula a cell holds without a result (read/formulas.py), or None."""
-        formulas = self.table.grid.formulas
-        col = self.table.columns.get(column)
-        return None if not formulas or col is None else formulas.get((self.row.cells.index, col))
-
-    def problem(self, level: ProblemLevel, column: str, note: Note) -> None:
-        """Record a problem at the column's cell. A cell that reads empty because its formula has no saved result
-        is named as that, not as a value the unit left out."""
-        if note.code in _BLANK_CODES and (formula := self.formula(column)) is not None:
-            note = T.formula_without_result(formula, T.FORMULA_UNCOUNTED if level == "错误" else T.FORMULA_AS_BLANK)
-            self.formulas_named.add(column)
-        cell = self.row.cells.get(column) or self.table.header_cell
-        self.out.problems.append(_Problem(code=note.code, file=self.ctx.file, sheet=self.table.sheet, cell=cell,
-                                         unit=self.ctx.unit, level=level, message=note.text, hint=note.hint))
-        if level == "错误":
-            self.errors.append(note.text)
-
-    def skip(self, reason: str = "") -> None:
-        """Keep the row, as typed, for the detail sheets: it counts for nothing, and says why."""
-        cells = tuple((column, shown(value)) for column, value in self.values.items() if not self.blank(column))
-        self.out.skipped.append(SkippedRow(source=self.source, unit=self.ctx.unit,
-                                           table=cast(LedgerTable, self.spec.name), cells=cells,
-                                           reason=reason or "；".join(self.errors)))
-
-    def date(self, column: str) -> dt.date | Invalid:
-        return parse_date(self.values.get(column, ""), window=self.ctx.window, date1904=self.ctx.date1904)
-
-    def raw(self, column: str) -> Any:
-        return self.values.get(column, "")
-
-    def text(self, column: str) -> str:
-        """The cell's `clean` text, worked out once for each text in the ledger."""
-        value = self.values.get(column, "")
-        if type(value) is not str:
-            return clean(value)
-        text = self.ctx.texts.get(value)
-        if text is None:
-            text = self.ctx.texts[value] = clean(value)
-        return text
-
-    def compact(self, column: str) -> str:
-        text = self.text(column)
-        return text.replace(" ", "") if " " in text else text
-
-    def blank(self, column: str) -> bool:
-        """`is_blank` of the cell: a text cell is blank exactly when its clean text is empty."""
-        value = self.values.get(column, "")
-        return not self.text(column) if isinstance(value, str) else value is None
-
-    def choice(self, column: str, *, choices: tuple[str, ...], synonyms: dict[str, str]) -> str | Invalid:
-        """`parse_choice` of the cell (its message names the column), once for each text in the ledger."""
-        value = self.values.get(column, "")
-        if type(value) is not str:
-            return parse_choice(value, choices=choices, synonyms=synonyms, field=column)
-        found = self.ctx.choices.get((column, value))
-        if found is None:
-            found = self.ctx.choices[column, value] = parse_choice(value, choices=choices, synonyms=synonyms,
-                                                                   field=column)
-        return found
-
-    def subthemes(self) -> tuple[int, ...] | Invalid:
-        """The sub-themes the 子主题 cell names, once for each text in the ledger."""
-        value = self.values.get("子主题", "")
-        if type(value) is not str:
-            return self.ctx.subthemes.parse(value)
-        found = self.ctx.subtheme_cells.get(value)
-        if found is None:
-            found = self.ctx.subtheme_cells[value] = self.ctx.subthemes.parse(value)
-        return found
-
-    def required(self, column: str, parsed: V | Invalid) -> V | None:
-        """A required value: blank or invalid makes the row an 错误 that does not count."""
-        if self.blank(column):
-            self.problem("错误", column, T.required_missing(column))
-            self.failed = True
-            return None
-        if isinstance(parsed, Invalid):
-            self.problem("错误", column, T.invalid_counted(parsed.message, parsed.hint))
-            self.failed = True
-            return None
-        return parsed
-
-    def optional(self, column: str, parsed: V | Invalid) -> V | None:
-        """An optional value: blank is fine, invalid is a 警告 and reads as blank."""
-        if self.blank(column):
-            return None
-        if isinstance(parsed, Invalid):
-            self.problem("警告", column, T.optional_invalid(parsed.message, parsed.hint))
-            return None
-        return parsed
-
-    def name_formulas(self) -> None:
-        """Every other cell of the row whose formula has no result, in a 警告: no value is dropped unsaid."""
-        if not self.table.grid.formulas:
-            return
-        for column in self.table.columns:
-            if column not in self.formulas_named and (formula := self.formula(column)) is not None:
-                self.problem("警告", column, T.formula_without_result(formula, T.FORMULA_AS_BLANK))
-
-    @property
-    def source(self) -> Source:
-        return _Source(file=self.ctx.file, sheet=self.table.sheet, row=self.row.number)
-
-
-def _is_total(reader: _RowReader) -> bool:
-    return any(isinstance(v, str) and reader.compact(c).startswith(_TOTAL_MARKS)
+def _is_total(reader: RowReader) -> bool:
+    texts = reader.texts
+    if "计" not in "".join(islice(texts.values(), 3)):
+        return False  # the usual answer, found without a Python step per cell
+    return any(isinstance(v, str) and "计" in (text := texts[c]) and text.replace(" ", "").startswith(_TOTAL_MARKS)
                for c, v in islice(reader.values.items(), 3))
 
 
@@ -232,12 +57,12 @@ def _placeholder(value: Any) -> bool:
     return any(mark in text for mark in _PLACEHOLDERS) or not any(ch.isalnum() for ch in text)
 
 
-def _check_example(row: Row, spec: SheetSpec, reader: _RowReader) -> None:
+def _check_example(spec: SheetSpec, reader: RowReader) -> None:
     """The 示例 row never counts; warn only when a unit has typed a real-looking record into it: a required
     value that is neither the template's example nor a placeholder."""
     expected = dict(zip(spec.columns, spec.example, strict=True))
     for column in spec.required:
-        value, example = row.values.get(column, ""), expected.get(column, "")
+        value, example = reader.raw(column), expected.get(column, "")
         if is_blank(value) or compact(value) == compact(example) or _placeholder(value):
             continue
         if column.endswith("日期") and reader.date(column) == parse_date(example, window=reader.ctx.window):
@@ -246,8 +71,11 @@ def _check_example(row: Row, spec: SheetSpec, reader: _RowReader) -> None:
         return
 
 
-def _is_example(seq: Any) -> bool:
-    return isinstance(seq, str) and compact(seq).strip("()[]【】").startswith(EXAMPLE_MARK)
+def _is_example(seq: Any, texts: dict[str, str]) -> bool:
+    """Whether a 序号 cell marks the 示例 row; its clean text holds the mark's first character if it does."""
+    if not isinstance(seq, str) or EXAMPLE_MARK[0] not in (text := texts["序号"]):
+        return False
+    return text.replace(" ", "").strip("()[]【】").startswith(EXAMPLE_MARK)
 
 
 def read_table(table: Table, spec: SheetSpec, ctx: RowContext) -> TableResult:
@@ -260,30 +88,42 @@ def read_table(table: Table, spec: SheetSpec, ctx: RowContext) -> TableResult:
                                        unit=ctx.unit, level="错误", message=note.text, hint=note.hint))
     if any(c not in table.columns for c in spec.essential):
         return result
-    seen: dict[tuple[str, ...], int] = {}
-    for row in table.rows():
-        reader = _RowReader(row, table, ctx, spec, result)
-        if _is_example(row.values.get("序号", "")):
-            _check_example(row, spec, reader)
+    seen: dict[tuple[Any, ...], int] = {}
+    names = tuple(table.columns)
+    absent = {c: "" for c in spec.columns if c not in table.columns}
+    key_cells = [name != "序号" for name in names]
+    clean_cell, strip_cell = ctx.cleaner(table), ctx.stripped.__getitem__
+    parse, formulas = _ROW_PARSERS[spec.kind], bool(table.grid.formulas)
+    for index, row in table.row_values():
+        texts = dict(zip(names, map(clean_cell, row), strict=True))
+        if not any(texts.values()):
+            continue
+        if absent:
+            texts.update(absent)
+        values = dict(zip(names, row, strict=True))
+        reader = RowReader(index, values, texts, table, ctx, spec, result)
+        if _is_example(values.get("序号", ""), texts):
+            _check_example(spec, reader)
             continue
         if _is_total(reader):
             continue
-        key = tuple([v.strip() if isinstance(v, str) else v for c, v in row.values.items() if c != "序号"])
-        _ROW_PARSERS[spec.kind](reader, seen.setdefault(key, row.number), result)
-        reader.name_formulas()
+        key = tuple(map(strip_cell, compress(row, key_cells)))
+        parse(reader, seen.setdefault(key, index + 1), result)
+        if formulas:
+            reader.name_formulas()
     return result
 
 
-def _duplicate(reader: _RowReader, duplicate_of: int) -> str:
+def _duplicate(reader: RowReader, duplicate_of: int) -> str:
     """The reason a row repeats an earlier one (with its 警告), or "" when it does not."""
-    if duplicate_of != reader.row.number:
+    if duplicate_of != reader.number:
         note = T.duplicate_row(duplicate_of)
         reader.problem("警告", "序号", note)
         return note.text
     return ""
 
 
-def _after_filed(reader: _RowReader, column: str, when: dt.date) -> bool:
+def _after_filed(reader: RowReader, column: str, when: dt.date) -> bool:
     filed = reader.ctx.filed
     if filed is not None and when > filed:
         reader.problem("错误", column, T.after_filed(when, filed))
@@ -291,7 +131,7 @@ def _after_filed(reader: _RowReader, column: str, when: dt.date) -> bool:
     return False
 
 
-def _window_reason(reader: _RowReader, column: str, when: dt.date) -> str:
+def _window_reason(reader: RowReader, column: str, when: dt.date) -> str:
     start, deadline = reader.ctx.campaign.start, reader.ctx.campaign.deadline
     if start <= when <= deadline:
         return ""
@@ -300,7 +140,7 @@ def _window_reason(reader: _RowReader, column: str, when: dt.date) -> str:
     return note.text
 
 
-def _participants(r: _RowReader) -> int | None:
+def _participants(r: RowReader) -> int | None:
     count = r.required("参加人数", read_count(r.raw("参加人数")))
     if count is None:
         return None
@@ -312,7 +152,7 @@ def _participants(r: _RowReader) -> int | None:
     return count.value
 
 
-def _activity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
+def _activity(r: RowReader, duplicate_of: int, out: TableResult) -> None:
     when = r.required("活动日期", r.date("活动日期"))
     kind = r.required("活动类型", r.choice("活动类型", choices=ACTIVITY_KINDS, synonyms=KIND_SYNONYMS))
     subthemes = r.required("子主题", r.subthemes())
@@ -342,7 +182,7 @@ def _activity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
         note=r.text("备注"), counted=not reason, not_counted_reason=reason))
 
 
-def _rectification(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
+def _rectification(r: RowReader, duplicate_of: int, out: TableResult) -> None:
     description = r.required("问题描述", r.text("问题描述"))
     if description is None:
         r.skip()
@@ -354,7 +194,7 @@ def _rectification(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
     if found is not None and _after_filed(r, "发现日期", found):
         r.skip()
         return
-    parsed_due = parse_due(r.raw("整改时限"), window=r.ctx.window, date1904=r.ctx.date1904)
+    parsed_due = r.due("整改时限")
     due_text = r.text("整改时限")  # "" when blank
     due: dt.date | None = None
     ongoing = parsed_due == DUE_ONGOING
@@ -382,7 +222,7 @@ def _rectification(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
         due_text=due_text, ongoing=ongoing, status=typed_status, done=done, note=r.text("备注")))
 
 
-def _publicity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
+def _publicity(r: RowReader, duplicate_of: int, out: TableResult) -> None:
     when = r.required("发布日期", r.date("发布日期"))
     title = r.required("标题", r.text("标题"))
     platform_raw = r.raw("发布平台")
@@ -405,5 +245,5 @@ def _publicity(r: _RowReader, duplicate_of: int, out: TableResult) -> None:
         link=r.text("链接"), typical=typical == "是", note=r.text("备注")))
 
 
-_ROW_PARSERS: dict[SheetKind, Callable[[_RowReader, int, TableResult], None]] = {
+_ROW_PARSERS: dict[SheetKind, Callable[[RowReader, int, TableResult], None]] = {
     SheetKind.ACTIVITY: _activity, SheetKind.RECTIFICATION: _rectification, SheetKind.PUBLICITY: _publicity}

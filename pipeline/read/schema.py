@@ -82,10 +82,11 @@ class SheetSpec:
 
     def canonical(self, label: str) -> str | None:
         """The template column a header label means, or None."""
-        return self._labels.get(label)
+        return self.labels.get(label)
 
     @cached_property
-    def _labels(self) -> dict[str, str]:
+    def labels(self) -> dict[str, str]:
+        """Header label → the template column it means."""
         labels = {synonym: column for column, synonyms in reversed(self.synonyms.items()) for synonym in synonyms}
         return labels | {column: column for column in self.columns}
 

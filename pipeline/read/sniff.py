@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum, auto
 from pathlib import PurePosixPath
@@ -37,6 +38,8 @@ class Sniffed:
 
     kind: Kind
     why: Note | None = None
+    entries: tuple[zipfile.ZipInfo, ...] | None = None
+    """A zip container's directory as sniffing read it, for `check_container` (the file is opened once)."""
 
 
 SPREADSHEET = Sniffed(Kind.SPREADSHEET)
@@ -63,19 +66,20 @@ def _zip_kind(data: bytes, ext: str) -> Sniffed:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
+            workbook = Sniffed(Kind.SPREADSHEET, entries=tuple(archive.infolist()))
             if "mimetype" in names:
                 mime = archive.read("mimetype")[:100]
                 if b"opendocument.spreadsheet" in mime:
-                    return SPREADSHEET
+                    return workbook
                 if b"opendocument.text" in mime:
                     return _refused(T.not_a_spreadsheet("ODF 文字文档"))
                 return _refused(T.not_a_spreadsheet("OpenDocument 文档"))
             if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-                return SPREADSHEET
+                return workbook
             if "[Content_Types].xml" in names:
                 types = archive.read("[Content_Types].xml")[:200_000]
                 if b"spreadsheetml" in types or b"sheet.binary" in types or b"ms-excel" in types:
-                    return SPREADSHEET
+                    return workbook
                 if b"wordprocessingml" in types:
                     return _refused(T.not_a_spreadsheet("Word 文档"))
                 if b"presentationml" in types:
@@ -151,17 +155,20 @@ def _is_media(name: str) -> bool:
     return name.startswith(MEDIA_PARTS)
 
 
-def check_container(data: bytes, limits: Limits, *, workbook: bool = False) -> Note | None:
+def check_container(data: bytes, limits: Limits, *, workbook: bool = False,
+                    entries: Sequence[zipfile.ZipInfo] | None = None) -> Note | None:
     """Refuse a zip container (xlsx, ods, zip) by its directory alone, before anything is inflated.
 
-    For a `workbook`, only the parts the reader opens count (not MEDIA_PARTS); an archive's members are all read."""
+    For a `workbook`, only the parts the reader opens count (not MEDIA_PARTS); an archive's members are all read.
+    `entries`: the directory, when sniffing has read it already."""
     if not data.startswith(b"PK"):
         return None
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None
+    if entries is None:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                entries = archive.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
     if len(entries) > limits.max_zip_entries:
         return T.over_limit("max_zip_entries", f"压缩结构内有 {len(entries)} 个部件，上限 {limits.max_zip_entries} 个")
     if workbook:
