@@ -11,11 +11,12 @@ from hypothesis import strategies as st
 
 from pipeline.config.campaign import Campaign
 from pipeline.config.roster import Roster
-from pipeline.model import Activity, Problem, PublicityItem, Rectification, Source, quick
+from pipeline.model import Activity, Problem, PublicityItem, Rectification, Source
 from pipeline.read.cells import RowContext
 from pipeline.read.grids import Grid, Table
 from pipeline.read.texts import ProblemCode
 from pipeline.read.values import _clean_fully, clean, is_blank
+from pipeline.records import quick
 
 SRC = Source(file="荷花村.xlsx", sheet="活动台账", row=4)
 

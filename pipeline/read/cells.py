@@ -20,13 +20,13 @@ from pipeline.model import (
     Rectification,
     SkippedRow,
     Source,
-    quick,
 )
 from pipeline.read import texts as T
 from pipeline.read.grids import Epoch, Table, cell_ref
 from pipeline.read.schema import SheetSpec
 from pipeline.read.subthemes import SubthemeMatcher
 from pipeline.read.values import Invalid, clean, parse_choice, parse_date, parse_due, shown
+from pipeline.records import quick
 
 V = TypeVar("V")
 _Problem, _Source = quick(Problem), quick(Source)

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from itertools import compress, islice
 from typing import Any
 
-from pipeline.model import Activity, ActivityKind, Problem, PublicityItem, Rectification, quick
+from pipeline.model import Activity, ActivityKind, Problem, PublicityItem, Rectification
 from pipeline.read import texts as T
 from pipeline.read.cells import RowContext, RowReader, TableResult
 from pipeline.read.grids import Table
@@ -33,6 +33,7 @@ from pipeline.read.values import (
     shown,
     split_names,
 )
+from pipeline.records import quick
 
 _Activity, _Rectification, _Publicity = quick(Activity), quick(Rectification), quick(PublicityItem)
 _TOTAL_MARKS = ("合计", "总计", "小计")

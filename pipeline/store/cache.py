@@ -36,7 +36,7 @@ MAGIC = b"chuangcheng read cache 1\n"
 _DIGEST = 32
 TEMP_PREFIX = ".写入中_"
 READER_PACKAGES = ("pipeline.read", "pipeline.config")
-READER_MODULES = ("model.py",)
+READER_MODULES = ("model.py", "records.py")
 READER_LIBRARIES = ("chuangcheng", "python-calamine", "pandas", "lxml", "numpy", "pydantic", "pydantic-core")
 """Distributions whose version changes what a file reads as (the package itself; the parsers of xlsx/xls/ods
 and of web-system HTML tables; the validators of what the fast paths do not build themselves)."""
