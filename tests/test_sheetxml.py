@@ -82,7 +82,8 @@ def test_values_keep_their_types_and_formats(tmp_path: Path) -> None:
     for text in ("=SUM(A1:A3)", "+86 138", "-3", "@某人", "\t制表开头"):
         found = cell[TRICKY.index(text)]
         assert (found.value, found.data_type, found.quotePrefix) == (text, "s", True)
-    assert cell[TRICKY.index("长" * 60)].alignment.wrap_text and ws.row_dimensions[3].height == 45
+    # 60 Chinese characters are 120 digit widths: 3 lines of a 50-wide column, 17 points a line
+    assert cell[TRICKY.index("长" * 60)].alignment.wrap_text and ws.row_dimensions[3].height == 51
     assert cell[TRICKY.index("  前后有空格  ")].value == "  前后有空格  "
     assert ws["A4"].value == "超" * 32_767  # Excel's limit, as xlsxwriter cuts
     assert ws.row_dimensions[4].height == 409  # Excel's tallest row

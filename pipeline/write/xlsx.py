@@ -145,9 +145,15 @@ def wrap_lines(text: str, limit: int) -> int:
     return 1 if width + 1 <= limit else -(-width // max(limit - 1, 1))
 
 
+LINE_POINTS = 17
+"""Height of one printed line of 11 pt text in a wrapped cell. Calibri needs 15, but Chinese text is drawn in a CJK
+font whose lines are taller (Noto Sans CJK in LibreOffice about 16 pt): at 15 the last line of a long 整改建议 was
+cut off on paper."""
+
+
 def row_height(lines: int) -> int:
     """Points for a row of `lines` printed lines, at most Excel's maximum row height (409 points)."""
-    return min(15 * lines, 409)
+    return min(LINE_POINTS * lines, 409)
 
 
 def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Sequence[Sequence[Cell]], styles: Styles,
