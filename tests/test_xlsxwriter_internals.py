@@ -28,6 +28,17 @@ def _package(*, first_rows: int = 1) -> bytes:
     return chrome.getvalue()
 
 
+def _empty_package() -> tuple[io.BytesIO, Styles, StyleIds]:
+    """A workbook with the formats' numbers reserved and one sheet, 表, without cells."""
+    chrome = io.BytesIO()
+    workbook = open_workbook(chrome, created=CREATED)
+    styles = Styles(workbook)
+    ids = StyleIds.of(styles)
+    workbook.add_worksheet("表")
+    workbook.close()
+    return chrome, styles, ids
+
+
 def _members(package: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(package)) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
@@ -63,12 +74,7 @@ def test_reserved_style_numbers_are_the_ones_xlsxwriter_gives_cells() -> None:
 
 
 def test_a_reserved_number_naming_another_style_is_refused() -> None:
-    chrome = io.BytesIO()
-    workbook = open_workbook(chrome, created=CREATED)
-    styles = Styles(workbook)
-    ids = StyleIds.of(styles)
-    workbook.add_worksheet("表")
-    workbook.close()
+    chrome, styles, ids = _empty_package()
     part = _members(chrome.getvalue())["xl/styles.xml"]
     check_styles(part, ids.formats(styles))
     for wrong in ({ids.quoted: styles.wrap}, {ids.wrap: styles.text}, {ids.text: styles.date},
@@ -148,12 +154,7 @@ def test_the_footer_is_found_where_xlsxwriter_wrote_it(footer: str) -> None:
 
 
 def test_rows_for_a_sheet_the_package_lacks_are_refused_before_anything_is_written(tmp_path: Path) -> None:
-    chrome = io.BytesIO()
-    workbook = open_workbook(chrome, created=CREATED)
-    styles = Styles(workbook)
-    ids = StyleIds.of(styles)
-    workbook.add_worksheet("表")
-    workbook.close()
+    chrome, styles, ids = _empty_package()
     target = tmp_path / "t.xlsx"
     with pytest.raises(PackageMismatch, match="活动明细2"):
         splice(chrome.getvalue(), target, [Body(sheet="活动明细2", chunks=["<row/>"], last_row=1, last_col=0)],
