@@ -267,6 +267,13 @@ Outcome = Submission | Refusal | Ignored
 """What became of one file, or of one unit's ledger in a shared file (several outcomes then name that file)."""
 
 
+JobKey = tuple[str, str, str]
+"""(file name as shown, name as found, sha256): all that reading one file takes from the file itself."""
+Parsed = Submission | Refusal | Shared
+"""What reading one file yields (read_ledger): a shared workbook gives each of its units' ledgers at once. Here,
+not in the read layer, so that the store's read cache keeps it without depending on the reader."""
+
+
 @dataclasses.dataclass(frozen=True)
 class UnitSnapshot:
     status: str

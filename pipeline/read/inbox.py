@@ -20,18 +20,13 @@ from typing import Protocol
 
 from pipeline.config.campaign import Campaign, Limits
 from pipeline.config.roster import Roster
-from pipeline.model import Ignored, Outcome, Refusal, Shared, Submission
+from pipeline.model import Ignored, JobKey, Outcome, Parsed, Refusal, Shared
 from pipeline.read import texts as T
 from pipeline.read.ledger import read_ledger
 from pipeline.read.sniff import SPREADSHEET_EXTS, Kind, check_container, ignored_reason, sniff
 
 Keep = Callable[[str, str, bytes], None]
 """Called with (file name, sha256, bytes) for every file actually read, e.g. to archive it."""
-
-JobKey = tuple[str, str, str]
-"""(file name as shown, name as found, sha256): all that reading one file takes from the file itself."""
-Parsed = Submission | Refusal | Shared
-"""What reading one file yields (read_ledger): a shared workbook gives each of its units' ledgers at once."""
 
 
 class Memo(Protocol):

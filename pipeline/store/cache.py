@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pipeline
 from pipeline.config.campaign import Campaign
-from pipeline.read.inbox import JobKey, Parsed
+from pipeline.model import JobKey, Parsed
 
 FOLDER = "读取缓存"
 MAGIC = b"chuangcheng read cache 1\n"
