@@ -219,6 +219,16 @@ def test_publicity_units(campaign: Campaign) -> None:
     assert ("R6 宣传报道", "待完成") in gaps_of(report, "乡创城办")
 
 
+def test_no_recent_publicity_reminder_on_the_deadline_day(campaign: Campaign) -> None:
+    """SPEC: R6's second part is a 提醒 before the deadline only (as R7): on 2027-02-04 itself there is no next
+    report to send a new item by."""
+    item = PublicityItem(source=SRC, unit="乡文广站", seq="1", date=d("2026-12-01"), platform="抖音", title="t")
+    report = run(campaign, [sub("乡文广站", "2027-02-01", publicity=(item,))], "2027-02-04")
+    assert not [g for g in gaps_of(report, "乡文广站") if g[0] == "R6 宣传报道"]
+    report = run(campaign, [sub("乡文广站", "2027-02-01", publicity=(item,))], "2027-02-03")
+    assert ("R6 宣传报道", "提醒") in gaps_of(report, "乡文广站")
+
+
 def test_status_precedence(campaign: Campaign) -> None:
     done = sub("荷花村", "2026-12-18", activities=(
         act("荷花村", "2026-12-01", "大讨论", 1), act("荷花村", "2026-12-02", "大讨论", 2),

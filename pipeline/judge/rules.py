@@ -119,7 +119,7 @@ def r6_publicity(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
         return [ctx.gap(f, R6, ctx.owed_level, T.R6A_GAP, T.r6a_todo(ctx.campaign.deadline, ctx.as_of),
                         ctx.campaign.deadline)]
     since = ctx.as_of - dt.timedelta(days=ctx.campaign.report_interval_days)
-    if not ctx.after_deadline and not any(since <= p.date <= ctx.as_of for p in f.publicity):
+    if ctx.as_of < ctx.campaign.deadline and not any(since <= p.date <= ctx.as_of for p in f.publicity):
         return [ctx.gap(f, R6, "提醒", T.r6b_gap(since, ctx.as_of), T.r6b_todo(ctx.next_report, ctx.as_of), ctx.next_report)]
     return []
 
