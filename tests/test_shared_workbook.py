@@ -329,3 +329,23 @@ def test_a_column_nearly_naming_another_unit_divides_the_rows(tmp_path: Path) ->
     assert women.progress["参与人次"] == 30                       # row 4 only; row 5's 50 for no one
     assert [(p["单元格"], p["等级"], p["问题"]) for p in women.problems] == [
         ("N5", "错误", "单位名称“乡团伟”不在名册中，本行未计入任何单位；名册中最接近的是：乡团委")]
+
+
+def test_another_units_sheets_copied_and_left_empty_are_not_its_submission(tmp_path: Path) -> None:
+    """乡妇联 copied a set of sheets for 乡团委 (as in WPS) and never filled them: no row, no 基本信息 of its own.
+    乡团委 has not reported (it must not be dated by 乡妇联's 基本信息 and leave the bulletin's list of units that
+    have not reported); 乡妇联 is told at the first of those sheets why they were not counted."""
+    box = tmp_path / "inbox"
+    book = write_ledger(box / "乡妇联台账.xlsx", unit="乡妇联", filed=d("2026-12-18"),
+                        activities=[activity(d("2026-12-01"))])
+    add_unit_sheets(book, unit="乡团委", naming=DASHED, rows=[])
+    women = seen(box, tmp_path, "2026-12-20", "乡妇联")
+    league = seen(box, tmp_path / "again", "2026-12-20", "乡团委")
+    assert league.progress["状态"] == "未报送" and league.progress["最近填报日期"] is None
+    assert "乡团委" in next(c for c in league.issues.split("；") if c.endswith("尚未报送台账"))
+    assert women.progress["参与人次"] == 30
+    sheets = "、".join(f"“乡团委-{spec.name}”" for spec in LEDGER_SPECS)
+    assert [(p["工作表"], p["单元格"], p["等级"], p["问题"]) for p in women.problems] == [
+        ("乡团委-活动台账", "A1", "警告", f"工作表{sheets}像是“乡团委”的台账，但一行也没有填写，未计入“乡团委”（它仍算未报送）")]
+    (row,) = women.files.values()
+    assert (row["单位名称"], row["处理结果"]) == ("乡妇联", "已采用")

@@ -18,7 +18,7 @@ from pipeline.read.formulas import resolve as resolve_formulas
 from pipeline.read.grids import Epoch, Grid, ReadFailure, Table, read_grids
 from pipeline.read.rows import read_table
 from pipeline.read.schema import INFO_SHEET, LEDGER_SPECS, SheetKind, SheetSpec, info_cell
-from pipeline.read.sheets import HeaderMissing, Share, find_info, find_sheets, owner_of, plan_shares, same_name
+from pipeline.read.sheets import HeaderMissing, Info, Share, find_info, find_sheets, owner_of, plan_shares, same_name
 from pipeline.read.sniff import Kind, check_container, sniff
 from pipeline.read.texts import ProblemCode, RefusalCode
 from pipeline.read.values import clean, parse_date
@@ -171,7 +171,22 @@ def _from_grids(grids: list[Grid], strays: tuple[Stray, ...], *, job: _Job, camp
         filer.add("警告", T.unit_name_conflict(unit.name, file_unit.name), sheet=info_sheet, cell=name_cell)
     parts = [_read_share(share, filer.items if share.filer else [], job=job, campaign=campaign, roster=roster)
              for share in shares]
-    return parts[0] if len(parts) == 1 else Shared(file=file, parts=tuple(parts))
+    kept = [part for share, part in zip(shares, parts, strict=True) if share.filer or not _left_empty(share, part, about=about)]
+    for share, part in zip(shares, parts, strict=True):
+        if part not in kept and isinstance(kept[0], Submission):
+            sheets = [t.sheet for t in share.tables.values() if isinstance(t, Table)]
+            note = T.empty_share(sheets, share.unit.name)
+            kept[0] = replace(kept[0], problems=(*kept[0].problems, Problem(
+                code=note.code, file=file, sheet=sheets[0], cell="A1", unit=unit.name, level="警告",
+                message=note.text, hint=note.hint)))
+    return kept[0] if len(kept) == 1 else Shared(file=file, parts=tuple(kept))
+
+
+def _left_empty(share: Share, part: Submission | Refusal, *, about: Info) -> bool:
+    """Another unit's set of sheets copied ready for it and never filled in (no row, no 基本信息 of its own, so
+    dated by the file's): not that unit's submission, or it would count as having reported."""
+    return (share.named_sheets and share.info is about and isinstance(part, Submission)
+            and not (part.activities or part.rectifications or part.publicity or part.skipped))
 
 
 def _read_share(share: Share, first: list[Problem], *, job: _Job, campaign: Campaign,

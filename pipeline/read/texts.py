@@ -219,6 +219,13 @@ def unread_ledger(sheet: str, ledger: str, *, owner: str = "") -> Note:
                 f"如是续表，请把工作表命名为“{ledger}（续）”；如是草稿，请删除")
 
 
+def empty_share(sheets: list[str], owner: str) -> Note:
+    """Another unit's sheets, named for it, holding no row and no 基本信息 of its own: a copy made ready for it."""
+    named = "、".join(f"“{s}”" for s in sheets)
+    return Note(ProblemCode.UNREAD_LEDGER, f"工作表{named}像是“{owner}”的台账，但一行也没有填写，未计入“{owner}”（它仍算未报送）",
+                f"如是“{owner}”的台账，请填写后重新报送；否则可删去这些工作表")
+
+
 def unread_headless(sheet: str, ledger: str, owner: str) -> Note:
     """Another unit's sheet, named for it, without a header row: that unit has nothing else in the file."""
     return Note(ProblemCode.UNREAD_LEDGER, f"工作表“{sheet}”像是“{owner}”的{ledger}，但未找到表头行，未计入“{owner}”",
