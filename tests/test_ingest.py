@@ -331,6 +331,8 @@ def test_rows_dropped_from_a_cumulative_file_are_warned(tmp_path: Path, campaign
     assert [a.date for a in sub.activities] == [d("2026-12-03"), d("2026-12-15")]
     assert [(p.level, p.code, p.message) for p in sub.problems] == [
         ("警告", S.ROWS_VANISHED, "较上次报送（荷花村_1.xlsx）减少的记录：2026-12-05 大讨论 子主题1“第二次讨论”")]
+    # located where the older file holds the row: title row 1, header 2, 示例 3, its first activity 4, this one 5
+    assert [(p.file, p.sheet, p.cell) for p in sub.problems] == [("荷花村_1.xlsx", "活动台账", "A5")]
 
 
 def test_serial_dates_in_a_1904_workbook(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:

@@ -22,6 +22,7 @@ from pipeline.model import (
     Outcome,
     Problem,
     Refusal,
+    Source,
     Submission,
 )
 from pipeline.read.values import compact
@@ -170,21 +171,22 @@ def _keys(sub: Submission) -> Counter[tuple[object, ...]]:
 
 
 def _vanished(older: Submission, newer: Submission) -> list[Problem]:
-    """A 警告 for every record of the older file that the newer one no longer has."""
+    """A 警告 for every record of the older file that the newer one no longer has, at the row where the older
+    file held it (the newer file has no cell for a record it lacks)."""
     remaining = _keys(newer)
-    gone: list[tuple[str, str]] = []
-    records = [*((("活动", a.date, a.kind, a.subthemes), C.describe_activity(a), a.source.sheet) for a in older.activities),
-               *((("问题", compact(r.description)), C.describe_rectification(r), r.source.sheet)
+    gone: list[tuple[str, Source]] = []
+    records = [*((("活动", a.date, a.kind, a.subthemes), C.describe_activity(a), a.source) for a in older.activities),
+               *((("问题", compact(r.description)), C.describe_rectification(r), r.source)
                  for r in older.rectifications),
-               *((("宣传", p.date, compact(p.title)), C.describe_publicity(p), p.source.sheet) for p in older.publicity)]
-    for key, label, sheet in records:
+               *((("宣传", p.date, compact(p.title)), C.describe_publicity(p), p.source) for p in older.publicity)]
+    for key, label, source in records:
         if remaining[key] > 0:
             remaining[key] -= 1
         else:
-            gone.append((label, sheet))
-    notes = [(C.vanished(older.file, label), sheet) for label, sheet in gone]
-    return [Problem(code=note.code, file=newer.file, sheet=sheet, cell="", unit=newer.unit, level="警告",
-                    message=note.text, hint=note.hint) for note, sheet in notes]
+            gone.append((label, source))
+    notes = [(C.vanished(older.file, label), source) for label, source in gone]
+    return [Problem(code=note.code, file=source.file, sheet=source.sheet, cell=f"A{source.row}", unit=newer.unit,
+                    level="警告", message=note.text, hint=note.hint) for note, source in notes]
 
 
 def accumulate(chain: list[Submission]) -> tuple[Submission, set[str]]:
