@@ -194,3 +194,23 @@ def test_invisible_characters_copied_with_a_name_do_not_hide_the_unit(tmp_path: 
     assert files == {"荷花村.xlsx": ("荷花村", "已采用"), f"{invisible}乡妇联{invisible}台账.xlsx": ("乡妇联", "已采用")}
     progress = {r["单位名称"]: r["状态"] for r in read_sheet(result.written.workbook, "单位进度")}
     assert progress["荷花村"] != "未报送" and progress["乡妇联"] != "未报送"
+
+
+def test_long_names_of_unused_files_are_counted_at_the_top_and_named_in_full_below(tmp_path: Path) -> None:
+    """Three unused files with the long names WeChat and clerks give them: the figures row says how many and where
+    they are named (its one unwrapped line would run far past the page and shrink the whole printout); each file
+    is named in full in its 整个文件 row, whose height comes from its reason, not from the unwrapped file name."""
+    box = tmp_path / "inbox"
+    names = [f"新时代文明实践所2026年12月第三周大讨论大行动台账（修订版）最终版{i}.xlsx" for i in (1, 2, 3)]
+    for i, name in enumerate(names, start=1):  # different rows: identical files would count once
+        write_ledger(box / name, unit="新时代文明实践所", filed=d("2027-12-11"), activities=[activity(d(f"2026-12-0{i}"))])
+    s = seen(box, tmp_path, "2026-12-20", "新时代文明实践所")
+    assert "共3个文件，各文件名和原因见下面“二、台账填写问题”中的“整个文件”行" in s.gap_list
+    assert all(name in s.gap_list for name in names)
+    book = tmp_path / "out" / "整改清单_2026-12-20" / "新时代文明实践所.xlsx"
+    ws = openpyxl.load_workbook(book)["整改清单"]
+    whole = [cell.row for cell in ws["A"] if cell.value == "整个文件"]
+    # each reason (“填报日期晚于统计日期（2027-12-11 > 2026-12-20），本期不采用；该日期晚于活动截止日期，可能是年份填错”:
+    # 38 Chinese characters and 23 others, 99 digit widths) takes 3 lines of 49 in the 问题 column: 3 × 17 points,
+    # (the unwrapped file name, measured as if it wrapped, made these rows twice as tall)
+    assert [ws.row_dimensions[r].height for r in whole] == [51, 51, 51]

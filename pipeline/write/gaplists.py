@@ -15,6 +15,7 @@ from pipeline.write.xlsx import (
     Cell,
     Cells,
     Styles,
+    display_width,
     footer_code,
     open_workbook,
     print_setup,
@@ -35,8 +36,10 @@ WIDTHS = (13, 7, 46, 46, 11, 7)
 GAP_WRAP = (13, 7, 50, 50, 11, 7)
 """What the columns hold, in widths of a Calibri digit (two per Chinese character) as `write_table` measures
 text: an Arial digit is wider, so a text column holds about 25 characters a line."""
-PROBLEM_WRAP = (13, 7, 50, 50, 18)
-"""The file name runs on into the empty sixth column instead of wrapping."""
+PROBLEM_WRAP = (13, 7, 50, 50, 10_000)
+"""The file name runs on into the empty sixth column instead of wrapping, so it never makes its row taller."""
+UNUSED_ROW_WIDTH = 117
+"""Room for the received-but-unused files' names after their label (columns B to F): more is told by count."""
 
 
 def units_needing_lists(report: Report) -> list[UnitRow]:
@@ -65,7 +68,10 @@ def _figures(ws: Cells, report: Report, row: UnitRow, styles: Styles, start: int
     next_row = start + max(len(left), len(right))
     if row.unused:
         ws.write_string(next_row, 0, "已收到未采用", styles.label)
-        ws.write_string(next_row, 1, "、".join(f"《{f.file}》" for f in row.unused), styles.text)
+        names = "、".join(f"《{f.file}》" for f in row.unused)
+        if display_width(names) > UNUSED_ROW_WIDTH:  # each is named in full in the table below, as 整个文件
+            names = f"共{len(row.unused)}个文件，各文件名和原因见下面“二、台账填写问题”中的“整个文件”行"
+        ws.write_string(next_row, 1, names, styles.text)
         next_row += 1
     return next_row
 
