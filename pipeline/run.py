@@ -33,6 +33,7 @@ from pipeline.model import Outcome, RunSnapshot
 from pipeline.read.inbox import Keep, Memo, read_inbox
 from pipeline.stops import machine_stops, writable_folder
 from pipeline.store.archive import Archive
+from pipeline.store.blocks import RowBlocks
 from pipeline.store.cache import ReadCache
 from pipeline.store.history import Damaged, History, Periods, RunRecord, campaign_key
 from pipeline.store.lock import RunLock
@@ -142,28 +143,36 @@ def _read(inbox: Path, setup: Setup, *, keep: Keep | None, memo: Memo | None) ->
         return read_inbox(inbox, campaign=setup.campaign, roster=setup.roster, keep=keep, memo=memo)
 
 
-def _write(report: Report, outbox: Path, *, modes: tuple[int, int], settle: Callable[[], None]) -> Written:
+def _write(report: Report, outbox: Path, *, modes: tuple[int, int], settle: Callable[[], None],
+           blocks: RowBlocks) -> Written:
     """The workbook here; the other outputs beside it in a forked process when there are many units. `settle`
-    ends this process's other threads first (the read cache's saving): a process is forked from one thread."""
+    ends this process's other threads first (the read cache's saving): a process is forked from one thread.
+    The detail rows rendered are kept for the next report once the outputs are in place."""
     box = Outbox(outbox, as_of=report.as_of, mode=modes[0], folder_mode=modes[1])
-    with box as staged:
-        if len(report.rows) >= PARALLEL_FROM_UNITS and "fork" in multiprocessing.get_all_start_methods():
-            settle()
-            _write_beside_a_helper(report, staged)
-        else:
-            write_side_outputs(report, staged)
-            write_supervision_workbook(report, staged.workbook)
-        return box.commit()
+    try:
+        with box as staged:
+            if len(report.rows) >= PARALLEL_FROM_UNITS and "fork" in multiprocessing.get_all_start_methods():
+                settle()
+                _write_beside_a_helper(report, staged, blocks)
+            else:
+                write_side_outputs(report, staged)
+                write_supervision_workbook(report, staged.workbook, blocks=blocks)
+            written = box.commit()
+    except BaseException:
+        blocks.discard()
+        raise
+    blocks.save()
+    return written
 
 
-def _write_beside_a_helper(report: Report, staged: Staged) -> None:
+def _write_beside_a_helper(report: Report, staged: Staged, blocks: RowBlocks) -> None:
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     helper = context.Process(target=_side_outputs, args=(report, staged, send), daemon=True)
     helper.start()
     send.close()
     try:
-        write_supervision_workbook(report, staged.workbook)
+        write_supervision_workbook(report, staged.workbook, blocks=blocks)
     finally:
         helper.join()
     try:
@@ -216,10 +225,11 @@ def report(settings: ReportSettings) -> RunResult:
     with machine_stops(folder=s.outbox, history=history_path, timeout=s.lock_timeout), _fewer_collections(), \
             RunLock(s.archive / LOCK_NAME, timeout=s.lock_timeout):
         cache = ReadCache.beside(s.archive, campaign=s.setup.campaign, writable=True, mode=modes[0])
+        blocks = RowBlocks.beside(s.archive, fingerprint=cache.fingerprint, mode=modes[0])
         outcomes = _read(s.inbox, s.setup, keep=Archive(s.archive, mode=modes[0]).store, memo=cache)
         if not official and not history_path.exists():
-            return _pruned(cache, s, _trial(s, outcomes, history=(), modes=modes, notices=notices,
-                                            settle=cache.finish))
+            return _pruned(cache, blocks, s, _trial(s, outcomes, history=(), modes=modes, notices=notices,
+                                                    settle=cache.finish, blocks=blocks))
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         history, aside = History.open_or_set_aside(history_path, timeout=s.lock_timeout, stamp=stamp)
         if aside is not None:
@@ -231,15 +241,16 @@ def report(settings: ReportSettings) -> RunResult:
             if official:
                 with history.writing():
                     built = _build(s, outcomes, history=earlier)
-                    written = _write(built, s.outbox, modes=modes, settle=cache.finish)
+                    written = _write(built, s.outbox, modes=modes, settle=cache.finish, blocks=blocks)
                     inputs = tuple((f.file, f.sha256, f.result) for f in built.intake.files)
                     history.record(key, RunRecord(as_of=s.as_of, config_sha256=s.setup.config_sha256,
                                                   inputs=inputs, snapshot=built.snapshot()), periods=periods)
         if not official:
-            return _pruned(cache, s, _trial(s, outcomes, history=earlier, modes=modes, notices=notices,
-                                            settle=cache.finish))
+            return _pruned(cache, blocks, s, _trial(s, outcomes, history=earlier, modes=modes, notices=notices,
+                                                    settle=cache.finish, blocks=blocks))
         week = (periods.first_day(s.as_of), periods.last_day(s.as_of))
-        return _pruned(cache, s, RunResult(report=built, written=written, notices=tuple(notices), recorded=week))
+        return _pruned(cache, blocks, s, RunResult(report=built, written=written, notices=tuple(notices),
+                                                   recorded=week))
 
 
 def _unsaved(exc: OSError) -> str:
@@ -253,15 +264,16 @@ def _unsaved(exc: OSError) -> str:
     return os_reason(exc)
 
 
-def _pruned(cache: ReadCache, s: ReportSettings, result: RunResult) -> RunResult:
+def _pruned(cache: ReadCache, blocks: RowBlocks, s: ReportSettings, result: RunResult) -> RunResult:
     """After the outputs (still under the run lock): the cache's new entries are all saved (a thread saved them
     while the run judged and wrote), and it loses what no recent run used; the result says how many files it
     gave, and whether its entries could not be saved."""
     cache.finish()
     cache.prune(interval_days=s.setup.campaign.report_interval_days)
     notices = result.notices
-    if cache.failure is not None:
-        notices = (Said.of(Notice.CACHE_NOT_SAVED, path=cache.root, reason=_unsaved(cache.failure)), *notices)
+    failure = cache.failure or blocks.failure
+    if failure is not None:
+        notices = (Said.of(Notice.CACHE_NOT_SAVED, path=cache.root, reason=_unsaved(failure)), *notices)
     return replace(result, reused=cache.hits, notices=notices)
 
 
@@ -271,10 +283,10 @@ def _build(s: ReportSettings, outcomes: list[Outcome], *, history: tuple[RunSnap
 
 
 def _trial(s: ReportSettings, outcomes: list[Outcome], *, history: tuple[RunSnapshot, ...], modes: tuple[int, int],
-           notices: Sequence[Said] = (), settle: Callable[[], None]) -> RunResult:
+           notices: Sequence[Said] = (), settle: Callable[[], None], blocks: RowBlocks) -> RunResult:
     """A run outside the weekly series: the same outputs from the same history, and nothing recorded."""
     built = _build(s, outcomes, history=history)
-    written = _write(built, s.outbox, modes=modes, settle=settle)
+    written = _write(built, s.outbox, modes=modes, settle=settle, blocks=blocks)
     return RunResult(report=built, written=written, notices=(*notices, Said.of(Notice.NOT_RECORDED, as_of=s.as_of)))
 
 

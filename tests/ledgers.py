@@ -67,7 +67,7 @@ def resaved_copy(source: Path, target: Path) -> Path:
 
 
 def activity(date: Any, kind: str = "大讨论", subtheme: Any = 1, people: Any = 30,
-             summary: str = "围绕创城开展讨论", evidence: str | None = "照片2张", **extra: Any) -> dict[str, Any]:
+             summary: str | None = "围绕创城开展讨论", evidence: str | None = "照片2张", **extra: Any) -> dict[str, Any]:
     row = {"序号": extra.pop("序号", 1), "活动日期": date, "活动类型": kind, "子主题": subtheme, "参加人数": people,
            "内容摘要": summary, "佐证材料": evidence}
     row.update(extra)

@@ -25,6 +25,7 @@ from pipeline import run
 from pipeline.errors import Notice
 from pipeline.model import Note, Refusal
 from pipeline.read import texts as read_texts
+from pipeline.store.blocks import PACK, SUBFOLDER
 from pipeline.store.cache import FOLDER, MAGIC, TEMP_PREFIX, ReadCache
 from tests.ledgers import CAMPAIGN, CORPUS, ROOT, activity, d, read_sheet, resaved_copy, write_ledger
 from tests.runs import report, setup
@@ -80,7 +81,8 @@ def cold(inbox: Path, tmp: Path, *, config: Path = CAMPAIGN, as_of: str = AS_OF)
 
 
 def entries(archive: Path) -> list[Path]:
-    return sorted(p for p in (archive / FOLDER).rglob("*") if p.is_file())
+    """The read cache's entries (the rendered rows' pack beside them is tested in test_blocks)."""
+    return sorted(p for p in (archive / FOLDER).rglob("*") if p.is_file() and p.parent.name != SUBFOLDER)
 
 
 def state(archive: Path) -> list[tuple[str, bytes, int]]:
@@ -270,9 +272,11 @@ def test_beyond_the_size_cap_the_longest_unused_go_first(inbox: Path, tmp_path: 
     for days, path in enumerate(paths):
         _age(path, days + 1)
     sizes = {p: p.stat().st_size for p in paths}
-    monkeypatch.setattr(cache_module, "MAX_BYTES", sizes[paths[0]] + sizes[paths[1]])
+    pack = archive / FOLDER / SUBFOLDER / PACK  # written by the report just now: it counts, and goes last
+    monkeypatch.setattr(cache_module, "MAX_BYTES", sizes[paths[0]] + sizes[paths[1]] + pack.stat().st_size)
     ReadCache.beside(archive, campaign=setup().campaign, writable=True).prune(interval_days=7)
     assert entries(archive) == paths[:2]  # aged 1 and 2 days: the two used last
+    assert pack.is_file()
 
 
 def _hammer(root: str, fingerprint: str, rounds: int) -> None:

@@ -35,7 +35,8 @@ def _spliced(path: Path, rows: list[list[Cell]]) -> Path:
         ws.write_string(0, col, name, styles.header)
     workbook.close()
     writer = RowWriter(ids=ids, limits=[50] * len(HEADERS))
-    splice(chrome.getvalue(), path, [Body(sheet="表", chunks=writer.chunks(rows, first_index=1), last_row=len(rows),
+    splice(chrome.getvalue(), path, [Body(sheet="表", chunks=writer.chunks(map(writer.prepare, rows), first_index=1),
+                                               last_row=len(rows),
                                           last_col=len(HEADERS) - 1)], styles=ids.formats(styles))
     return path
 

@@ -15,7 +15,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from queue import Queue
 from threading import Thread
@@ -40,6 +40,13 @@ _CHUNK_ROWS = 2_000
 DEFLATE_LEVEL = 3
 """zlib level of the workbook's parts. Its sheet XML deflates about 2.5 times as fast at 3 as at the default 6,
 for a file about 9 % larger (a county's 62 MB of sheet XML: 0.20 s and 4.4 MB against 0.51 s and 4.1 MB)."""
+PLACE = "\x01"
+"""Where a prepared row's number goes: never in rendered text (control characters are written as _xHHHH_)."""
+PLACE_BYTE = PLACE.encode()
+Prepared = tuple[str, int]
+"""A row's cells rendered with PLACE for its number, and the printed lines they need."""
+Encoded = tuple[bytes, int]
+"""A prepared row as UTF-8 (how the detail sheets' rows are kept between runs, see pipeline.write.blocks)."""
 _SEEN_PER_COLUMN = 20_000
 """Distinct texts remembered per column; beyond it the memory starts afresh (a text is then rendered again)."""
 
@@ -92,7 +99,7 @@ class RowWriter:
 
     def __init__(self, *, ids: StyleIds, limits: Sequence[int]) -> None:
         self.ids, self.limits = ids, list(limits)
-        self.refs = [f'<c r="{xl_col_to_name(col)}' for col in range(len(limits))]
+        self.refs = [f'<c r="{xl_col_to_name(col)}{PLACE}' for col in range(len(limits))]
         self.seen: list[dict[str, tuple[str, int]]] = [{} for _ in limits]
         self.serials: dict[dt.date, int] = {}
         self.text = f'" s="{ids.text}" t="inlineStr">'
@@ -101,14 +108,17 @@ class RowWriter:
         self.number = f'" s="{ids.number}"><v>'
         self.date = f'" s="{ids.date}"><v>'
 
-    def row(self, index: int, values: Sequence[Cell]) -> str:
-        """One `<row>` element for the 0-based row `index` (the innermost loop of a county-sized report).
-        Empty values get no cell at all, nor do columns a short row does not reach. A text's rendering (its escaping, style and wrapped lines) is
-        worked out once per column: the same unit names, types and file names recur on every row."""
-        number = str(index + 1)
+    def prepare(self, values: Sequence[Cell], *, first_col: int = 0) -> Prepared:
+        """The cells of one row (or of its columns from `first_col` on) with PLACE where the row number goes, and
+        the printed lines they need: the innermost loop of a county-sized report. Empty values get no cell at
+        all, nor do columns a short row does not reach. A text's rendering (its escaping, style and wrapped
+        lines) is worked out once per column: the same unit names, types and file names recur on every row."""
         cells: list[str] = []
         lines = 1
-        for ref, seen, limit, value in zip(self.refs, self.seen, self.limits, values, strict=False):
+        refs, seens, limits = self.refs, self.seen, self.limits
+        if first_col:
+            refs, seens, limits = refs[first_col:], seens[first_col:], limits[first_col:]
+        for ref, seen, limit, value in zip(refs, seens, limits, values, strict=False):
             if type(value) is str:
                 known = seen.get(value)
                 if known is None:
@@ -117,26 +127,36 @@ class RowWriter:
                     known = seen[value] = self._text(value, limit)
                     if len(seen) > _SEEN_PER_COLUMN:
                         seen.clear()
-                cells.append(f"{ref}{number}{known[0]}")
+                cells.append(f"{ref}{known[0]}")
                 if known[1] > lines:
                     lines = known[1]
             elif value is None:
                 continue
             elif (kind := type(value)) is int or kind is float:
-                cells.append(f"{ref}{number}{self.number}{value:.16G}</v></c>")
+                cells.append(f"{ref}{self.number}{value:.16G}</v></c>")
             elif kind is bool:
-                cells.append(f'{ref}{number}{self.text}<is><t>{"是" if value else "否"}</t></is></c>')
+                cells.append(f'{ref}{self.text}<is><t>{"是" if value else "否"}</t></is></c>')
             elif isinstance(value, str):
-                cells.append(f"{ref}{number}{self._text(value, limit)[0]}")
+                cells.append(f"{ref}{self._text(value, limit)[0]}")
             elif isinstance(value, int | float):
-                cells.append(f"{ref}{number}{self.number}{value:.16G}</v></c>")
+                cells.append(f"{ref}{self.number}{value:.16G}</v></c>")
             else:
                 serial = self.serials.get(value)
                 if serial is None:
                     serial = self.serials[value] = excel_serial(value)
-                cells.append(f"{ref}{number}{self.date}{serial}</v></c>")
+                cells.append(f"{ref}{self.date}{serial}</v></c>")
+        return "".join(cells), lines
+
+    @staticmethod
+    def finish(index: int, prepared: Prepared) -> str:
+        """One `<row>` element for the 0-based row `index`, its height fitted to its lines."""
+        number = str(index + 1)
+        cells, lines = prepared
         height = f' ht="{row_height(lines)}" customHeight="1"' if lines > 1 else ""
-        return f'<row r="{number}"{height}>{"".join(cells)}</row>'
+        return f'<row r="{number}"{height}>{cells.replace(PLACE, number)}</row>'
+
+    def row(self, index: int, values: Sequence[Cell]) -> str:
+        return self.finish(index, self.prepare(values))
 
     def _text(self, value: str, limit: int) -> tuple[str, int]:
         """A text cell after its reference: style, content and end tag, and the printed lines it needs."""
@@ -153,16 +173,29 @@ class RowWriter:
             return f"{attrs}<is><t>{value}</t></is></c>", lines
         return f"{attrs}{inline_string(value)}</c>", lines
 
-    def chunks(self, rows: Iterable[Sequence[Cell]], *, first_index: int) -> Iterator[str]:
-        """Rows rendered a few thousand at a time, so a large table never sits in memory whole."""
+    def chunks(self, rows: Iterable[Prepared], *, first_index: int) -> Iterator[str]:
+        """Prepared rows finished a few thousand at a time, so a large table never sits in memory whole."""
         batch: list[str] = []
-        for index, values in enumerate(rows, start=first_index):
-            batch.append(self.row(index, values))
+        finish = self.finish
+        for index, prepared in enumerate(rows, start=first_index):
+            batch.append(finish(index, prepared))
             if len(batch) == _CHUNK_ROWS:
                 yield "".join(batch)
                 batch = []
         if batch:
             yield "".join(batch)
+
+    @staticmethod
+    def encoded_chunks(rows: Iterable[Encoded], *, first_index: int) -> Iterator[bytes]:
+        """The same for rows prepared as UTF-8."""
+        rows = iter(rows)
+        start = first_index + 1
+        while batch := list(islice(rows, _CHUNK_ROWS)):
+            numbers = [b"%d" % n for n in range(start, start + len(batch))]
+            yield b"".join([b'<row r="%b"%b>%b</row>' % (
+                number, b' ht="%d" customHeight="1"' % row_height(lines) if lines > 1 else b"",
+                cells.replace(PLACE_BYTE, number)) for number, (cells, lines) in zip(numbers, batch, strict=True)])
+            start += len(batch)
 
 
 class _Writable(Protocol):
@@ -175,7 +208,7 @@ class Body:
     reach (0-based) for the sheet's dimension."""
 
     sheet: str
-    chunks: Iterable[str]
+    chunks: Iterable[str] | Iterable[bytes]
     last_row: int
     last_col: int
 
@@ -205,7 +238,12 @@ def splice(chrome: bytes, target: Path, bodies: Sequence[Body], *, styles: Mappi
                                        last_col=body.last_col)
                 big = (body.last_row + 1) * (body.last_col + 1) > 10_000_000
                 with out.open(copy, "w", force_zip64=big) as member:
-                    _compress_aside(member, (part.encode("utf-8") for part in chain([head], body.chunks, [tail])))
+                    _compress_aside(member, chain([head.encode()], _utf8(body.chunks), [tail.encode()]))
+
+
+def _utf8(chunks: Iterable[str] | Iterable[bytes]) -> Iterator[bytes]:
+    for chunk in chunks:
+        yield chunk if isinstance(chunk, bytes) else chunk.encode()
 
 
 def _compress_aside(member: _Writable, parts: Iterator[bytes]) -> None:

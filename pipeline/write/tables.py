@@ -7,7 +7,7 @@ table always hold every row it yields; the rows stay lazy, as a county's activit
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from pipeline.judge.facts import is_overdue
 from pipeline.judge.report import Report, UnitRow
@@ -25,6 +25,7 @@ from pipeline.model import (
     SkippedRow,
     Submission,
 )
+from pipeline.write.blocks import Detail, Key
 from pipeline.write.xlsx import Cell
 
 PROGRESS_COLUMNS = ("单位名称", "单位类别", "状态", "大讨论次数", "大行动次数", "参与人次", "应覆盖子主题", "已覆盖子主题",
@@ -78,6 +79,8 @@ class TableSource:
     rows: Iterator[Sequence[Cell]] = field(repr=False)
     colour: Mapping[int, Sequence[str]]
     overdue_col: int | None = None
+    detail: Detail[Any] | None = None
+    """For a detail table, its rows by ledger (rendered once per ledger, see pipeline.write.blocks)."""
 
 
 def table(*, name: str, headers: Sequence[str], items: Counted[T], row: Callable[[T], Sequence[Cell]],
@@ -141,6 +144,24 @@ def gaps(report: Report) -> TableSource:
 
 
 R = TypeVar("R", Activity, Rectification, PublicityItem)
+Item = TypeVar("Item", Activity, Rectification, PublicityItem)
+
+
+def detail_table(*, name: str, headers: Sequence[str], groups: Sequence[tuple[Key, Sequence[Item | SkippedRow]]],
+                 row: Callable[[Item | SkippedRow], Sequence[Cell]],
+                 dated: Callable[[Item | SkippedRow], Sequence[Cell]], dated_cols: tuple[str, ...],
+                 overdue_col: int | None = None) -> TableSource:
+    """A detail table: one group of rows per ledger, `dated_cols` the columns that depend on the report date."""
+    items = Flat(items for _, items in groups)
+    cut = list(headers).index(dated_cols[0])
+    return TableSource(name=name, headers=headers, count=len(items), rows=map(row, items), colour={},
+                       overdue_col=overdue_col,
+                       detail=Detail(groups=groups, row=row, dated=dated, cut=cut, width=len(dated_cols)))
+
+
+def _key(sub: Submission, table: str) -> Key:
+    """What a ledger's rows of one table render from, besides the program and the campaign (see blocks)."""
+    return table, sub.sha256, sub.file, sub.unit
 
 
 def _every_row(records: Sequence[R], sub: Submission | None, sheet: str) -> Sequence[R | SkippedRow]:
@@ -168,51 +189,68 @@ _ACTIVITY_TYPED = ACTIVITY_COLUMNS[1:ACTIVITY_COLUMNS.index("计入统计")]
 def activities(report: Report) -> TableSource:
     adopted, label, as_of = report.intake.adopted, report.campaign.label, report.as_of
 
+    def dated(a: Activity | SkippedRow) -> tuple[Cell, Cell]:
+        if isinstance(a, SkippedRow):
+            return "否", a.reason
+        counted = a.counted and a.date <= as_of
+        return "是" if counted else "否", a.not_counted_reason or ("" if counted else after_as_of(a.date, as_of))
+
     def row(a: Activity | SkippedRow) -> list[Cell]:
         if isinstance(a, SkippedRow):
             return _skipped_cells(a, _ACTIVITY_TYPED)
-        counted = a.counted and a.date <= as_of
-        reason = a.not_counted_reason or ("" if counted else after_as_of(a.date, as_of))
         return [a.unit, a.date, a.kind, "；".join(map(label, a.subthemes)), a.topic, a.place, a.participants,
-                a.organizer, "、".join(a.co_units), a.form, a.summary, a.evidence, a.note, "是" if counted else "否",
-                reason, a.source.file, a.source.sheet, a.source.row]
+                a.organizer, "、".join(a.co_units), a.form, a.summary, a.evidence, a.note, *dated(a),
+                a.source.file, a.source.sheet, a.source.row]
 
-    items = Flat(_every_row(adopted[u].activities, adopted[u], "活动台账") for u in sorted(adopted))
-    return table(name="活动明细", headers=ACTIVITY_COLUMNS, items=items, row=row, colour={})
+    groups = [(_key(adopted[u], "活动台账"), _every_row(adopted[u].activities, adopted[u], "活动台账"))
+              for u in sorted(adopted)]
+    return detail_table(name="活动明细", headers=ACTIVITY_COLUMNS, groups=groups, row=row, dated=dated,
+                        dated_cols=("计入统计", "不计入原因"))
 
 
 def rectifications(report: Report) -> TableSource:
     as_of = report.as_of
     typed = RECT_COLUMNS[1:RECT_COLUMNS.index("是否超期")]
 
+    def dated(r: Rectification | SkippedRow) -> tuple[Cell]:
+        return ("" if isinstance(r, SkippedRow) else "是" if is_overdue(r, as_of) else "否"),
+
     def row(r: Rectification | SkippedRow) -> list[Cell]:
         if isinstance(r, SkippedRow):
             cells = _skipped_cells(r, typed)
-            return [*cells[:len(typed) + 1], "", *cells[len(typed) + 1:]]
+            return [*cells[:len(typed) + 1], *dated(r), *cells[len(typed) + 1:]]
         due: Cell = r.due if r.due and r.due_text not in ("立行立改",) else (r.due_text or None)
         return [r.unit, r.seq, r.found, r.description, r.measure, r.owner, due, r.status or "未填写", r.done,
-                "是" if is_overdue(r, as_of) else "否", "是", "", r.source.file, r.source.sheet, r.source.row]
+                *dated(r), "是", "", r.source.file, r.source.sheet, r.source.row]
 
-    items = Flat(_every_row(u.facts.rectifications, u.facts.submission, "问题整改") for u in report.rows)
-    return table(name="问题整改", headers=RECT_COLUMNS, items=items, row=row, colour={},
-                 overdue_col=RECT_COLUMNS.index("是否超期"))
+    groups = [(_key(u.facts.submission, "问题整改"),
+               _every_row(u.facts.rectifications, u.facts.submission, "问题整改"))
+              for u in report.rows if u.facts.submission is not None]
+    return detail_table(name="问题整改", headers=RECT_COLUMNS, groups=groups, row=row, dated=dated,
+                        dated_cols=("是否超期",), overdue_col=RECT_COLUMNS.index("是否超期"))
 
 
 def publicity(report: Report) -> TableSource:
     as_of = report.as_of
     typed = PUBLICITY_COLUMNS[1:PUBLICITY_COLUMNS.index("计入统计")]
 
+    def dated(p: PublicityItem | SkippedRow) -> tuple[Cell, Cell]:
+        if isinstance(p, SkippedRow):
+            return "否", p.reason
+        counted = p.date <= as_of
+        return "是" if counted else "否", "" if counted else after_as_of(p.date, as_of)
+
     def row(p: PublicityItem | SkippedRow) -> list[Cell]:
         if isinstance(p, SkippedRow):
             return _skipped_cells(p, typed)
-        counted = p.date <= as_of
-        return [p.unit, p.date, p.platform, p.title, p.link, "是" if p.typical else "否", p.note,
-                "是" if counted else "否", "" if counted else after_as_of(p.date, as_of),
+        return [p.unit, p.date, p.platform, p.title, p.link, "是" if p.typical else "否", p.note, *dated(p),
                 p.source.file, p.source.sheet, p.source.row]
 
-    items = Flat(_every_row(u.facts.submission.publicity if u.facts.submission else (), u.facts.submission,
-                            "宣传报道") for u in report.rows)
-    return table(name="宣传报道", headers=PUBLICITY_COLUMNS, items=items, row=row, colour={})
+    groups = [(_key(u.facts.submission, "宣传报道"),
+               _every_row(u.facts.submission.publicity, u.facts.submission, "宣传报道"))
+              for u in report.rows if u.facts.submission is not None]
+    return detail_table(name="宣传报道", headers=PUBLICITY_COLUMNS, groups=groups, row=row, dated=dated,
+                        dated_cols=("计入统计", "不计入原因"))
 
 
 def problems(report: Report) -> TableSource:

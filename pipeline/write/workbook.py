@@ -1,13 +1,14 @@
 """The supervision workbook 督查汇总表_D.xlsx (SPEC §5): sheet and column names are contract."""
 
 import io
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from itertools import chain, islice
 from pathlib import Path
 
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline.judge.report import Report
+from pipeline.write.blocks import Blocks, prepared_rows
 from pipeline.write.overview import write_overview
 from pipeline.write.sheetxml import Body, RowWriter, StyleIds, splice
 from pipeline.write.tables import TableSource, table_sources
@@ -15,7 +16,6 @@ from pipeline.write.trend import TREND_SHEET, write_trend
 from pipeline.write.xlsx import (
     MAX_COLUMN_WIDTH,
     WIDTH_SAMPLE_ROWS,
-    Cell,
     Styles,
     colour_by_value,
     colour_rows_where,
@@ -40,12 +40,13 @@ def sheet_parts(counts: Mapping[str, int]) -> dict[str, list[str]]:
     return parts
 
 
-def write_supervision_workbook(report: Report, path: Path) -> None:
+def write_supervision_workbook(report: Report, path: Path, *, blocks: Blocks | None = None) -> None:
     """Write the nine sheets in contract order (周趋势 after them once history exists), print-ready.
 
     xlsxwriter lays the workbook out (总览, header rows, widths, filters, colours, print setup); the
     tables' rows are rendered by pipeline.write.sheetxml and streamed into the file, so a county-sized
-    workbook is neither slow nor held in memory.
+    workbook is neither slow nor held in memory. The detail sheets' rows come from `blocks` for the ledgers
+    a previous run rendered (pipeline.write.blocks), and the ones rendered now are kept there.
     """
     chrome = io.BytesIO()
     workbook = open_workbook(chrome, created=report.as_of)
@@ -60,7 +61,8 @@ def write_supervision_workbook(report: Report, path: Path) -> None:
     write_overview(workbook, sheets["总览"], report, styles, notes=[split_note(name, p) for name, p in split.items()])
     print_setup(sheets["总览"], footer=footer, header_row=None)
     bodies = [body for t in tables
-              for body in _table(t, [sheets[part] for part in parts[t.name]], styles=styles, ids=ids, footer=footer)]
+              for body in _table(t, [sheets[part] for part in parts[t.name]], styles=styles, ids=ids, footer=footer,
+                              blocks=blocks)]
     if report.history:
         write_trend(workbook, sheets[TREND_SHEET], report, styles)
         print_setup(sheets[TREND_SHEET], footer=footer)
@@ -69,14 +71,17 @@ def write_supervision_workbook(report: Report, path: Path) -> None:
 
 
 def _table(source: TableSource, sheets: Sequence[Worksheet], *, styles: Styles, ids: StyleIds,
-           footer: str) -> list[Body]:
+           footer: str, blocks: Blocks | None) -> list[Body]:
     """Lay out a table's sheets now (the contract sheet, then as many continuation sheets as its count
     needs, MAX_DATA_ROWS each); its rows stay lazy until the file is written."""
     headers = source.headers
+    limits = [MAX_COLUMN_WIDTH] * len(headers)
+    writer = RowWriter(ids=ids, limits=limits)
     sample = list(islice(source.rows, WIDTH_SAMPLE_ROWS))
     widths = column_widths(headers, sample)
-    stream: Iterator[Sequence[Cell]] = chain(sample, source.rows)
-    writer = RowWriter(ids=ids, limits=[MAX_COLUMN_WIDTH] * len(headers))
+    plain = map(writer.prepare, chain(sample, source.rows))
+    encoded = None if source.detail is None else prepared_rows(source.detail, writer=writer, blocks=blocks,
+                                                                 salt=f"{source.name}|{ids}|{limits}")
     bodies: list[Body] = []
     remaining = source.count
     for ws in sheets:
@@ -89,7 +94,9 @@ def _table(source: TableSource, sheets: Sequence[Worksheet], *, styles: Styles, 
             colour_rows_where(ws, styles, first_row=1, last_row=count, last_col=len(headers) - 1,
                               col=source.overdue_col, value="是", colour="未达标")
         print_setup(ws, footer=footer)
-        bodies.append(Body(sheet=ws.get_name(), chunks=writer.chunks(islice(stream, count), first_index=1),
+        chunks = (writer.chunks(islice(plain, count), first_index=1) if encoded is None
+                  else writer.encoded_chunks(islice(encoded, count), first_index=1))
+        bodies.append(Body(sheet=ws.get_name(), chunks=chunks,
                            last_row=count, last_col=len(headers) - 1))
     return bodies
 

@@ -1,0 +1,119 @@
+"""The detail sheets' rows (活动明细, 问题整改, 宣传报道) rendered once per ledger, so a weekly rerun renders again
+only the ledgers that changed.
+
+A ledger's rows are rendered without their row numbers and without the cells that depend on the report date
+(计入统计 and 不计入原因, 是否超期): those are filled in as the rows are written, every run. What a ledger's
+rows render to depends on nothing else but its records and this program, so a block is known by the ledger's
+file (sha256, name as shown), its unit and table, and the renderer's settings; the caller's store adds the
+reader's and the program's fingerprint. A block is used only when it lists the same sheet rows, in the same
+order, as the records it stands for; otherwise they are rendered again. Whether a block came from the store
+or was just rendered, the rows written are the same bytes (one code path renders both).
+"""
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import chain
+from typing import Generic, Protocol, TypeVar
+
+from pipeline.model import Source
+from pipeline.write.sheetxml import Encoded, RowWriter
+from pipeline.write.xlsx import Cell
+
+Key = tuple[str, ...]
+
+
+class _Sourced(Protocol):
+    @property
+    def source(self) -> Source: ...
+
+
+T = TypeVar("T", bound=_Sourced)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One ledger's rows of one table: the sheet and row each came from, and each rendered before and after its
+    report-date cells (with the row number left open), with the printed lines those cells need."""
+
+    sources: tuple[tuple[str, int], ...]
+    heads: tuple[bytes, ...]
+    tails: tuple[bytes, ...]
+    lines: tuple[int, ...]
+
+
+class Blocks(Protocol):
+    """Where blocks are kept between runs (pipeline.store.blocks); `recall` gives None for a block not kept."""
+
+    def recall(self, key: Key) -> Block | None: ...
+
+    def keep(self, key: Key, block: Block) -> None: ...
+
+
+@dataclass(frozen=True)
+class Detail(Generic[T]):
+    """A detail table by ledger: each group's key and items in order; `row` gives an item's cells, `dated` the
+    `width` cells from column `cut` on that depend on the report date (they equal `row(item)[cut:cut + width]`)."""
+
+    groups: Sequence[tuple[Key, Sequence[T]]]
+    row: Callable[[T], Sequence[Cell]]
+    dated: Callable[[T], Sequence[Cell]]
+    cut: int
+    width: int
+
+
+def prepared_rows(detail: Detail[T], *, writer: RowWriter, blocks: Blocks | None, salt: str) -> Iterator[Encoded]:
+    """Every item's row, prepared: the ledger's block recalled (or rendered and kept), its report-date cells
+    rendered now (once per distinct value)."""
+    return chain.from_iterable(_by_ledger(detail, writer=writer, blocks=blocks, salt=salt))
+
+
+def _by_ledger(detail: Detail[T], *, writer: RowWriter, blocks: Blocks | None, salt: str) -> Iterator[list[Encoded]]:
+    dated: dict[tuple[Cell, ...], Encoded] = {}
+    cut = detail.cut
+
+    def rendered(values: tuple[Cell, ...]) -> Encoded:
+        known = dated.get(values)
+        if known is None:
+            text, lines = writer.prepare(values, first_col=cut)
+            known = dated[values] = text.encode(), lines
+        return known
+
+    refs = [ref.encode() for ref in writer.refs]
+    for key, items in detail.groups:
+        if not items:
+            continue
+        sources = tuple((item.source.sheet, item.source.row) for item in items)
+        block = blocks.recall((*key, salt)) if blocks is not None else None
+        if block is not None and block.sources == sources:
+            cells = map(rendered, map(tuple, map(detail.dated, items)))
+            yield [(head + now + tail, lines if lines >= more else more)
+                   for head, tail, lines, (now, more) in zip(block.heads, block.tails, block.lines, cells, strict=True)]
+            continue
+        block, rows = _render(detail, items, sources, writer=writer, rendered=rendered, refs=refs)
+        if blocks is not None:
+            blocks.keep((*key, salt), block)
+        yield rows
+
+
+def _render(detail: Detail[T], items: Sequence[T], sources: tuple[tuple[str, int], ...], *, writer: RowWriter,
+            rendered: Callable[[tuple[Cell, ...]], Encoded], refs: Sequence[bytes]) -> tuple[Block, list[Encoded]]:
+    """A ledger's block and its rows of this run. Each row is rendered whole, once; its block parts are what
+    lies before and after its report-date cells (found by their cell references, which no text can hold)."""
+    cut, end = detail.cut, detail.cut + detail.width
+    heads, tails, lines, rows = [], [], [], []
+    for item in items:
+        values = detail.row(item)
+        text, full = writer.prepare(values)
+        data = text.encode()
+        now, more = rendered(tuple(values[cut:end]))
+        start = data.find(refs[cut])
+        if start < 0:  # no report-date cell (both empty): what follows starts at the next cell there is
+            start = next((at for at in (data.find(ref) for ref in refs[cut + 1:]) if at >= 0), len(data))
+        heads.append(data[:start])
+        tails.append(data[start + len(now):])
+        if full > more or full == 1:
+            lines.append(full)
+        else:  # the report-date cells need as many lines as the row: what do the others need?
+            lines.append(max(writer.prepare(values[:cut])[1], writer.prepare(values[end:], first_col=end)[1]))
+        rows.append((data, full))
+    return Block(sources=sources, heads=tuple(heads), tails=tuple(tails), lines=tuple(lines)), rows

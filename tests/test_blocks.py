@@ -1,0 +1,206 @@
+"""The detail sheets' rows kept between reports (读取缓存/明细行): a later report renders again only the ledgers that
+changed, fills in the cells that depend on its own date, and writes the same bytes as a cold run; a damaged pack,
+a new renderer, a pack that cannot be written, a failed or killed run never change what is written.
+"""
+
+import datetime as dt
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+import pipeline.store.blocks as store_blocks
+import pipeline.write.blocks as write_blocks
+import pipeline.write.sheetxml as sheetxml
+from pipeline.errors import ChuangchengError, Notice
+from pipeline.model import Source
+from pipeline.store.blocks import PACK, SUBFOLDER
+from pipeline.store.cache import FOLDER, TEMP_PREFIX
+from pipeline.write.blocks import Block, Detail, prepared_rows
+from pipeline.write.sheetxml import RowWriter, StyleIds
+from tests.ledgers import activity, d, problem, read_sheet, write_ledger
+from tests.runs import report
+
+FIRST, LATER = "2026-12-12", "2026-12-20"
+PUBLICITY = {"序号": 1, "发布日期": d("2026-12-08"), "发布平台": "微信公众号", "标题": "创城讨论"}
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    """Two ledgers with all three tables, a row that is not counted, and a rectification due between the dates."""
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-10"),
+                 activities=[activity(d("2026-12-05")), activity(d("2026-12-06"), summary=None, 序号=2)],
+                 problems=[problem(d("2026-12-15")), problem(d("2026-12-30"), 序号=2)], publicity=[PUBLICITY])
+    write_ledger(box / "柳林村.xlsx", unit="柳林村", filed=d("2026-12-10"),
+                 activities=[activity(d("2026-12-07"), "大行动")], problems=[problem(d("2026-12-09"), "已整改")])
+    return box
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The detail sheets' ledgers (as `sheet|unit`) whose rows this process rendered rather than recalled."""
+    seen: list[str] = []
+    real = write_blocks._render
+
+    def counting(detail: Detail, items: list, sources: tuple, **kwargs: object) -> object:  # type: ignore[type-arg]
+        seen.append(f"{sources[0][0]}|{items[0].unit}")
+        return real(detail, items, sources, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(write_blocks, "_render", counting)
+    return seen
+
+
+def workbook(outbox: Path) -> bytes:
+    return next(outbox.glob("督查汇总表_*.xlsx")).read_bytes()
+
+
+def cold(inbox: Path, tmp: Path, as_of: str) -> bytes:
+    name = f"cold_{len(list(tmp.glob('cold_*')))}"
+    report(inbox, tmp / name, as_of, archive=tmp / f"{name}_archive")
+    return workbook(tmp / name)
+
+
+def pack(archive: Path) -> Path:
+    return archive / FOLDER / SUBFOLDER / PACK
+
+
+ALL = ["活动台账|柳林村", "活动台账|荷花村", "问题整改|荷花村", "问题整改|柳林村", "宣传报道|荷花村"]
+
+
+def test_a_later_report_renders_no_unchanged_ledger_and_fills_in_its_own_date(inbox: Path, tmp_path: Path,
+                                                                             rendered: list[str]) -> None:
+    archive = tmp_path / "archive"
+    report(inbox, tmp_path / "first", FIRST, archive=archive)
+    assert rendered == ALL
+    rendered.clear()
+    report(inbox, tmp_path / "later", LATER, archive=archive)
+    assert rendered == []
+    assert workbook(tmp_path / "later") == cold(inbox, tmp_path, LATER)
+    overdue = [(r["整改时限"].date(), r["是否超期"]) for r in read_sheet(tmp_path / "first" / "督查汇总表_2026-12-12.xlsx",
+                                                                       "问题整改")]
+    assert overdue == [(dt.date(2026, 12, 15), "否"), (dt.date(2026, 12, 30), "否"), (dt.date(2026, 12, 9), "否")]
+    later = read_sheet(tmp_path / "later" / "督查汇总表_2026-12-20.xlsx", "问题整改")
+    assert [(r["整改时限"].date(), r["是否超期"]) for r in later] == [
+        (dt.date(2026, 12, 15), "是"), (dt.date(2026, 12, 30), "否"), (dt.date(2026, 12, 9), "否")]
+    activities = read_sheet(tmp_path / "later" / "督查汇总表_2026-12-20.xlsx", "活动明细")
+    assert [(r["单位名称"], r["计入统计"], r["不计入原因"]) for r in activities] == [
+        ("柳林村", "是", None), ("荷花村", "是", None), ("荷花村", "否", "“内容摘要”未填写，此条记录不计入统计")]
+
+
+def test_only_the_changed_ledger_is_rendered_again(inbox: Path, tmp_path: Path, rendered: list[str]) -> None:
+    archive = tmp_path / "archive"
+    report(inbox, tmp_path / "first", FIRST, archive=archive)
+    write_ledger(inbox / "柳林村.xlsx", unit="柳林村", filed=d("2026-12-11"),
+                 activities=[activity(d("2026-12-07"), "大行动"), activity(d("2026-12-11"), 序号=2)])
+    rendered.clear()
+    report(inbox, tmp_path / "later", LATER, archive=archive)
+    assert rendered == ["活动台账|柳林村"]  # its 问题整改 rows are gone: nothing to render
+    assert workbook(tmp_path / "later") == cold(inbox, tmp_path, LATER)
+
+
+def _flip_inside_first_block(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(store_blocks.MAGIC) + 40] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "a block's byte", "empty", "a folder"])
+def test_a_damaged_pack_is_not_trusted_and_the_next_one_is_whole(inbox: Path, tmp_path: Path, damage: str,
+                                                                rendered: list[str]) -> None:
+    archive = tmp_path / "archive"
+    report(inbox, tmp_path / "first", FIRST, archive=archive)
+    path = pack(archive)
+    if damage == "truncated":
+        path.write_bytes(path.read_bytes()[:-7])
+    elif damage == "garbage":
+        path.write_bytes(os.urandom(path.stat().st_size))
+    elif damage == "a block's byte":
+        _flip_inside_first_block(path)
+    elif damage == "empty":
+        path.write_bytes(b"")
+    else:
+        path.unlink()
+        path.mkdir()
+    rendered.clear()
+    report(inbox, tmp_path / "later", LATER, archive=archive)
+    assert rendered == (ALL[:1] if damage == "a block's byte" else ALL)
+    assert workbook(tmp_path / "later") == cold(inbox, tmp_path, LATER)
+    rendered.clear()
+    if damage != "a folder":
+        report(inbox, tmp_path / "again", LATER, archive=archive)
+        assert rendered == []
+
+
+def test_a_new_renderer_renders_everything_again(inbox: Path, tmp_path: Path, rendered: list[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = tmp_path / "archive"
+    report(inbox, tmp_path / "first", FIRST, archive=archive)
+    monkeypatch.setattr(store_blocks, "_render_source", lambda: b"another version of pipeline/write")
+    rendered.clear()
+    report(inbox, tmp_path / "later", LATER, archive=archive)
+    assert rendered == ALL
+
+
+def test_a_pack_that_cannot_be_written_leaves_the_report_as_it_was(inbox: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    (archive / FOLDER).mkdir(parents=True)
+    (archive / FOLDER / SUBFOLDER).write_text("a file where the folder belongs")
+    result = report(inbox, tmp_path / "out", LATER, archive=archive)
+    assert next(n.code for n in result.notices) is Notice.CACHE_NOT_SAVED
+    assert workbook(tmp_path / "out") == cold(inbox, tmp_path, LATER)
+
+
+def test_a_failed_run_keeps_the_previous_pack_and_a_killed_runs_leftover_goes(inbox: Path, tmp_path: Path,
+                                                                            rendered: list[str],
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = tmp_path / "archive"
+    report(inbox, tmp_path / "first", FIRST, archive=archive)
+    before = pack(archive).read_bytes()
+    leftover = pack(archive).parent / f"{TEMP_PREFIX}killed"
+    leftover.write_bytes(b"half a pack")
+    old = time.time() - 2 * 86400
+    os.utime(leftover, (old, old))
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("pipeline.write.workbook.splice", broken)
+        with pytest.raises(ChuangchengError):
+            report(inbox, tmp_path / "failed", LATER, archive=archive)
+    assert pack(archive).read_bytes() == before
+    assert [p.name for p in pack(archive).parent.iterdir() if p.name.startswith(TEMP_PREFIX)] == [leftover.name]
+    rendered.clear()
+    report(inbox, tmp_path / "later", LATER, archive=archive)
+    assert rendered == []
+    assert not leftover.exists()  # a day old: a killed run's, removed by the report's pruning
+    assert workbook(tmp_path / "later") == cold(inbox, tmp_path, LATER)
+
+
+class _Kept:
+    """A store that gives back one block whatever is asked (as a block kept under a colliding key would be)."""
+
+    def __init__(self, block: Block) -> None:
+        self.block, self.kept = block, 0
+
+    def recall(self, key: tuple[str, ...]) -> Block:
+        return self.block
+
+    def keep(self, key: tuple[str, ...], block: Block) -> None:
+        self.kept += 1
+
+
+def test_a_block_for_other_rows_is_never_used() -> None:
+    ids = StyleIds(text=1, quoted=2, wrap=3, date=4, number=5)
+    items = [Source(file="a.xlsx", sheet="活动台账", row=r) for r in (5, 6)]
+    detail = Detail(groups=[(("k",), [type("Item", (), {"source": s})() for s in items])],
+                    row=lambda item: ["甲", f"第{item.source.row}行", "是"], dated=lambda item: ("是",), cut=2, width=1)
+    stale = Block(sources=(("活动台账", 5), ("活动台账", 7)), heads=(b"x", b"y"), tails=(b"", b""), lines=(1, 1))
+    store = _Kept(stale)
+    rows = list(prepared_rows(detail, writer=RowWriter(ids=ids, limits=[50, 50, 50]), blocks=store, salt=""))
+    assert store.kept == 1
+    assert [cells.replace(sheetxml.PLACE_BYTE, b"2") for cells, _ in rows][1] == (
+        '<c r="A2" s="1" t="inlineStr"><is><t>甲</t></is></c><c r="B2" s="1" t="inlineStr"><is><t>第6行</t></is></c>'
+        '<c r="C2" s="1" t="inlineStr"><is><t>是</t></is></c>').encode()
