@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import python_calamine as calamine
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from pipeline.write.sheetxml import Body, RowWriter, StyleIds, _compress_aside, splice
+from pipeline.write.sheetxml import DEFLATE_LEVEL, Body, RowWriter, StyleIds, _compress_aside, splice
 from pipeline.write.xlsx import Cell, Styles, open_workbook, write_cell
 from tests.ledgers import activity, d, read_sheet, write_ledger
 from tests.runs import report
@@ -35,9 +36,9 @@ def _spliced(path: Path, rows: list[list[Cell]]) -> Path:
         ws.write_string(0, col, name, styles.header)
     workbook.close()
     writer = RowWriter(ids=ids, limits=[50] * len(HEADERS))
-    splice(chrome.getvalue(), path, [Body(sheet="表", chunks=writer.chunks(map(writer.prepare, rows), first_index=1),
-                                               last_row=len(rows),
-                                          last_col=len(HEADERS) - 1)], styles=ids.formats(styles))
+    body = Body(sheet="表", chunks=writer.chunks(map(writer.prepare, rows), first_index=1), last_row=len(rows),
+                last_col=len(HEADERS) - 1)
+    splice(chrome.getvalue(), path, [body], styles=ids.formats(styles))
     return path
 
 
@@ -130,3 +131,19 @@ def test_a_full_disk_while_compressing_is_raised_not_hung() -> None:
 
     with pytest.raises(OSError, match="No space"):
         _compress_aside(FullDisk(), iter([b"x" * 600] * 10_000))
+
+
+def test_every_part_is_deflated_at_the_workbooks_level_not_zlibs_default(tmp_path: Path) -> None:
+    """zipfile deflates a member given as a ZipInfo at zlib's default level unless the ZipInfo says otherwise."""
+    path = _spliced(tmp_path / "out.xlsx", [[f"第{i}行", "重复的文字" * (i % 7), i, dt.date(2026, 12, i % 28 + 1)]
+                                             for i in range(20_000)])
+    with zipfile.ZipFile(path) as book:
+        sheet = book.getinfo("xl/worksheets/sheet1.xml")
+        data = book.read(sheet)
+
+    def deflated(level: int) -> int:
+        packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+        return len(packer.compress(data) + packer.flush())
+
+    assert deflated(DEFLATE_LEVEL) != deflated(6)
+    assert abs(sheet.compress_size - deflated(DEFLATE_LEVEL)) < abs(sheet.compress_size - deflated(6))

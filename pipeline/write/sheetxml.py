@@ -230,6 +230,9 @@ def splice(chrome: bytes, target: Path, bodies: Sequence[Body], *, styles: Mappi
             for info in source.infolist():
                 copy = zipfile.ZipInfo(info.filename, info.date_time)
                 copy.compress_type, copy.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+                # A ZipInfo made here would be deflated at zlib's default level, not the ZipFile's: zipfile takes
+                # the level from this attribute (`compress_level` from Python 3.13, which keeps this name as an alias).
+                copy._compresslevel = DEFLATE_LEVEL  # type: ignore[attr-defined]
                 body = by_part.get(info.filename)
                 if body is None:
                     out.writestr(copy, source.read(info))
