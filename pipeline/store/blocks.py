@@ -31,6 +31,7 @@ _TRAILER = struct.Struct("<QQ32s")
 RENDER_PACKAGES = ("pipeline.write", "pipeline.judge")
 """Besides the reader (the read cache's fingerprint): the modules whose source changes what a row renders to."""
 
+_BUFFER = 1 << 20
 _Place = tuple[int, int, bytes]
 """A block's offset in the pack, its length and its sha256."""
 
@@ -82,6 +83,7 @@ class RowBlocks:
     _temp: Path | None = field(default=None, repr=False)
     _written: dict[bytes, _Place] = field(default_factory=dict, repr=False)
     _opened: bool = field(default=False, repr=False)
+    _end: int = field(default=0, repr=False)
 
     @classmethod
     def beside(cls, archive: Path, *, fingerprint: str, mode: int = 0o644) -> "RowBlocks":
@@ -97,8 +99,8 @@ class RowBlocks:
     def _open(self) -> None:
         """On first use: the previous pack (if any is there and sound) and the new one's temporary file."""
         self._opened = True
-        try:
-            self._old = open(self.folder / PACK, "rb")  # noqa: SIM115 (closed in save or discard)
+        try:  # blocks are recalled in the order they were written: a large buffer reads them in few calls
+            self._old = open(self.folder / PACK, "rb", buffering=_BUFFER)  # noqa: SIM115 (closed in save or discard)
             self._index = _index_of(self._old)
         except OSError:
             self._old, self._index = None, {}
@@ -106,8 +108,9 @@ class RowBlocks:
             self.folder.mkdir(parents=True, exist_ok=True)
             handle, name = tempfile.mkstemp(dir=self.folder, prefix=TEMP_PREFIX)
             self._temp = Path(name)
-            self._new = os.fdopen(handle, "wb")
+            self._new = os.fdopen(handle, "wb", buffering=_BUFFER)
             self._new.write(MAGIC)
+            self._end = len(MAGIC)
         except OSError as exc:
             self._fail(exc)
 
@@ -145,12 +148,12 @@ class RowBlocks:
         if self._new is None or digest in self._written:
             return
         try:
-            offset = self._new.tell()
             self._new.write(data)
         except OSError as exc:
             self._fail(exc)
             return
-        self._written[digest] = (offset, len(data), checksum)
+        self._written[digest] = (self._end, len(data), checksum)
+        self._end += len(data)
 
     def save(self) -> None:
         """After the outputs are in place: the new pack replaces the previous one (or, if it could not be
@@ -163,7 +166,7 @@ class RowBlocks:
         try:
             with new:
                 index = pickle.dumps(self._written, protocol=pickle.HIGHEST_PROTOCOL)
-                start = new.tell()
+                start = self._end
                 new.write(index)
                 new.write(_TRAILER.pack(start, len(index), hashlib.sha256(index).digest()))
             os.chmod(temp, self.mode)

@@ -125,9 +125,17 @@ def _cell_width(value: Cell) -> int:
 def column_widths(headers: Sequence[str], sample: Iterable[Sequence[Cell]], *, max_width: int = MAX_COLUMN_WIDTH) -> list[int]:
     """Widths fitted to the header and the sample rows' content, capped at max_width."""
     fitted = [display_width(h) + 2 for h in headers]
+    measured: dict[str, int] = {}  # the same unit names, types and file names recur on every row
     for values in sample:
         for col, value in enumerate(values):
-            fitted[col] = max(fitted[col], min(_cell_width(value) + 2, max_width))
+            if type(value) is str:
+                width = measured.get(value)
+                if width is None:
+                    width = measured[value] = min(_cell_width(value) + 2, max_width)
+            else:
+                width = min(_cell_width(value) + 2, max_width)
+            if width > fitted[col]:
+                fitted[col] = width
     return fitted
 
 
