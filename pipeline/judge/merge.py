@@ -236,6 +236,10 @@ def counted_activities(intake: Intake) -> list[Activity]:
             if a.counted and a.date <= intake.as_of]
 
 
+_new = tuple.__new__
+"""Builds a named tuple from its values without the Python-level constructor named tuples have."""
+
+
 def events(activities: list[Activity]) -> list[Event]:
     """Group activities that are the same event: same date and type, a sub-theme in common, one naming the
     other's unit. The event covers every sub-theme of its rows."""
@@ -274,7 +278,7 @@ def events(activities: list[Activity]) -> list[Event]:
             covered = tuple(sorted({s for a in members for s in a.subthemes}))
             participants = max(a.participants for a in members)
         units = shared.get(names) or shared.setdefault(names, frozenset(names))  # one set per group of units
-        event = Event(first.date, first.kind, covered, units, participants, tuple(members))
+        event = _new(Event, (first.date, first.kind, covered, units, participants, tuple(members)))
         keyed.append(((first.date, first.kind, covered, sorted(units)), event))
     keyed.sort(key=itemgetter(0))
     return [event for _, event in keyed]

@@ -4,6 +4,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
+from typing import get_args
 
 from pipeline.config.campaign import Campaign, Unit
 from pipeline.config.roster import Roster
@@ -108,10 +109,21 @@ class Report:
                    and (self.as_of - r.facts.submission.effective_date).days <= interval)
 
     def sessions(self, kind: ActivityKind) -> int:
-        return sum(1 for e in self.events if e.kind == kind)
+        return self._by_kind[kind][0]
 
     def participants(self, kind: ActivityKind | None = None) -> int:
-        return sum(e.participants for e in self.events if kind is None or e.kind == kind)
+        return sum(p for _, p in self._by_kind.values()) if kind is None else self._by_kind[kind][1]
+
+    @cached_property
+    def _by_kind(self) -> dict[str, tuple[int, int]]:
+        """Sessions and participants of each activity type, from one pass over the events (the overview and the
+        bulletin ask for them several times)."""
+        tally: dict[str, list[int]] = {kind: [0, 0] for kind in get_args(ActivityKind)}
+        for e in self.events:
+            counts = tally[e.kind]
+            counts[0] += 1
+            counts[1] += e.participants
+        return {kind: (n, people) for kind, (n, people) in tally.items()}
 
     def subtheme_totals(self) -> list[SubthemeTotal]:
         return list(self._subtheme_totals)
