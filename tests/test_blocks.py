@@ -16,7 +16,8 @@ import pipeline.write.sheetxml as sheetxml
 from pipeline.errors import ChuangchengError, Notice
 from pipeline.model import Source
 from pipeline.store.blocks import PACK, SUBFOLDER
-from pipeline.store.cache import FOLDER, TEMP_PREFIX
+from pipeline.store.cache import FOLDER
+from pipeline.store.files import TEMP_PREFIX
 from pipeline.write.blocks import Block, Detail, prepared_rows
 from pipeline.write.sheetxml import RowWriter, StyleIds
 from tests.ledgers import activity, d, problem, read_sheet, write_ledger

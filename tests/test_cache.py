@@ -26,7 +26,8 @@ from pipeline.errors import Notice
 from pipeline.model import Note, Refusal
 from pipeline.read import texts as read_texts
 from pipeline.store.blocks import PACK, SUBFOLDER
-from pipeline.store.cache import FOLDER, MAGIC, TEMP_PREFIX, ReadCache
+from pipeline.store.cache import FOLDER, MAGIC, ReadCache
+from pipeline.store.files import TEMP_PREFIX
 from tests.ledgers import CAMPAIGN, CORPUS, ROOT, activity, d, read_sheet, resaved_copy, write_ledger
 from tests.runs import report, setup
 
@@ -338,15 +339,16 @@ def test_two_reports_and_a_validate_at_once_are_all_correct(inbox: Path, tmp_pat
 
 KILL_AFTER = """
 import os, signal, sys
-import pipeline.store.cache as cache
+import pipeline.store.files as files
 from pipeline.cli import main
-real, written = cache._encoded, []
-def encoded(parsed, pickled=None):
-    written.append(parsed)
-    if len(written) == 3:  # the temporary file of the third entry is open: die in the middle of writing it
-        os.kill(os.getpid(), signal.SIGKILL)
-    return real(parsed, pickled)
-cache._encoded = encoded
+real, moved = files.os.replace, []
+def replace(source, target):
+    if "读取缓存" in str(target):
+        moved.append(target)
+        if len(moved) == 3:  # the third entry is written under its temporary name: die before it is in place
+            os.kill(os.getpid(), signal.SIGKILL)
+    return real(source, target)
+files.os.replace = replace
 main(sys.argv[1:])
 """
 

@@ -1,10 +1,10 @@
 """Content-addressed archive of every file read: DIR/files/<sha256><.ext>, written once, never overwritten."""
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from pipeline.store.files import write_whole
 
 _EXT = re.compile(r"^\.[a-z0-9]{1,8}$")
 
@@ -28,19 +28,14 @@ class Archive:
         target = self.path_for(name, sha256)
         if target.exists():
             return
-        self.files.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(dir=self.files, prefix=".写入中_")
         try:
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(data)
-            except OSError as exc:  # a failed write names no file: say where it was going
-                raise OSError(exc.errno, exc.strerror, tmp) from exc
-            os.chmod(tmp, self.mode)
-            if not target.exists():
-                os.replace(tmp, target)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+            write_whole(target, data, mode=self.mode)
+        except FileNotFoundError:  # the first file stored: its folder is made now
+            self.files.mkdir(parents=True, exist_ok=True)
+            write_whole(target, data, mode=self.mode)
+        except PermissionError:
+            if not target.is_file():  # on Windows a copy another run is reading cannot be replaced: it is there
+                raise
 
     def find(self, sha_prefix: str) -> list[Path]:
         """Stored files whose hash starts with the given prefix (at least 6 hex digits)."""

@@ -21,7 +21,8 @@ from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
 
-from pipeline.store.cache import FOLDER, TEMP_PREFIX
+from pipeline.store.cache import FOLDER
+from pipeline.store.files import TEMP_PREFIX
 from pipeline.write.blocks import Block, Key
 
 SUBFOLDER = "明细行"

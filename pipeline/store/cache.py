@@ -19,7 +19,6 @@ import importlib.metadata
 import os
 import pickle
 import sys
-import tempfile
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
@@ -30,11 +29,11 @@ from pathlib import Path
 import pipeline
 from pipeline.config.campaign import Campaign
 from pipeline.model import JobKey, Parsed
+from pipeline.store.files import TEMP_PREFIX, write_whole
 
 FOLDER = "读取缓存"
 MAGIC = b"chuangcheng read cache 1\n"
 _DIGEST = 32
-TEMP_PREFIX = ".写入中_"
 READER_PACKAGES = ("pipeline.read", "pipeline.config")
 READER_MODULES = ("model.py", "records.py")
 READER_LIBRARIES = ("chuangcheng", "python-calamine", "pandas", "lxml", "numpy", "pydantic", "pydantic-core")
@@ -171,24 +170,18 @@ class ReadCache:
     def _save(self, path: Path, parsed: Parsed, pickled: bytes | None) -> None:
         if self.failure is not None:
             return
-        tmp: str | None = None
+        data = _encoded(parsed, pickled)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX)
-            with os.fdopen(handle, "wb") as out:
-                out.write(_encoded(parsed, pickled))
-            os.chmod(tmp, self.mode)
-            os.replace(tmp, path)
-            tmp = None
+            try:
+                write_whole(path, data, mode=self.mode)
+            except FileNotFoundError:  # the first entry of its folder
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_whole(path, data, mode=self.mode)
         except OSError as exc:
             # On Windows an entry open in a concurrent reader cannot be replaced: it stays, and is sound. Any other
             # failure (a read-only folder, a full disk) means no more saving this run: it goes on uncached.
-            if not (isinstance(exc, PermissionError) and tmp is not None and path.is_file()):
+            if not (isinstance(exc, PermissionError) and path.is_file()):
                 self.failure = exc
-        finally:
-            if tmp is not None:
-                with suppress(OSError):  # a leftover temporary file is removed by a later prune
-                    Path(tmp).unlink(missing_ok=True)
 
     def prune(self, *, interval_days: int, now: float | None = None) -> None:
         """Remove entries no run used for KEEP_RUNS reporting periods, then the longest unused beyond MAX_BYTES,
