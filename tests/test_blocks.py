@@ -5,6 +5,7 @@ a new renderer, a pack that cannot be written, a failed or killed run never chan
 
 import datetime as dt
 import os
+import pickle
 import time
 from pathlib import Path
 
@@ -184,12 +185,12 @@ class _Kept:
     """A store that gives back one block whatever is asked (as a block kept under a colliding key would be)."""
 
     def __init__(self, block: Block) -> None:
-        self.block, self.kept = block, 0
+        self.data, self.kept = pickle.dumps(block), 0
 
-    def recall(self, key: tuple[str, ...]) -> Block:
-        return self.block
+    def recall(self, key: tuple[str, ...]) -> bytes:
+        return self.data
 
-    def keep(self, key: tuple[str, ...], block: Block) -> None:
+    def keep(self, key: tuple[str, ...], data: bytes) -> None:
         self.kept += 1
 
 

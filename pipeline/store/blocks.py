@@ -15,6 +15,7 @@ import os
 import pickle
 import struct
 import tempfile
+from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from importlib import resources
@@ -23,7 +24,6 @@ from typing import BinaryIO
 
 from pipeline.store.cache import FOLDER
 from pipeline.store.files import TEMP_PREFIX
-from pipeline.write.blocks import Block, Key
 
 SUBFOLDER = "明细行"
 PACK = "明细行.pack"
@@ -69,8 +69,9 @@ def _index_of(pack: BinaryIO) -> dict[bytes, _Place]:
 
 @dataclass
 class RowBlocks:
-    """The write layer's `Blocks` over 读取缓存/明细行/明细行.pack: the previous report's blocks are recalled, and
-    every block this report uses is written to a new pack that `save` puts in place."""
+    """The write layer's `Blocks` over 读取缓存/明细行/明细行.pack: the previous report's blocks are recalled (as the
+    bytes the write layer made of them; their checksum is checked here), and every block this report uses is
+    written to a new pack that `save` puts in place."""
 
     folder: Path
     fingerprint: str
@@ -91,7 +92,7 @@ class RowBlocks:
         digest = hashlib.sha256(fingerprint.encode() + _render_source()).hexdigest()
         return cls(archive / FOLDER / SUBFOLDER, digest, mode=mode)
 
-    def _key(self, key: Key) -> bytes:
+    def _key(self, key: Sequence[str]) -> bytes:
         digest = hashlib.sha256(self.fingerprint.encode())
         for part in key:
             digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
@@ -115,7 +116,7 @@ class RowBlocks:
         except OSError as exc:
             self._fail(exc)
 
-    def recall(self, key: Key) -> Block | None:
+    def recall(self, key: Sequence[str]) -> bytes | None:
         if not self._opened:
             self._open()
         digest = self._key(key)
@@ -129,20 +130,13 @@ class RowBlocks:
             return None
         if hashlib.sha256(data).digest() != place[2]:
             return None
-        try:
-            block = pickle.loads(data)
-        except Exception:  # damaged although its checksum holds: rendered again
-            return None
-        if not isinstance(block, Block):
-            return None
         self.hits += 1
         self._add(digest, data, place[2])
-        return block
+        return data
 
-    def keep(self, key: Key, block: Block) -> None:
+    def keep(self, key: Sequence[str], data: bytes) -> None:
         if not self._opened:
             self._open()
-        data = pickle.dumps(block, protocol=pickle.HIGHEST_PROTOCOL)
         self._add(self._key(key), data, hashlib.sha256(data).digest())
 
     def _add(self, digest: bytes, data: bytes, checksum: bytes) -> None:

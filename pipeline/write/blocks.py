@@ -10,6 +10,7 @@ order, as the records it stands for; otherwise they are rendered again. Whether 
 or was just rendered, the rows written are the same bytes (one code path renders both).
 """
 
+import pickle
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -42,11 +43,23 @@ class Block:
 
 
 class Blocks(Protocol):
-    """Where blocks are kept between runs (pipeline.store.blocks); `recall` gives None for a block not kept."""
+    """Where blocks are kept between runs, as bytes (pipeline.store.blocks); `recall` gives None for a block
+    not kept, or not kept whole."""
 
-    def recall(self, key: Key) -> Block | None: ...
+    def recall(self, key: Key) -> bytes | None: ...
 
-    def keep(self, key: Key, block: Block) -> None: ...
+    def keep(self, key: Key, data: bytes) -> None: ...
+
+
+def _recalled(blocks: Blocks, key: Key) -> Block | None:
+    data = blocks.recall(key)
+    if data is None:
+        return None
+    try:
+        block = pickle.loads(data)
+    except Exception:  # whole (its checksum holds) but not a block this program wrote: rendered again
+        return None
+    return block if isinstance(block, Block) else None
 
 
 @dataclass(frozen=True)
@@ -83,7 +96,7 @@ def _by_ledger(detail: Detail[T], *, writer: RowWriter, blocks: Blocks | None, s
         if not items:
             continue
         sources = tuple((item.source.sheet, item.source.row) for item in items)
-        block = blocks.recall((*key, salt)) if blocks is not None else None
+        block = _recalled(blocks, (*key, salt)) if blocks is not None else None
         if block is not None and block.sources == sources:
             cells = map(rendered, map(tuple, map(detail.dated, items)))
             yield [(head + now + tail, lines if lines >= more else more)
@@ -91,7 +104,7 @@ def _by_ledger(detail: Detail[T], *, writer: RowWriter, blocks: Blocks | None, s
             continue
         block, rows = _render(detail, items, sources, writer=writer, rendered=rendered, refs=refs)
         if blocks is not None:
-            blocks.keep((*key, salt), block)
+            blocks.keep((*key, salt), pickle.dumps(block, protocol=pickle.HIGHEST_PROTOCOL))
         yield rows
 
 
