@@ -6,7 +6,8 @@ that the benchmark can line the stages up with the memory it samples from outsid
 stage used in this process and its reading processes. The whole `report` command does more
 (start-up, the archive of every file read, the history, the lock) and writes the side outputs in a forked
 process at the same time as the workbook; here they run one after the other, so each is seen alone. With INBOX
-(a folder name under DATA) and ARCHIVE, the reading uses ARCHIVE's read cache, as a weekly rerun does.
+(a folder name under DATA) and ARCHIVE, the reading uses ARCHIVE's read cache and the workbook its rendered detail
+rows, as a weekly rerun does.
 """
 
 import datetime as dt
@@ -21,6 +22,7 @@ from pipeline.config.campaign import load_campaign
 from pipeline.config.roster import Roster
 from pipeline.judge.report import build_report
 from pipeline.read.inbox import read_inbox
+from pipeline.store.blocks import RowBlocks
 from pipeline.store.cache import ReadCache
 from pipeline.write.outbox import Outbox, write_side_outputs
 from pipeline.write.workbook import write_supervision_workbook
@@ -43,18 +45,23 @@ def main(data: Path, out: Path, as_of: dt.date, *, inbox: str = "inbox",
     roster = Roster.of(campaign)
     gc.set_threshold(*GC_THRESHOLD)
     marks = [mark()]
-    memo = None if archive is None else ReadCache.beside(archive, campaign=campaign, writable=True)
+    memo, blocks = None, None
+    if archive is not None:
+        memo = ReadCache.beside(archive, campaign=campaign, writable=True)
+        blocks = RowBlocks.beside(archive, fingerprint=memo.fingerprint)
     outcomes = read_inbox(data / inbox, campaign=campaign, roster=roster, memo=memo)
     marks.append(mark())
     report = build_report(campaign=campaign, roster=roster, outcomes=outcomes, as_of=as_of)
     marks.append(mark())
     box = Outbox(out, as_of=as_of, mode=0o644, folder_mode=0o755)
     with box as staged:
-        write_supervision_workbook(report, staged.workbook)
+        write_supervision_workbook(report, staged.workbook, blocks=blocks)
         marks.append(mark())
         write_side_outputs(report, staged)
         marks.append(mark())
         box.commit()
+    if blocks is not None:
+        blocks.save()
     return {stage: (marks[i][0], marks[i + 1][0], marks[i + 1][1] - marks[i][1]) for i, stage in enumerate(STAGES)}
 
 
