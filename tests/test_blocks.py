@@ -191,7 +191,7 @@ class _Kept:
         return self.data
 
     def keep(self, key: tuple[str, ...], data: bytes) -> None:
-        self.kept += 1
+        self.data, self.kept = data, self.kept + 1
 
 
 def test_a_block_for_other_rows_is_never_used() -> None:
@@ -202,7 +202,31 @@ def test_a_block_for_other_rows_is_never_used() -> None:
     stale = Block(sources=(("活动台账", 5), ("活动台账", 7)), heads=(b"x", b"y"), tails=(b"", b""), lines=(1, 1))
     store = _Kept(stale)
     rows = list(prepared_rows(detail, writer=RowWriter(ids=ids, limits=[50, 50, 50]), blocks=store, salt=""))
-    assert store.kept == 1
+    assert store.kept == 1 and pickle.loads(store.data).sources == (("活动台账", 5), ("活动台账", 6))  # kept instead
     assert [cells.replace(sheetxml.PLACE_BYTE, b"2") for cells, _ in rows][1] == (
         '<c r="A2" s="1" t="inlineStr"><is><t>甲</t></is></c><c r="B2" s="1" t="inlineStr"><is><t>第6行</t></is></c>'
         '<c r="C2" s="1" t="inlineStr"><is><t>是</t></is></c>').encode()
+
+
+@pytest.mark.parametrize("change", ["edited", "renamed"])
+def test_an_older_file_merged_into_the_newer_one_is_rendered_again_when_it_changes(tmp_path: Path,
+                                                                                   change: str) -> None:
+    """A unit's incremental files are one submission under the newer file's name and bytes (judge.merge): the
+    older file's rows must not be recalled after that file changed, nor shown under its old name."""
+    box, archive = tmp_path / "inbox", tmp_path / "archive"
+    older = write_ledger(box / "荷花村第一周.xlsx", unit="荷花村", filed=d("2026-12-05"),
+                         activities=[activity(d("2026-12-03"), 活动主题="垃圾分类")])
+    write_ledger(box / "荷花村第二周.xlsx", unit="荷花村", filed=d("2026-12-10"),
+                 activities=[activity(d("2026-12-07"), "大行动")])
+    report(box, tmp_path / "first", LATER, archive=archive)
+    if change == "edited":
+        write_ledger(older, unit="荷花村", filed=d("2026-12-05"), activities=[activity(d("2026-12-03"), 活动主题="文明交通")])
+    else:
+        older.rename(box / "荷花村首周.xlsx")
+    report(box, tmp_path / "later", LATER, archive=archive)
+    rows = read_sheet(tmp_path / "later" / "督查汇总表_2026-12-20.xlsx", "活动明细")
+    # the later report's inbox as typed: the older file's row first (merged in file order), then the newer file's
+    assert [(r["活动主题"], r["来源文件"]) for r in rows] == [
+        ("文明交通" if change == "edited" else "垃圾分类", "荷花村第一周.xlsx" if change == "edited" else "荷花村首周.xlsx"),
+        (None, "荷花村第二周.xlsx")]
+    assert workbook(tmp_path / "later") == cold(box, tmp_path, LATER)

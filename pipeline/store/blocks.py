@@ -84,6 +84,7 @@ class RowBlocks:
     _new: BinaryIO | None = field(default=None, repr=False)
     _temp: Path | None = field(default=None, repr=False)
     _written: dict[bytes, _Place] = field(default_factory=dict, repr=False)
+    _recalled: dict[bytes, bytes] = field(default_factory=dict, repr=False)
     _opened: bool = field(default=False, repr=False)
     _end: int = field(default=0, repr=False)
 
@@ -131,16 +132,19 @@ class RowBlocks:
         if hashlib.sha256(data).digest() != place[2]:
             return None
         self.hits += 1
-        self._add(digest, data, place[2])
+        self._recalled[digest] = place[2]
         return data
 
     def keep(self, key: Sequence[str], data: bytes) -> None:
+        """Into the new pack; a block just recalled is copied as it was (its checksum is known)."""
         if not self._opened:
             self._open()
-        self._add(self._key(key), data, hashlib.sha256(data).digest())
+        digest = self._key(key)
+        checksum = self._recalled.pop(digest, None)
+        self._add(digest, data, checksum or hashlib.sha256(data).digest())
 
     def _add(self, digest: bytes, data: bytes, checksum: bytes) -> None:
-        if self._new is None or digest in self._written:
+        if self._new is None:
             return
         try:
             self._new.write(data)

@@ -3,11 +3,12 @@ only the ledgers that changed.
 
 A ledger's rows are rendered without their row numbers and without the cells that depend on the report date
 (计入统计 and 不计入原因, 是否超期): those are filled in as the rows are written, every run. What a ledger's
-rows render to depends on nothing else but its records and this program, so a block is known by the ledger's
-file (sha256, name as shown), its unit and table, and the renderer's settings; the caller's store adds the
-reader's and the program's fingerprint. A block is used only when it lists the same sheet rows, in the same
-order, as the records it stands for; otherwise they are rendered again. Whether a block came from the store
-or was just rendered, the rows written are the same bytes (one code path renders both).
+rows render to depends on nothing else but its records and this program, so a block is known by the file its
+rows were read from (sha256, name as shown: a unit's merged incremental files are a block each), its unit and
+table, and the renderer's settings; the caller's store adds the reader's and the program's fingerprint. A block
+is used only when it lists the same sheet rows, in the same order, as the records it stands for; otherwise they
+are rendered again. Whether a block came from the store or was just rendered, the rows written are the same
+bytes (one code path renders both), and every block used is kept for the next run.
 """
 
 import pickle
@@ -51,23 +52,24 @@ class Blocks(Protocol):
     def keep(self, key: Key, data: bytes) -> None: ...
 
 
-def _recalled(blocks: Blocks, key: Key) -> Block | None:
-    data = blocks.recall(key)
+def _recalled(data: bytes | None, sources: tuple[tuple[str, int], ...]) -> Block | None:
+    """The block kept, if it is one and stands for these rows."""
     if data is None:
         return None
     try:
         block = pickle.loads(data)
     except Exception:  # whole (its checksum holds) but not a block this program wrote: rendered again
         return None
-    return block if isinstance(block, Block) else None
+    return block if isinstance(block, Block) and block.sources == sources else None
 
 
 @dataclass(frozen=True)
 class Detail(Generic[T]):
-    """A detail table by ledger: each group's key and items in order; `row` gives an item's cells, `dated` the
-    `width` cells from column `cut` on that depend on the report date (they equal `row(item)[cut:cut + width]`)."""
+    """A detail table by ledger: each group's key (None: rendered, never kept) and items in order; `row` gives an
+    item's cells, `dated` the `width` cells from column `cut` on that depend on the report date (they equal
+    `row(item)[cut:cut + width]`)."""
 
-    groups: Sequence[tuple[Key, Sequence[T]]]
+    groups: Sequence[tuple[Key | None, Sequence[T]]]
     row: Callable[[T], Sequence[Cell]]
     dated: Callable[[T], Sequence[Cell]]
     cut: int
@@ -96,15 +98,18 @@ def _by_ledger(detail: Detail[T], *, writer: RowWriter, blocks: Blocks | None, s
         if not items:
             continue
         sources = tuple((item.source.sheet, item.source.row) for item in items)
-        block = _recalled(blocks, (*key, salt)) if blocks is not None else None
-        if block is not None and block.sources == sources:
+        full = None if blocks is None or key is None else (*key, salt)
+        data = None if blocks is None or full is None else blocks.recall(full)
+        block = _recalled(data, sources)
+        if block is None:
+            block, rows = _render(detail, items, sources, writer=writer, rendered=rendered, refs=refs)
+            data = None if full is None else pickle.dumps(block, protocol=pickle.HIGHEST_PROTOCOL)
+        else:
             cells = map(rendered, map(tuple, map(detail.dated, items)))
-            yield [(head + now + tail, lines if lines >= more else more)
-                   for head, tail, lines, (now, more) in zip(block.heads, block.tails, block.lines, cells, strict=True)]
-            continue
-        block, rows = _render(detail, items, sources, writer=writer, rendered=rendered, refs=refs)
-        if blocks is not None:
-            blocks.keep((*key, salt), pickle.dumps(block, protocol=pickle.HIGHEST_PROTOCOL))
+            rows = [(head + now + tail, lines if lines >= more else more)
+                    for head, tail, lines, (now, more) in zip(block.heads, block.tails, block.lines, cells, strict=True)]
+        if blocks is not None and full is not None and data is not None:
+            blocks.keep(full, data)
         yield rows
 
 

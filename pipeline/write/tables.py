@@ -6,7 +6,7 @@ table always hold every row it yields; the rows stay lazy, as a county's activit
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, groupby
 from typing import Any, Generic, Protocol, TypeVar
 
 from pipeline.judge.facts import is_overdue
@@ -147,7 +147,8 @@ R = TypeVar("R", Activity, Rectification, PublicityItem)
 Item = TypeVar("Item", Activity, Rectification, PublicityItem)
 
 
-def detail_table(*, name: str, headers: Sequence[str], groups: Sequence[tuple[Key, Sequence[Item | SkippedRow]]],
+def detail_table(*, name: str, headers: Sequence[str],
+                 groups: Sequence[tuple[Key | None, Sequence[Item | SkippedRow]]],
                  row: Callable[[Item | SkippedRow], Sequence[Cell]],
                  dated: Callable[[Item | SkippedRow], Sequence[Cell]], dated_cols: tuple[str, ...],
                  overdue_col: int | None = None) -> TableSource:
@@ -159,9 +160,21 @@ def detail_table(*, name: str, headers: Sequence[str], groups: Sequence[tuple[Ke
                        detail=Detail(groups=groups, row=row, dated=dated, cut=cut, width=len(dated_cols)))
 
 
-def _key(sub: Submission, table: str) -> Key:
-    """What a ledger's rows of one table render from, besides the program and the campaign (see blocks)."""
-    return table, sub.sha256, sub.file, sub.unit
+def _by_file(report: Report, sub: Submission, table: str,
+             items: Sequence[Item | SkippedRow]) -> list[tuple[Key | None, Sequence[Item | SkippedRow]]]:
+    """A unit's rows of one table as blocks, one per file they were read from, each known by what its rows render
+    from besides the program and the campaign (see blocks): that file's bytes and name, the unit and the table.
+    A submission may hold an older file's rows besides its own (incremental files merged, judge.merge), under
+    the newer file's name and bytes; a file whose bytes are not known is rendered without a block."""
+    if all(item.source.file == sub.file for item in items):  # the usual case: its own file's rows only
+        return [((table, sub.sha256, sub.file, sub.unit), items)]
+    known = {f.file: f.sha256 for f in report.intake.files if f.sha256}
+    known[sub.file] = sub.sha256
+    groups: list[tuple[Key | None, Sequence[Item | SkippedRow]]] = []
+    for file, rows in groupby(items, key=lambda item: item.source.file):
+        sha256 = known.get(file)
+        groups.append(((table, sha256, file, sub.unit) if sha256 else None, list(rows)))
+    return groups
 
 
 def _every_row(records: Sequence[R], sub: Submission | None, sheet: str) -> Sequence[R | SkippedRow]:
@@ -202,8 +215,8 @@ def activities(report: Report) -> TableSource:
                 a.organizer, "、".join(a.co_units), a.form, a.summary, a.evidence, a.note, *dated(a),
                 a.source.file, a.source.sheet, a.source.row]
 
-    groups = [(_key(adopted[u], "活动台账"), _every_row(adopted[u].activities, adopted[u], "活动台账"))
-              for u in sorted(adopted)]
+    groups = [group for u in sorted(adopted)
+              for group in _by_file(report, adopted[u], "活动台账", _every_row(adopted[u].activities, adopted[u], "活动台账"))]
     return detail_table(name="活动明细", headers=ACTIVITY_COLUMNS, groups=groups, row=row, dated=dated,
                         dated_cols=("计入统计", "不计入原因"))
 
@@ -223,9 +236,9 @@ def rectifications(report: Report) -> TableSource:
         return [r.unit, r.seq, r.found, r.description, r.measure, r.owner, due, r.status or "未填写", r.done,
                 *dated(r), "是", "", r.source.file, r.source.sheet, r.source.row]
 
-    groups = [(_key(u.facts.submission, "问题整改"),
-               _every_row(u.facts.rectifications, u.facts.submission, "问题整改"))
-              for u in report.rows if u.facts.submission is not None]
+    groups = [group for u in report.rows if u.facts.submission is not None
+              for group in _by_file(report, u.facts.submission, "问题整改",
+                                    _every_row(u.facts.rectifications, u.facts.submission, "问题整改"))]
     return detail_table(name="问题整改", headers=RECT_COLUMNS, groups=groups, row=row, dated=dated,
                         dated_cols=("是否超期",), overdue_col=RECT_COLUMNS.index("是否超期"))
 
@@ -246,9 +259,9 @@ def publicity(report: Report) -> TableSource:
         return [p.unit, p.date, p.platform, p.title, p.link, "是" if p.typical else "否", p.note, *dated(p),
                 p.source.file, p.source.sheet, p.source.row]
 
-    groups = [(_key(u.facts.submission, "宣传报道"),
-               _every_row(u.facts.submission.publicity, u.facts.submission, "宣传报道"))
-              for u in report.rows if u.facts.submission is not None]
+    groups = [group for u in report.rows if u.facts.submission is not None
+              for group in _by_file(report, u.facts.submission, "宣传报道",
+                                    _every_row(u.facts.submission.publicity, u.facts.submission, "宣传报道"))]
     return detail_table(name="宣传报道", headers=PUBLICITY_COLUMNS, groups=groups, row=row, dated=dated,
                         dated_cols=("计入统计", "不计入原因"))
 
