@@ -5,10 +5,13 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.config.campaign import Campaign, parse_campaign
 from pipeline.config.roster import Roster
 from pipeline.config.yaml12 import load_yaml
+from pipeline.judge.merge import events
 from pipeline.judge.report import Report, UnitRow, build_report
 from pipeline.model import (
     Activity,
@@ -270,3 +273,49 @@ def test_no_progress_reminder_needs_history_and_an_unfinished_reported_unit(camp
     report = run(campaign, [done], "2026-12-20", history=history)
     assert gaps_of(report, "荷花村") == []                                  # 已达标: nothing to remind
     assert gaps_of(report, "柳林村") == [("R5 按时报送", "未达标")]            # 未报送: only R5(a)
+
+
+def _reference_groups(activities: list[Activity]) -> list[list[int]]:
+    """SPEC §3 said plainly: two rows are one event when they share date, type and a sub-theme and one names the
+    other's unit as co-organiser; an event is every row joined to it that way, directly or through others."""
+    def joins(a: Activity, b: Activity) -> bool:
+        return (a.date == b.date and a.kind == b.kind and bool(set(a.subthemes) & set(b.subthemes))
+                and (b.unit in a.co_units or a.unit in b.co_units))
+
+    unseen, groups = set(range(len(activities))), []
+    for start in range(len(activities)):
+        if start not in unseen:
+            continue
+        group, todo = [], [start]
+        unseen.discard(start)
+        while todo:
+            i = todo.pop()
+            group.append(i)
+            for j in sorted(unseen):
+                if joins(activities[i], activities[j]):
+                    unseen.discard(j)
+                    todo.append(j)
+        groups.append(sorted(group))
+    return groups
+
+
+_UNITS = ("荷花村", "柳林村", "乡妇联", "乡团委")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_UNITS), st.integers(1, 3), st.sampled_from(("大讨论", "大行动")),
+                          st.sets(st.integers(1, 3), min_size=1, max_size=2), st.integers(1, 60),
+                          st.sets(st.sampled_from(_UNITS), max_size=2)), max_size=25))
+def test_events_group_exactly_the_rows_that_are_one_activity(rows: list[tuple[Any, ...]]) -> None:
+    activities = [act(unit, f"2026-12-0{day}", kind, tuple(sorted(subs)), people=people,
+                      co=tuple(sorted(co - {unit})), row=i + 5)
+                  for i, (unit, day, kind, subs, people, co) in enumerate(rows)]
+    found = events(activities)
+    place = {id(a): i for i, a in enumerate(activities)}
+    assert sorted(sorted(place[id(a)] for a in e.activities) for e in found) == sorted(_reference_groups(activities))
+    for e in found:
+        assert e.participants == max(a.participants for a in e.activities)
+        assert e.subthemes == tuple(sorted({s for a in e.activities for s in a.subthemes}))
+        assert e.units == {u for a in e.activities for u in (a.unit, *a.co_units)}
+    keys = [(e.date, e.kind, e.subthemes, sorted(e.units)) for e in found]
+    assert keys == sorted(keys)

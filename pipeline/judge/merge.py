@@ -6,6 +6,7 @@ activities are credited to every unit involved and counted once campaign-wide.
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from operator import itemgetter
@@ -257,28 +258,36 @@ def events(activities: list[Activity]) -> list[Event]:
         if a.unit in named:  # only a unit some row names as co-organiser can be joined to that row
             for sub in a.subthemes:
                 index[(a.unit, a.date, a.kind, sub)].append(i)
+    joined: set[int] = set()
     for i, a in enumerate(activities):
         for co in a.co_units:
             for sub in a.subthemes:
                 for j in index.get((co, a.date, a.kind, sub), ()):
                     parent[find(j)] = find(i)
+                    joined.update((i, j))
     groups: dict[int, list[Activity]] = defaultdict(list)
-    for i, a in enumerate(activities):
-        groups[find(i) if parent[i] != i else i].append(a)
+    for i in sorted(joined):  # rows joined to others (few): each group in the order of its rows
+        groups[find(i)].append(activities[i])
     keyed = []
-    shared: dict[tuple[str, ...], frozenset[str]] = {}
-    for members in groups.values():
-        first = members[0]
-        if len(members) == 1:  # the usual case, built without the loops over members
+    shared: dict[tuple[str, ...], tuple[frozenset[str], list[str]]] = {}
+    for i, first in enumerate(activities):
+        if i not in joined:  # the usual case, built without the loops over members
+            members: Sequence[Activity] = (first,)
             names: tuple[str, ...] = (first.unit, *first.co_units) if first.co_units else (first.unit,)
             covered = first.subthemes if len(first.subthemes) == 1 else tuple(sorted(set(first.subthemes)))
             participants = first.participants
         else:
+            group = groups.pop(find(i), None)
+            if group is None:  # its group was built at its first row
+                continue
+            members, first = tuple(group), group[0]
             names = tuple(u for a in members for u in (a.unit, *a.co_units))
             covered = tuple(sorted({s for a in members for s in a.subthemes}))
             participants = max(a.participants for a in members)
-        units = shared.get(names) or shared.setdefault(names, frozenset(names))  # one set per group of units
-        event = _new(Event, (first.date, first.kind, covered, units, participants, tuple(members)))
-        keyed.append(((first.date, first.kind, covered, sorted(units)), event))
+        known = shared.get(names)
+        if known is None:  # one set, and its names in order, per group of units
+            known = shared[names] = frozenset(names), sorted(set(names))
+        event = _new(Event, (first.date, first.kind, covered, known[0], participants, tuple(members)))
+        keyed.append(((first.date, first.kind, covered, known[1]), event))
     keyed.sort(key=itemgetter(0))
     return [event for _, event in keyed]
