@@ -36,7 +36,7 @@ def _spliced(path: Path, rows: list[list[Cell]]) -> Path:
         ws.write_string(0, col, name, styles.header)
     workbook.close()
     writer = RowWriter(ids=ids, limits=[50] * len(HEADERS))
-    body = Body(sheet="表", chunks=writer.chunks(map(writer.prepare, rows), first_index=1), last_row=len(rows),
+    body = Body(sheet="表", chunks=writer.chunks(map(writer.encode, rows), first_index=1), last_row=len(rows),
                 last_col=len(HEADERS) - 1)
     splice(chrome.getvalue(), path, [body], styles=ids.formats(styles))
     return path

@@ -157,6 +157,6 @@ def test_rows_for_a_sheet_the_package_lacks_are_refused_before_anything_is_writt
     chrome, styles, ids = _empty_package()
     target = tmp_path / "t.xlsx"
     with pytest.raises(PackageMismatch, match="活动明细2"):
-        splice(chrome.getvalue(), target, [Body(sheet="活动明细2", chunks=["<row/>"], last_row=1, last_col=0)],
+        splice(chrome.getvalue(), target, [Body(sheet="活动明细2", chunks=[b"<row/>"], last_row=1, last_col=0)],
                styles=ids.formats(styles))
     assert not target.exists()

@@ -46,7 +46,8 @@ PLACE_BYTE = PLACE.encode()
 Prepared = tuple[str, int]
 """A row's cells rendered with PLACE for its number, and the printed lines they need."""
 Encoded = tuple[bytes, int]
-"""A prepared row as UTF-8 (how the detail sheets' rows are kept between runs, see pipeline.write.blocks)."""
+"""A prepared row as UTF-8, as rows are written (and the detail sheets' rows kept between runs, see
+pipeline.write.blocks)."""
 _SEEN_PER_COLUMN = 20_000
 """Distinct texts remembered per column; beyond it the memory starts afresh (a text is then rendered again)."""
 
@@ -74,7 +75,7 @@ class StyleIds:
 
 
 def inline_string(value: str) -> str:
-    """The `t="inlineStr"` content of a text cell (RowWriter.row copies plain text itself, for speed)."""
+    """The `t="inlineStr"` content of a text cell (RowWriter.prepare copies plain text itself, for speed)."""
     if len(value) > EXCEL_MAX_CHARS:
         value = value[:EXCEL_MAX_CHARS]
     if not _SPECIAL.search(value):
@@ -147,16 +148,10 @@ class RowWriter:
                 cells.append(f"{ref}{self.date}{serial}</v></c>")
         return "".join(cells), lines
 
-    @staticmethod
-    def finish(index: int, prepared: Prepared) -> str:
-        """One `<row>` element for the 0-based row `index`, its height fitted to its lines."""
-        number = str(index + 1)
-        cells, lines = prepared
-        height = f' ht="{row_height(lines)}" customHeight="1"' if lines > 1 else ""
-        return f'<row r="{number}"{height}>{cells.replace(PLACE, number)}</row>'
-
-    def row(self, index: int, values: Sequence[Cell]) -> str:
-        return self.finish(index, self.prepare(values))
+    def encode(self, values: Sequence[Cell]) -> Encoded:
+        """A whole row prepared, as UTF-8 (as `chunks` takes it)."""
+        text, lines = self.prepare(values)
+        return text.encode(), lines
 
     def _text(self, value: str, limit: int) -> tuple[str, int]:
         """A text cell after its reference: style, content and end tag, and the printed lines it needs."""
@@ -173,21 +168,10 @@ class RowWriter:
             return f"{attrs}<is><t>{value}</t></is></c>", lines
         return f"{attrs}{inline_string(value)}</c>", lines
 
-    def chunks(self, rows: Iterable[Prepared], *, first_index: int) -> Iterator[str]:
-        """Prepared rows finished a few thousand at a time, so a large table never sits in memory whole."""
-        batch: list[str] = []
-        finish = self.finish
-        for index, prepared in enumerate(rows, start=first_index):
-            batch.append(finish(index, prepared))
-            if len(batch) == _CHUNK_ROWS:
-                yield "".join(batch)
-                batch = []
-        if batch:
-            yield "".join(batch)
-
     @staticmethod
-    def encoded_chunks(rows: Iterable[Encoded], *, first_index: int) -> Iterator[bytes]:
-        """The same for rows prepared as UTF-8."""
+    def chunks(rows: Iterable[Encoded], *, first_index: int) -> Iterator[bytes]:
+        """Prepared rows finished a few thousand at a time (numbered from `first_index` + 1, their height fitted
+        to their lines), so a large table never sits in memory whole."""
         rows = iter(rows)
         start = first_index + 1
         while batch := list(islice(rows, _CHUNK_ROWS)):
@@ -208,7 +192,7 @@ class Body:
     reach (0-based) for the sheet's dimension."""
 
     sheet: str
-    chunks: Iterable[str] | Iterable[bytes]
+    chunks: Iterable[bytes]
     last_row: int
     last_col: int
 
@@ -241,12 +225,7 @@ def splice(chrome: bytes, target: Path, bodies: Sequence[Body], *, styles: Mappi
                                        last_col=body.last_col)
                 big = (body.last_row + 1) * (body.last_col + 1) > 10_000_000
                 with out.open(copy, "w", force_zip64=big) as member:
-                    _compress_aside(member, chain([head.encode()], _utf8(body.chunks), [tail.encode()]))
-
-
-def _utf8(chunks: Iterable[str] | Iterable[bytes]) -> Iterator[bytes]:
-    for chunk in chunks:
-        yield chunk if isinstance(chunk, bytes) else chunk.encode()
+                    _compress_aside(member, chain([head.encode()], body.chunks, [tail.encode()]))
 
 
 def _compress_aside(member: _Writable, parts: Iterator[bytes]) -> None:

@@ -79,9 +79,8 @@ def _table(source: TableSource, sheets: Sequence[Worksheet], *, styles: Styles, 
     writer = RowWriter(ids=ids, limits=limits)
     sample = list(islice(source.rows, WIDTH_SAMPLE_ROWS))
     widths = column_widths(headers, sample)
-    plain = map(writer.prepare, chain(sample, source.rows))
-    encoded = None if source.detail is None else prepared_rows(source.detail, writer=writer, blocks=blocks,
-                                                                 salt=f"{source.name}|{ids}|{limits}")
+    rows = (map(writer.encode, chain(sample, source.rows)) if source.detail is None
+            else prepared_rows(source.detail, writer=writer, blocks=blocks, salt=f"{source.name}|{ids}|{limits}"))
     bodies: list[Body] = []
     remaining = source.count
     for ws in sheets:
@@ -94,9 +93,7 @@ def _table(source: TableSource, sheets: Sequence[Worksheet], *, styles: Styles, 
             colour_rows_where(ws, styles, first_row=1, last_row=count, last_col=len(headers) - 1,
                               col=source.overdue_col, value="是", colour="未达标")
         print_setup(ws, footer=footer)
-        chunks = (writer.chunks(islice(plain, count), first_index=1) if encoded is None
-                  else writer.encoded_chunks(islice(encoded, count), first_index=1))
-        bodies.append(Body(sheet=ws.get_name(), chunks=chunks,
+        bodies.append(Body(sheet=ws.get_name(), chunks=writer.chunks(islice(rows, count), first_index=1),
                            last_row=count, last_col=len(headers) - 1))
     return bodies
 
