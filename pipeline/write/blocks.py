@@ -52,10 +52,8 @@ class Blocks(Protocol):
     def keep(self, key: Key, data: bytes) -> None: ...
 
 
-def _recalled(data: bytes | None, sources: tuple[tuple[str, int], ...]) -> Block | None:
+def _recalled(data: bytes, sources: tuple[tuple[str, int], ...]) -> Block | None:
     """The block kept, if it is one and stands for these rows."""
-    if data is None:
-        return None
     try:
         block = pickle.loads(data)
     except Exception:  # whole (its checksum holds) but not a block this program wrote: rendered again
@@ -98,18 +96,20 @@ def _by_ledger(detail: Detail[T], *, writer: RowWriter, blocks: Blocks | None, s
         if not items:
             continue
         sources = tuple((item.source.sheet, item.source.row) for item in items)
-        full = None if blocks is None or key is None else (*key, salt)
-        data = None if blocks is None or full is None else blocks.recall(full)
-        block = _recalled(data, sources)
-        if block is None:
+        if blocks is None or key is None:
+            yield _render(detail, items, sources, writer=writer, rendered=rendered, refs=refs)[1]
+            continue
+        full = (*key, salt)
+        data = blocks.recall(full)
+        block = None if data is None else _recalled(data, sources)
+        if data is None or block is None:
             block, rows = _render(detail, items, sources, writer=writer, rendered=rendered, refs=refs)
-            data = None if full is None else pickle.dumps(block, protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps(block, protocol=pickle.HIGHEST_PROTOCOL)
         else:
             cells = map(rendered, map(tuple, map(detail.dated, items)))
             rows = [(head + now + tail, lines if lines >= more else more)
                     for head, tail, lines, (now, more) in zip(block.heads, block.tails, block.lines, cells, strict=True)]
-        if blocks is not None and full is not None and data is not None:
-            blocks.keep(full, data)
+        blocks.keep(full, data)
         yield rows
 
 
