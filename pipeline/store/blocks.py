@@ -18,11 +18,10 @@ import tempfile
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
 
-from pipeline.store.cache import FOLDER
+from pipeline.store.cache import FOLDER, source_digest
 from pipeline.store.files import TEMP_PREFIX
 
 SUBFOLDER = "明细行"
@@ -38,12 +37,7 @@ _Place = tuple[int, int, bytes]
 
 
 def _render_source() -> bytes:
-    digest = hashlib.sha256()
-    sources = [(f"{package}/{item.name}", item) for package in RENDER_PACKAGES
-               for item in resources.files(package).iterdir() if item.name.endswith(".py")]
-    for name, item in sorted(sources, key=lambda pair: pair[0]):
-        digest.update(name.encode() + b"\0" + item.read_bytes() + b"\0")
-    return digest.digest()
+    return source_digest(RENDER_PACKAGES)
 
 
 def _index_of(pack: BinaryIO) -> dict[bytes, _Place]:

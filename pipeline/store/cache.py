@@ -47,16 +47,22 @@ STALE_TEMP_SECONDS = 24 * 3600
 """A temporary file this old is a killed run's leftover (a live run renames its own within moments)."""
 
 
-def _reader_source() -> bytes:
-    """The source of every module that affects reading, in a fixed order (works from a zip import too)."""
+def source_digest(packages: tuple[str, ...], modules: tuple[str, ...] = ()) -> bytes:
+    """The sha256 of the source of every module of `packages` and of pipeline's `modules`, in a fixed order (works
+    from a zip import too): what a kept result was made by."""
     digest = hashlib.sha256()
     root = resources.files(pipeline)
-    sources = [(f"{package}/{item.name}", item) for package in READER_PACKAGES
+    sources = [(f"{package}/{item.name}", item) for package in packages
                for item in resources.files(package).iterdir() if item.name.endswith(".py")]
-    sources += [(name, root / name) for name in READER_MODULES]
+    sources += [(name, root / name) for name in modules]
     for name, item in sorted(sources, key=lambda pair: pair[0]):
         digest.update(name.encode() + b"\0" + item.read_bytes() + b"\0")
     return digest.digest()
+
+
+def _reader_source() -> bytes:
+    """The source of every module that affects reading."""
+    return source_digest(READER_PACKAGES, READER_MODULES)
 
 
 def _versions() -> str:
