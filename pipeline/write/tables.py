@@ -160,7 +160,12 @@ def detail_table(*, name: str, headers: Sequence[str],
                        detail=Detail(groups=groups, row=row, dated=dated, cut=cut, width=len(dated_cols)))
 
 
-def _by_file(report: Report, sub: Submission, table: str,
+def _hashes(report: Report) -> dict[str, str]:
+    """Each file's sha256 by its name as shown (made once per table: a county has thousands of files)."""
+    return {f.file: f.sha256 for f in report.intake.files if f.sha256}
+
+
+def _by_file(hashes: Mapping[str, str], sub: Submission, table: str,
              items: Sequence[Item | SkippedRow]) -> list[tuple[Key | None, Sequence[Item | SkippedRow]]]:
     """A unit's rows of one table as blocks, one per file they were read from, each known by what its rows render
     from besides the program and the campaign (see blocks): that file's bytes and name, the unit and the table.
@@ -168,11 +173,9 @@ def _by_file(report: Report, sub: Submission, table: str,
     the newer file's name and bytes; a file whose bytes are not known is rendered without a block."""
     if all(item.source.file == sub.file for item in items):  # the usual case: its own file's rows only
         return [((table, sub.sha256, sub.file, sub.unit), items)]
-    known = {f.file: f.sha256 for f in report.intake.files if f.sha256}
-    known[sub.file] = sub.sha256
     groups: list[tuple[Key | None, Sequence[Item | SkippedRow]]] = []
     for file, rows in groupby(items, key=lambda item: item.source.file):
-        sha256 = known.get(file)
+        sha256 = sub.sha256 if file == sub.file else hashes.get(file)
         groups.append(((table, sha256, file, sub.unit) if sha256 else None, list(rows)))
     return groups
 
@@ -215,8 +218,9 @@ def activities(report: Report) -> TableSource:
                 a.organizer, "、".join(a.co_units), a.form, a.summary, a.evidence, a.note, *dated(a),
                 a.source.file, a.source.sheet, a.source.row]
 
+    hashes = _hashes(report)
     groups = [group for u in sorted(adopted)
-              for group in _by_file(report, adopted[u], "活动台账", _every_row(adopted[u].activities, adopted[u], "活动台账"))]
+              for group in _by_file(hashes, adopted[u], "活动台账", _every_row(adopted[u].activities, adopted[u], "活动台账"))]
     return detail_table(name="活动明细", headers=ACTIVITY_COLUMNS, groups=groups, row=row, dated=dated,
                         dated_cols=("计入统计", "不计入原因"))
 
@@ -236,8 +240,9 @@ def rectifications(report: Report) -> TableSource:
         return [r.unit, r.seq, r.found, r.description, r.measure, r.owner, due, r.status or "未填写", r.done,
                 *dated(r), "是", "", r.source.file, r.source.sheet, r.source.row]
 
+    hashes = _hashes(report)
     groups = [group for u in report.rows if u.facts.submission is not None
-              for group in _by_file(report, u.facts.submission, "问题整改",
+              for group in _by_file(hashes, u.facts.submission, "问题整改",
                                     _every_row(u.facts.rectifications, u.facts.submission, "问题整改"))]
     return detail_table(name="问题整改", headers=RECT_COLUMNS, groups=groups, row=row, dated=dated,
                         dated_cols=("是否超期",), overdue_col=RECT_COLUMNS.index("是否超期"))
@@ -259,8 +264,9 @@ def publicity(report: Report) -> TableSource:
         return [p.unit, p.date, p.platform, p.title, p.link, "是" if p.typical else "否", p.note, *dated(p),
                 p.source.file, p.source.sheet, p.source.row]
 
+    hashes = _hashes(report)
     groups = [group for u in report.rows if u.facts.submission is not None
-              for group in _by_file(report, u.facts.submission, "宣传报道",
+              for group in _by_file(hashes, u.facts.submission, "宣传报道",
                                     _every_row(u.facts.submission.publicity, u.facts.submission, "宣传报道"))]
     return detail_table(name="宣传报道", headers=PUBLICITY_COLUMNS, groups=groups, row=row, dated=dated,
                         dated_cols=("计入统计", "不计入原因"))
