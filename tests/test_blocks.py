@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import pickle
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ import pytest
 import pipeline.store.blocks as store_blocks
 import pipeline.write.blocks as write_blocks
 import pipeline.write.sheetxml as sheetxml
+import pipeline.write.workbook as workbook_module
 from pipeline.errors import ChuangchengError, Notice
 from pipeline.model import Source
 from pipeline.store.blocks import PACK, SUBFOLDER
@@ -23,6 +25,7 @@ from pipeline.write.blocks import Block, Detail, prepared_rows
 from pipeline.write.sheetxml import RowWriter, StyleIds
 from tests.ledgers import activity, d, problem, read_sheet, write_ledger
 from tests.runs import report
+from tests.test_shared_workbook import DASHED, add_unit_sheets
 
 FIRST, LATER = "2026-12-12", "2026-12-20"
 PUBLICITY = {"序号": 1, "发布日期": d("2026-12-08"), "发布平台": "微信公众号", "标题": "创城讨论"}
@@ -230,3 +233,44 @@ def test_an_older_file_merged_into_the_newer_one_is_rendered_again_when_it_chang
         ("文明交通" if change == "edited" else "垃圾分类", "荷花村第一周.xlsx" if change == "edited" else "荷花村首周.xlsx"),
         (None, "荷花村第二周.xlsx")]
     assert workbook(tmp_path / "later") == cold(box, tmp_path, LATER)
+
+
+def _shared(box: Path, *, union_summary: str) -> None:
+    """乡团委's ledger with 乡工会's set of sheets copied in beside it (test_shared_workbook): two units, one file."""
+    path = write_ledger(box / "群团联合台账.xlsx", unit="乡团委", filed=d("2026-12-10"),
+                        activities=[activity(d("2026-12-04"), summary="团委讨论")])
+    add_unit_sheets(path, unit="乡工会", rows=[activity(d("2026-12-05"), summary=union_summary),
+                                            activity(d("2026-12-16"), "大行动", 3, 序号=2)],
+                    naming=DASHED, filed=d("2026-12-10"))
+
+
+def _swap(box: Path, one: str, other: str) -> None:
+    (box / one).rename(box / "换名中.xlsx")
+    (box / other).rename(box / one)
+    (box / "换名中.xlsx").rename(box / other)
+
+
+CHANGES: dict[str, Callable[[Path], object]] = {
+    "a shared workbook's other unit edited": lambda box: _shared(box, union_summary="工会讨论（已更正）"),
+    "two units' files swap names": lambda box: _swap(box, "荷花村.xlsx", "柳林村.xlsx"),
+    "a file truncated": lambda box: (box / "柳林村.xlsx").write_bytes((box / "柳林村.xlsx").read_bytes()[:3000]),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_later_report_after_a_weeks_change_writes_what_a_cold_run_writes(
+        inbox: Path, tmp_path: Path, change: str, rendered: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files a unit really sends between two reports with one archive: rows on continuation sheets (2 a sheet),
+    a skipped row whose reason wraps beside counted rows, an activity counted only from the later date."""
+    monkeypatch.setattr(workbook_module, "MAX_DATA_ROWS", 2)
+    long_date = "十二月上旬某日（具体日期以会议记录为准，会议记录在村部档案柜）"
+    write_ledger(inbox / "白塔村.xlsx", unit="白塔村", filed=d("2026-12-10"),
+                 activities=[activity(d("2026-12-03")), activity(long_date, 序号=2), activity(d("2026-12-04"), 序号=3)])
+    _shared(inbox, union_summary="工会讨论")
+    archive = tmp_path / "archive"
+    report(inbox, tmp_path / "first", FIRST, archive=archive)
+    CHANGES[change](inbox)
+    rendered.clear()
+    report(inbox, tmp_path / "later", LATER, archive=archive)
+    assert "活动台账|白塔村" not in rendered  # its file unchanged: its rows recalled, only their date cells new
+    assert workbook(tmp_path / "later") == cold(inbox, tmp_path, LATER)
