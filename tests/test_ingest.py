@@ -372,6 +372,7 @@ def test_format_is_sniffed_from_content_not_extension(tmp_path: Path, campaign: 
     assert refused["导出.xls"].reason.startswith("网页表格（HTML）中没有台账的表头")
     assert refused["导出2.xls"].reason.startswith("逗号分隔的文本表格（CSV）中没有台账的表头")
     assert refused["坏.et"].reason == "WPS 表格（.et）格式无法直接读取，请在 WPS 中“另存为” .xlsx 后重新报送"
+    assert refused["截断.xlsx"].reason == "文件已损坏或不完整，无法读取（压缩结构损坏），请重新保存后报送"  # no English
 
 
 def test_nested_zip_is_listed_not_opened(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:

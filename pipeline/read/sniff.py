@@ -91,7 +91,7 @@ def _zip_kind(data: bytes, ext: str) -> Sniffed:
                 return ARCHIVE
             return _refused(T.corrupted("扩展名是表格，内容却缺少工作簿部件"))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, EOFError, OSError, ValueError) as exc:
-        return _refused(T.corrupted(f"压缩结构损坏：{str(exc)[:60]}"))
+        return _refused(T.corrupted(T.zip_damage(f"{type(exc).__name__} {exc}")))
 
 
 def sniff(data: bytes, name: str) -> Sniffed:

@@ -405,6 +405,13 @@ def calamine_detail(message: str) -> str:
     return next((zh for en, zh in _CALAMINE_DETAILS if en in lowered), "内部结构错误")
 
 
+def zip_damage(message: str) -> str:
+    """What a damaged zip container means, in Chinese (zipfile's own words, e.g. "File is not a zip file", are
+    English and reached the clerk in 文件清单, 未采用文件 and the reminders)."""
+    lowered = message.lower()
+    return "内容被截断" if "truncated" in lowered or "eof" in lowered else "压缩结构损坏"
+
+
 def missing_sheet_part(sheet: str) -> str:
     return f"工作簿列出了工作表“{sheet}”，但其内容缺失"
 
