@@ -104,6 +104,7 @@ class Notice(StrEnum):
     HISTORY_SET_ASIDE = "history-set-aside"
     NOT_RECORDED = "not-recorded"
     CACHE_NOT_SAVED = "cache-not-saved"
+    ROWS_NOT_SAVED = "rows-not-saved"
 
 
 NOTICE_TEXTS: dict[Notice, str] = {
@@ -115,6 +116,9 @@ NOTICE_TEXTS: dict[Notice, str] = {
         "如要把这一次作为该周的正式周报记入历史（例如补做或重做某一周），请加 --record 重新运行。"),
     Notice.CACHE_NOT_SAVED: (
         "提示：读取缓存文件夹“{path}”无法写入（{reason}），本次读取的结果没有（全部）保存，下次汇总会把没保存的台账重新读一遍；"
+        "本次汇总结果不受影响。"),
+    Notice.ROWS_NOT_SAVED: (
+        "提示：排好的明细行无法保存到“{path}”（{reason}），下次汇总会把各台账的明细行重新排版（多花一些时间）；"
         "本次汇总结果不受影响。"),
 }
 

@@ -271,9 +271,10 @@ def _pruned(cache: ReadCache, blocks: RowBlocks, s: ReportSettings, result: RunR
     cache.finish()
     cache.prune(interval_days=s.setup.campaign.report_interval_days)
     notices = result.notices
-    failure = cache.failure or blocks.failure
-    if failure is not None:
-        notices = (Said.of(Notice.CACHE_NOT_SAVED, path=cache.root, reason=_unsaved(failure)), *notices)
+    if cache.failure is not None:  # the same folder: the rows' pack, if it failed too, is said with it
+        notices = (Said.of(Notice.CACHE_NOT_SAVED, path=cache.root, reason=_unsaved(cache.failure)), *notices)
+    elif blocks.failure is not None:
+        notices = (Said.of(Notice.ROWS_NOT_SAVED, path=blocks.folder, reason=_unsaved(blocks.failure)), *notices)
     return replace(result, reused=cache.hits, notices=notices)
 
 

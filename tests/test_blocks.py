@@ -153,7 +153,8 @@ def test_a_pack_that_cannot_be_written_leaves_the_report_as_it_was(inbox: Path, 
     (archive / FOLDER).mkdir(parents=True)
     (archive / FOLDER / SUBFOLDER).write_text("a file where the folder belongs")
     result = report(inbox, tmp_path / "out", LATER, archive=archive)
-    assert next(n.code for n in result.notices) is Notice.CACHE_NOT_SAVED
+    said = next(n for n in result.notices)
+    assert said.code is Notice.ROWS_NOT_SAVED and "明细行" in said.text and "重新排版" in said.text
     assert workbook(tmp_path / "out") == cold(inbox, tmp_path, LATER)
 
 

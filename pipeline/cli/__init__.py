@@ -121,7 +121,7 @@ def restore(sha: str, archive: Path, target: Path) -> None:
 @_AS_OF
 @option("--json", "as_json", is_flag=True, help="以 JSON 格式输出（供其他程序读取）")
 @option("--archive", type=_FOLDER, metavar="文件夹", default=Path("archive"),
-        help="存档文件夹：其中读取缓存里已有的台账不再重读（只读取缓存，不写入）")
+        help="存档文件夹：读取缓存里已有的台账不再重读（只读，不写入）")
 def validate(inbox: Path, config: Path, as_of: str | None, as_json: bool, archive: Path) -> None:
     """逐个文件检查台账，列出每个问题所在的工作表和单元格。
 
