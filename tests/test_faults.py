@@ -23,7 +23,10 @@ from click.testing import CliRunner
 import pipeline.read.inbox
 import pipeline.read.ledger
 import pipeline.run
+import pipeline.write.bulletin
+import pipeline.write.gaplists
 import pipeline.write.outbox
+import pipeline.write.reminders
 from pipeline.cli import main
 from pipeline.errors import ChuangchengError, InternalError, Stop
 from pipeline.read import texts as read_texts
@@ -262,7 +265,7 @@ def test_the_side_writer_fails_in_the_parents_words(inbox: Path, tmp_path: Path,
     def broken(*args: object) -> None:
         raise ValueError("坏了")
 
-    monkeypatch.setattr(pipeline.write.outbox, "write_reminders", broken)
+    monkeypatch.setattr(pipeline.write.reminders, "write_reminders", broken)
     with pytest.raises(InternalError) as info:  # a fault of the program: its traceback is kept for a technician
         report(inbox, tmp_path / "out", AS_OF)
     assert "ValueError: 坏了" in info.value.detail and "write_side_outputs" in info.value.detail
@@ -279,7 +282,7 @@ def test_the_side_writer_fails_in_the_parents_words(inbox: Path, tmp_path: Path,
 
 def test_a_side_writer_that_dies_is_a_stop(inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pipeline.run, "PARALLEL_FROM_UNITS", 1)
-    monkeypatch.setattr(pipeline.write.outbox, "write_bulletin", lambda *args: os._exit(9))
+    monkeypatch.setattr(pipeline.write.bulletin, "write_bulletin", lambda *args: os._exit(9))
     with pytest.raises(ChuangchengError) as info:
         report(inbox, tmp_path / "out", AS_OF)
     assert str(info.value).startswith("写整改清单、工作通报和催报提醒的进程意外退出（代码 9）")
@@ -287,9 +290,9 @@ def test_a_side_writer_that_dies_is_a_stop(inbox: Path, tmp_path: Path, monkeypa
 
 WRITE_SITES = {
     "workbook": ("pipeline.run.write_supervision_workbook", "out"),
-    "gap lists": ("pipeline.write.outbox.write_gap_lists", "out"),
-    "bulletin": ("pipeline.write.outbox.write_bulletin", "out"),
-    "reminders": ("pipeline.write.outbox.write_reminders", "out"),
+    "gap lists": ("pipeline.write.gaplists.write_gap_lists", "out"),
+    "bulletin": ("pipeline.write.bulletin.write_bulletin", "out"),
+    "reminders": ("pipeline.write.reminders.write_reminders", "out"),
 }
 
 

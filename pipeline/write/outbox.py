@@ -17,9 +17,6 @@ from pathlib import Path
 from types import TracebackType
 
 from pipeline.judge.report import Report
-from pipeline.write.bulletin import write_bulletin
-from pipeline.write.gaplists import write_gap_lists
-from pipeline.write.reminders import write_reminders
 
 _OLD = ".旧版_"
 _NEW = ".写入中_"
@@ -85,7 +82,12 @@ def _temp(folder: Path, suffix: str, mode: int) -> Path:
 
 def write_side_outputs(report: Report, staged: Staged) -> None:
     """Everything but the supervision workbook: gap lists, bulletin, reminders (one process may do this
-    while another writes the workbook)."""
+    while another writes the workbook). Their writers are imported here, so a forked helper loads them while
+    the main process goes on with the workbook."""
+    from pipeline.write.bulletin import write_bulletin
+    from pipeline.write.gaplists import write_gap_lists
+    from pipeline.write.reminders import write_reminders
+
     write_gap_lists(report, staged.gap_lists)
     write_bulletin(report, staged.bulletin)
     write_reminders(report, staged.reminders)
