@@ -233,13 +233,18 @@ def _loaded(pickled: bytes) -> Result:
     return parsed, pickled
 
 
-def _batches(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
+def _batches(jobs: Iterable[Job | None], size: int) -> Iterator[list[Job]]:
+    """Jobs `size` at a time, counting the recalled files between them (None) as places: when most files are
+    recalled, each file to parse goes to the pool soon after it is found, not when enough others have been."""
     batch: list[Job] = []
+    places = 0
     for job in jobs:
-        batch.append(job)
-        if len(batch) == size:
+        places += 1
+        if job is not None:
+            batch.append(job)
+        if places >= size and batch:
             yield batch
-            batch = []
+            batch, places = [], 0
     if batch:
         yield batch
 
@@ -257,8 +262,8 @@ def _read_alone(job: Job, campaign: Campaign) -> Result:
             return Refusal(job[0], T.READER_DIED), None
 
 
-def _pooled(jobs: Iterable[Job], *, size: int, workers: int, campaign: Campaign) -> Iterator[Result]:
-    """Outcomes in job order from a pool, a few batches in flight at a time (so memory stays flat).
+def _pooled(jobs: Iterable[Job | None], *, size: int, workers: int, campaign: Campaign) -> Iterator[Result]:
+    """Outcomes in job order from a pool, a few batches' worth of files in flight at a time (so memory stays flat).
 
     A reading process that dies (killed, out of memory, a crash in the native reader) breaks the pool: the
     batches in flight are read again file by file, each alone in a fresh process, and the rest continue
@@ -273,17 +278,19 @@ def _pooled(jobs: Iterable[Job], *, size: int, workers: int, campaign: Campaign)
         failed: list[list[Job]] = []
         with _pool(campaign, workers) as pool:
             window: deque[tuple[list[Job], Future[list[bytes]]]] = deque()
-            exhausted = False
+            exhausted, in_flight = False, 0
             while window or not exhausted:
-                while not exhausted and len(window) < workers * 4:
+                while not exhausted and in_flight < workers * 4 * size:
                     batch = next(batches, None)
                     if batch is None:
                         exhausted = True
                     else:
                         window.append((batch, pool.submit(_read_batch, batch)))
+                        in_flight += len(batch)
                 if not window:
                     break
                 batch, future = window.popleft()
+                in_flight -= len(batch)
                 try:
                     yield from map(_loaded, future.result())
                 except BrokenProcessPool:
@@ -296,14 +303,14 @@ def _pooled(jobs: Iterable[Job], *, size: int, workers: int, campaign: Campaign)
                 yield _read_alone(job, campaign)
 
 
-def _read_all(jobs: Iterable[Job], *, expected: int, campaign: Campaign, roster: Roster) -> Iterator[Result]:
+def _read_all(jobs: Iterable[Job | None], *, expected: int, campaign: Campaign, roster: Roster) -> Iterator[Result]:
     """Parse ledgers, in a pool of processes sized to the cores when there are enough of them. Jobs are
     handed to the pool as they are read, so parsing starts while later files are still being read; batches
     are small so that both processes finish together. Results come in job order, as they are parsed."""
     cores = os.cpu_count() or 1
     if expected < PARALLEL_FROM or cores < 2:
         return ((read_ledger(data, file=name, found=found, sha256=digest, campaign=campaign, roster=roster), None)
-                for name, found, digest, data in jobs)
+                for name, found, digest, data in filter(None, jobs))
     return _pooled(jobs, size=max(1, expected // (cores * 32)), workers=min(cores, 8), campaign=campaign)
 
 
@@ -331,7 +338,7 @@ def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | 
     names = _Names()
     files = _files(inbox)
 
-    def jobs() -> Iterator[Job]:
+    def jobs() -> Iterator[Job | None]:
         for raw in _entries(files, campaign.limits):
             entry = _numbered(raw, names)
             if not isinstance(entry, _File):
@@ -357,6 +364,8 @@ def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | 
             if hit is None:
                 misses.append(len(keys) - 1)
                 yield *key, entry.data
+            else:
+                yield None
 
     for n, (outcome, pickled) in enumerate(_read_all(jobs(), expected=len(files), campaign=campaign, roster=roster)):
         i = misses[n]  # the job was listed before it was handed out, so its place is known by now
