@@ -1,7 +1,7 @@
 """Per-unit facts the rules judge: counted sessions, covered sub-themes, rectifications, publicity."""
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from pipeline.config.campaign import Unit
@@ -40,15 +40,17 @@ def unit_facts(units: tuple[Unit, ...], intake: Intake, events: list[Event]) -> 
             credited[name].append(event)
     facts = {}
     for unit in units:
-        mine = credited.get(unit.name, [])
+        kinds: Counter[str] = Counter()
+        participants, covered = 0, set[int]()
+        for e in credited.get(unit.name, ()):  # one pass over a unit's events
+            kinds[e.kind] += 1
+            participants += e.participants_of(unit.name)
+            covered.update(e.subthemes)
         sub = intake.adopted.get(unit.name)
         publicity = tuple(p for p in sub.publicity if p.date <= intake.as_of) if sub else ()
         facts[unit.name] = UnitFacts(
-            unit=unit, submission=sub,
-            discussions=sum(1 for e in mine if e.kind == "大讨论"),
-            actions=sum(1 for e in mine if e.kind == "大行动"),
-            participants=sum(e.participants_of(unit.name) for e in mine),
-            covered=frozenset(s for e in mine for s in e.subthemes),
+            unit=unit, submission=sub, discussions=kinds["大讨论"], actions=kinds["大行动"],
+            participants=participants, covered=frozenset(covered),
             rectifications=sub.rectifications if sub else (),
             publicity=publicity,
             unused=intake.unused.get(unit.name, ()),

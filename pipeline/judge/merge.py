@@ -227,6 +227,8 @@ class Event(NamedTuple):
 
     def participants_of(self, unit: str) -> int:
         """A unit's own figure: its own row's (the larger, had it two), else that of the row naming it."""
+        if len(self.activities) == 1:  # the usual event, one row: its figure is every credited unit's
+            return self.participants
         own = [a.participants for a in self.activities if a.unit == unit]
         host = [a.participants for a in self.activities if unit in a.co_units]
         return max(own or host or [self.participants])
