@@ -105,6 +105,35 @@ def test_a_rerun_reads_no_unchanged_file_and_writes_the_same_bytes(inbox: Path, 
     assert second.report.intake == first.report.intake
 
 
+def test_a_file_to_parse_goes_to_the_pool_as_soon_as_a_batch_of_files_has_been_found() -> None:
+    """When most files are recalled, a file to parse is handed out once `size` files have been found since the last
+    batch, not when `size` files to parse have gathered (a rerun's last ones would wait until the whole inbox had
+    been recalled); with nothing recalled the batches are as before."""
+    def job(n: int) -> tuple[str, str, str, bytes]:
+        return f"{n}.xlsx", f"{n}.xlsx", str(n), b""
+
+    found = iter([None] * 9 + [job(1)] + [None] * 9 + [job(2)] + [None] * 3)
+    batches = pipeline.read.inbox._batches(found, 5)
+    assert next(batches) == [job(1)]
+    assert len(list(found)) == 13  # handed out the moment it was found, the 10th of 23
+    assert [len(b) for b in pipeline.read.inbox._batches(iter([job(n) for n in range(12)]), 5)] == [5, 5, 2]
+
+
+def test_a_rerun_through_the_reading_pool_writes_what_a_cold_run_writes(inbox: Path, tmp_path: Path) -> None:
+    """Enough files for the pool: most recalled, a few changed, parsed in the pool and put back in their places."""
+    for i in range(pipeline.read.inbox.PARALLEL_FROM):
+        resaved_copy(inbox / ("荷花村.xlsx", "柳林村.xlsx")[i % 2], inbox / f"副本_{i:03}.xlsx")
+    archive = tmp_path / "archive"
+    report(inbox, tmp_path / "week1", AS_OF, archive=archive)
+    for i in (5, 30, 61):
+        resaved_copy(inbox / "白塔村.xlsx", inbox / f"副本_{i:03}.xlsx")
+    warm = report(inbox, tmp_path / "warm", AS_OF, archive=archive)
+    cold = report(inbox, tmp_path / "cold", AS_OF, archive=tmp_path / "fresh")
+    assert warm.reused == pipeline.read.inbox.PARALLEL_FROM + 4 - 3 and cold.reused == 0
+    assert warm.report.intake == cold.report.intake
+    assert outputs(tmp_path / "warm") == outputs(tmp_path / "cold")
+
+
 def test_a_changed_or_renamed_file_is_read_again_and_only_it(inbox: Path, tmp_path: Path, parses: list[str]) -> None:
     archive = tmp_path / "archive"
     report(inbox, tmp_path / "week1", AS_OF, archive=archive)
