@@ -22,6 +22,7 @@ from pipeline.config.campaign import Campaign, Limits
 from pipeline.config.roster import Roster
 from pipeline.model import Ignored, JobKey, Outcome, Parsed, Refusal, Shared
 from pipeline.read import texts as T
+from pipeline.read.ledger import read_ledger
 from pipeline.read.sniff import SPREADSHEET_EXTS, Kind, check_container, ignored_reason, sniff
 
 Keep = Callable[[str, str, bytes], None]
@@ -192,14 +193,6 @@ def sha256_of(data: bytes) -> str:
 
 PARALLEL_FROM = 64
 """Below this many files a process pool costs more (start-up, pickling) than it saves."""
-
-def read_ledger(data: bytes, *, file: str, found: str, sha256: str, campaign: Campaign, roster: Roster) -> Parsed:
-    """pipeline.read.ledger.read_ledger, imported on first use: the parsers (a tenth of the start-up) are loaded by
-    the reading processes, in parallel, not by a main process that recalls most ledgers from the read cache."""
-    from pipeline.read import ledger
-
-    return ledger.read_ledger(data, file=file, found=found, sha256=sha256, campaign=campaign, roster=roster)
-
 
 _worker: tuple[Campaign, Roster] | None = None
 
