@@ -126,3 +126,20 @@ def test_the_bulletin_is_laid_out_as_an_official_document(tmp_path: Path) -> Non
     assert [c.text for c in table.rows[0].cells][:3] == ["序号", "单位", "状态"]
     assert listed == progress and len(listed) == 16
     assert listed["荷花村"] == "未达标" and listed["乡创城办"] == "已达标" and listed["乡团委"] == "未报送"
+
+
+def test_the_attachment_holds_a_unit_name_with_characters_xml_escapes(tmp_path: Path) -> None:
+    """The attachment's rows are put in as text when the file is saved: a name with & < > reads as written."""
+    from tests.ledgers import CAMPAIGN
+
+    name = "乡团委<青年&志愿者>"
+    config = tmp_path / "campaign.yaml"
+    config.write_text(CAMPAIGN.read_text(encoding="utf-8").replace("乡团委", name), encoding="utf-8")
+    box = tmp_path / "inbox"
+    inbox(box)
+    report(box, tmp_path / "out", "2026-12-20", archive=tmp_path / "archive", config=config)
+    table = docx.Document(str(tmp_path / "out" / "工作通报_2026-12-20.docx")).tables[0]
+    rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+    assert [r[0] for r in rows] == [str(i) for i in range(1, 17)]
+    assert [r[1:3] for r in rows if r[1] == name] == [[name, "未报送"]]
+    assert next(r for r in rows if r[1] == "荷花村")[2:] == ["未达标", "1", "1", "55", "12月18日"]
