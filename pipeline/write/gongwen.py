@@ -144,7 +144,8 @@ class Gongwen:
 
     def attachment(self, *, label: str, title: str, columns: Sequence[str], rows: Sequence[Sequence[str]],
                    widths_mm: Sequence[int]) -> None:
-        """附件 on a new page: its label in 黑体 at the left, a centred title, a table in 仿宋 小四."""
+        """附件 on a new page: its label in 黑体 at the left, a centred title, a table in 仿宋 小四 (one attachment a
+        document: its data rows are put in as the file is saved, see `save`)."""
         self._paragraph("body").add_run().add_break(WD_BREAK.PAGE)
         self._paragraph("heading", label)
         heading = self._paragraph("title", title)
