@@ -22,14 +22,13 @@ from pipeline.config.campaign import load_campaign
 from pipeline.config.roster import Roster
 from pipeline.judge.report import build_report
 from pipeline.read.inbox import read_inbox
+from pipeline.run import GC_THRESHOLD
 from pipeline.store.blocks import RowBlocks
 from pipeline.store.cache import ReadCache
 from pipeline.write.outbox import Outbox, write_side_outputs
 from pipeline.write.workbook import write_supervision_workbook
 
 STAGES = ("read", "judge", "workbook", "side outputs")
-GC_THRESHOLD = (100_000, 50, 100)
-"""What pipeline.run sets while a report runs (_fewer_collections), so these stages collect as often."""
 
 
 def mark() -> tuple[float, float]:

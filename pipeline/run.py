@@ -42,6 +42,8 @@ from pipeline.write.workbook import write_supervision_workbook
 
 LOCK_NAME = "运行中.lock"
 HISTORY_NAME = "history.sqlite3"
+GC_THRESHOLD = (1_000_000, 50, 100)
+"""The garbage collector's thresholds while a report runs (see _fewer_collections)."""
 PARALLEL_FROM_UNITS = 200
 """From this many units the gap lists, bulletin and reminders are written by a forked helper process
 while this process writes the supervision workbook (where fork exists; elsewhere one after the other)."""
@@ -128,7 +130,7 @@ def _fewer_collections() -> Iterator[None]:
     report runs (memory is unchanged). At N = 1,000 no collection is left after start-up (there were four, 0.1 s);
     at N = 10,000 each young collection looks at a million objects, and the middle one (every 50) hardly ever runs."""
     before = gc.get_threshold()
-    gc.set_threshold(1_000_000, 50, 100)
+    gc.set_threshold(*GC_THRESHOLD)
     try:
         yield
     finally:  # the objects made since the last collection go to the oldest generation, not through a collection
