@@ -240,6 +240,31 @@ def test_a_reading_process_killed_mid_file_is_retried_once(inbox: Path, tmp_path
     assert sum(1 for result, _ in files.values() if result == "已被新版本替代") >= pipeline.read.inbox.PARALLEL_FROM
 
 
+def test_a_reading_process_that_dies_while_files_are_still_being_found_is_a_refusal(
+        inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool breaks between two hand-outs (the main process is still finding the next file when the process
+    reading the first dies): the pool refuses the next batch, which is read again like the ones in flight."""
+    for i in range(pipeline.read.inbox.PARALLEL_FROM):
+        resaved_copy(inbox / "荷花村.xlsx", inbox / f"副本_{i:03}.xlsx")
+    resaved_copy(inbox / "柳林村.xlsx", inbox / "0致命.xlsx")  # the first file found, the first handed out
+    _dies_on(monkeypatch, "0致命.xlsx")
+    fatal, real = (inbox / "0致命.xlsx").read_bytes(), pipeline.read.inbox.sha256_of
+    after_fatal = [False]
+
+    def slow_after_fatal(data: bytes) -> str:
+        if after_fatal.pop():
+            time.sleep(1)  # finding the next file: meanwhile the process reading 0致命.xlsx dies
+        after_fatal.append(data == fatal)
+        return real(data)
+
+    monkeypatch.setattr(pipeline.read.inbox, "sha256_of", slow_after_fatal)
+    book = report(inbox, tmp_path / "out", AS_OF).written.workbook
+    files = {r["文件"]: (r["处理结果"], r["原因"]) for r in read_sheet(book, "文件清单")}
+    assert len(files) == pipeline.read.inbox.PARALLEL_FROM + 4  # every file accounted for
+    assert files["0致命.xlsx"] == ("未采用", read_texts.READER_DIED.text)
+    assert files["白塔村.xlsx"] == ("已采用", None)
+
+
 def test_a_file_whose_reading_process_died_is_read_again_next_run(inbox: Path, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """The death was this run's circumstance (memory, a killed process), not the file's: the read cache must not

@@ -271,15 +271,21 @@ def _pooled(jobs: Iterable[Job | None], *, size: int, workers: int, campaign: Ca
         failed: list[list[Job]] = []
         with _pool(campaign, workers) as pool:
             window: deque[tuple[list[Job], Future[list[bytes]]]] = deque()
-            exhausted, in_flight = False, 0
+            exhausted, refused, in_flight = False, False, 0
             while window or not exhausted:
-                while not exhausted and in_flight < workers * 4 * size:
+                while not exhausted and not refused and in_flight < workers * 4 * size:
                     batch = next(batches, None)
                     if batch is None:
                         exhausted = True
-                    else:
-                        window.append((batch, pool.submit(_read_batch, batch)))
-                        in_flight += len(batch)
+                        continue
+                    future: Future[list[bytes]] = Future()
+                    try:
+                        future = pool.submit(_read_batch, batch)
+                    except BrokenProcessPool as exc:  # a process died while the next files were being found
+                        future.set_exception(exc)  # read again below, after the batches before it
+                        refused = True
+                    window.append((batch, future))
+                    in_flight += len(batch)
                 if not window:
                     break
                 batch, future = window.popleft()
