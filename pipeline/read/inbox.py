@@ -278,11 +278,11 @@ def _pooled(jobs: Iterable[Job | None], *, size: int, workers: int, campaign: Ca
                     if batch is None:
                         exhausted = True
                         continue
-                    future: Future[list[bytes]] = Future()
                     try:
                         future = pool.submit(_read_batch, batch)
-                    except BrokenProcessPool as exc:  # a process died while the next files were being found
-                        future.set_exception(exc)  # read again below, after the batches before it
+                    except BrokenProcessPool as exc:  # a process died while the next files were being found:
+                        future = Future()  # this batch is read again below, after the batches before it
+                        future.set_exception(exc)
                         refused = True
                     window.append((batch, future))
                     in_flight += len(batch)
