@@ -18,7 +18,7 @@ import pipeline.write.sheetxml as sheetxml
 import pipeline.write.workbook as workbook_module
 from pipeline.errors import ChuangchengError, Notice
 from pipeline.model import Source
-from pipeline.store.blocks import PACK, SUBFOLDER
+from pipeline.store.blocks import PACK, SUBFOLDER, RowBlocks
 from pipeline.store.cache import FOLDER
 from pipeline.store.files import TEMP_PREFIX
 from pipeline.write.blocks import Block, Detail, prepared_rows
@@ -275,3 +275,18 @@ def test_a_later_report_after_a_weeks_change_writes_what_a_cold_run_writes(
     report(inbox, tmp_path / "later", LATER, archive=archive)
     assert "活动台账|白塔村" not in rendered  # its file unchanged: its rows recalled, only their date cells new
     assert workbook(tmp_path / "later") == cold(inbox, tmp_path, LATER)
+
+
+def test_a_block_kept_in_place_of_a_recalled_one_is_recalled_whole_next_time(tmp_path: Path) -> None:
+    """A report recalls a block, finds it stands for other rows and keeps the one it rendered under the same key:
+    the next report gets that block, not a checksum failure."""
+    first = RowBlocks(tmp_path, "f")
+    first.keep(("k",), b"old rows")
+    first.save()
+    second = RowBlocks(tmp_path, "f")
+    assert second.recall(("k",)) == b"old rows"
+    second.keep(("k",), b"rows rendered again")
+    second.save()
+    third = RowBlocks(tmp_path, "f")
+    assert third.recall(("k",)) == b"rows rendered again"
+    third.discard()

@@ -80,7 +80,6 @@ class RowBlocks:
     _new: BinaryIO | None = field(default=None, repr=False)
     _temp: Path | None = field(default=None, repr=False)
     _written: dict[bytes, _Place] = field(default_factory=dict, repr=False)
-    _recalled: dict[bytes, int] = field(default_factory=dict, repr=False)
     _opened: bool = field(default=False, repr=False)
     _end: int = field(default=0, repr=False)
 
@@ -128,16 +127,14 @@ class RowBlocks:
         if zlib.crc32(data) != place[2]:
             return None
         self.hits += 1
-        self._recalled[digest] = place[2]
         return data
 
     def keep(self, key: Sequence[str], data: bytes) -> None:
-        """Into the new pack; a block just recalled is copied as it was (its checksum is known)."""
+        """Into the new pack, with the checksum of these bytes (a block recalled but not used, for other rows, is
+        kept as the one rendered in its place)."""
         if not self._opened:
             self._open()
-        digest = self._key(key)
-        checksum = self._recalled.pop(digest, None)
-        self._add(digest, data, zlib.crc32(data) if checksum is None else checksum)
+        self._add(self._key(key), data, zlib.crc32(data))
 
     def _add(self, digest: bytes, data: bytes, checksum: int) -> None:
         if self._new is None:
