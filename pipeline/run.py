@@ -272,12 +272,12 @@ def _pruned(cache: ReadCache, blocks: RowBlocks, s: ReportSettings, result: RunR
     gave, and whether its entries could not be saved."""
     cache.finish()
     cache.prune(interval_days=s.setup.campaign.report_interval_days)
-    notices = result.notices
-    if cache.failure is not None:  # the same folder: the rows' pack, if it failed too, is said with it
-        notices = (Said.of(Notice.CACHE_NOT_SAVED, path=cache.root, reason=_unsaved(cache.failure)), *notices)
-    elif blocks.failure is not None:
-        notices = (Said.of(Notice.ROWS_NOT_SAVED, path=blocks.folder, reason=_unsaved(blocks.failure)), *notices)
-    return replace(result, reused=cache.hits, notices=notices)
+    unsaved = []  # each says what the next run does again: read the ledgers, lay out their rows
+    if cache.failure is not None:
+        unsaved.append(Said.of(Notice.CACHE_NOT_SAVED, path=cache.root, reason=_unsaved(cache.failure)))
+    if blocks.failure is not None:
+        unsaved.append(Said.of(Notice.ROWS_NOT_SAVED, path=blocks.folder, reason=_unsaved(blocks.failure)))
+    return replace(result, reused=cache.hits, notices=(*unsaved, *result.notices))
 
 
 def _build(s: ReportSettings, outcomes: list[Outcome], *, history: tuple[RunSnapshot, ...]) -> Report:

@@ -244,6 +244,8 @@ def test_a_cache_that_cannot_be_written_leaves_the_run_as_it_was(inbox: Path, tm
     said = [n.text for n in result.notices if n.code is Notice.CACHE_NOT_SAVED]  # once, for all four files
     assert said == [f"提示：读取缓存文件夹“{archive / FOLDER}”无法写入（路径中有一项是文件而不是文件夹），本次读取的结果没有（全部）"
                     "保存，下次汇总会把没保存的台账重新读一遍；本次汇总结果不受影响。"]
+    unsaved = [n.code for n in result.notices if n.code in (Notice.CACHE_NOT_SAVED, Notice.ROWS_NOT_SAVED)]
+    assert unsaved == [Notice.CACHE_NOT_SAVED, Notice.ROWS_NOT_SAVED]  # the laid-out rows were not saved either
 
 
 def test_validate_reads_the_cache_and_never_writes_it(inbox: Path, tmp_path: Path, parses: list[str]) -> None:
