@@ -248,6 +248,27 @@ def test_a_cache_that_cannot_be_written_leaves_the_run_as_it_was(inbox: Path, tm
     assert unsaved == [Notice.CACHE_NOT_SAVED, Notice.ROWS_NOT_SAVED]  # the laid-out rows were not saved either
 
 
+def test_a_damaged_entry_that_cannot_be_rewritten_is_said(inbox: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A damaged entry is there, so the file of that name exists; its replacement cannot even be started (no new
+    file may be made in the folder): that is a cache that cannot be written, said as such, not a file in use."""
+    archive = tmp_path / "archive"
+    report(inbox, tmp_path / "week1", AS_OF, archive=archive)
+    for entry in entries(archive):
+        entry.write_bytes(_truncated(entry.read_bytes()))
+    real_open = os.open
+
+    def refusing(path: Any, flags: int, *args: Any) -> int:
+        if Path(path).name.startswith(TEMP_PREFIX) and Path(path).parent.parent.name == FOLDER:
+            raise PermissionError(13, "Permission denied", str(path))
+        return int(real_open(path, flags, *args))
+
+    monkeypatch.setattr("pipeline.store.files.os.open", refusing)
+    result = report(inbox, tmp_path / "week2", AS_OF, archive=archive)
+    assert [n.code for n in result.notices if n.code is Notice.CACHE_NOT_SAVED] == [Notice.CACHE_NOT_SAVED]
+    assert outputs(tmp_path / "week2") == cold(inbox, tmp_path)
+
+
 def test_validate_reads_the_cache_and_never_writes_it(inbox: Path, tmp_path: Path, parses: list[str]) -> None:
     archive = tmp_path / "archive"
     as_of = d(AS_OF)

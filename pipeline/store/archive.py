@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from pipeline.store.files import write_whole
+from pipeline.store.files import InUse, write_whole
 
 _EXT = re.compile(r"^\.[a-z0-9]{1,8}$")
 
@@ -33,8 +33,8 @@ class Archive:
         except FileNotFoundError:  # the first file stored: its folder is made now
             self.files.mkdir(parents=True, exist_ok=True)
             write_whole(target, data, mode=self.mode)
-        except PermissionError:
-            if not target.is_file():  # on Windows a copy another run is reading cannot be replaced: it is there
+        except InUse:  # on Windows a copy another run is reading cannot be replaced: it is there, whole
+            if not target.is_file():
                 raise
 
     def find(self, sha_prefix: str) -> list[Path]:

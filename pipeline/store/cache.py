@@ -29,7 +29,7 @@ from pathlib import Path
 import pipeline
 from pipeline.config.campaign import Campaign
 from pipeline.model import JobKey, Parsed
-from pipeline.store.files import TEMP_PREFIX, write_whole
+from pipeline.store.files import TEMP_PREFIX, InUse, write_whole
 
 FOLDER = "读取缓存"
 MAGIC = b"chuangcheng read cache 1\n"
@@ -186,7 +186,7 @@ class ReadCache:
         except OSError as exc:
             # On Windows an entry open in a concurrent reader cannot be replaced: it stays, and is sound. Any other
             # failure (a read-only folder, a full disk) means no more saving this run: it goes on uncached.
-            if not (isinstance(exc, PermissionError) and path.is_file()):
+            if not (isinstance(exc, InUse) and path.is_file()):
                 self.failure = exc
 
     def prune(self, *, interval_days: int, now: float | None = None) -> None:
