@@ -100,7 +100,8 @@ def r5_reporting(f: UnitFacts, ctx: RuleContext, *, open_gaps: bool) -> list[Gap
     if f.submission is None:
         due = ctx.campaign.start + dt.timedelta(days=interval)
         level: GapLevel = "未达标" if (ctx.as_of - ctx.campaign.start).days > interval else "待完成"
-        owed = T.owed_summary(ctx.campaign, ctx.roster, f.unit)
+        owed = T.owed_summary(ctx.campaign, ctx.roster, f.unit, discussions=f.discussions, actions=f.actions,
+                              covered=f.covered)
         if f.unused:
             files = [(r.file, r.reason) for r in f.unused]
             return [ctx.gap(f, R5, level, T.r5a_received_gap(files), T.r5a_received_todo(due, owed, ctx.as_of), due)]

@@ -84,19 +84,25 @@ def r4c_todo(due: dt.date, as_of: dt.date) -> str:
 R5A_GAP = "尚未报送台账"
 
 
-def owed_summary(campaign: Campaign, roster: Roster, unit: Unit) -> str:
-    """Everything a unit that has not reported owes by the deadline, in one sentence."""
+def owed_summary(campaign: Campaign, roster: Roster, unit: Unit, *, discussions: int = 0, actions: int = 0,
+                 covered: frozenset[int] = frozenset()) -> str:
+    """Everything a unit that has not reported owes by the deadline, in one sentence: less what it is already
+    credited with as another unit's 协办单位 (SPEC §3), which 单位进度 shows for it."""
     parts = []
     if roster.is_discussion_unit(unit):
-        parts.append(f"大讨论不少于{campaign.min_discussions}次、大行动至少1次、查摆问题并逐一整改")
-    required = roster.required_subthemes(unit)
+        left = max(0, campaign.min_discussions - discussions)
+        owed = [f"大讨论不少于{campaign.min_discussions}次" if not discussions
+                else f"大讨论再开展{left}次（作为协办单位已计{discussions}次）" if left else "",
+                "" if actions else "大行动至少1次", "查摆问题并逐一整改"]
+        parts.append("、".join(p for p in owed if p))
+    required = [s for s in roster.required_subthemes(unit) if s not in covered]
     if required:
         each = "各" if len(required) > 1 else ""
         parts.append(f"子主题{ids(required)}{each}至少开展1次活动")
     if roster.is_publicity_unit(unit):
         parts.append("报送宣传报道")
-    owed = "；".join(parts) if parts else "按要求开展活动并如实填报"
-    return f"截至{cn_date(campaign.deadline)}须完成：{owed}"
+    owed_text = "；".join(parts) if parts else "按要求开展活动并如实填报"
+    return f"截至{cn_date(campaign.deadline)}须完成：{owed_text}"
 
 
 def r5a_todo(due: dt.date, owed: str, as_of: dt.date) -> str:
@@ -217,8 +223,16 @@ REMIND_PUBLICITY = "尚未报送宣传报道"
 REMIND_OWED_PUBLICITY = "须报送宣传报道"
 
 
-def remind_owed_discussions(need: int) -> str:
-    return f"须开展大讨论不少于{need}次、大行动至少1次，查摆问题并逐一整改"
+def remind_owed_discussions(need: int, *, done: int = 0, actions: int = 0) -> str:
+    """What a unit that has not reported owes in sessions, less those credited to it as another unit's 协办单位."""
+    if not done and not actions:
+        return f"须开展大讨论不少于{need}次、大行动至少1次，查摆问题并逐一整改"
+    owed = []
+    if done < need:
+        owed.append(f"大讨论须再开展{need - done}次（作为协办单位已计{done}次）" if done else f"须开展大讨论不少于{need}次")
+    if not actions:
+        owed.append("须开展大行动至少1次")
+    return "，".join([*owed, "查摆问题并逐一整改"])
 
 
 def remind_owed_subthemes(required: Sequence[int]) -> str:

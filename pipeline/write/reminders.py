@@ -47,10 +47,11 @@ def items(report: Report, row: UnitRow) -> list[Item]:
     if not facts.submitted:
         if not row.unused and R5 in by_rule:
             out.append(Item("未报送", T.REMIND_MISSING, T.REMIND_MISSING_DO, by_rule[R5].deadline))
-        if report.roster.is_discussion_unit(row.unit):
-            out.append(Item("待完成", T.remind_owed_discussions(c.min_discussions), T.REMIND_DO, c.deadline))
-        if row.required:
-            out.append(Item("待完成", T.remind_owed_subthemes(row.required), T.REMIND_DO, c.deadline))
+        if report.roster.is_discussion_unit(row.unit):  # less what it is credited with as a 协办单位 (SPEC §3)
+            out.append(Item("待完成", T.remind_owed_discussions(c.min_discussions, done=facts.discussions,
+                                                                 actions=facts.actions), T.REMIND_DO, c.deadline))
+        if missing := [s for s in row.required if s not in facts.covered]:
+            out.append(Item("待完成", T.remind_owed_subthemes(missing), T.REMIND_DO, c.deadline))
         if report.roster.is_publicity_unit(row.unit):
             out.append(Item("待完成", T.REMIND_OWED_PUBLICITY, T.REMIND_DO, c.deadline))
         return _ordered(out)
