@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -311,6 +312,25 @@ def test_a_side_writer_that_dies_is_a_stop(inbox: Path, tmp_path: Path, monkeypa
     with pytest.raises(ChuangchengError) as info:
         report(inbox, tmp_path / "out", AS_OF)
     assert str(info.value).startswith("写整改清单、工作通报和催报提醒的进程意外退出（代码 9）")
+
+
+@pytest.mark.parametrize(("up_to", "here"), [(10_000, False), (0, True)])
+def test_the_side_outputs_are_written_beside_the_workbook_only_below_a_countys_rows(
+        inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, up_to: int, here: bool) -> None:
+    """Above PARALLEL_UP_TO_ROWS the helper would copy the records' memory page by page: one process writes all."""
+    monkeypatch.setattr(pipeline.run, "PARALLEL_FROM_UNITS", 1)
+    monkeypatch.setattr(pipeline.run, "PARALLEL_UP_TO_ROWS", up_to)
+    writers: list[int] = []  # appended to in this process only when the bulletin is written here
+    real = pipeline.write.bulletin.write_bulletin
+
+    def noting(*args: Any) -> None:
+        writers.append(os.getpid())
+        real(*args)
+
+    monkeypatch.setattr(pipeline.write.bulletin, "write_bulletin", noting)
+    result = report(inbox, tmp_path / "out", AS_OF)
+    assert writers == ([os.getpid()] if here else [])
+    assert result.written.bulletin.exists()
 
 
 WRITE_SITES = {
