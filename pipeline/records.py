@@ -26,13 +26,14 @@ class _Shape:
     class that then becomes it (see `_twin`)."""
 
     def __init__(self, cls: type) -> None:
-        scope: dict[str, Any] = {"new": object.__new__, "twin": _twin(cls), "cls": cls}
+        scope: dict[str, Any] = {"new": object.__new__, "twin": _twin(cls), "cls": cls, "days": _DAYS}
         packed, sets = [], []
         for i, f in enumerate(fields(cls)):
             nested = _record_type(f.type)
             if nested is None:
                 packed.append(f"record.{f.name}")
-                sets.append(f"    record.{f.name} = values[{i}]")
+                sets.append(f"    record.{f.name} = days[values[{i}]]" if f.type in _DATED
+                            else f"    record.{f.name} = values[{i}]")
                 continue
             kind, many = nested
             scope[f"pack{i}"], scope[f"unpack{i}"] = _shape(kind).pack, _shape(kind).unpack
@@ -47,6 +48,17 @@ class _Shape:
         self.unpack: Any = scope["unpack"]
 
 
+class _Days(dict[Any, Any]):
+    """Each date once in this process: a county's records hold about 900,000 dates (32 bytes each), of a few
+    hundred days. Rebuilt records take their dates from here (a pickle shares equal dates only within one ledger)."""
+
+    def __missing__(self, day: Any) -> Any:
+        self[day] = day
+        return day
+
+
+_DAYS = _Days()
+_DATED = (dt.date, dt.date | None)
 _TWINS: dict[type, type] = {}
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from docx import Document
@@ -58,17 +58,19 @@ def _xml_text(value: str) -> bytes:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;").encode()
 
 
-def _filled(xml: bytes, rows: Sequence[Sequence[str]]) -> bytes:
-    """document.xml with its template row (the last `w:tr`, whose cells hold _MARK) replaced by one row per values
-    (found from the end: the bulletin's text before the table may hold anything a unit's name holds)."""
+def _filled(xml: bytes, rows: Sequence[Sequence[str]]) -> Iterator[bytes]:
+    """document.xml in parts, with its template row (the last `w:tr`, whose cells hold _MARK) replaced by one row
+    per values (found from the end: the bulletin's text before the table may hold anything a unit's name holds).
+    Row by row, so a county's 15 MB of rows are never held whole."""
     mark = _MARK.encode()
     last = xml.rindex(mark)
     start = [m.start() for m in _ROW_START.finditer(xml, 0, last)][-1]
     end = xml.index(b"</w:tr>", last) + len(b"</w:tr>")
     head, *tails = xml[start:end].split(mark)
-    filled = [head + b"".join(_xml_text(value) + tail for value, tail in zip(values, tails, strict=True))
-              for values in rows]
-    return xml[:start] + b"".join(filled) + xml[end:]
+    yield xml[:start]
+    for values in rows:
+        yield head + b"".join(_xml_text(value) + tail for value, tail in zip(values, tails, strict=True))
+    yield xml[end:]
 
 
 def _fonts(element: object, east_asian: str) -> None:
@@ -185,4 +187,9 @@ class Gongwen:
         with zipfile.ZipFile(laid_out) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
             for info in source.infolist():
                 data = source.read(info)
-                out.writestr(info, _filled(data, self._rows) if info.filename == "word/document.xml" else data)
+                if info.filename != "word/document.xml":
+                    out.writestr(info, data)
+                    continue
+                with out.open(info, "w") as member:
+                    for part in _filled(data, self._rows):
+                        member.write(part)
