@@ -127,7 +127,7 @@ def _duplicate(reader: RowReader, duplicate_of: int) -> str:
 def _after_filed(reader: RowReader, column: str, when: dt.date) -> bool:
     filed = reader.ctx.filed
     if filed is not None and when > filed:
-        reader.problem("错误", column, T.after_filed(when, filed))
+        reader.problem("错误", column, T.after_filed(column, when, filed))
         return True
     return False
 
@@ -136,7 +136,7 @@ def _window_reason(reader: RowReader, column: str, when: dt.date) -> str:
     start, deadline = reader.ctx.campaign.start, reader.ctx.campaign.deadline
     if start <= when <= deadline:
         return ""
-    note = T.outside_window(when, start, deadline)
+    note = T.outside_window(column, when, start, deadline)
     reader.problem("警告", column, note)
     return note.text
 

@@ -6,6 +6,7 @@ cannot drift apart. Code values are stable strings: validate --json shows them.
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import unique
 from typing import Any
 
@@ -156,16 +157,43 @@ EVIDENCE_MISSING = Note(ProblemCode.MISSING_EVIDENCE, "未填写“佐证材料�
                         "请注明佐证材料，如“照片3张、签到表1份”")
 
 
-def after_filed(activity_date: dt.date, filed: dt.date) -> Note:
+@dataclass(frozen=True)
+class _Dated:
+    """What a ledger sheet's date column dates, as its row's problems name it."""
+
+    named: str
+    """The date as a sentence names it: the column, and what the row is where the column alone does not say."""
+    record: str
+    """What a row of the sheet records, as the ledger holds it once it has happened."""
+    check: str
+    """Which cells to check when the date is later than the form."""
+    outside: str
+    """What the campaign does not count outside its window."""
+
+
+_DATED = {
+    "活动日期": _Dated(named="活动日期", record="已开展的活动", check="请核对活动日期或填报日期", outside="活动"),
+    "发布日期": _Dated(named="报道的发布日期", record="填表时已发布的报道",
+                      check="请核对本行的“发布日期”和“基本信息”表的“填报日期”", outside="报道"),
+    "发现日期": _Dated(named="问题的发现日期", record="填表时已查摆出的问题",
+                      check="请核对本行的“发现日期”和“基本信息”表的“填报日期”", outside="问题"),
+}
+"""Each ledger sheet's date column (SPEC §3): a 宣传报道 row is a 报道 dated by 发布日期, not an activity."""
+
+
+def after_filed(column: str, when: dt.date, filed: dt.date) -> Note:
+    """A row dated after the form was filled in: `column` is the date column it is dated by."""
+    dated = _DATED[column]
     return Note(ProblemCode.AFTER_FILED,
-                f"活动日期 {d(activity_date)} 晚于本表填报日期 {d(filed)}，台账只能记录已开展的活动，此条不计入统计",
-                "请核对活动日期或填报日期")
+                f"{dated.named} {d(when)} 晚于本表填报日期 {d(filed)}，台账只能记录{dated.record}，此条不计入统计",
+                dated.check)
 
 
-def outside_window(activity_date: dt.date, start: dt.date, deadline: dt.date) -> Note:
-    when = "早于活动开始日期" if activity_date < start else "晚于活动截止日期"
-    return Note(ProblemCode.OUTSIDE_WINDOW, f"活动日期 {d(activity_date)} {when}（{d(start)} 至 {d(deadline)}），不计入统计",
-                "如日期填错请更正；本次活动期间以外的活动不计入")
+def outside_window(column: str, when: dt.date, start: dt.date, deadline: dt.date) -> Note:
+    dated = _DATED[column]
+    side = "早于活动开始日期" if when < start else "晚于活动截止日期"
+    return Note(ProblemCode.OUTSIDE_WINDOW, f"{dated.named} {d(when)} {side}（{d(start)} 至 {d(deadline)}），不计入统计",
+                f"如日期填错请更正；本次活动期间以外的{dated.outside}不计入")
 
 
 def duplicate_row(first_row: int) -> Note:
