@@ -152,6 +152,9 @@ class Submission(_Record):
     effective_date: dt.date
     filed_at: str = ""
     """Sheet and cell of 填报日期 (e.g. `基本信息!B5`), where file-level warnings point."""
+    dated_by: str = ""
+    """Without a 填报日期: the date column (活动日期, 发布日期 or 发现日期) whose latest date is `effective_date`,
+    which outputs name as that, never as a 填报日期 the unit did not type; "" when 填报日期 is filled in."""
     reporter: str = ""
     phone: str = ""
     template_version: str = ""

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import openpyxl
 
+from pipeline import run
 from pipeline.run import RunResult
 from tests.ledgers import activity, d, problem, read_sheet, write_ledger
-from tests.runs import report
+from tests.runs import report, setup
 
 
 def gap_list_rows(result: RunResult, unit: str) -> list[tuple[str, ...]]:
@@ -60,3 +61,67 @@ def test_a_report_or_a_problem_dated_after_the_form_is_named_by_its_own_date_col
         ("宣传报道 B4", "错误", *PUBLISHED_LATE, "柳林村.xlsx"),
         ("宣传报道 B5", "警告", *PUBLISHED_EARLY, "柳林村.xlsx"),
     ]
+
+
+NO_FILED = ("基本信息", "B5", "错误", "“填报日期”未填写或无法识别，已按表中最晚活动日期 2026-12-19 计",
+            "请在“基本信息”表填写填报日期，如 2026-12-18")
+
+
+def undated_ledger(box: Path, name: str = "荷花村.xlsx") -> Path:
+    """No 填报日期: the file is dated by its latest row, the activity of 2026-12-19 (a 12-09 report is older)."""
+    return write_ledger(box / name, unit="荷花村", filed=None,
+                        activities=[activity(d("2026-12-05")), activity(d("2026-12-19"), 序号=2, summary="第二次讨论")],
+                        publicity=[{"序号": 1, "发布日期": d("2026-12-09"), "发布平台": "微信群", "标题": "荷花村开展大讨论"}])
+
+
+def test_a_file_without_filed_date_is_told_as_one_at_a_report_date_before_its_latest_activity(tmp_path: Path) -> None:
+    """At 12-18 the file is dated 12-19 by its latest activity and not used: 文件清单 said “填报日期晚于统计日期
+    （2026-12-19 > 2026-12-18）”, a 填报日期 the unit never typed, and the 错误 that 填报日期 is missing appeared
+    only in a report late enough to use the file. Now both say the truth, at either date; nothing else changes."""
+    box = tmp_path / "inbox"
+    undated_ledger(box)
+    early = report(box, tmp_path / "early", "2026-12-18")
+    reason = "未填写填报日期，按表中最晚活动日期 2026-12-19 计，晚于统计日期 2026-12-18，本期不采用"
+    files = {r["文件"]: (r["处理结果"], r["原因"]) for r in read_sheet(early.written.workbook, "文件清单")}
+    assert files == {"荷花村.xlsx": ("未采用", reason)}
+    assert problem_rows(early, "荷花村") == [NO_FILED]
+    assert gap_list_rows(early, "荷花村") == [("整个文件", "未采用", reason, "按原因更正后重新报送", "荷花村.xlsx"),
+                                            ("基本信息 B5", *NO_FILED[2:], "荷花村.xlsx")]
+    progress = next(r for r in read_sheet(early.written.workbook, "单位进度") if r["单位名称"] == "荷花村")
+    assert (progress["状态"], progress["未采用文件"]) == ("未报送", f"《荷花村.xlsx》：{reason}")
+
+    later = report(box, tmp_path / "later", "2026-12-20")
+    files = {r["文件"]: (r["处理结果"], r["原因"]) for r in read_sheet(later.written.workbook, "文件清单")}
+    assert files == {"荷花村.xlsx": ("已采用", None)}
+    assert problem_rows(later, "荷花村") == [NO_FILED]
+    assert ("基本信息 B5", *NO_FILED[2:], "荷花村.xlsx") in gap_list_rows(later, "荷花村")
+
+
+def test_the_missing_filed_date_of_a_later_file_is_told_beside_the_adopted_one(tmp_path: Path) -> None:
+    """Beside the unit's file of 12-10, adopted at 12-18, its undated file (dated 12-19 by its rows) is a later
+    report's, as one with 填报日期 12-19 would be: not among its 未采用文件, but its missing 填报日期 is told now."""
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村_1.xlsx", unit="荷花村", filed=d("2026-12-10"), activities=[activity(d("2026-12-05"))])
+    undated_ledger(box, "荷花村_2.xlsx")
+    result = report(box, tmp_path / "out", "2026-12-18")
+    files = {r["文件"]: (r["处理结果"], r["原因"]) for r in read_sheet(result.written.workbook, "文件清单")}
+    assert files == {"荷花村_1.xlsx": ("已采用", None), "荷花村_2.xlsx": (
+        "未采用", "未填写填报日期，按表中最晚活动日期 2026-12-19 计，晚于统计日期 2026-12-18，本期不采用")}
+    progress = next(r for r in read_sheet(result.written.workbook, "单位进度") if r["单位名称"] == "荷花村")
+    assert (progress["状态"], progress["大讨论次数"], progress["未采用文件"]) == ("进行中", 1, None)
+    assert problem_rows(result, "荷花村") == [NO_FILED]
+    assert gap_list_rows(result, "荷花村") == [("基本信息 B5", *NO_FILED[2:], "荷花村_2.xlsx")]
+    checks = {c.record.file: [p.message for p in c.problems]
+              for c in run.validate(setup=setup(), inbox=box, as_of=d("2026-12-18")).files}
+    assert checks == {"荷花村_1.xlsx": [], "荷花村_2.xlsx": [NO_FILED[3]]}     # told once
+
+
+def test_a_file_dated_by_a_report_says_so(tmp_path: Path) -> None:
+    """The latest dated row may be a 宣传报道 row: then the file is dated by its 发布日期, and said so."""
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=None, activities=[activity(d("2026-12-05"))],
+                 publicity=[{"序号": 1, "发布日期": d("2026-12-19"), "发布平台": "微信群", "标题": "荷花村开展大讨论"}])
+    result = report(box, tmp_path / "out", "2026-12-18")
+    (record,) = read_sheet(result.written.workbook, "文件清单")
+    assert record["原因"] == "未填写填报日期，按表中最晚发布日期 2026-12-19 计，晚于统计日期 2026-12-18，本期不采用"
+    assert [row[3] for row in problem_rows(result, "荷花村")] == ["“填报日期”未填写或无法识别，已按表中最晚发布日期 2026-12-19 计"]

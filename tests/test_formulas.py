@@ -45,7 +45,8 @@ def test_formulas_without_results_are_computed_or_named_at_their_cell(tmp_path: 
     book = result.written.workbook
     problems = [(p["工作表"], p["单元格"], p["等级"], p["问题"]) for p in read_sheet(book, "数据问题")]
     assert problems == [
-        ("基本信息", "B5", "错误", f"{SAVE_HINT}（公式：=TODAY()）；填报日期暂按表中最晚的记录日期计"),
+        # the ledger's latest activity is row 7's, 2026-12-16
+        ("基本信息", "B5", "错误", f"{SAVE_HINT}（公式：=TODAY()）；填报日期暂按表中最晚活动日期 2026-12-16 计"),
         ("活动台账", "G6", "错误", f"{SAVE_HINT}（公式：=VLOOKUP(A6,人数!A:B,2,FALSE)）；此条记录暂不计入统计"),
         ("活动台账", "L7", "警告", f'{SAVE_HINT}（公式：=HYPERLINK("http://x/1.jpg","照片")）；暂按空白处理')]
     progress = next(r for r in read_sheet(book, "单位进度") if r["单位名称"] == "荷花村")

@@ -21,6 +21,7 @@ class SelectionCode(Code):
     SUPERSEDED = "superseded"
     MERGED = "merged"
     FILED_AFTER_AS_OF = "filed-after-as-of"
+    UNDATED_AFTER_AS_OF = "undated-after-as-of"
     YEAR_SLIP = "year-slip"
     SHARED_FILE = "shared-file"
 
@@ -65,6 +66,12 @@ def merged_into(newer: str) -> Note:
 def filed_after_as_of(filed: dt.date, as_of: dt.date, *, slip: bool = False) -> Note:
     also = "；该日期晚于活动截止日期，可能是年份填错" if slip else ""
     return Note(SelectionCode.FILED_AFTER_AS_OF, f"填报日期晚于统计日期（{d(filed)} > {d(as_of)}），本期不采用{also}")
+
+
+def undated_after_as_of(column: str, latest: dt.date, as_of: dt.date) -> Note:
+    """A file without 填报日期, dated by its latest row (`column` of it), which is after as_of: said as that date."""
+    return Note(SelectionCode.UNDATED_AFTER_AS_OF,
+                f"未填写填报日期，按表中最晚{column} {d(latest)} 计，晚于统计日期 {d(as_of)}，本期不采用")
 
 
 def shared_file(parts: Sequence[tuple[str, str, str]]) -> Note:

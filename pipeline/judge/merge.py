@@ -26,6 +26,7 @@ from pipeline.model import (
     Source,
     Submission,
 )
+from pipeline.read.texts import ProblemCode
 from pipeline.read.values import compact
 
 Window = tuple[dt.date, dt.date]
@@ -44,7 +45,8 @@ class Intake:
     (SPEC §3 received is not silence): all its 未采用 files, except, beside an adopted file, one merely dated
     after as_of (that is a later report's file)."""
     unused_problems: tuple[Problem, ...] = ()
-    """Problems about files not used (a 填报日期 after the deadline), listed with the adopted files' problems."""
+    """Problems about files not used (a 填报日期 after the deadline; no 填报日期 on a file its rows date after as_of),
+    listed with the adopted files' problems."""
 
     @cached_property
     def problems(self) -> tuple[Problem, ...]:
@@ -82,15 +84,30 @@ def _slip(sub: Submission, window: Window | None) -> Problem | None:
                    message=note.text, hint=note.hint)
 
 
+_LATER = frozenset({C.SelectionCode.FILED_AFTER_AS_OF, C.SelectionCode.UNDATED_AFTER_AS_OF})
+"""Files merely dated after as_of: beside a unit's adopted file they are a later report's, not one it failed to send."""
+_UNDATED = frozenset({ProblemCode.FILED_MISSING, ProblemCode.INFO_SHEET_MISSING})
+
+
+def _undated(sub: Submission) -> list[Problem]:
+    """The 错误 saying a file has no 填报日期 (none typed, a formula without its result, or no 基本信息 at all): told
+    to its unit even while the date it is dated by lies after as_of, or the unit would not learn what to fix
+    until a report late enough to use the file."""
+    return [p for p in sub.problems if p.code in _UNDATED
+            or (p.code is ProblemCode.FORMULA_NO_RESULT and f"{p.sheet}!{p.cell}" == sub.filed_at)]
+
+
 def select(outcomes: list[Outcome], *, as_of: dt.date, window: Window | None = None) -> Intake:
     """Each unit's newest file with 填报日期 ≤ as_of; ties by more rows, then the later file name (with a 警告).
 
     Files are ranked per (file, unit): a unit's ledger in a workbook shared with other units competes only with
     that unit's other files. With the campaign `window`, a file not used because its 填报日期 is after the
-    deadline gets a 错误."""
+    deadline gets a 错误; a file without 填报日期 not used because its rows date it after as_of keeps its 错误
+    saying so."""
     records: dict[tuple[str, str], FileRecord] = {}
     by_unit: dict[str, list[Submission]] = defaultdict(list)
     slips: list[Problem] = []
+    undated: list[Problem] = []
     for outcome in outcomes:
         if isinstance(outcome, Ignored):
             records[outcome.file, ""] = FileRecord(file=outcome.file, result="已忽略", code=outcome.code,
@@ -99,6 +116,10 @@ def select(outcomes: list[Outcome], *, as_of: dt.date, window: Window | None = N
             records[outcome.file, outcome.unit] = FileRecord(
                 file=outcome.file, unit=outcome.unit, result="未采用", code=outcome.code, reason=outcome.reason,
                 sha256=outcome.sha256)
+        elif outcome.effective_date > as_of and outcome.filed is None:
+            undated += _undated(outcome)
+            records[outcome.file, outcome.unit] = _record(
+                outcome, "未采用", C.undated_after_as_of(outcome.dated_by, outcome.effective_date, as_of))
         elif outcome.effective_date > as_of:
             slip = _slip(outcome, window)
             slips += [slip] if slip else []
@@ -126,13 +147,13 @@ def select(outcomes: list[Outcome], *, as_of: dt.date, window: Window | None = N
     unused: dict[str, list[FileRecord]] = defaultdict(list)
     for key in sorted(records):
         record = records[key]
-        later = record.code is C.SelectionCode.FILED_AFTER_AS_OF and key not in slipped
+        later = record.code in _LATER and key not in slipped
         if record.result == "未采用" and record.unit and not (later and record.unit in adopted):
             unused[record.unit].append(record)
-    slips.sort(key=lambda p: (p.unit, p.file))
+    told = sorted(slips + undated, key=lambda p: (p.unit, p.file))
     read_order = {(o.file, o.unit if isinstance(o, (Submission, Refusal)) else ""): i for i, o in enumerate(outcomes)}
     return Intake(as_of=as_of, adopted=adopted, files=_per_file(records, read_order),
-                  unused={u: tuple(r) for u, r in unused.items()}, unused_problems=tuple(slips))
+                  unused={u: tuple(r) for u, r in unused.items()}, unused_problems=tuple(told))
 
 
 _FIRST_RESULT: tuple[FileResult, ...] = ("已采用", "已被新版本替代", "未采用", "已忽略")

@@ -56,7 +56,9 @@ def validate(outcomes: list[Outcome], *, as_of: dt.date, window: Window | None =
         for part in record.each_unit():     # each unit's ledger, for a file holding several
             adopted = intake.adopted.get(part.unit) if part.result == "已采用" else None
             source = adopted or read.get((part.file, part.unit))
-            problems += source.problems if source else ()
-            problems += (p for p in intake.unused_problems if p.file == part.file and p.unit == part.unit)
+            own = source.problems if source else ()
+            problems += own
+            problems += (p for p in intake.unused_problems if p.file == part.file and p.unit == part.unit
+                         and p not in own)   # a missing 填报日期 is the file's own problem, told beside the others'
         checks.append(FileCheck(record=record, problems=tuple(problems)))
     return Validation(files=tuple(checks))

@@ -8,7 +8,17 @@ from zipfile import ZipInfo
 
 from pipeline.config.campaign import Campaign, Limits
 from pipeline.config.roster import Roster
-from pipeline.model import Note, Problem, ProblemLevel, Refusal, Shared, Submission
+from pipeline.model import (
+    Activity,
+    Note,
+    Problem,
+    ProblemLevel,
+    PublicityItem,
+    Rectification,
+    Refusal,
+    Shared,
+    Submission,
+)
 from pipeline.read import texts as T
 from pipeline.read.cells import RowContext
 from pipeline.read.extent import Stray, table_total_rows, trim_stray_cells
@@ -77,9 +87,11 @@ class _Problems:
         self.unit = ""
         self.items: list[Problem] = []
 
-    def add(self, level: ProblemLevel, note: Note, *, sheet: str = "", cell: str = "") -> None:
-        self.items.append(Problem(code=note.code, file=self.file, sheet=sheet, cell=cell, unit=self.unit,
-                                  level=level, message=note.text, hint=note.hint))
+    def add(self, level: ProblemLevel, note: Note, *, sheet: str = "", cell: str = "", at: int | None = None) -> None:
+        """`at`: the place among the problems already added, for one said only once the rows are read."""
+        problem = Problem(code=note.code, file=self.file, sheet=sheet, cell=cell, unit=self.unit, level=level,
+                          message=note.text, hint=note.hint)
+        self.items.insert(len(self.items) if at is None else at, problem)
 
 
 def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, roster: Roster,
@@ -204,10 +216,8 @@ def _read_share(share: Share, first: list[Problem], *, job: _Job, campaign: Camp
     filed_raw, filed_cell = info.get("填报日期", ("", _template_cell("填报日期")))
     filed_value = parse_date(filed_raw, window=window, date1904=job.epoch.of(filed_raw)) if clean(filed_raw) else None
     filed = filed_value if isinstance(filed_value, dt.date) else None
-    if filed is None and info_grid is not None:
-        formula = about.formulas.get("填报日期")
-        note = T.FILED_MISSING if formula is None else T.formula_without_result(formula, T.FORMULA_FILED)
-        problems.add("错误", note, sheet=info_sheet, cell=filed_cell)
+    # the 错误 of a missing 填报日期 goes here, with 基本信息's, but names the date the rows date the file by
+    undated_at = len(problems.items) if filed is None and info_grid is not None else None
     for unknown in share.unknown:
         near = roster.near(unknown.value)
         problems.add("错误", T.unknown_row_unit(unknown.value, [near.name] if near else roster.closest(unknown.value)),
@@ -239,18 +249,35 @@ def _read_share(share: Share, first: list[Problem], *, job: _Job, campaign: Camp
     for sheet, other, spec in share.headless:
         problems.add("警告", T.unread_headless(sheet, spec.name, other.name), sheet=sheet, cell="A1")
 
-    dated = [a.date for a in activities] + [p.date for p in publicity] + [r.found for r in rects if r.found]
-    effective = filed or max(dated, default=None)
-    if effective is None:
+    latest = _latest(activities, publicity, rects)
+    if filed is not None:
+        dated_by, effective = "", filed
+    elif latest is not None:
+        dated_by, effective = latest
+        if undated_at is not None:
+            formula = about.formulas.get("填报日期")
+            note = (T.filed_missing(dated_by, effective) if formula is None
+                    else T.formula_without_result(formula, T.formula_filed(dated_by, effective)))
+            problems.add("错误", note, sheet=info_sheet, cell=filed_cell, at=undated_at)
+    else:
         return Refusal(file, T.NO_DATES, unit=unit.name, sha256=job.sha256)
     return Submission(
-        file=file, sha256=job.sha256, unit=unit.name, filed=filed, effective_date=effective,
+        file=file, sha256=job.sha256, unit=unit.name, filed=filed, effective_date=effective, dated_by=dated_by,
         filed_at=f"{info_sheet}!{filed_cell}" if info_grid is not None else "",
         reporter=clean(info.get("填报人", ("", ""))[0]), phone=clean(info.get("联系电话", ("", ""))[0]),
         template_version=clean(info.get("模板版本", ("", ""))[0]),
         activities=tuple(activities), rectifications=tuple(rects), publicity=tuple(publicity),
         skipped=tuple(skipped), problems=tuple(problems.items),
     )
+
+
+def _latest(activities: list[Activity], publicity: list[PublicityItem],
+            rects: list[Rectification]) -> tuple[str, dt.date] | None:
+    """The date column and date of the ledger's latest dated row, which dates a file without 填报日期 (SPEC §3);
+    an activity's where rows of several sheets share that date. None when no row has a date."""
+    dated = [*(("活动日期", a.date) for a in activities), *(("发布日期", p.date) for p in publicity),
+             *(("发现日期", r.found) for r in rects if r.found)]
+    return max(dated, key=lambda item: item[1], default=None)
 
 
 def _missing_table(problems: _Problems, spec: SheetSpec, found: HeaderMissing | None, *,

@@ -226,8 +226,10 @@ def sheet_missing(sheet: str, *, unit: str = "") -> Note:
 
 EXAMPLE_MODIFIED = Note(ProblemCode.EXAMPLE_MODIFIED, "“示例”行的内容被改动过；示例行不计入统计",
                         "如这是真实开展的活动，请另起一行填写，并删去序号中的“示例”")
-FILED_MISSING = Note(ProblemCode.FILED_MISSING, "“填报日期”未填写或无法识别，已按表中最晚的记录日期计",
-                     "请在“基本信息”表填写填报日期，如 2026-12-18")
+def filed_missing(column: str, latest: dt.date) -> Note:
+    """No 填报日期: the file is dated by its latest row, said as that row's date column, never as a 填报日期."""
+    return Note(ProblemCode.FILED_MISSING, f"“填报日期”未填写或无法识别，已按表中最晚{column} {d(latest)} 计",
+                "请在“基本信息”表填写填报日期，如 2026-12-18")
 
 
 def unit_name_conflict(named: str, file_unit: str) -> Note:
@@ -316,7 +318,8 @@ def formula_without_result(formula: str, consequence: str) -> Note:
 
 FORMULA_UNCOUNTED = "此条记录暂不计入统计"
 FORMULA_AS_BLANK = "暂按空白处理"
-FORMULA_FILED = "填报日期暂按表中最晚的记录日期计"
+def formula_filed(column: str, latest: dt.date) -> str:
+    return f"填报日期暂按表中最晚{column} {d(latest)} 计"
 
 
 def formula_unit(unit: str) -> str:
