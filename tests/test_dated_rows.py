@@ -125,3 +125,23 @@ def test_a_file_dated_by_a_report_says_so(tmp_path: Path) -> None:
     (record,) = read_sheet(result.written.workbook, "文件清单")
     assert record["原因"] == "未填写填报日期，按表中最晚发布日期 2026-12-19 计，晚于统计日期 2026-12-18，本期不采用"
     assert [row[3] for row in problem_rows(result, "荷花村")] == ["“填报日期”未填写或无法识别，已按表中最晚发布日期 2026-12-19 计"]
+
+
+def test_a_stale_file_without_filed_date_is_not_said_to_have_been_filed_on_its_latest_activity(tmp_path: Path) -> None:
+    """R5(b): the file is 10 days old on 12-20 (> 7) by its latest activity, 12-10; neither the gap nor the
+    reminder may call that its 填报日期 (they said 最近一次填报日期为2026年12月10日 and 最近填报12月10日)."""
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=None,
+                 activities=[activity(d("2026-12-05")), *(activity(d("2026-12-10"), "大行动", s, 序号=s) for s in (2, 5, 6))],
+                 problems=[problem(d("2027-01-20"), found=d("2026-12-05"))])
+    result = report(box, tmp_path / "out", "2026-12-20")
+    (stale,) = [r for r in read_sheet(result.written.workbook, "差距清单")
+                if r["单位名称"] == "荷花村" and r["规则"] == "R5 按时报送"]
+    assert (stale["等级"], stale["差距说明"]) == (
+        "提醒", "最近一次报送的台账未填写填报日期（表中最晚活动日期为2026年12月10日），已10天未更新台账")
+    ws = openpyxl.load_workbook(result.written.gap_list_folder / "荷花村.xlsx")["整改清单"]
+    assert stale["差距说明"] in [v for row in ws.iter_rows(values_only=True) for v in row]
+    reminders = result.written.reminders.read_text(encoding="utf-8-sig").splitlines()
+    (reminder,) = [line for line in reminders if line.startswith("【乡创城办提醒】荷花村：")]
+    assert ("；台账已10天未更新（未填写填报日期，表中最晚活动日期为12月10日），请于2026年12月27日前更新台账。"
+            in reminder)

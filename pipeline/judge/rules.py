@@ -108,8 +108,8 @@ def r5_reporting(f: UnitFacts, ctx: RuleContext, *, open_gaps: bool) -> list[Gap
         return [ctx.gap(f, R5, level, T.R5A_GAP, T.r5a_todo(due, owed, ctx.as_of), due)]
     age = (ctx.as_of - f.submission.effective_date).days
     if open_gaps and age > interval:
-        return [ctx.gap(f, R5, "提醒", T.r5b_gap(f.submission.effective_date, age), T.r5b_todo(ctx.next_report, ctx.as_of),
-                        ctx.next_report)]
+        stale = T.r5b_gap(f.submission.effective_date, age, dated_by=f.submission.dated_by)
+        return [ctx.gap(f, R5, "提醒", stale, T.r5b_todo(ctx.next_report, ctx.as_of), ctx.next_report)]
     return []
 
 

@@ -122,7 +122,10 @@ def r5a_received_todo(due: dt.date, owed: str, as_of: dt.date) -> str:
     return f"请按差距说明中的原因核对更正台账，{by(due, as_of)}重新报送。{owed}"
 
 
-def r5b_gap(filed: dt.date, age: int) -> str:
+def r5b_gap(filed: dt.date, age: int, *, dated_by: str = "") -> str:
+    """`dated_by`: the date column a file without 填报日期 is dated by (Submission.dated_by), said as that."""
+    if dated_by:
+        return f"最近一次报送的台账未填写填报日期（表中最晚{dated_by}为{cn_date(filed)}），已{age}天未更新台账"
     return f"最近一次填报日期为{cn_date(filed)}，已{age}天未更新台账"
 
 
@@ -239,7 +242,9 @@ def remind_owed_subthemes(required: Sequence[int]) -> str:
     return f"子主题{ids(required)}{'各' if len(required) > 1 else ''}须开展至少1次活动"
 
 
-def remind_stale(filed: dt.date, age: int) -> str:
+def remind_stale(filed: dt.date, age: int, *, dated_by: str = "") -> str:
+    if dated_by:
+        return f"台账已{age}天未更新（未填写填报日期，表中最晚{dated_by}为{md(filed)}）"
     return f"台账已{age}天未更新（最近填报{md(filed)}）"
 
 

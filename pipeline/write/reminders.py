@@ -85,9 +85,9 @@ def items(report: Report, row: UnitRow) -> list[Item]:
     for gap in row.gaps:
         if gap.level != "提醒":
             continue
-        if gap.rule == R5 and row.last_filed:
-            out.append(Item("提醒", T.remind_stale(row.last_filed, (as_of - row.last_filed).days), T.REMIND_STALE_DO,
-                            gap.deadline))
+        if gap.rule == R5 and row.last_filed and row.facts.submission:
+            stale = T.remind_stale(row.last_filed, (as_of - row.last_filed).days, dated_by=row.facts.submission.dated_by)
+            out.append(Item("提醒", stale, T.REMIND_STALE_DO, gap.deadline))
         elif gap.rule == R6:
             out.append(Item("提醒", T.REMIND_NO_NEWS, T.REMIND_NO_NEWS_DO, gap.deadline))
         elif gap.rule == R8 and report.previous:
