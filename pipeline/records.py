@@ -7,7 +7,7 @@ generated constructors to it).
 
 import dataclasses
 import datetime as dt
-from dataclasses import fields
+from dataclasses import Field, fields
 from types import UnionType
 from typing import Annotated, Any, Literal, TypeVar, Union, cast, get_args, get_origin
 
@@ -26,13 +26,13 @@ class _Shape:
     class that then becomes it (see `_twin`)."""
 
     def __init__(self, cls: type) -> None:
-        scope: dict[str, Any] = {"new": object.__new__, "twin": _twin(cls), "cls": cls, "days": _DAYS}
+        scope: dict[str, Any] = {"new": object.__new__, "twin": _twin(cls), "cls": cls, "once": _ONCE}
         packed, sets = [], []
         for i, f in enumerate(fields(cls)):
             nested = _record_type(f.type)
             if nested is None:
                 packed.append(f"record.{f.name}")
-                sets.append(f"    record.{f.name} = days[values[{i}]]" if f.type in _DATED
+                sets.append(f"    record.{f.name} = once[values[{i}]]" if _recurs(f)
                             else f"    record.{f.name} = values[{i}]")
                 continue
             kind, many = nested
@@ -48,17 +48,24 @@ class _Shape:
         self.unpack: Any = scope["unpack"]
 
 
-class _Days(dict[Any, Any]):
-    """Each date once in this process: a county's records hold about 900,000 dates (32 bytes each), of a few
-    hundred days. Rebuilt records take their dates from here (a pickle shares equal dates only within one ledger)."""
+class _Once(dict[Any, Any]):
+    """Each value once in this process: see `_recurs`."""
 
-    def __missing__(self, day: Any) -> Any:
-        self[day] = day
-        return day
+    def __missing__(self, value: Any) -> Any:
+        self[value] = value
+        return value
 
 
-_DAYS = _Days()
-_DATED = (dt.date, dt.date | None)
+_ONCE = _Once()
+
+
+def _recurs(f: Field[Any]) -> bool:
+    """A field whose values recur from ledger to ledger, which a pickle shares only within one ledger: dates (a
+    county's records hold about 900,000, of a few hundred days; 32 bytes each) and 序号 (1, 2, 3 … in every
+    ledger). Rebuilt records take these values from `_ONCE`."""
+    return f.type in (dt.date, dt.date | None) or f.name == "seq"
+
+
 _TWINS: dict[type, type] = {}
 
 

@@ -244,11 +244,17 @@ class Event(NamedTuple):
     units: frozenset[str]
     participants: int
     """Campaign-wide: the larger figure of the co-organisers' rows, once (SPEC §3)."""
-    activities: tuple[Activity, ...]
+    first: Activity
+    others: tuple[Activity, ...]
+    """The rows after the first: usually none (a tuple of one row for each event took 20 MB at county scale)."""
+
+    @property
+    def activities(self) -> tuple[Activity, ...]:
+        return (self.first, *self.others)
 
     def participants_of(self, unit: str) -> int:
         """A unit's own figure: its own row's (the larger, had it two), else that of the row naming it."""
-        if len(self.activities) == 1:  # the usual event, one row: its figure is every credited unit's
+        if not self.others:  # the usual event, one row: its figure is every credited unit's
             return self.participants
         own = [a.participants for a in self.activities if a.unit == unit]
         host = [a.participants for a in self.activities if unit in a.co_units]
@@ -310,7 +316,7 @@ def events(activities: list[Activity]) -> list[Event]:
         known = shared.get(names)
         if known is None:  # one set, and its names in order, per group of units
             known = shared[names] = frozenset(names), sorted(set(names))
-        event = _new(Event, (first.date, first.kind, covered, known[0], participants, tuple(members)))
+        event = _new(Event, (first.date, first.kind, covered, known[0], participants, first, tuple(members[1:])))
         keyed.append(((first.date, first.kind, covered, known[1]), event))
     keyed.sort(key=itemgetter(0))
     return [event for _, event in keyed]
