@@ -14,7 +14,7 @@ from typing import Literal, get_args
 from pydantic import InstanceOf
 from pydantic.dataclasses import dataclass
 
-from pipeline.records import _Record
+from pipeline.records import _Record, quick
 
 ProblemLevel = Literal["错误", "警告"]
 ActivityKind = Literal["大讨论", "大行动"]
@@ -66,9 +66,28 @@ class Source(_Record):
     row: int
 
 
+_source = quick(Source)
+
+
+class _Placed(_Record):
+    """A ledger row's record: where it came from is held as three fields (a Source object for each of a county's
+    700,000 rows took 40 MB) and given as a Source."""
+
+    __slots__ = ()
+    file: str
+    sheet: str
+    row: int
+
+    @property
+    def source(self) -> Source:
+        return _source(file=self.file, sheet=self.sheet, row=self.row)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Activity(_Record):
-    source: Source
+class Activity(_Placed):
+    file: str
+    sheet: str
+    row: int
     unit: str
     seq: str
     date: dt.date
@@ -89,10 +108,12 @@ class Activity(_Record):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Rectification(_Record):
+class Rectification(_Placed):
     """One problem found in a discussion and its rectification (a 问题整改 row)."""
 
-    source: Source
+    file: str
+    sheet: str
+    row: int
     unit: str
     seq: str
     found: dt.date | None = None
@@ -109,8 +130,10 @@ class Rectification(_Record):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PublicityItem(_Record):
-    source: Source
+class PublicityItem(_Placed):
+    file: str
+    sheet: str
+    row: int
     unit: str
     seq: str
     date: dt.date
@@ -125,12 +148,14 @@ LedgerTable = Literal["活动台账", "问题整改", "宣传报道"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SkippedRow(_Record):
+class SkippedRow(_Placed):
     """A data row that was read but yields no counted record (a required value missing or unreadable, a
     date after 填报日期, a duplicate, a date outside the campaign): kept with its cells as the unit typed
     them, so the detail sheets show every row and every number in 单位进度 can be traced."""
 
-    source: Source
+    file: str
+    sheet: str
+    row: int
     unit: str
     table: LedgerTable
     cells: tuple[tuple[str, str], ...]

@@ -201,8 +201,8 @@ class _Kept:
 def test_a_block_for_other_rows_is_never_used() -> None:
     ids = StyleIds(text=1, quoted=2, wrap=3, date=4, number=5)
     items = [Source(file="a.xlsx", sheet="活动台账", row=r) for r in (5, 6)]
-    detail = Detail(groups=[(("k",), [type("Item", (), {"source": s})() for s in items])],
-                    row=lambda item: ["甲", f"第{item.source.row}行", "是"], dated=lambda item: ("是",), cut=2, width=1)
+    detail = Detail(groups=[(("k",), [type("Item", (), {"sheet": s.sheet, "row": s.row})() for s in items])],
+                    row=lambda item: ["甲", f"第{item.row}行", "是"], dated=lambda item: ("是",), cut=2, width=1)
     stale = Block(sources=(("活动台账", 5), ("活动台账", 7)), heads=(b"x", b"y"), tails=(b"", b""), lines=(1, 1))
     store = _Kept(stale)
     rows = list(prepared_rows(detail, writer=RowWriter(ids=ids, limits=[50, 50, 50]), blocks=store, salt=""))

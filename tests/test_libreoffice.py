@@ -22,7 +22,7 @@ def records(path: Path, campaign: Campaign, roster: Roster) -> tuple[object, ...
     (sub,) = [o for o in read_inbox(box, campaign=campaign, roster=roster) if o.file == path.name]
     assert isinstance(sub, Submission), sub
     def fields(record: Any) -> dict[str, Any]:
-        return {k: v for k, v in asdict(record).items() if k != "source"}
+        return {k: v for k, v in asdict(record).items() if k not in ("file", "sheet", "row")}
 
     return (sub.unit, sub.filed, [fields(a) for a in sub.activities], [fields(r) for r in sub.rectifications],
             [fields(p) for p in sub.publicity],

@@ -14,13 +14,14 @@ SRC = Source(file="荷花村.xlsx", sheet="活动台账", row=4)
 
 
 def _submission() -> Submission:
-    activity = Activity(source=SRC, unit="荷花村", seq="1", date=dt.date(2026, 12, 5), kind="大讨论", subthemes=(1,),
-                        participants=30, summary="讨论", co_units=("柳林村",))
-    rect = Rectification(source=dataclasses.replace(SRC, sheet="问题整改"), unit="荷花村", seq="1", description="乱堆",
+    activity = Activity(file="荷花村.xlsx", sheet="活动台账", row=4, unit="荷花村", seq="1", date=dt.date(2026, 12, 5),
+                        kind="大讨论", subthemes=(1,), participants=30, summary="讨论", co_units=("柳林村",))
+    rect = Rectification(file="荷花村.xlsx", sheet="问题整改", row=4, unit="荷花村", seq="1", description="乱堆",
                          due=dt.date(2026, 12, 20), status="整改中")
-    item = PublicityItem(source=SRC, unit="荷花村", seq="1", date=dt.date(2026, 12, 6), platform="抖音", title="标题")
+    item = PublicityItem(file="荷花村.xlsx", sheet="活动台账", row=4, unit="荷花村", seq="1", date=dt.date(2026, 12, 6),
+                         platform="抖音", title="标题")
     problem = Problem(code=ProblemCode.AFTER_FILED, file="荷花村.xlsx", sheet="活动台账", cell="B4", level="警告", message="m")
-    skipped = SkippedRow(source=dataclasses.replace(SRC, row=5), unit="荷花村", table="活动台账",
+    skipped = SkippedRow(file="荷花村.xlsx", sheet="活动台账", row=5, unit="荷花村", table="活动台账",
                          cells=(("序号", "2"), ("活动主题", "学习")), reason="活动日期未填写")
     return Submission(file="荷花村.xlsx", sha256="0" * 64, unit="荷花村", filed=dt.date(2026, 12, 18),
                       effective_date=dt.date(2026, 12, 18), activities=(activity,), rectifications=(rect,),
@@ -42,8 +43,8 @@ def test_records_survive_pickling_unchanged_and_frozen() -> None:
 
 def test_records_are_validated_when_built() -> None:
     with pytest.raises(pydantic.ValidationError):
-        Activity(source=SRC, unit="荷花村", seq="1", date=dt.date(2026, 12, 5), kind="座谈",  # type: ignore[arg-type]
-                 subthemes=(1,), participants=30, summary="讨论")
+        Activity(file="a.xlsx", sheet="活动台账", row=4, unit="荷花村", seq="1", date=dt.date(2026, 12, 5),
+                 kind="座谈", subthemes=(1,), participants=30, summary="讨论")  # type: ignore[arg-type]
     with pytest.raises(pydantic.ValidationError):
         Source(file="a.xlsx", sheet="活动台账", row="第四行")  # type: ignore[arg-type]
     with pytest.raises(pydantic.ValidationError):  # a code is a registry member, never a bare string

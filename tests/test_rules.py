@@ -32,14 +32,14 @@ SRC = Source(file="f.xlsx", sheet="活动台账", row=4)
 
 def act(unit: str, day: str, kind: ActivityKind = "大讨论", subtheme: int | tuple[int, ...] = 1, people: int = 30, co: tuple[str, ...] = (),
         row: int = 4) -> Activity:
-    return Activity(source=replace(SRC, row=row), unit=unit, seq="1", date=d(day), kind=kind,
+    return Activity(file=SRC.file, sheet=SRC.sheet, row=row, unit=unit, seq="1", date=d(day), kind=kind,
                     subthemes=subtheme if isinstance(subtheme, tuple) else (subtheme,), participants=people,
                     summary="讨论", co_units=co)
 
 
 def rect(unit: str, due: str | None, status: RectStatus | None = "整改中", *, found: str | None = None, ongoing: bool = False,
          due_text: str | None = None, row: int = 4, **extra: Any) -> Rectification:
-    return Rectification(source=replace(SRC, sheet="问题整改", row=row), unit=unit, seq="1",
+    return Rectification(file=SRC.file, sheet="问题整改", row=row, unit=unit, seq="1",
                          found=d(found) if found else None, description="乱堆乱放", measure=extra.get("measure", "清理"),
                          owner=extra.get("owner", "王五"), due=d(due) if due else None,
                          due_text=due_text if due_text is not None else (due or ""), ongoing=ongoing,
@@ -215,7 +215,7 @@ def test_co_organised_activity_counts_for_both_and_once_overall(campaign: Campai
 
 
 def test_publicity_units(campaign: Campaign) -> None:
-    item = PublicityItem(source=SRC, unit="乡文广站", seq="1", date=d("2026-12-01"), platform="抖音", title="t")
+    item = PublicityItem(file=SRC.file, sheet=SRC.sheet, row=SRC.row, unit="乡文广站", seq="1", date=d("2026-12-01"), platform="抖音", title="t")
     report = run(campaign, [sub("乡文广站", "2026-12-18", publicity=(item,))], "2026-12-20")
     assert ("R6 宣传报道", "提醒") in gaps_of(report, "乡文广站")
     report = run(campaign, [sub("乡创城办", "2026-12-18")], "2026-12-20")
@@ -225,7 +225,7 @@ def test_publicity_units(campaign: Campaign) -> None:
 def test_no_recent_publicity_reminder_on_the_deadline_day(campaign: Campaign) -> None:
     """SPEC: R6's second part is a 提醒 before the deadline only (as R7): on 2027-02-04 itself there is no next
     report to send a new item by."""
-    item = PublicityItem(source=SRC, unit="乡文广站", seq="1", date=d("2026-12-01"), platform="抖音", title="t")
+    item = PublicityItem(file=SRC.file, sheet=SRC.sheet, row=SRC.row, unit="乡文广站", seq="1", date=d("2026-12-01"), platform="抖音", title="t")
     report = run(campaign, [sub("乡文广站", "2027-02-01", publicity=(item,))], "2027-02-04")
     assert not [g for g in gaps_of(report, "乡文广站") if g[0] == "R6 宣传报道"]
     report = run(campaign, [sub("乡文广站", "2027-02-01", publicity=(item,))], "2027-02-03")

@@ -80,17 +80,17 @@ def r4_rectification(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
     deadline = ctx.campaign.deadline
     if ctx.roster.is_discussion_unit(f.unit) and not f.rectifications:
         gaps.append(ctx.gap(f, R4, ctx.owed_level, T.R4A_GAP, T.r4a_todo(deadline, ctx.as_of), deadline))
-    incomplete = [(r.source.row, [name for name, value in (("整改措施", r.measure), ("责任人", r.owner),
+    incomplete = [(r.row, [name for name, value in (("整改措施", r.measure), ("责任人", r.owner),
                                                            ("整改时限", r.due_text)) if not value])
                   for r in f.rectifications]
     incomplete = [(row, fields) for row, fields in incomplete if fields]
     if incomplete:
         gaps.append(ctx.gap(f, R4, ctx.owed_level, T.r4b_gap(incomplete), T.r4b_todo(deadline, ctx.as_of), deadline))
-    overdue = sorted((r for r in f.rectifications if is_overdue(r, ctx.as_of)), key=lambda r: (r.due, r.source.row))
+    overdue = sorted((r for r in f.rectifications if is_overdue(r, ctx.as_of)), key=lambda r: (r.due, r.row))
     if overdue:
         first_due = overdue[0].due
         assert first_due is not None
-        gaps.append(ctx.gap(f, R4, "未达标", T.r4c_gap([(r.source.row, r.description, r.due) for r in overdue]),
+        gaps.append(ctx.gap(f, R4, "未达标", T.r4c_gap([(r.row, r.description, r.due) for r in overdue]),
                             T.r4c_todo(first_due, ctx.as_of), first_due))
     return gaps
 

@@ -19,7 +19,6 @@ from pipeline.model import (
     PublicityItem,
     Rectification,
     SkippedRow,
-    Source,
 )
 from pipeline.read import texts as T
 from pipeline.read.grids import Epoch, Table, cell_ref
@@ -29,7 +28,7 @@ from pipeline.read.values import Invalid, clean, parse_choice, parse_date, parse
 from pipeline.records import quick
 
 V = TypeVar("V")
-_Problem, _Source = quick(Problem), quick(Source)
+_Problem = quick(Problem)
 _BLANK_CODES = frozenset({T.ProblemCode.MISSING_REQUIRED, T.ProblemCode.MISSING_EVIDENCE, T.ProblemCode.STATUS_MISSING,
                           T.ProblemCode.DONE_MISSING})
 """Problems that say a cell was left empty."""
@@ -172,8 +171,8 @@ class RowReader:
     def skip(self, reason: str = "") -> None:
         """Keep the row, as typed, for the detail sheets: it counts for nothing, and says why."""
         cells = tuple((column, shown(value)) for column, value in self.values.items() if not self.blank(column))
-        self.out.skipped.append(SkippedRow(source=self.source, unit=self.ctx.unit,
-                                           table=cast(LedgerTable, self.spec.name), cells=cells,
+        self.out.skipped.append(SkippedRow(file=self.ctx.file, sheet=self.table.sheet, row=self.number,
+                                           unit=self.ctx.unit, table=cast(LedgerTable, self.spec.name), cells=cells,
                                            reason=reason or "；".join(self.errors)))
 
     def date(self, column: str) -> dt.date | Invalid:
@@ -247,6 +246,3 @@ class RowReader:
             if column not in self.formulas_named and (formula := self.formula(column)) is not None:
                 self.problem("警告", column, T.formula_without_result(formula, T.FORMULA_AS_BLANK))
 
-    @property
-    def source(self) -> Source:
-        return _Source(file=self.ctx.file, sheet=self.table.sheet, row=self.number)

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Generic, Protocol, TypeVar
 
-from pipeline.model import Source
 from pipeline.write.sheetxml import Encoded, RowWriter
 from pipeline.write.xlsx import Cell
 
@@ -26,7 +25,10 @@ Key = tuple[str, ...]
 
 class _Sourced(Protocol):
     @property
-    def source(self) -> Source: ...
+    def sheet(self) -> str: ...
+
+    @property
+    def row(self) -> int: ...
 
 
 T = TypeVar("T", bound=_Sourced)
@@ -95,7 +97,7 @@ def _by_ledger(detail: Detail[T], *, writer: RowWriter, blocks: Blocks | None, s
     for key, items in detail.groups:
         if not items:
             continue
-        sources = tuple((item.source.sheet, item.source.row) for item in items)
+        sources = tuple((item.sheet, item.row) for item in items)
         if blocks is None or key is None:
             yield _render(detail, items, sources, writer=writer, rendered=rendered, refs=refs)[1]
             continue

@@ -171,10 +171,10 @@ def _by_file(hashes: Mapping[str, str], sub: Submission, table: str,
     from besides the program and the campaign (see blocks): that file's bytes and name, the unit and the table.
     A submission may hold an older file's rows besides its own (incremental files merged, judge.merge), under
     the newer file's name and bytes; a file whose bytes are not known is rendered without a block."""
-    if all(item.source.file == sub.file for item in items):  # the usual case: its own file's rows only
+    if all(item.file == sub.file for item in items):  # the usual case: its own file's rows only
         return [((table, sub.sha256, sub.file, sub.unit), items)]
     groups: list[tuple[Key | None, Sequence[Item | SkippedRow]]] = []
-    for file, rows in groupby(items, key=lambda item: item.source.file):
+    for file, rows in groupby(items, key=lambda item: item.file):
         sha256 = sub.sha256 if file == sub.file else hashes.get(file)
         groups.append(((table, sha256, file, sub.unit) if sha256 else None, list(rows)))
     return groups
@@ -190,13 +190,13 @@ def _every_row(records: Sequence[R], sub: Submission | None, sheet: str) -> Sequ
     both.extend(skipped)
     rank: dict[str, int] = {}
     for item in both:
-        rank.setdefault(item.source.file, len(rank))
-    return sorted(both, key=lambda item: (rank[item.source.file], item.source.row))
+        rank.setdefault(item.file, len(rank))
+    return sorted(both, key=lambda item: (rank[item.file], item.row))
 
 
 def _skipped_cells(s: SkippedRow, columns: Sequence[str]) -> list[Cell]:
     """A skipped row as the unit typed it (text, nothing parsed), then 否 and why."""
-    return [s.unit, *(s.cell(c) for c in columns), "否", s.reason, s.source.file, s.source.sheet, s.source.row]
+    return [s.unit, *(s.cell(c) for c in columns), "否", s.reason, s.file, s.sheet, s.row]
 
 
 _ACTIVITY_TYPED = ACTIVITY_COLUMNS[1:ACTIVITY_COLUMNS.index("计入统计")]
@@ -216,7 +216,7 @@ def activities(report: Report) -> TableSource:
             return _skipped_cells(a, _ACTIVITY_TYPED)
         return [a.unit, a.date, a.kind, "；".join(map(label, a.subthemes)), a.topic, a.place, a.participants,
                 a.organizer, "、".join(a.co_units), a.form, a.summary, a.evidence, a.note, *dated(a),
-                a.source.file, a.source.sheet, a.source.row]
+                a.file, a.sheet, a.row]
 
     hashes = _hashes(report)
     groups = [group for u in sorted(adopted)
@@ -238,7 +238,7 @@ def rectifications(report: Report) -> TableSource:
             return [*cells[:len(typed) + 1], *dated(r), *cells[len(typed) + 1:]]
         due: Cell = r.due if r.due and r.due_text not in ("立行立改",) else (r.due_text or None)
         return [r.unit, r.seq, r.found, r.description, r.measure, r.owner, due, r.status or "未填写", r.done,
-                *dated(r), "是", "", r.source.file, r.source.sheet, r.source.row]
+                *dated(r), "是", "", r.file, r.sheet, r.row]
 
     hashes = _hashes(report)
     groups = [group for u in report.rows if u.facts.submission is not None
@@ -262,7 +262,7 @@ def publicity(report: Report) -> TableSource:
         if isinstance(p, SkippedRow):
             return _skipped_cells(p, typed)
         return [p.unit, p.date, p.platform, p.title, p.link, "是" if p.typical else "否", p.note, *dated(p),
-                p.source.file, p.source.sheet, p.source.row]
+                p.file, p.sheet, p.row]
 
     hashes = _hashes(report)
     groups = [group for u in report.rows if u.facts.submission is not None
