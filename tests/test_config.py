@@ -263,6 +263,71 @@ def test_cli_reports_config_mistakes_with_exit_2_and_no_traceback(tmp_path: Path
     assert not (tmp_path / "out").exists()
 
 
+def report_error(path: Path, tmp_path: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["report", "--config", str(path), "--inbox", str(tmp_path),
+                                       "--outbox", str(tmp_path / "out")])
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+    return result.exit_code, result.stderr
+
+
+def test_cli_refuses_a_control_character_in_a_unit_name_by_its_line(tmp_path: Path) -> None:
+    """`"白塔\\x01村"` is a valid YAML escape; python-docx refused the name when the bulletin was written (exit 3,
+    程序内部出错). Now campaign.yaml is refused, naming the line of the name (the 14th unit) and where the character is."""
+    path = config_with(tmp_path, "  - name: 白塔村", '  - name: "白塔\\x01村"')
+    assert report_error(path, tmp_path) == (2, (
+        f"错误：配置文件 {path} 有误，请修改后重新运行：\n"
+        f"  - 第{line_of('  - name: 白塔村')}行，units → 第14项（白塔[U+0001]村） → name：“白塔[U+0001]村”里有不可见字符"
+        "（方括号标出的位置），通报和报表写不进这样的文字。请删除其中的不可见字符，或删掉这一项后重新输入\n"))
+
+
+def test_cli_refuses_a_line_break_from_word_in_the_contact(tmp_path: Path) -> None:
+    """Word's manual line break (Shift+Enter) is U+000B, which XML 1.0 cannot hold: pasted into contact, the
+    bulletin could not be written."""
+    path = config_with(tmp_path, "contact: 乡创城办 联系电话：（请填写）", 'contact: "乡创城办\\v联系电话：0564-1234567"')
+    assert report_error(path, tmp_path) == (2, (
+        f"错误：配置文件 {path} 有误，请修改后重新运行：\n"
+        f"  - 第{line_of('contact:')}行，contact：“乡创城办[U+000B]联系电话：0564-1234567”里有不可见字符"
+        "（方括号标出的位置），通报和报表写不进这样的文字。请删除其中的不可见字符，或删掉这一项后重新输入\n"))
+
+
+def test_a_name_is_one_line_a_free_text_keeps_its_tab(tmp_path: Path) -> None:
+    """A tab or a line break is refused in a name (it heads the unit's reminder and names its gap list file), but
+    kept in a free text such as contact, which Word and Excel show as written."""
+    path = config_with(tmp_path, "aliases: [中心小学]", 'aliases: ["中心\\t小学", "中心\\n小学"]')
+    assert errors_of(path) == [
+        f"第{line_of('    aliases: [中心小学]')}行，units → 第15项（城西湖乡中心小学） → aliases → 第{n}项：“中心{mark}小学”里有"
+        f"{what}（方括号标出的位置），名称须写在一行内。请删除其中的{what}"
+        for n, mark, what in ((1, "[制表符]", "制表符"), (2, "[换行]", "换行符"))]
+    kept = config_with(tmp_path, "contact: 乡创城办 联系电话：（请填写）", 'contact: "乡创城办\\t联系电话：0564-1234567"')
+    assert load_campaign(kept)[0].contact == "乡创城办\t联系电话：0564-1234567"
+
+
+@pytest.mark.parametrize(("old", "new", "below", "where", "shown"), [
+    ("    title: 诚信经营 文明同行", '    title: "诚信经营\\uFFFE文明同行"', 0, "subthemes → 第5项（5） → title",
+     "诚信经营[U+FFFE]文明同行"),
+    ("    title: 诚信经营 文明同行", '    title: 诚信经营 文明同行\n    keywords: [市场, "个体\\x1f户"]', 1,
+     "subthemes → 第5项（5） → keywords → 第2项", "个体[U+001F]户"),
+    ("township: 城西湖乡", 'township: "城西湖\\uD800乡"', 0, "township", "城西湖[U+D800]乡"),
+])
+def test_every_configured_text_is_refused_with_an_unwritable_character(tmp_path: Path, old: str, new: str, below: int,
+                                                                        where: str, shown: str) -> None:
+    """U+FFFE, a C0 control in a keyword, a lone surrogate (which libyaml refuses and the pure-Python parser reads).
+    `below`: the keywords line is added under the title's."""
+    path = config_with(tmp_path, old, new)
+    line = line_of(old) + below
+    assert errors_of(path) == [f"第{line}行，{where}：“{shown}”里有不可见字符（方括号标出的位置），通报和报表写不进这样的文字。"
+                               "请删除其中的不可见字符，或删掉这一项后重新输入"]
+
+
+def test_a_control_character_in_the_file_itself_is_named_by_line_and_column(tmp_path: Path) -> None:
+    """Pasted in unescaped, the YAML reader refuses the whole file; it was 文件中：格式有误 with no line.
+    `  - name: 白塔` is 12 characters, so the character is the 13th."""
+    path = config_with(tmp_path, "  - name: 白塔村", "  - name: 白塔\x01村")
+    assert errors_of(path) == [f"第{line_of('  - name: 白塔村')}行：第13个字符是不可见字符（U+0001），配置文件里不能有这样的字符。"
+                               "请删除其中的不可见字符（可以删掉这一行的文字后重新输入）。"]
+
+
 def test_cli_missing_config_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", "--config", str(tmp_path / "none.yaml")])
     assert result.exit_code == 2

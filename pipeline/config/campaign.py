@@ -20,8 +20,9 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from pipeline.config import texts
+from pipeline.config.characters import LINE_BREAK, UNWRITABLE
 from pipeline.config.mistakes import find_mistakes
-from pipeline.config.yaml12 import decode_text, load_yaml
+from pipeline.config.yaml12 import decode_text, line_of, load_yaml
 from pipeline.errors import ConfigError
 
 Kind = Literal["村", "乡直单位", "窗口单位", "学校", "群团组织", "社会组织", "派驻单位"]
@@ -45,6 +46,31 @@ def _iso_date(value: Any) -> dt.date:
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
+_TEXT_ERROR = "cc_text"
+"""The error type of a text refused for its characters, whose message names the line in campaign.yaml."""
+
+
+def _text(value: Any) -> Any:
+    """Refuse what a .docx or .xlsx cannot hold (before pydantic's own check, which would call a lone surrogate
+    just 无效)."""
+    if isinstance(value, str) and UNWRITABLE.search(value):
+        raise PydanticCustomError(_TEXT_ERROR, "{message}", {"message": texts.unwritable_text(value)})
+    return value
+
+
+def _name(value: Any) -> Any:
+    """A name is also one line: it heads a unit's reminder, names its gap list file and fills a table cell."""
+    value = _text(value)
+    if isinstance(value, str) and LINE_BREAK.search(value):
+        raise PydanticCustomError(_TEXT_ERROR, "{message}", {"message": texts.name_not_one_line(value)})
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+"""A free text (the campaign's name, contact, audience, an exemption's reason): tabs and line breaks are kept."""
+Name = Annotated[str, BeforeValidator(_name)]
+"""A unit's name or alias, the township, the office, a sub-theme's title or keyword."""
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -53,7 +79,7 @@ class _Frozen(BaseModel):
 class Responsible(_Frozen):
     """One responsible party of a sub-theme: a named unit or every unit of a kind."""
 
-    unit: str | None = None
+    unit: Name | None = None
     kind: Kind | None = None
 
     @model_validator(mode="after")
@@ -65,10 +91,10 @@ class Responsible(_Frozen):
 
 class Subtheme(_Frozen):
     id: int = Field(ge=1)
-    audience: str = Field(min_length=1)
-    title: str = Field(min_length=1)
+    audience: Text = Field(min_length=1)
+    title: Name = Field(min_length=1)
     responsible: tuple[Responsible, ...] = Field(min_length=1)
-    keywords: tuple[str, ...] = ()
+    keywords: tuple[Name, ...] = ()
     """Optional words that name this sub-theme in a 子主题 cell (`keywords: [市场, 个体户]`)."""
 
     @property
@@ -78,17 +104,17 @@ class Subtheme(_Frozen):
 
 
 class Unit(_Frozen):
-    name: str = Field(min_length=1)
+    name: Name = Field(min_length=1)
     kinds: tuple[Kind, ...] = Field(min_length=1)
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[Name, ...] = ()
     example: bool = False
 
 
 class Exemption(_Frozen):
-    unit: str = Field(min_length=1)
+    unit: Name = Field(min_length=1)
     subtheme: int
-    reason: str = Field(min_length=1)
-    approved_by: str = ""
+    reason: Text = Field(min_length=1)
+    approved_by: Text = ""
 
 
 class Limits(_Frozen):
@@ -111,17 +137,17 @@ class Limits(_Frozen):
 class Campaign(_Frozen):
     """Everything campaign.yaml says; passed explicitly to every step, never read from globals."""
 
-    name: str = Field(min_length=1)
-    township: str = Field(min_length=1)
-    office: str = Field(min_length=1)
-    contact: str = Field(min_length=1)
-    timezone: str = "Asia/Shanghai"
+    name: Text = Field(min_length=1)
+    township: Name = Field(min_length=1)
+    office: Name = Field(min_length=1)
+    contact: Text = Field(min_length=1)
+    timezone: Text = "Asia/Shanghai"
     start: IsoDate
     deadline: IsoDate
     min_discussions: int = Field(default=2, ge=1)
     min_discussions_kinds: tuple[Kind, ...] = ("村", "乡直单位")
     report_interval_days: int = Field(default=7, ge=1)
-    publicity_units: tuple[str, ...] = ()
+    publicity_units: tuple[Name, ...] = ()
     subthemes: tuple[Subtheme, ...] = Field(min_length=1)
     units: tuple[Unit, ...] = Field(min_length=1)
     exemptions: tuple[Exemption, ...] = ()
@@ -251,8 +277,9 @@ KEYS = frozenset(name for model in (Campaign, Subtheme, Responsible, Unit, Exemp
 """Every key campaign.yaml may use, for the line checks that name a typing mistake (pipeline.config.mistakes)."""
 
 
-def parse_campaign(raw: Any, *, path: str) -> tuple[Campaign, list[str]]:
-    """Validate already-parsed YAML; returns the campaign and its warnings, or raises ConfigError."""
+def parse_campaign(raw: Any, *, path: str, text: str | None = None) -> tuple[Campaign, list[str]]:
+    """Validate already-parsed YAML; returns the campaign and its warnings, or raises ConfigError. With the file's
+    `text`, a text refused for its characters is named by its line too (the characters may not show in an editor)."""
     if not isinstance(raw, dict):
         raise ConfigError(path, [texts.CONFIG_NOT_MAPPING])
     try:
@@ -267,7 +294,8 @@ def parse_campaign(raw: Any, *, path: str) -> tuple[Campaign, list[str]]:
                 continue
             what = texts.config_field_error(kind=err["type"], loc=loc, value=err.get("input"),
                                             ctx=dict(err.get("ctx") or {}))
-            messages.append(texts.config_problem(where=texts.config_where(loc, raw), what=what))
+            line = line_of(text, loc) if text is not None and err["type"] == _TEXT_ERROR else None
+            messages.append(texts.config_problem(where=texts.config_where(loc, raw), what=what, line=line))
         raise ConfigError(path, list(dict.fromkeys(messages))) from None
     errors, warnings = _cross_check(campaign)
     if errors:
@@ -289,7 +317,7 @@ def load_campaign(path: Path) -> tuple[Campaign, list[str]]:
         raise ConfigError(str(path), [texts.config_unreadable(str(path), "文件编码无法识别，请另存为 UTF-8")]) from None
     raw = load_yaml(text=text, path=str(path), keys=KEYS)
     try:
-        return parse_campaign(raw, path=str(path))
+        return parse_campaign(raw, path=str(path), text=text)
     except ConfigError:
         mistakes = find_mistakes(text, keys=KEYS)  # e.g. `[村，乡直单位]` is valid YAML: one kind named “村，乡直单位”
         if mistakes:

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from enum import StrEnum, unique
 from typing import Any
 
+from pipeline.config.characters import LINE_BREAK, UNWRITABLE
+
 # --- campaign.yaml that YAML cannot read -------------------------------------------------------------------
 
 
@@ -96,7 +98,7 @@ def config_where(loc: Sequence[int | str], raw: Any) -> str:
             if isinstance(item, dict):
                 tag = item.get("name") or item.get("unit") or item.get("id")
                 if tag is not None:
-                    label += f"（{tag}）"
+                    label += f"（{visible(str(tag))}）"
             parts.append(label)
             node = item
         else:
@@ -107,7 +109,7 @@ def config_where(loc: Sequence[int | str], raw: Any) -> str:
 
 def config_field_error(*, kind: str, loc: Sequence[int | str], value: Any, ctx: dict[str, Any]) -> str:
     """Translate one pydantic error type into a Chinese sentence (without the location)."""
-    shown = f"“{value}”" if not isinstance(value, dict | list) else ""
+    shown = f"“{visible(str(value))}”" if not isinstance(value, dict | list) else ""
     is_kind = any(step in ("kinds", "kind", "min_discussions_kinds") for step in loc)
     if kind == "missing":
         return "缺少此项，请补上"
@@ -136,8 +138,37 @@ def config_field_error(*, kind: str, loc: Sequence[int | str], value: Any, ctx: 
     return f"取值{shown}无效"
 
 
-def config_problem(*, where: str, what: str) -> str:
-    return f"{where}：{what}"
+def config_problem(*, where: str, what: str, line: int | None = None) -> str:
+    return f"第{line}行，{where}：{what}" if line else f"{where}：{what}"
+
+
+_BREAK_MARKS = {"\t": "[制表符]"}
+
+
+def visible(value: str) -> str:
+    """A configured text as a message shows it: each character that cannot be seen, or would break the message's
+    line, named in brackets where it stands (`白塔[U+0001]村`, `白塔[换行]村`)."""
+    value = UNWRITABLE.sub(lambda m: f"[U+{ord(m[0]):04X}]", value)
+    return LINE_BREAK.sub(lambda m: _BREAK_MARKS.get(m[0], "[换行]"), value)
+
+
+def unwritable_text(value: str) -> str:
+    """A text holding characters a .docx or .xlsx cannot hold (pipeline.config.characters.UNWRITABLE)."""
+    return (f"“{visible(value)}”里有不可见字符（方括号标出的位置），通报和报表写不进这样的文字。"
+            "请删除其中的不可见字符，或删掉这一项后重新输入")
+
+
+def name_not_one_line(value: str) -> str:
+    """A name holding a tab or a line break (pipeline.config.characters.LINE_BREAK)."""
+    found = {"制表符" if ch == "\t" else "换行符" for ch in LINE_BREAK.findall(value)}
+    what = "和".join(sorted(found, key="换行符制表符".index))
+    return f"“{visible(value)}”里有{what}（方括号标出的位置），名称须写在一行内。请删除其中的{what}"
+
+
+def unwritable_in_file(*, line: int, column: int, character: int) -> str:
+    """A character the YAML reader refuses in the file itself (pasted from another program)."""
+    return (f"第{line}行：第{column}个字符是不可见字符（U+{character:04X}），配置文件里不能有这样的字符。"
+            "请删除其中的不可见字符（可以删掉这一行的文字后重新输入）。")
 
 
 DATE_FORMAT_HINT = "请写成 2026-11-27 这样的格式"

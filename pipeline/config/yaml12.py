@@ -5,11 +5,11 @@ dates itself; here only true/false are booleans and dates stay text for our mode
 """
 
 import re
-from collections.abc import Set
+from collections.abc import Sequence, Set
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from pipeline.config import texts
 from pipeline.config.mistakes import find_mistakes
@@ -75,6 +75,8 @@ def load_yaml(*, text: str, path: str, keys: Set[str] = frozenset()) -> Any:
         raise ConfigError(path, mistakes)
     try:
         return yaml.load(text, Loader=Yaml12Loader)
+    except yaml.reader.ReaderError as exc:
+        raise ConfigError(path, [_unreadable_character(text, exc)]) from None
     except yaml.MarkedYAMLError as exc:
         lines = text.splitlines()
         marks = [m.line for m in (exc.context_mark, exc.problem_mark) if m is not None and m.line < len(lines)]
@@ -82,3 +84,30 @@ def load_yaml(*, text: str, path: str, keys: Set[str] = frozenset()) -> Any:
         raise ConfigError(path, [texts.config_syntax_error(line=line, problem=exc.problem or "")]) from None
     except yaml.YAMLError as exc:
         raise ConfigError(path, [texts.config_syntax_error(line=0, problem=str(exc))]) from None
+
+
+def _unreadable_character(text: str, exc: yaml.reader.ReaderError) -> str:
+    """A character YAML refuses in the file itself (a control character pasted in), by its line and column."""
+    start = text.rfind("\n", 0, exc.position) + 1
+    return texts.unwritable_in_file(line=text.count("\n", 0, start) + 1, column=exc.position - start + 1,
+                                    character=int(exc.character))
+
+
+def line_of(text: str, loc: Sequence[int | str]) -> int | None:
+    """The line in `text` where the value at `loc` (a pydantic error location) starts, for a message about a value
+    whose mistake an editor may not show; None where the path leaves the file (a key that is not there). The
+    pure-Python parser reads what libyaml may refuse (a lone surrogate written as an escape)."""
+    try:
+        node: Node | None = yaml.compose(text, Loader=Yaml12Loader)
+    except yaml.YAMLError:
+        return None
+    for step in loc:
+        if isinstance(node, MappingNode):
+            node = next((value for key, value in node.value if key.value == step), None)
+        elif isinstance(node, SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+        else:
+            node = None
+        if node is None:
+            return None
+    return None if node is None else node.start_mark.line + 1
