@@ -14,16 +14,22 @@ ARGS_OUT = $(if $(OUTBOX),--outbox "$(OUTBOX)")
 
 .PHONY: report validate templates demo test lint fuzz bench screenshots setup bundle clean
 
+# Installing says one line of what it does; the output of its steps (pip's errors included) is shown only when
+# one fails, followed by what to do. The stamp is written last, so a failed or interrupted install is redone.
+comma := ,
+INSTALL_FAILED := 安装失败：原因见上面的信息。请检查网络后重新运行，会自动重新安装；不能上网时请改用离线安装包（见 README.md 中“安装到办公电脑”一节）。
+quietly = log=$$(mktemp) && if { $(1); } >"$$log" 2>&1; then rm -f "$$log"; else cat "$$log" >&2; rm -f "$$log"; echo "$(INSTALL_FAILED)" >&2; exit 1; fi
+
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "需要 Python 3.11 或更新的版本（现在的 $(PYTHON) 是 $$($(PYTHON) -V 2>&1)）；请安装后重新运行，或用 make PYTHON=python3.11 指定"; exit 2; }
-	$(PYTHON) -m venv $(VENV)
-	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet --upgrade pip
-	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@if [ -e $(STAMP) ]; then echo "程序有更新，正在重新安装（约 1 分钟）……"; elif [ -d $(VENV) ]; then echo "上次安装没有完成，现在重新安装（约 1 分钟）……"; else echo "首次运行，正在安装（约 1 分钟）……"; fi
+	@$(call quietly,$(PYTHON) -m venv $(VENV) && PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet --upgrade pip && PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet -e '.[dev]')
+	@touch $(STAMP)
 
 $(BENCH_STAMP): $(STAMP)
-	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet -e '.[dev,bench]'
-	touch $(BENCH_STAMP)
+	@echo "正在安装性能测试用的程序库……"
+	@$(call quietly,PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet -e '.[dev$(comma)bench]')
+	@touch $(BENCH_STAMP)
 
 setup: $(STAMP)
 

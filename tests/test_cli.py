@@ -2,6 +2,7 @@
 
 What the commands compute is tested through the library (tests/test_run.py and the others)."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -170,6 +171,51 @@ def test_make_validate_ends_with_the_units_line_and_exit_0(inbox: Path) -> None:
     failed = subprocess.run(["make", "-s", "validate", f"INBOX={inbox}", "CONFIG=没有这个文件.yaml"],
                             cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert failed.returncode != 0 and "无法读取配置文件" in failed.stderr
+
+
+FAKE_PYTHON = """#!/bin/sh
+# Stands in for python3 in `make setup`: passes the version check; `-m venv DIR` makes a DIR/bin/python that talks
+# as pip does, on both streams, and exits with PIP_EXIT.
+if [ "$1" = "-m" ] && [ "$2" = "venv" ]; then
+  mkdir -p "$3/bin"
+  printf '#!/bin/sh\\necho "Collecting openpyxl"\\necho "ERROR: No matching distribution found" >&2\\nexit ${PIP_EXIT:-0}\\n' \\
+    > "$3/bin/python"
+  chmod +x "$3/bin/python"
+fi
+"""
+
+
+def make_setup(tmp_path: Path, *, pip_exit: int) -> subprocess.CompletedProcess[str]:
+    """`make setup` with the fake Python and its own venv, as a clerk's shell runs it (not as a sub-make of
+    `make test`, whose flags would add “Entering directory” lines)."""
+    python = tmp_path / "python"
+    python.write_text(FAKE_PYTHON, encoding="utf-8")
+    python.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    return subprocess.run(["make", "setup", f"PYTHON={python}", f"VENV={tmp_path / 'venv'}"], cwd=ROOT,
+                          env={**env, "PIP_EXIT": str(pip_exit)}, capture_output=True, text=True, timeout=60,
+                          check=False)
+
+
+@pytest.mark.skipif(sys.platform == "win32" or not shutil.which("make"), reason="make and sh are not here")
+def test_make_installs_saying_one_line(tmp_path: Path) -> None:
+    """The first `make report` printed the Makefile's venv and pip command lines; it says one line."""
+    first = make_setup(tmp_path, pip_exit=0)
+    assert (first.returncode, first.stdout, first.stderr) == (0, "首次运行，正在安装（约 1 分钟）……\n", "")
+    assert (tmp_path / "venv" / ".installed-stamp").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32" or not shutil.which("make"), reason="make and sh are not here")
+def test_make_shows_what_pip_said_when_the_install_fails_and_redoes_it(tmp_path: Path) -> None:
+    failed = make_setup(tmp_path, pip_exit=1)
+    assert failed.returncode != 0
+    assert failed.stdout == "首次运行，正在安装（约 1 分钟）……\n"
+    assert failed.stderr.startswith(
+        "Collecting openpyxl\nERROR: No matching distribution found\n"
+        "安装失败：原因见上面的信息。请检查网络后重新运行，会自动重新安装；不能上网时请改用离线安装包（见 README.md 中“安装到办公电脑”一节）。\n")
+    assert not (tmp_path / "venv" / ".installed-stamp").exists()
+    redone = make_setup(tmp_path, pip_exit=0)
+    assert (redone.returncode, redone.stdout) == (0, "上次安装没有完成，现在重新安装（约 1 分钟）……\n")
 
 
 def test_python_dash_m_with_spawned_reading_processes(tmp_path: Path) -> None:
