@@ -69,7 +69,8 @@ def _name(value: Any) -> Any:
 Text = Annotated[str, BeforeValidator(_text)]
 """A free text (the campaign's name, contact, audience, an exemption's reason): tabs and line breaks are kept."""
 Name = Annotated[str, BeforeValidator(_name)]
-"""A unit's name or alias, the township, the office, a sub-theme's title or keyword."""
+"""A unit's name or alias (also where responsible, publicity_units and exemptions name one), the township, the office,
+a sub-theme's title or keyword."""
 
 
 class _Frozen(BaseModel):
