@@ -305,8 +305,8 @@ def describe(results: list[Measured], *, helps: list[float], minutes: float, loa
         "## What each command does", "",
         "- **pipeline**: `python -m pipeline report` — reads, validates and archives every ledger (a pool of "
         "reading processes), judges R1–R8, writes the supervision workbook (all sheets, formats, charts), and "
-        "beside it in a forked process the gap lists, the bulletin (.docx) and the reminders; records the "
-        "history.",
+        "beside it in a forked process the gap lists, the bulletin (.docx) and the reminders (at N = 10,000, "
+        "above 150,000 rows, it writes them first in the same process); records the history.",
         "- **rerun**: the same command right after the cold run, on next week's inbox (bench/generate.py "
         "`rerun_inbox`: the same files byte for byte, except that every tenth unit sent a new file, filed a day "
         "later with one activity more), with the archive the cold run left: the read cache gives the 900 "
@@ -339,7 +339,7 @@ def describe(results: list[Measured], *, helps: list[float], minutes: float, loa
         f"`python -m pipeline --help`: median {statistics.median(helps):.3f} s ({HELP_RUNS} runs; target < 0.1 s).", "",
         "## Where the pipeline's time and memory go", "",
         "The stages in one process, one after the other (the report command overlaps the workbook with the side "
-        "outputs in a forked process from 200 units, and adds start-up, the archive and the history):", "",
+        "outputs in a forked process from 200 units up to 150,000 rows, and adds start-up, the archive and the history):", "",
         *stage_table(results), "",
         "## Weekly rerun with 10 % changed", "",
         "Whole processes, from the same invocation (the rerun follows each cold run):", "", *rerun_lines(results), "",
