@@ -24,6 +24,8 @@ from docx.shared import Mm, Pt
 from docx.table import _Row
 from docx.text.paragraph import Paragraph
 
+from pipeline.config.characters import UNWRITABLE
+
 FONTS = {
     # kind: (East Asian font, size in pt)
     "title": ("方正小标宋简体", 22),
@@ -44,7 +46,6 @@ STYLE_OF = {"title": "title", "heading": "heading", "subheading": "subheading"}
 _MARK = "\ue000"
 """The text of each cell of the attachment's one template row, where `save` puts each data row's values (a
 private-use character)."""
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ROW_START = re.compile(rb"<w:tr[ >]")
 
@@ -53,7 +54,7 @@ def _xml_text(value: str) -> bytes:
     """A text node's content as lxml serializes it (and, as lxml does, no text XML cannot hold)."""
     if _SPECIAL.search(value) is None:  # the usual text: nothing to escape
         return value.encode()
-    if _NOT_XML.search(value):
+    if UNWRITABLE.search(value):
         raise ValueError(f"not XML-compatible text: {value!r}")
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;").encode()
 
