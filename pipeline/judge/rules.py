@@ -81,7 +81,7 @@ def r4_rectification(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
     if ctx.roster.is_discussion_unit(f.unit) and not f.rectifications:
         gaps.append(ctx.gap(f, R4, ctx.owed_level, T.R4A_GAP, T.r4a_todo(deadline, ctx.as_of), deadline))
     incomplete = [(r.row, [name for name, value in (("整改措施", r.measure), ("责任人", r.owner),
-                                                           ("整改时限", r.due_text)) if not value])
+                                                    ("整改时限", r.due_text)) if not value])
                   for r in f.rectifications]
     incomplete = [(row, fields) for row, fields in incomplete if fields]
     if incomplete:

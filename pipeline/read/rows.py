@@ -177,10 +177,11 @@ def _activity(r: RowReader, duplicate_of: int, out: TableResult) -> None:
     reason = _window_reason(r, "活动日期", when) or _duplicate(r, duplicate_of)
     activity_kind: ActivityKind = "大讨论" if kind == "大讨论" else "大行动"
     out.activities.append(_Activity(
-        file=r.ctx.file, sheet=r.table.sheet, row=r.number, unit=r.ctx.unit, seq=r.text("序号"), date=when, kind=activity_kind, subthemes=subthemes,
-        topic=r.text("活动主题"), place=r.text("活动地点"), participants=participants, organizer=r.text("组织人"),
-        co_units=tuple(co_units), form=r.text("活动形式"), summary=summary, evidence=r.text("佐证材料"),
-        note=r.text("备注"), counted=not reason, not_counted_reason=reason))
+        file=r.ctx.file, sheet=r.table.sheet, row=r.number, unit=r.ctx.unit, seq=r.text("序号"), date=when,
+        kind=activity_kind, subthemes=subthemes, topic=r.text("活动主题"), place=r.text("活动地点"),
+        participants=participants, organizer=r.text("组织人"), co_units=tuple(co_units), form=r.text("活动形式"),
+        summary=summary, evidence=r.text("佐证材料"), note=r.text("备注"), counted=not reason,
+        not_counted_reason=reason))
 
 
 def _rectification(r: RowReader, duplicate_of: int, out: TableResult) -> None:
@@ -218,9 +219,9 @@ def _rectification(r: RowReader, duplicate_of: int, out: TableResult) -> None:
         r.problem("警告", "完成日期", T.DONE_MISSING)
     typed_status = next((s for s in RECT_STATUSES if s == status), None)
     out.rectifications.append(_Rectification(
-        file=r.ctx.file, sheet=r.table.sheet, row=r.number, unit=r.ctx.unit, seq=r.text("序号"), found=found, activity_seq=r.text("关联活动序号"),
-        description=description, measure=r.text("整改措施"), owner=r.text("责任人"), due=due,
-        due_text=due_text, ongoing=ongoing, status=typed_status, done=done, note=r.text("备注")))
+        file=r.ctx.file, sheet=r.table.sheet, row=r.number, unit=r.ctx.unit, seq=r.text("序号"), found=found,
+        activity_seq=r.text("关联活动序号"), description=description, measure=r.text("整改措施"), owner=r.text("责任人"),
+        due=due, due_text=due_text, ongoing=ongoing, status=typed_status, done=done, note=r.text("备注")))
 
 
 def _publicity(r: RowReader, duplicate_of: int, out: TableResult) -> None:
@@ -242,8 +243,8 @@ def _publicity(r: RowReader, duplicate_of: int, out: TableResult) -> None:
         r.skip(reason)
         return
     out.publicity.append(_Publicity(
-        file=r.ctx.file, sheet=r.table.sheet, row=r.number, unit=r.ctx.unit, seq=r.text("序号"), date=when, platform=platform, title=title,
-        link=r.text("链接"), typical=typical == "是", note=r.text("备注")))
+        file=r.ctx.file, sheet=r.table.sheet, row=r.number, unit=r.ctx.unit, seq=r.text("序号"), date=when,
+        platform=platform, title=title, link=r.text("链接"), typical=typical == "是", note=r.text("备注")))
 
 
 _ROW_PARSERS: dict[SheetKind, Callable[[RowReader, int, TableResult], None]] = {
