@@ -271,23 +271,21 @@ def report_error(path: Path, tmp_path: Path) -> tuple[int, str]:
     return result.exit_code, result.stderr
 
 
-def test_cli_refuses_a_control_character_in_a_unit_name_by_its_line(tmp_path: Path) -> None:
-    """`"白塔\\x01村"` is a valid YAML escape; python-docx refused the name when the bulletin was written (exit 3,
-    程序内部出错). Now campaign.yaml is refused, naming the line of the name (the 14th unit) and where the character is."""
-    path = config_with(tmp_path, "  - name: 白塔村", '  - name: "白塔\\x01村"')
+@pytest.mark.parametrize(("line", "written", "where", "shown"), [
+    # "白塔\\x01村" is a valid YAML escape; python-docx refused the name when the bulletin was written (exit 3,
+    # 程序内部出错). Now campaign.yaml is refused, naming the line of the name (the 14th unit).
+    ("  - name: 白塔村", '  - name: "白塔\\x01村"', "units → 第14项（白塔[U+0001]村） → name", "白塔[U+0001]村"),
+    # Word's manual line break (Shift+Enter) is U+000B, which XML 1.0 cannot hold: pasted into contact, the
+    # bulletin could not be written.
+    ("contact: 乡创城办 联系电话：（请填写）", 'contact: "乡创城办\\v联系电话：0564-1234567"', "contact",
+     "乡创城办[U+000B]联系电话：0564-1234567"),
+])
+def test_cli_refuses_an_invisible_character_by_its_line(tmp_path: Path, line: str, written: str, where: str,
+                                                        shown: str) -> None:
+    path = config_with(tmp_path, line, written)
     assert report_error(path, tmp_path) == (2, (
         f"错误：配置文件 {path} 有误，请修改后重新运行：\n"
-        f"  - 第{line_of('  - name: 白塔村')}行，units → 第14项（白塔[U+0001]村） → name：“白塔[U+0001]村”里有不可见字符"
-        "（方括号标出的位置），通报和报表写不进这样的文字。请删除其中的不可见字符，或删掉这一项后重新输入\n"))
-
-
-def test_cli_refuses_a_line_break_from_word_in_the_contact(tmp_path: Path) -> None:
-    """Word's manual line break (Shift+Enter) is U+000B, which XML 1.0 cannot hold: pasted into contact, the
-    bulletin could not be written."""
-    path = config_with(tmp_path, "contact: 乡创城办 联系电话：（请填写）", 'contact: "乡创城办\\v联系电话：0564-1234567"')
-    assert report_error(path, tmp_path) == (2, (
-        f"错误：配置文件 {path} 有误，请修改后重新运行：\n"
-        f"  - 第{line_of('contact:')}行，contact：“乡创城办[U+000B]联系电话：0564-1234567”里有不可见字符"
+        f"  - 第{line_of(line)}行，{where}：“{shown}”里有不可见字符"
         "（方括号标出的位置），通报和报表写不进这样的文字。请删除其中的不可见字符，或删掉这一项后重新输入\n"))
 
 
