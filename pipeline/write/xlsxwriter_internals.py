@@ -22,13 +22,13 @@ worksheet added as xl/worksheets/sheetN.xml; `locate` reads each sheet's part fr
 workbook part and relationships instead, as OOXML defines them.
 """
 
+import html
 import posixpath
 import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from xml.etree import ElementTree
-from xml.sax.saxutils import escape
 
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -65,7 +65,7 @@ def style_number(fmt: Format) -> int:
 def literal_text(value: str) -> str:
     """`value` as write_string must be given it to show exactly as typed (see 3 above)."""
     if value.startswith("<r>") and value.endswith("</r>"):
-        return f'<r><t xml:space="preserve">{escape(value)}</t></r>'
+        return f'<r><t xml:space="preserve">{html.escape(value, quote=False)}</t></r>'
     return value
 
 
@@ -148,11 +148,11 @@ def open_rows(sheet_part: str, *, last_row: int, last_col: int, written: int = 1
 def replace_footer(tail: str, *, was: str, now: str) -> str:
     """`tail` of a worksheet part (from open_rows) with its footer `was` (Excel's codes, as set_footer was
     given them) replaced by `now`."""
-    old = f"<oddFooter>{escape(was)}</oddFooter>"
+    old = f"<oddFooter>{html.escape(was, quote=False)}</oddFooter>"
     found = tail.count(old)
     if found != 1 or tail.count("<oddFooter>") != 1:
         raise PackageMismatch(f"the footer {old!r} occurs {found} times in a worksheet")
-    return tail.replace(old, f"<oddFooter>{escape(now)}</oddFooter>")
+    return tail.replace(old, f"<oddFooter>{html.escape(now, quote=False)}</oddFooter>")
 
 
 def _parse(package: zipfile.ZipFile, part: str) -> ElementTree.Element:
