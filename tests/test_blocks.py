@@ -203,13 +203,39 @@ def test_a_block_for_other_rows_is_never_used() -> None:
     items = [Source(file="a.xlsx", sheet="活动台账", row=r) for r in (5, 6)]
     detail = Detail(groups=[(("k",), [type("Item", (), {"sheet": s.sheet, "row": s.row})() for s in items])],
                     row=lambda item: ["甲", f"第{item.row}行", "是"], dated=lambda item: ("是",), cut=2, width=1)
-    stale = Block(sources=(("活动台账", 5), ("活动台账", 7)), heads=(b"x", b"y"), tails=(b"", b""), lines=(1, 1))
+    stale = Block(sources=(("活动台账", 5), ("活动台账", 7)), rows=((b"x", 1), (b"y", 1)), cuts=(1, 1),
+                  dated=(("是",), ("是",)), lines=(1, 1))
     store = _Kept(stale)
     rows = list(prepared_rows(detail, writer=RowWriter(ids=ids, limits=[50, 50, 50]), blocks=store, salt=""))
     assert store.kept == 1 and pickle.loads(store.data).sources == (("活动台账", 5), ("活动台账", 6))  # kept instead
     assert [cells.replace(sheetxml.PLACE_BYTE, b"2") for cells, _ in rows][1] == (
         '<c r="A2" s="1" t="inlineStr"><is><t>甲</t></is></c><c r="B2" s="1" t="inlineStr"><is><t>第6行</t></is></c>'
         '<c r="C2" s="1" t="inlineStr"><is><t>是</t></is></c>').encode()
+
+
+_COUNTED, _LATE = ("是", ""), ("否", "晚于统计日期")
+
+
+@pytest.mark.parametrize(("before", "after"), [(_COUNTED, _LATE), (_LATE, _COUNTED)])
+def test_a_recalled_row_whose_report_date_cells_changed_gets_them_rendered_anew(before: tuple[str, str],
+                                                                               after: tuple[str, str]) -> None:
+    """The kept rows hold the report-date cells of the report that rendered them; a row whose values differ now
+    has them replaced, longer or shorter, and the row's other cells stay as they were."""
+    ids = StyleIds(text=1, quoted=2, wrap=3, date=4, number=5)
+    items = [type("Item", (), {"sheet": "活动台账", "row": r})() for r in (5, 6)]
+    now = {5: _COUNTED, 6: before}
+    detail = Detail(groups=[(("k",), items)], row=lambda item: ["甲", *now[item.row], "尾"],
+                    dated=lambda item: now[item.row], cut=1, width=2)
+    store = _Kept(Block(sources=(), rows=(), cuts=(), dated=(), lines=()))  # kept for no rows: rendered, kept
+    writer = RowWriter(ids=ids, limits=[50, 50, 50, 50])
+    list(prepared_rows(detail, writer=writer, blocks=store, salt=""))
+    now[6] = after
+    rows = list(prepared_rows(detail, writer=writer, blocks=store, salt=""))
+    cell = '<c r="{}2" s="1" t="inlineStr"><is><t>{}</t></is></c>'.format
+    written = {_COUNTED: cell("B", "是"), _LATE: cell("B", "否") + cell("C", "晚于统计日期")}
+    assert [cells.replace(sheetxml.PLACE_BYTE, b"2") for cells, _ in rows] == [
+        (cell("A", "甲") + written[_COUNTED] + cell("D", "尾")).encode(),
+        (cell("A", "甲") + written[after] + cell("D", "尾")).encode()]
 
 
 @pytest.mark.parametrize("change", ["edited", "renamed"])

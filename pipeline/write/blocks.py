@@ -1,14 +1,15 @@
 """The detail sheets' rows (活动明细, 问题整改, 宣传报道) rendered once per ledger, so a weekly rerun renders again
 only the ledgers that changed.
 
-A ledger's rows are rendered without their row numbers and without the cells that depend on the report date
-(计入统计 and 不计入原因, 是否超期): those are filled in as the rows are written, every run. What a ledger's
-rows render to depends on nothing else but its records and this program, so a block is known by the file its
-rows were read from (sha256, name as shown: a unit's merged incremental files are a block each), its unit and
-table, and the renderer's settings; the caller's store adds the reader's and the program's fingerprint. A block
-is used only when it lists the same sheet rows, in the same order, as the records it stands for; otherwise they
-are rendered again. Whether a block came from the store or was just rendered, the rows written are the same
-bytes (one code path renders both), and every block used is kept for the next run.
+A ledger's rows are kept as rendered, without their row numbers (given as the rows are written), with the values of
+the cells that depend on the report date (计入统计 and 不计入原因, 是否超期): a later report takes the rows as they are when
+those values are the same, as they are for most rows from week to week, and renders those cells again where they
+differ. Otherwise what a ledger's rows render to depends on nothing but its records and this program, so a block is
+known by the file its rows were read from (sha256, name as shown: a unit's merged incremental files are a block
+each), its unit and table, and the renderer's settings; the caller's store adds the reader's and the program's
+fingerprint. A block is used only when it lists the same sheet rows, in the same order, as the records it stands
+for; otherwise they are rendered again. Whether a block came from the store or was just rendered, the rows written
+are the same bytes (one code path renders both), and every block used is kept for the next run.
 """
 
 import pickle
@@ -36,12 +37,15 @@ T = TypeVar("T", bound=_Sourced)
 
 @dataclass(frozen=True)
 class Block:
-    """One ledger's rows of one table: the sheet and row each came from, and each rendered before and after its
-    report-date cells (with the row number left open), with the printed lines those cells need."""
+    """One ledger's rows of one table: the sheet and row each came from; each row as rendered (with its row number
+    left open) and its printed lines; where its report-date cells start in it, the values they were rendered from,
+    and the lines the row's other cells need. A later report whose report-date values are the same takes the rows
+    as they are; a row whose values differ has those cells replaced."""
 
     sources: tuple[tuple[str, int], ...]
-    heads: tuple[bytes, ...]
-    tails: tuple[bytes, ...]
+    rows: tuple[Encoded, ...]
+    cuts: tuple[int, ...]
+    dated: tuple[tuple[Cell, ...], ...]
     lines: tuple[int, ...]
 
 
@@ -71,7 +75,7 @@ class Detail(Generic[T]):
 
     groups: Sequence[tuple[Key | None, Sequence[T]]]
     row: Callable[[T], Sequence[Cell]]
-    dated: Callable[[T], Sequence[Cell]]
+    dated: Callable[[T], tuple[Cell, ...]]
     cut: int
     width: int
 
@@ -82,7 +86,8 @@ def prepared_rows(detail: Detail[T], *, writer: RowWriter, blocks: Blocks | None
     return chain.from_iterable(_by_ledger(detail, writer=writer, blocks=blocks, salt=salt))
 
 
-def _by_ledger(detail: Detail[T], *, writer: RowWriter, blocks: Blocks | None, salt: str) -> Iterator[list[Encoded]]:
+def _by_ledger(detail: Detail[T], *, writer: RowWriter, blocks: Blocks | None,
+               salt: str) -> Iterator[Sequence[Encoded]]:
     dated: dict[tuple[Cell, ...], Encoded] = {}
     cut = detail.cut
 
@@ -99,41 +104,57 @@ def _by_ledger(detail: Detail[T], *, writer: RowWriter, blocks: Blocks | None, s
             continue
         sources = tuple((item.sheet, item.row) for item in items)
         if blocks is None or key is None:
-            yield _render(detail, items, sources, writer=writer, rendered=rendered, refs=refs)[1]
+            yield _render(detail, items, sources, writer=writer, rendered=rendered, refs=refs).rows
             continue
         full = (*key, salt)
         data = blocks.recall(full)
         block = None if data is None else _recalled(data, sources)
         if data is None or block is None:
-            block, rows = _render(detail, items, sources, writer=writer, rendered=rendered, refs=refs)
+            block = _render(detail, items, sources, writer=writer, rendered=rendered, refs=refs)
             data = pickle.dumps(block, protocol=pickle.HIGHEST_PROTOCOL)
+            rows: Sequence[Encoded] = block.rows
         else:
-            cells = map(rendered, map(tuple, map(detail.dated, items)))
-            rows = [(head + now + tail, lines if lines >= more else more)
-                    for head, tail, lines, (now, more) in zip(block.heads, block.tails, block.lines, cells, strict=True)]
+            rows = _refilled(block, tuple(map(detail.dated, items)), rendered=rendered)
         blocks.keep(full, data)
         yield rows
 
 
+def _refilled(block: Block, dated: tuple[tuple[Cell, ...], ...], *,
+              rendered: Callable[[tuple[Cell, ...]], Encoded]) -> Sequence[Encoded]:
+    """A recalled block's rows with this report's report-date cells: as kept when their values are the same (the
+    usual week: the rows were all before both report dates), else those rows' cells rendered again."""
+    if dated == block.dated:
+        return block.rows
+    rows = list(block.rows)
+    for i, (now, was) in enumerate(zip(dated, block.dated, strict=True)):
+        if now != was:
+            data, start = rows[i][0], block.cuts[i]
+            cells, more = rendered(now)
+            rows[i] = (data[:start] + cells + data[start + len(rendered(was)[0]):],
+                       block.lines[i] if block.lines[i] >= more else more)
+    return rows
+
+
 def _render(detail: Detail[T], items: Sequence[T], sources: tuple[tuple[str, int], ...], *, writer: RowWriter,
-            rendered: Callable[[tuple[Cell, ...]], Encoded], refs: Sequence[bytes]) -> tuple[Block, list[Encoded]]:
-    """A ledger's block and its rows of this run. Each row is rendered whole, once; its block parts are what
-    lies before and after its report-date cells (found by their cell references, which no text can hold)."""
+            rendered: Callable[[tuple[Cell, ...]], Encoded], refs: Sequence[bytes]) -> Block:
+    """A ledger's block, each row rendered whole, once; its report-date cells are found by their cell references,
+    which no text can hold."""
     cut, end = detail.cut, detail.cut + detail.width
-    heads, tails, lines, rows = [], [], [], []
+    rows, cuts, dated, lines = [], [], [], []
     for item in items:
         values = detail.row(item)
         text, full = writer.prepare(values)
         data = text.encode()
-        now, more = rendered(tuple(values[cut:end]))
+        now = tuple(values[cut:end])
+        more = rendered(now)[1]
         start = data.find(refs[cut])
         if start < 0:  # no report-date cell (both empty): what follows starts at the next cell there is
             start = next((at for at in (data.find(ref) for ref in refs[cut + 1:]) if at >= 0), len(data))
-        heads.append(data[:start])
-        tails.append(data[start + len(now):])
+        rows.append((data, full))
+        cuts.append(start)
+        dated.append(now)
         if full > more or full == 1:
             lines.append(full)
         else:  # the report-date cells need as many lines as the row: what do the others need?
             lines.append(max(writer.prepare(values[:cut])[1], writer.prepare(values[end:], first_col=end)[1]))
-        rows.append((data, full))
-    return Block(sources=sources, heads=tuple(heads), tails=tuple(tails), lines=tuple(lines)), rows
+    return Block(sources=sources, rows=tuple(rows), cuts=tuple(cuts), dated=tuple(dated), lines=tuple(lines))

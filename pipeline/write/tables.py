@@ -150,7 +150,7 @@ Item = TypeVar("Item", Activity, Rectification, PublicityItem)
 def detail_table(*, name: str, headers: Sequence[str],
                  groups: Sequence[tuple[Key | None, Sequence[Item | SkippedRow]]],
                  row: Callable[[Item | SkippedRow], Sequence[Cell]],
-                 dated: Callable[[Item | SkippedRow], Sequence[Cell]], dated_cols: tuple[str, ...],
+                 dated: Callable[[Item | SkippedRow], tuple[Cell, ...]], dated_cols: tuple[str, ...],
                  overdue_col: int | None = None) -> TableSource:
     """A detail table: one group of rows per ledger, `dated_cols` the columns that depend on the report date."""
     items = Flat(items for _, items in groups)
