@@ -311,8 +311,9 @@ def describe(results: list[Measured], *, helps: list[float], minutes: float, loa
         "`rerun_inbox`: the same files byte for byte, except that every tenth unit sent a new file, filed a day "
         "later with one activity more), with the archive the cold run left: the read cache gives the 900 "
         "unchanged ledgers, only the 100 changed ones are read; the detail sheets' rows of the 900 come from the "
-        "rows the cold run rendered (读取缓存/明细行), only their row numbers and date-dependent cells are filled "
-        "in; judging, the other sheets and the other outputs are done in full.",
+        "rows the cold run rendered (读取缓存/明细行), only their row numbers are filled in (and their "
+        "date-dependent cells rendered again where their values changed); judging, the other sheets and the other "
+        "outputs are done in full.",
         "- **true floor** (bench/floor.py): a pool of one reading process per core reads every cell of every "
         "sheet of every ledger with python-calamine; from those cells it renders as many cells as each sheet "
         "of the pipeline's supervision workbook holds (the non-empty cells of the pipeline's own output, counted "
