@@ -18,6 +18,7 @@ import pstats
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -289,7 +290,7 @@ def describe(results: list[Measured], *, helps: list[float], minutes: float, loa
     by_n = {m.n: m for m in results}
     lines = [
         f"# Benchmark results ({dt.date.today().isoformat()})", "",
-        f"Machine: {machine()}. The whole benchmark took {minutes:.1f} minutes.", "",
+        f"Machine: {machine()}. Program: {commit()}. The whole benchmark took {minutes:.1f} minutes.", "",
         quiet(results, load_at_start=load_at_start), "",
         "Inputs: N ledgers from bench/generate.py, each with 40 activities, 20 problems and 10 publicity rows; "
         "30 % of the units fall short, so gap lists get written. Every command runs as its own process, "
@@ -384,6 +385,20 @@ def machine() -> str:
     return (f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}; python-calamine "
             f"{version('python-calamine')}, xlsxwriter {version('xlsxwriter')}, pandas {version('pandas')}, "
             f"openpyxl {version('openpyxl')}")
+
+
+def commit() -> str:
+    """The commit measured, so that figures are never read as another version's ("uncommitted changes" when the
+    tree differs from it); without git, said so."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], capture_output=True, text=True, check=True,
+                              cwd=Path(__file__).parent).stdout.strip()
+    try:
+        head = git("rev-parse", "--short", "HEAD")
+        changed = git("status", "--porcelain", "--untracked-files=no", "--", "pipeline", "bench")
+    except (OSError, subprocess.CalledProcessError):
+        return "commit unknown (no git)"
+    return f"commit {head}" + (" with uncommitted changes to pipeline/ or bench/" if changed else "")
 
 
 if __name__ == "__main__":
