@@ -392,7 +392,7 @@ def commit() -> str:
     tree differs from it); without git, said so."""
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], capture_output=True, text=True, check=True,
-                              cwd=Path(__file__).parent).stdout.strip()
+                              cwd=Path(__file__).parent.parent).stdout.strip()
     try:
         head = git("rev-parse", "--short", "HEAD")
         changed = git("status", "--porcelain", "--untracked-files=no", "--", "pipeline", "bench")
