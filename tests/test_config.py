@@ -166,19 +166,23 @@ def test_any_one_line_mistyped_is_a_message_never_a_crash(line: int, at: int, ty
 
 def test_unknown_key(tmp_path: Path) -> None:
     path = config_with(tmp_path, "report_interval_days: 7", "report_interval_days: 7\nreport_intervals: 3")
-    assert errors_of(path) == ["report_intervals：未知的配置项“report_intervals”（请检查拼写；可用的配置项见 README）"]
+    line = line_of("report_interval_days") + 1  # the unknown key is written on the line below
+    assert errors_of(path) == [f"第{line}行，report_intervals：未知的配置项“report_intervals”（请检查拼写；可用的配置项见 README）"]
 
 
 def test_unknown_kind_names_the_unit(tmp_path: Path) -> None:
     path = config_with(tmp_path, "  - name: 荷花村\n    kinds: [村]", "  - name: 荷花村\n    kinds: [村庄]")
+    line = line_of("  - name: 荷花村") + 1  # its kinds are on the line under its name
     assert errors_of(path) == [
-        "units → 第12项（荷花村） → kinds → 第1项：未知的单位类别“村庄”，可选：村、乡直单位、窗口单位、学校、群团组织、社会组织、派驻单位"]
+        f"第{line}行，units → 第12项（荷花村） → kinds → 第1项：未知的单位类别“村庄”，可选：村、乡直单位、窗口单位、学校、群团组织、"
+        "社会组织、派驻单位"]
 
 
 def test_responsible_unit_not_on_roster(tmp_path: Path) -> None:
     path = config_with(tmp_path, "{unit: 乡团委}", "{unit: 县团委}")
     (message,) = errors_of(path)
-    assert message.startswith("subthemes → 第2项（2）→ responsible → 第2项：单位“县团委”不在 units 名册中")
+    line = line_of("    responsible: [{unit: 乡妇联}, {unit: 乡团委}")
+    assert message.startswith(f"第{line}行，subthemes → 第2项（2）→ responsible → 第2项：单位“县团委”不在 units 名册中")
     assert "乡团委" in message
 
 
@@ -186,43 +190,47 @@ def test_exemption_naming_unknown_unit_and_subtheme(tmp_path: Path) -> None:
     path = config_with(tmp_path, "exemptions: []",
                        "exemptions:\n  - {unit: 东风村, subtheme: 9, reason: 无经营户, approved_by: 乡创城办}")
     messages = errors_of(path)
-    assert messages[0].startswith("exemptions → 第1项：单位“东风村”不在 units 名册中")
-    assert messages[1] == "exemptions → 第1项：子主题编号 9 不存在"
+    line = line_of("exemptions: []") + 1  # the item is on the line under `exemptions:`
+    assert messages[0].startswith(f"第{line}行，exemptions → 第1项：单位“东风村”不在 units 名册中")
+    assert messages[1] == f"第{line}行，exemptions → 第1项：子主题编号 9 不存在"
 
 
 def test_duplicate_unit_name(tmp_path: Path) -> None:
     path = config_with(tmp_path, "  - name: 柳林村", "  - name: 荷花村")
-    assert errors_of(path) == ["units → 第13项（荷花村）：名称或别名“荷花村”与单位“荷花村”重复，每个名称只能指向一个单位"]
+    assert errors_of(path) == [f"第{line_of('  - name: 柳林村')}行，units → 第13项（荷花村）：名称或别名“荷花村”与单位“荷花村”重复，"
+                               "每个名称只能指向一个单位"]
 
 
 def test_alias_equal_to_another_units_name(tmp_path: Path) -> None:
     path = config_with(tmp_path, "aliases: [城西湖乡商会]", "aliases: [乡工会]")
-    assert errors_of(path) == ["units → 第11项（商会）：名称或别名“乡工会”与单位“乡工会”重复，每个名称只能指向一个单位"]
+    assert errors_of(path) == [f"第{line_of('    aliases: [城西湖乡商会]')}行，units → 第11项（商会）：名称或别名“乡工会”与单位“乡工会”"
+                               "重复，每个名称只能指向一个单位"]
 
 
 def test_duplicate_alias(tmp_path: Path) -> None:
     path = config_with(tmp_path, "aliases: [城西湖乡商会]", "aliases: [妇联]")
-    assert errors_of(path) == ["units → 第11项（商会）：名称或别名“妇联”与单位“乡妇联”重复，每个名称只能指向一个单位"]
+    assert errors_of(path) == [f"第{line_of('    aliases: [城西湖乡商会]')}行，units → 第11项（商会）：名称或别名“妇联”与单位“乡妇联”"
+                               "重复，每个名称只能指向一个单位"]
 
 
 def test_deadline_before_start(tmp_path: Path) -> None:
     path = config_with(tmp_path, "deadline: 2027-02-04", "deadline: 2026-11-01")
-    assert errors_of(path) == ["deadline：截止日期 2026-11-01 不晚于开始日期 start 2026-11-27，请检查两个日期"]
+    assert errors_of(path) == [f"第{line_of('deadline')}行，deadline：截止日期 2026-11-01 不晚于开始日期 start 2026-11-27，请检查两个日期"]
 
 
 def test_min_discussions_below_one(tmp_path: Path) -> None:
     path = config_with(tmp_path, "min_discussions: 2 ", "min_discussions: 0 ")
-    assert errors_of(path) == ["min_discussions：应不小于1，现为“0”"]
+    assert errors_of(path) == [f"第{line_of('min_discussions:')}行，min_discussions：应不小于1，现为“0”"]
 
 
 def test_impossible_date(tmp_path: Path) -> None:
     path = config_with(tmp_path, "start: 2026-11-27", "start: 2026-13-01")
-    assert errors_of(path) == ["start：日期“2026-13-01”无效，请写成 2026-11-27 这样的格式"]
+    assert errors_of(path) == [f"第{line_of('start')}行，start：日期“2026-13-01”无效，请写成 2026-11-27 这样的格式"]
 
 
 def test_number_is_not_taken_as_a_timestamp(tmp_path: Path) -> None:
     path = config_with(tmp_path, "start: 2026-11-27", "start: 20261127")
-    assert errors_of(path) == ["start：日期“20261127”无效，请写成 2026-11-27 这样的格式"]
+    assert errors_of(path) == [f"第{line_of('start')}行，start：日期“20261127”无效，请写成 2026-11-27 这样的格式"]
 
 
 def test_yaml_11_words_keep_their_meaning(tmp_path: Path) -> None:
@@ -258,7 +266,7 @@ def test_cli_reports_config_mistakes_with_exit_2_and_no_traceback(tmp_path: Path
                                        "--outbox", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert result.stderr == (f"错误：配置文件 {path} 有误，请修改后重新运行：\n"
-                             "  - start：日期“2026-13-01”无效，请写成 2026-11-27 这样的格式\n")
+                             f"  - 第{line_of('start')}行，start：日期“2026-13-01”无效，请写成 2026-11-27 这样的格式\n")
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
 
@@ -337,9 +345,10 @@ def test_limits_can_be_raised_in_campaign_yaml(tmp_path: Path) -> None:
     campaign, _ = load_campaign(path)
     assert (campaign.limits.max_rows, campaign.limits.max_file_mb, campaign.limits.max_zip_entries) == (200000, 80, 500)
     bad = config_with(tmp_path, "exemptions: []", "exemptions: []\nlimits: {max_row: 5}")
-    assert errors_of(bad) == ["limits → max_row：未知的配置项“max_row”（请检查拼写；可用的配置项见 README）"]
+    line = line_of("exemptions: []") + 1  # limits are written on the line under exemptions
+    assert errors_of(bad) == [f"第{line}行，limits → max_row：未知的配置项“max_row”（请检查拼写；可用的配置项见 README）"]
     too_long = config_with(tmp_path, "exemptions: []", "exemptions: []\nlimits: {max_cell_chars: 40000}")
-    assert errors_of(too_long) == ["limits → max_cell_chars：应不大于32767，现为“40000”"]
+    assert errors_of(too_long) == [f"第{line}行，limits → max_cell_chars：应不大于32767，现为“40000”"]
 
 
 def test_libyaml_reads_campaign_yaml_as_the_pure_python_parser_does() -> None:
@@ -349,3 +358,108 @@ def test_libyaml_reads_campaign_yaml_as_the_pure_python_parser_does() -> None:
     assert load_yaml(text=text, path="campaign.yaml") == yaml.load(text, Loader=Yaml12Loader)
     assert load_yaml(text=text, path="campaign.yaml")["extra_test_values"] == ["no", "on", "2026-12-01", 1000, None,
                                                                                 "x: y", True]
+
+
+# A small campaign.yaml written as a clerk lays it out, block lists and all; the comments number its lines by hand.
+VALUES_WRONG = """\
+name: 测试活动
+township: 城西湖乡
+office: 乡创城办
+start: 2026-11-27
+deadline: 2027-02-30
+subthemes:
+  - id: 1
+    audience: 干部职工
+    title: 转作风
+    responsible:
+      - kind: 村
+units:
+  - name: 乡创城办
+    kinds: [乡直单位]
+  - name: 柳林村
+exemptions:
+  - unit: 柳林村
+    subtheme: 七
+    reason: 无经营户
+limits:
+  max_rows: -5
+"""
+"""contact is missing (a top-level key has no line to name); line 5: 2月30日; line 15: the unit 柳林村 has no kinds
+(named by its item's line); line 18: the sub-theme is not a number; line 21: a negative limit."""
+
+CROSS_WRONG = """\
+name: 测试活动
+township: 城西湖乡
+office: 乡创城办
+contact: 乡创城办 0564-1234567
+start: 2026-11-27
+deadline: 2026-11-01
+publicity_units:
+  - 乡创城办
+  - 县文广站
+subthemes:
+  - id: 1
+    audience: 干部职工
+    title: 转作风
+    responsible:
+      - kind: 村
+      - unit: 县团委
+  - id: 1
+    audience: 居民
+    title: 人人创
+    responsible: [{kind: 村}]
+units:
+  - name: 乡创城办
+    kinds: [乡直单位]
+  - name: 白塔村
+    kinds: [村]
+    aliases:
+      - 白塔
+      - 乡创城办
+exemptions:
+  - unit: 白塔村
+    subtheme: 7
+    reason: 无经营户
+"""
+"""Each value valid alone, wrong with the others: line 6 deadline before start; line 9 a publicity unit not on the
+roster; line 16 a responsible unit not on it; line 17 sub-theme 1 again (first on line 11); line 28 an alias that is
+another unit's name; line 31 an exemption of a sub-theme that does not exist."""
+
+CROSS_MESSAGES = [
+    "第6行，deadline：截止日期 2026-11-01 不晚于开始日期 start 2026-11-27，请检查两个日期",
+    "第28行，units → 第2项（白塔村）：名称或别名“乡创城办”与单位“乡创城办”重复，每个名称只能指向一个单位",
+    "第17行，subthemes → 第2项（1）：子主题编号 1 重复，第11行已用过",
+    # 县团委 and 县文广站 share no character with a roster name, so no name is suggested
+    "第16行，subthemes → 第1项（1）→ responsible → 第2项：单位“县团委”不在 units 名册中",
+    "第9行，publicity_units → 第2项：单位“县文广站”不在 units 名册中",
+    "第31行，exemptions → 第1项：子主题编号 7 不存在",
+]
+
+
+def test_every_value_error_names_the_line_of_its_key_or_item(tmp_path: Path) -> None:
+    path = tmp_path / "campaign.yaml"
+    path.write_text(VALUES_WRONG, encoding="utf-8")
+    assert errors_of(path) == [
+        "contact：缺少此项，请补上",
+        "第5行，deadline：日期“2027-02-30”无效，请写成 2026-11-27 这样的格式",
+        "第15行，units → 第2项（柳林村） → kinds：缺少此项，请补上",
+        "第18行，exemptions → 第1项（柳林村） → subtheme：应为整数，现为“七”",
+        "第21行，limits → max_rows：应不小于100，现为“-5”",
+    ]
+
+
+def test_every_cross_check_error_names_the_line_of_its_key_or_item(tmp_path: Path) -> None:
+    path = tmp_path / "campaign.yaml"
+    path.write_text(CROSS_WRONG, encoding="utf-8")
+    assert errors_of(path) == CROSS_MESSAGES
+
+
+def test_cli_names_the_line_of_each_value_error_with_exit_2(tmp_path: Path) -> None:
+    """Saved by Notepad as GBK with Windows line ends: the lines are counted as the clerk sees them."""
+    path = tmp_path / "campaign.yaml"
+    path.write_bytes(CROSS_WRONG.replace("\n", "\r\n").encode("gbk"))
+    result = CliRunner().invoke(main, ["validate", "--config", str(path), "--inbox", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr == "".join([f"错误：配置文件 {path} 有误，请修改后重新运行：\n",
+                                     *(f"  - {message}\n" for message in CROSS_MESSAGES)])
+    assert "Traceback" not in result.output

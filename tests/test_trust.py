@@ -19,7 +19,7 @@ from pipeline.read.schema import EXAMPLE_ROW
 from pipeline.write.template import guide_lines, unit_duties
 from tests.ledgers import CAMPAIGN, activity, d, problem, read_sheet, write_ledger
 from tests.runs import report as run_report
-from tests.test_config import config_with
+from tests.test_config import config_with, line_of
 
 LABELS = {1: "1-转作风、见行动、促创建", 2: "2-文明城市人人创 文明成果人人享", 5: "5-诚信经营 文明同行",
           6: "6-创城我知晓 创建我建言"}
@@ -277,6 +277,7 @@ def test_exemption_that_waives_nothing_is_a_config_warning(tmp_path: Path) -> No
     path = config_with(tmp_path, "exemptions: []", "exemptions:\n  - {unit: 乡团委, subtheme: 5, reason: 无经营户}\n"
                        "  - {unit: 荷花村, subtheme: 5, reason: 辖区内无经营户}")
     warnings = load_campaign(path)[1]
+    line = line_of("exemptions: []") + 1  # the first item is on the line under `exemptions:`
     assert [w for w in warnings if "免除" in w] == [
-        "提示：exemptions → 第1项：单位“乡团委”本不负责子主题5，这项免除不起作用；请核对单位名称或子主题编号。"]
+        f"提示：第{line}行，exemptions → 第1项：单位“乡团委”本不负责子主题5，这项免除不起作用；请核对单位名称或子主题编号。"]
     assert [w for w in load_campaign(CAMPAIGN)[1] if "免除" in w] == []

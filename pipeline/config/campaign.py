@@ -22,7 +22,7 @@ from pydantic_core import PydanticCustomError
 from pipeline.config import texts
 from pipeline.config.characters import LINE_BREAK, UNWRITABLE
 from pipeline.config.mistakes import find_mistakes
-from pipeline.config.yaml12 import decode_text, line_of, load_yaml
+from pipeline.config.yaml12 import Lines, decode_text, load_yaml
 from pipeline.errors import ConfigError
 
 Kind = Literal["村", "乡直单位", "窗口单位", "学校", "群团组织", "社会组织", "派驻单位"]
@@ -47,7 +47,7 @@ def _iso_date(value: Any) -> dt.date:
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 _TEXT_ERROR = "cc_text"
-"""The error type of a text refused for its characters, whose message names the line in campaign.yaml."""
+"""The error type of a text refused for its characters (the characters may not show in an editor)."""
 
 
 def _text(value: Any) -> Any:
@@ -217,51 +217,65 @@ def _responsible(campaign: Campaign, exemption: Exemption, *, owner: dict[str, i
                for r in sub.responsible)
 
 
-def _cross_check(campaign: Campaign) -> tuple[list[str], list[str]]:
-    """Checks across keys that one field's validator cannot see. Returns (errors, warnings)."""
+def _cross_check(campaign: Campaign, *, lines: Lines) -> tuple[list[str], list[str]]:
+    """Checks across keys that one field's validator cannot see, each message at the line of the key or list item
+    it is about (the Campaign's tuples keep the file's order, so an index is the file's). Returns (errors,
+    warnings)."""
     errors: list[str] = []
     warnings: list[str] = []
     if campaign.deadline <= campaign.start:
-        errors.append(texts.deadline_not_after_start(start=campaign.start, deadline=campaign.deadline))
+        errors.append(texts.deadline_not_after_start(start=campaign.start, deadline=campaign.deadline,
+                                                     line=lines.of(("deadline",))))
 
     owner: dict[str, int] = {}
     for index, unit in enumerate(campaign.units):
         where = f"units → 第{index + 1}项（{unit.name}）"
-        for label in dict.fromkeys((unit.name, *unit.aliases)):
+        labels: dict[str, tuple[str | int, ...]] = {unit.name: ("name",)}
+        for a_index, alias in enumerate(unit.aliases):
+            labels.setdefault(alias, ("aliases", a_index))
+        for label, step in labels.items():
             key = name_key(label)
             if key in owner:
                 other = campaign.units[owner[key]].name
                 errors.append(texts.duplicate_name(
-                    where=where, name=label, other=f"单位“{other}”" if owner[key] != index else "本单位名称"))
+                    where=where, name=label, other=f"单位“{other}”" if owner[key] != index else "本单位名称",
+                    line=lines.of(("units", index, *step))))
             owner[key] = index
     names = [u.name for u in campaign.units]
     known = {name_key(n) for n in names}
 
-    def check_unit(where: str, name: str) -> None:
+    def check_unit(where: str, name: str, loc: tuple[str | int, ...]) -> None:
         if name_key(name) not in known:
-            errors.append(texts.unknown_unit(where=where, name=name, suggestions=closest(name, names)))
+            errors.append(texts.unknown_unit(where=where, name=name, suggestions=closest(name, names),
+                                             line=lines.of(loc)))
 
-    ids = [s.id for s in campaign.subthemes]
-    for sid in sorted({i for i in ids if ids.count(i) > 1}):
-        errors.append(texts.duplicate_subtheme(sid))
+    first: dict[int, int] = {}
+    for s_index, sub in enumerate(campaign.subthemes):
+        if sub.id in first:
+            errors.append(texts.duplicate_subtheme(
+                where=f"subthemes → 第{s_index + 1}项（{sub.id}）", subtheme=sub.id,
+                line=lines.of(("subthemes", s_index, "id")), first=lines.of(("subthemes", first[sub.id], "id"))))
+        first.setdefault(sub.id, s_index)
     used_kinds: list[str] = list(campaign.min_discussions_kinds)
-    for s_index, sub in enumerate(campaign.subthemes, start=1):
-        for r_index, resp in enumerate(sub.responsible, start=1):
-            where = f"subthemes → 第{s_index}项（{sub.id}）→ responsible → 第{r_index}项"
+    for s_index, sub in enumerate(campaign.subthemes):
+        for r_index, resp in enumerate(sub.responsible):
+            where = f"subthemes → 第{s_index + 1}项（{sub.id}）→ responsible → 第{r_index + 1}项"
             if resp.unit is not None:
-                check_unit(where, resp.unit)
+                check_unit(where, resp.unit, ("subthemes", s_index, "responsible", r_index, "unit"))
             if resp.kind is not None:
                 used_kinds.append(resp.kind)
-    for p_index, name in enumerate(campaign.publicity_units, start=1):
-        check_unit(f"publicity_units → 第{p_index}项", name)
-    for e_index, exemption in enumerate(campaign.exemptions, start=1):
-        where = f"exemptions → 第{e_index}项"
-        check_unit(where, exemption.unit)
-        if exemption.subtheme not in ids:
-            errors.append(texts.unknown_subtheme(where=where, subtheme=exemption.subtheme))
+    for p_index, name in enumerate(campaign.publicity_units):
+        check_unit(f"publicity_units → 第{p_index + 1}项", name, ("publicity_units", p_index))
+    for e_index, exemption in enumerate(campaign.exemptions):
+        where = f"exemptions → 第{e_index + 1}项"
+        check_unit(where, exemption.unit, ("exemptions", e_index, "unit"))
+        if exemption.subtheme not in first:
+            errors.append(texts.unknown_subtheme(where=where, subtheme=exemption.subtheme,
+                                                 line=lines.of(("exemptions", e_index, "subtheme"))))
         elif name_key(exemption.unit) in known and not _responsible(campaign, exemption, owner=owner):
             warnings.append(texts.exemption_waives_nothing(where=where, unit=exemption.unit,
-                                                           subtheme=exemption.subtheme))
+                                                           subtheme=exemption.subtheme,
+                                                           line=lines.of(("exemptions", e_index))))
 
     roster_kinds = {k for u in campaign.units for k in u.kinds}
     for kind in dict.fromkeys(used_kinds):
@@ -280,9 +294,10 @@ KEYS = frozenset(name for model in (Campaign, Subtheme, Responsible, Unit, Exemp
 
 def parse_campaign(raw: Any, *, path: str, text: str | None = None) -> tuple[Campaign, list[str]]:
     """Validate already-parsed YAML; returns the campaign and its warnings, or raises ConfigError. With the file's
-    `text`, a text refused for its characters is named by its line too (the characters may not show in an editor)."""
+    `text`, each message names the line of the key or list item it is about (a clerk edits the file in Notepad)."""
     if not isinstance(raw, dict):
         raise ConfigError(path, [texts.CONFIG_NOT_MAPPING])
+    lines = Lines(text)
     try:
         campaign = Campaign.model_validate(raw)
     except ValidationError as exc:
@@ -295,10 +310,9 @@ def parse_campaign(raw: Any, *, path: str, text: str | None = None) -> tuple[Cam
                 continue
             what = texts.config_field_error(kind=err["type"], loc=loc, value=err.get("input"),
                                             ctx=dict(err.get("ctx") or {}))
-            line = line_of(text, loc) if text is not None and err["type"] == _TEXT_ERROR else None
-            messages.append(texts.config_problem(where=texts.config_where(loc, raw), what=what, line=line))
+            messages.append(texts.config_problem(where=texts.config_where(loc, raw), what=what, line=lines.of(loc)))
         raise ConfigError(path, list(dict.fromkeys(messages))) from None
-    errors, warnings = _cross_check(campaign)
+    errors, warnings = _cross_check(campaign, lines=lines)
     if errors:
         raise ConfigError(path, errors)
     return campaign, warnings

@@ -139,6 +139,8 @@ def config_field_error(*, kind: str, loc: Sequence[int | str], value: Any, ctx: 
 
 
 def config_problem(*, where: str, what: str, line: int | None = None) -> str:
+    """A value's mistake at its place: the line of its key or list item (None only for a key missing at the top of
+    the file, which has no line), then the path to it, so a clerk finds it whichever way they look."""
     return f"第{line}行，{where}：{what}" if line else f"{where}：{what}"
 
 
@@ -185,30 +187,34 @@ def bad_timezone(value: str) -> str:
 RESPONSIBLE_ONE_OF = "每个责任单位须写成 {unit: 单位名称} 或 {kind: 单位类别}，二者选一"
 
 
-def deadline_not_after_start(*, start: Any, deadline: Any) -> str:
-    return f"deadline：截止日期 {deadline} 不晚于开始日期 start {start}，请检查两个日期"
+def deadline_not_after_start(*, start: Any, deadline: Any, line: int | None) -> str:
+    return config_problem(where="deadline", what=f"截止日期 {deadline} 不晚于开始日期 start {start}，请检查两个日期",
+                          line=line)
 
 
-def unknown_unit(*, where: str, name: str, suggestions: Sequence[str]) -> str:
+def unknown_unit(*, where: str, name: str, suggestions: Sequence[str], line: int | None) -> str:
     near = f"（名册中相近的有：{'、'.join(suggestions)}）" if suggestions else ""
-    return f"{where}：单位“{name}”不在 units 名册中{near}"
+    return config_problem(where=where, what=f"单位“{name}”不在 units 名册中{near}", line=line)
 
 
-def duplicate_name(*, where: str, name: str, other: str) -> str:
-    return f"{where}：名称或别名“{name}”与{other}重复，每个名称只能指向一个单位"
+def duplicate_name(*, where: str, name: str, other: str, line: int | None) -> str:
+    return config_problem(where=where, what=f"名称或别名“{name}”与{other}重复，每个名称只能指向一个单位", line=line)
 
 
-def unknown_subtheme(*, where: str, subtheme: int) -> str:
-    return f"{where}：子主题编号 {subtheme} 不存在"
+def unknown_subtheme(*, where: str, subtheme: int, line: int | None) -> str:
+    return config_problem(where=where, what=f"子主题编号 {subtheme} 不存在", line=line)
 
 
-def exemption_waives_nothing(*, where: str, unit: str, subtheme: int) -> str:
-    return (f"提示：{where}：单位“{unit}”本不负责子主题{subtheme}，这项免除不起作用；"
-            "请核对单位名称或子主题编号。")
+def exemption_waives_nothing(*, where: str, unit: str, subtheme: int, line: int | None) -> str:
+    said = config_problem(where=where, what=f"单位“{unit}”本不负责子主题{subtheme}，这项免除不起作用；"
+                                            "请核对单位名称或子主题编号。", line=line)
+    return f"提示：{said}"
 
 
-def duplicate_subtheme(subtheme: int) -> str:
-    return f"subthemes：子主题编号 {subtheme} 重复"
+def duplicate_subtheme(*, where: str, subtheme: int, line: int | None, first: int | None) -> str:
+    """A sub-theme number used again, named where it is used again (and where first, when the file says)."""
+    before = f"，第{first}行已用过" if first else ""
+    return config_problem(where=where, what=f"子主题编号 {subtheme} 重复{before}", line=line)
 
 
 def kind_without_units(kind: str) -> str:

@@ -6,6 +6,7 @@ dates itself; here only true/false are booleans and dates stay text for our mode
 
 import re
 from collections.abc import Sequence, Set
+from functools import cached_property
 from typing import Any
 
 import yaml
@@ -93,21 +94,39 @@ def _unreadable_character(text: str, exc: yaml.reader.ReaderError) -> str:
                                     character=int(exc.character))
 
 
-def line_of(text: str, loc: Sequence[int | str]) -> int | None:
-    """The line in `text` where the value at `loc` (a pydantic error location) starts, for a message about a value
-    whose mistake an editor may not show; None where the path leaves the file (a key that is not there). The
-    pure-Python parser reads what libyaml may refuse (a lone surrogate written as an escape)."""
-    try:
-        node: Node | None = yaml.compose(text, Loader=Yaml12Loader)
-    except yaml.YAMLError:
-        return None
-    for step in loc:
-        if isinstance(node, MappingNode):
-            node = next((value for key, value in node.value if key.value == step), None)
-        elif isinstance(node, SequenceNode) and isinstance(step, int) and step < len(node.value):
-            node = node.value[step]
-        else:
-            node = None
-        if node is None:
+class Lines:
+    """Where each key and list item of a YAML text is written, for messages about a value: a pydantic error location
+    or a cross check's path (`("units", 13, "aliases", 0)`) gives the line of its last key or item. The text is
+    composed once, when the first message asks (only a file with mistakes is), by libyaml and else by the
+    pure-Python parser, which reads what libyaml may refuse (a lone surrogate written as an escape)."""
+
+    def __init__(self, text: str | None) -> None:
+        self._text = text
+
+    @cached_property
+    def _root(self) -> Node | None:
+        if self._text is None:
             return None
-    return None if node is None else node.start_mark.line + 1
+        for loader in (_FastYaml12Loader, Yaml12Loader):
+            try:
+                return yaml.compose(self._text, Loader=loader)
+            except yaml.YAMLError:
+                continue
+        return None
+
+    def of(self, loc: Sequence[int | str]) -> int | None:
+        """The line of the deepest key or item on `loc` that the file has: a key that is missing is named by the
+        item or key it is missing from; None for a path that leaves the file at its top (a missing top-level key)."""
+        node, line = self._root, None
+        for step in loc:
+            if isinstance(node, MappingNode):
+                found = next(((key, value) for key, value in node.value if key.value == step), None)
+                if found is None:
+                    break
+                line, node = found[0].start_mark.line + 1, found[1]
+            elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+                node = node.value[step]
+                line = node.start_mark.line + 1
+            else:
+                break
+        return line
