@@ -27,7 +27,7 @@ class Code(StrEnum):
     """What kind of data problem, refusal or ignored file something is: a stable string (validate --json shows it).
 
     Empty here, the lowest layer: each stage subclasses it next to the Chinese it writes for each member
-    (read/texts.py, judge/codes.py), and the records below hold any stage's members.
+    (read/texts.py, read/refusals.py, judge/codes.py), and the records below hold any stage's members.
     """
 
 

@@ -24,7 +24,7 @@ import pipeline.store.cache as cache_module
 from pipeline import run
 from pipeline.errors import Notice
 from pipeline.model import Note, Refusal
-from pipeline.read import texts as read_texts
+from pipeline.read import refusals as read_refusals
 from pipeline.store.blocks import PACK, SUBFOLDER
 from pipeline.store.cache import FOLDER, MAGIC, ReadCache
 from pipeline.store.files import TEMP_PREFIX
@@ -344,9 +344,9 @@ def _hammer(root: str, fingerprint: str, rounds: int) -> None:
 
 
 def _reason(i: int) -> Note:
-    from pipeline.read import texts
+    from pipeline.read import refusals
 
-    return texts.corrupted("x" * (1000 * (i + 1)))  # entries of different sizes: a torn write would show
+    return refusals.corrupted("x" * (1000 * (i + 1)))  # entries of different sizes: a torn write would show
 
 
 def test_processes_writing_and_reading_the_same_entries_at_once_never_see_half_an_entry(tmp_path: Path) -> None:
@@ -439,10 +439,10 @@ def test_a_refusal_caused_by_the_machine_is_not_remembered(tmp_path: Path, monke
     with monkeypatch.context() as patched:
         patched.setattr(tempfile, "mkstemp", full)
         first = report(inbox, tmp_path / "out1", AS_OF, archive=archive)
-    assert [(f.result, f.reason) for f in first.report.intake.files] == [("未采用", read_texts.NO_TEMP_COPY.text)]
+    assert [(f.result, f.reason) for f in first.report.intake.files] == [("未采用", read_refusals.NO_TEMP_COPY.text)]
     again = report(inbox, tmp_path / "out2", AS_OF, archive=archive)
     assert again.reused == 0
-    assert [(f.result, f.reason) for f in again.report.intake.files] == [("未采用", read_texts.ENCRYPTED.text)]
+    assert [(f.result, f.reason) for f in again.report.intake.files] == [("未采用", read_refusals.ENCRYPTED.text)]
 
 
 def test_a_cache_folder_that_cannot_be_listed_leaves_the_finished_report_standing(

@@ -12,8 +12,10 @@ from types import ModuleType
 from pipeline.judge import codes as judge_codes
 from pipeline.judge.codes import SelectionCode
 from pipeline.model import Code, Note
+from pipeline.read import refusals as read_refusals
 from pipeline.read import texts as read_texts
-from pipeline.read.texts import IgnoreCode, ProblemCode, RefusalCode
+from pipeline.read.refusals import IgnoreCode, RefusalCode
+from pipeline.read.texts import ProblemCode
 
 REGISTRIES: tuple[type[Code], ...] = (ProblemCode, RefusalCode, IgnoreCode, SelectionCode)
 PROBLEMS = {*ProblemCode, SelectionCode.TIE, SelectionCode.INCREMENTAL, SelectionCode.ROWS_VANISHED,
@@ -44,7 +46,7 @@ def _notes(module: ModuleType) -> list[Note]:
     return notes
 
 
-NOTES = _notes(read_texts) + _notes(judge_codes)
+NOTES = _notes(read_texts) + _notes(read_refusals) + _notes(judge_codes)
 
 
 def test_every_code_has_words_and_every_data_problem_a_hint() -> None:

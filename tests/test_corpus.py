@@ -9,7 +9,7 @@ from pipeline.config.campaign import Campaign
 from pipeline.config.roster import Roster
 from pipeline.model import Submission
 from pipeline.read.inbox import read_inbox
-from pipeline.read.texts import RefusalCode
+from pipeline.read.refusals import RefusalCode
 from tests.ledgers import CORPUS, read_sheet
 from tests.runs import report
 

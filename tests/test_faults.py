@@ -30,7 +30,7 @@ import pipeline.write.outbox
 import pipeline.write.reminders
 from pipeline.cli import main
 from pipeline.errors import ChuangchengError, InternalError, Stop
-from pipeline.read import texts as read_texts
+from pipeline.read import refusals as read_refusals
 from pipeline.store.lock import RunLock
 from tests.ledgers import CAMPAIGN, ROOT, activity, d, read_sheet, resaved_copy, write_ledger
 from tests.runs import report as trial_or_recorded
@@ -234,7 +234,7 @@ def test_a_reading_process_killed_mid_file_is_retried_once(inbox: Path, tmp_path
     files = {r["文件"]: (r["处理结果"], r["原因"]) for r in read_sheet(book, "文件清单")}
     assert len(files) == pipeline.read.inbox.PARALLEL_FROM + 4  # every file accounted for
     if again:
-        assert files["致命.xlsx"] == ("未采用", read_texts.READER_DIED.text)
+        assert files["致命.xlsx"] == ("未采用", read_refusals.READER_DIED.text)
     else:
         assert files["致命.xlsx"][0] in ("已采用", "已被新版本替代")
     assert files["白塔村.xlsx"] == ("已采用", None)
@@ -262,7 +262,7 @@ def test_a_reading_process_that_dies_while_files_are_still_being_found_is_a_refu
     book = report(inbox, tmp_path / "out", AS_OF).written.workbook
     files = {r["文件"]: (r["处理结果"], r["原因"]) for r in read_sheet(book, "文件清单")}
     assert len(files) == pipeline.read.inbox.PARALLEL_FROM + 4  # every file accounted for
-    assert files["0致命.xlsx"] == ("未采用", read_texts.READER_DIED.text)
+    assert files["0致命.xlsx"] == ("未采用", read_refusals.READER_DIED.text)
     assert files["白塔村.xlsx"] == ("已采用", None)
 
 

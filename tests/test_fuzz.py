@@ -21,7 +21,7 @@ from pipeline.config.campaign import Campaign
 from pipeline.config.roster import Roster
 from pipeline.model import Refusal, Submission
 from pipeline.read.ledger import read_ledger
-from pipeline.read.texts import RefusalCode
+from pipeline.read.refusals import RefusalCode
 from tests.ledgers import activity, d, problem, write_ledger
 from tests.test_messy import FIXTURES
 

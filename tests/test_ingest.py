@@ -13,9 +13,9 @@ from pipeline.config.roster import Roster
 from pipeline.judge.codes import SelectionCode as S
 from pipeline.model import Code, Ignored, Outcome, Problem, Refusal, Submission
 from pipeline.read.inbox import read_inbox
-from pipeline.read.texts import IgnoreCode
+from pipeline.read.refusals import IgnoreCode
+from pipeline.read.refusals import RefusalCode as R
 from pipeline.read.texts import ProblemCode as P
-from pipeline.read.texts import RefusalCode as R
 from tests.ledgers import CORPUS, activity, d, problem, write_ledger
 
 

@@ -1,6 +1,7 @@
 """User-facing Chinese text for configuration messages, kept in one place.
 
-Ledger-reading messages live in `pipeline.read.texts`, gap texts and report labels in `pipeline.judge.texts`.
+Ledger-reading messages live in `pipeline.read.texts` and `pipeline.read.refusals`, gap texts and report labels in
+`pipeline.judge.texts`.
 """
 
 from collections.abc import Sequence

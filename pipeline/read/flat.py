@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pipeline.config.campaign import Limits
-from pipeline.read import texts as T
+from pipeline.read import refusals as R
 from pipeline.read.grids import Grid, ReadFailure, check_size, find_table
 from pipeline.read.schema import LEDGER_SPECS
 
@@ -90,7 +90,7 @@ def _check_spans(text: str, limits: Limits) -> None:
         spans = dict((k.lower(), min(int(v), 10**7)) for k, v in _SPAN.findall(tag[0]))
         cells += max(spans.get("colspan", 1), 1) * max(spans.get("rowspan", 1), 1)
         if cells > limits.max_cells:
-            raise ReadFailure(T.over_limit("max_cells", f"网页表格展开合并单元格后超过 {limits.max_cells} 个单元格"))
+            raise ReadFailure(R.over_limit("max_cells", f"网页表格展开合并单元格后超过 {limits.max_cells} 个单元格"))
 
 
 def read_html_tables(data: bytes, limits: Limits) -> list[list[list[Any]]]:
@@ -106,10 +106,10 @@ def read_html_tables(data: bytes, limits: Limits) -> list[list[list[Any]]]:
                               displayed_only=False)
     except ValueError as exc:
         if "No tables found" in str(exc):
-            raise ReadFailure(T.not_a_spreadsheet("网页（HTML）文件，但其中没有表格")) from None
-        raise ReadFailure(T.corrupted(T.calamine_detail(str(exc)))) from None
+            raise ReadFailure(R.not_a_spreadsheet("网页（HTML）文件，但其中没有表格")) from None
+        raise ReadFailure(R.corrupted(R.calamine_detail(str(exc)))) from None
     except (lxml.etree.LxmlError, LookupError, TypeError) as exc:
-        raise ReadFailure(T.corrupted(T.calamine_detail(str(exc)))) from None
+        raise ReadFailure(R.corrupted(R.calamine_detail(str(exc)))) from None
     return [_header_rows(frame.columns) + [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
             for frame in frames]
 
@@ -134,10 +134,10 @@ def read_csv_table(data: bytes, limits: Limits) -> list[list[Any]]:
                 break
     except csv.Error as exc:
         if "field larger" in str(exc):
-            raise ReadFailure(T.over_limit("max_cell_chars", f"第 {len(rows) + 1} 行有一个单元格超过 "
+            raise ReadFailure(R.over_limit("max_cell_chars", f"第 {len(rows) + 1} 行有一个单元格超过 "
                                                              f"{csv.field_size_limit()} 个字符")) from None
         detail = "含有空字符，可能不是文本文件" if "NUL" in str(exc) else f"第 {len(rows) + 1} 行的引号不成对"
-        raise ReadFailure(T.corrupted(f"CSV 格式错误：{detail}")) from None
+        raise ReadFailure(R.corrupted(f"CSV 格式错误：{detail}")) from None
     return rows
 
 

@@ -22,7 +22,7 @@ import python_calamine as calamine
 
 from pipeline.config.campaign import Limits
 from pipeline.model import Note
-from pipeline.read import texts as T
+from pipeline.read import refusals as R
 from pipeline.read.schema import SheetSpec
 from pipeline.read.values import compact, is_blank
 
@@ -83,7 +83,7 @@ def _is_panic(exc: BaseException) -> bool:
 
 def _raise_if_panic(exc: BaseException, sheet: str) -> None:
     if _is_panic(exc):
-        raise ReadFailure(T.corrupted(T.reader_crash(sheet))) from None
+        raise ReadFailure(R.corrupted(R.reader_crash(sheet))) from None
 
 
 def _open_by_extension(data: bytes) -> Any:
@@ -93,13 +93,13 @@ def _open_by_extension(data: bytes) -> Any:
     try:
         handle, name = tempfile.mkstemp(suffix=ext)
     except OSError:
-        raise ReadFailure(T.NO_TEMP_COPY) from None
+        raise ReadFailure(R.NO_TEMP_COPY) from None
     try:
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
         except OSError:
-            raise ReadFailure(T.NO_TEMP_COPY) from None
+            raise ReadFailure(R.NO_TEMP_COPY) from None
         return calamine.CalamineWorkbook.from_path(name)
     finally:
         with suppress(OSError):  # held by an antivirus scanner, say: a leftover in the temp folder, not a refusal
@@ -115,11 +115,11 @@ def _open(data: bytes) -> Any:
                 raise
             return _open_by_extension(data)
     except calamine.PasswordError:
-        raise ReadFailure(T.ENCRYPTED) from None
+        raise ReadFailure(R.ENCRYPTED) from None
     except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, ValueError, OSError) as exc:
         if "cell limit" in str(exc).lower():
-            raise ReadFailure(T.over_limit("max_cells", T.cell_limit(str(exc)))) from None
-        raise ReadFailure(T.corrupted(T.calamine_detail(str(exc)))) from None
+            raise ReadFailure(R.over_limit("max_cells", R.cell_limit(str(exc)))) from None
+        raise ReadFailure(R.corrupted(R.calamine_detail(str(exc)))) from None
     except BaseException as exc:
         _raise_if_panic(exc, "")
         raise
@@ -159,9 +159,9 @@ class Epoch:
 
 def _check_extent(sheet: str, rows: int, columns: int, limits: Limits) -> None:
     if rows > limits.max_rows:
-        raise ReadFailure(T.over_limit("max_rows", f"工作表“{sheet}”有 {rows} 行，上限 {limits.max_rows} 行"))
+        raise ReadFailure(R.over_limit("max_rows", f"工作表“{sheet}”有 {rows} 行，上限 {limits.max_rows} 行"))
     if rows * columns > limits.max_cells:
-        raise ReadFailure(T.over_limit(
+        raise ReadFailure(R.over_limit(
             "max_cells", f"工作表“{sheet}”范围 {rows} 行 × {columns} 列，上限 {limits.max_cells} 个单元格"))
 
 
@@ -180,7 +180,7 @@ def _check_text(rows: list[list[Any]], sheet: str, limit: int) -> None:
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             if isinstance(value, str) and len(value) > limit:
-                raise ReadFailure(T.over_limit(
+                raise ReadFailure(R.over_limit(
                     "max_cell_chars", f"工作表“{sheet}”{cell_ref(r, c)} 有 {len(value)} 个字符，上限 {limit} 个"))
 
 
@@ -205,13 +205,13 @@ def read_grids(data: bytes, *, limits: Limits, keep: Callable[[str], bool]) -> l
             raise
         except calamine.WorksheetNotFound:
             if keep(name):
-                raise ReadFailure(T.corrupted(T.missing_sheet_part(name))) from None
+                raise ReadFailure(R.corrupted(R.missing_sheet_part(name))) from None
             continue
         except (calamine.CalamineError, ValueError, OSError) as exc:
             if "cell limit" in str(exc).lower():
-                raise ReadFailure(T.over_limit("max_cells", T.cell_limit(str(exc)))) from None
+                raise ReadFailure(R.over_limit("max_cells", R.cell_limit(str(exc)))) from None
             if keep(name):
-                raise ReadFailure(T.corrupted(f"工作表“{name}”{T.calamine_detail(str(exc))}")) from None
+                raise ReadFailure(R.corrupted(f"工作表“{name}”{R.calamine_detail(str(exc))}")) from None
             continue
         except BaseException as exc:
             if not _is_panic(exc):

@@ -21,7 +21,7 @@ from typing import Protocol
 from pipeline.config.campaign import Campaign, Limits
 from pipeline.config.roster import Roster
 from pipeline.model import Ignored, JobKey, Outcome, Parsed, Refusal, Shared
-from pipeline.read import texts as T
+from pipeline.read import refusals as R
 from pipeline.read.ledger import read_ledger
 from pipeline.read.sniff import SPREADSHEET_EXTS, Kind, check_container, ignored_reason, sniff
 
@@ -71,28 +71,28 @@ def _zip_entries(archive_name: str, data: bytes, limits: Limits) -> Iterator[_En
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        yield Refusal(archive_name, T.corrupted(T.calamine_detail(f"zip {exc}")))
+        yield Refusal(archive_name, R.corrupted(R.calamine_detail(f"zip {exc}")))
         return
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir()]
         if not members:
-            yield Refusal(archive_name, T.EMPTY_ZIP)
+            yield Refusal(archive_name, R.EMPTY_ZIP)
             return
         for info in members:
             inner = _member_name(info)
             name = f"{archive_name}/{inner}"
             path = PurePosixPath(inner.replace("\\", "/"))
             if path.is_absolute() or ".." in path.parts or inner[1:2] == ":":
-                yield Refusal(name, T.zip_member_unsafe(inner))
+                yield Refusal(name, R.zip_member_unsafe(inner))
             elif ignored := ignored_reason(name):
                 yield Ignored(name, ignored)
             elif path.suffix.lower() == ".zip":
-                yield Refusal(name, T.NESTED_ZIP)
+                yield Refusal(name, R.NESTED_ZIP)
             else:
                 try:
                     yield _File(name, archive.read(info))
                 except (zipfile.BadZipFile, zlib.error, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
-                    why = T.ENCRYPTED if "encrypted" in str(exc) else T.corrupted(T.calamine_detail(f"zip {exc}"))
+                    why = R.ENCRYPTED if "encrypted" in str(exc) else R.corrupted(R.calamine_detail(f"zip {exc}"))
                     yield Refusal(name, why)
 
 
@@ -139,10 +139,10 @@ def _entries(files: list[tuple[str, Path]], limits: Limits) -> Iterator[_Entry]:
             size = path.stat().st_size
             data = b"" if size > limits.max_file_mb * 2**20 else path.read_bytes()
         except OSError:  # moved, renamed or held exclusively by another program while the run reads
-            yield Refusal(name, T.corrupted("无法打开：读取时文件被移走、改名或正被其他程序独占"))
+            yield Refusal(name, R.corrupted("无法打开：读取时文件被移走、改名或正被其他程序独占"))
             continue
         if size > limits.max_file_mb * 2**20:
-            yield Refusal(name, T.over_limit("max_file_mb", f"文件 {size / 2**20:.0f} MB，上限 {limits.max_file_mb} MB"))
+            yield Refusal(name, R.over_limit("max_file_mb", f"文件 {size / 2**20:.0f} MB，上限 {limits.max_file_mb} MB"))
             continue
         if _may_be_archive(name) and sniff(data, name).kind is Kind.ARCHIVE:
             yield from _zip_entries(name, data, limits)
@@ -180,7 +180,7 @@ def _numbered(entry: _Entry, names: _Names) -> _Entry:
 
 def _attributed(refusal: Refusal, found: str, roster: Roster) -> Refusal:
     """A file that cannot be read is still told to the unit its name names (SPEC §3 received is not silence)."""
-    if refusal.unit or refusal.code is T.RefusalCode.UNKNOWN_UNIT:
+    if refusal.unit or refusal.code is R.RefusalCode.UNKNOWN_UNIT:
         return refusal
     stem = PurePosixPath(found).stem
     unit = roster.from_filename(stem) or roster.near(stem)
@@ -252,7 +252,7 @@ def _read_alone(job: Job, campaign: Campaign) -> Result:
         try:
             return _loaded(pool.submit(_read_batch, [job]).result()[0])
         except BrokenProcessPool:
-            return Refusal(job[0], T.READER_DIED), None
+            return Refusal(job[0], R.READER_DIED), None
 
 
 def _pooled(jobs: Iterable[Job | None], *, size: int, workers: int, campaign: Campaign) -> Iterator[Result]:
@@ -316,7 +316,7 @@ def _read_all(jobs: Iterable[Job | None], *, expected: int, campaign: Campaign, 
 def _by_chance(parsed: Parsed) -> bool:
     """An outcome of this run's circumstances, not of the file (its reading process was killed, perhaps for want
     of memory; no temporary copy could be made): never remembered, so the next run reads the file again."""
-    return isinstance(parsed, Refusal) and parsed.why.code in T.CIRCUMSTANTIAL
+    return isinstance(parsed, Refusal) and parsed.why.code in R.CIRCUMSTANTIAL
 
 
 def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | None = None,
@@ -348,7 +348,7 @@ def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | 
             if keep is not None:
                 keep(entry.name, digest, entry.data)
             if digest in first_of:
-                slots.append(Ignored(entry.name, T.identical(first_of[digest]), sha256=digest))
+                slots.append(Ignored(entry.name, R.identical(first_of[digest]), sha256=digest))
                 continue
             if entry.data:  # empty files are each refused as empty, not copies of one another
                 first_of[digest] = entry.name

@@ -19,6 +19,7 @@ from pipeline.model import (
     Shared,
     Submission,
 )
+from pipeline.read import refusals as R
 from pipeline.read import texts as T
 from pipeline.read.cells import RowContext
 from pipeline.read.extent import Stray, table_total_rows, trim_stray_cells
@@ -26,11 +27,12 @@ from pipeline.read.flat import read_flat
 from pipeline.read.formulas import formulas_without_results
 from pipeline.read.formulas import resolve as resolve_formulas
 from pipeline.read.grids import Epoch, Grid, ReadFailure, Table, read_grids
+from pipeline.read.refusals import RefusalCode
 from pipeline.read.rows import read_table
 from pipeline.read.schema import INFO_SHEET, LEDGER_SPECS, SheetKind, SheetSpec, info_cell
 from pipeline.read.sheets import HeaderMissing, Info, Share, find_info, find_sheets, owner_of, plan_shares, same_name
 from pipeline.read.sniff import Kind, check_container, sniff
-from pipeline.read.texts import ProblemCode, RefusalCode
+from pipeline.read.texts import ProblemCode
 from pipeline.read.values import clean, parse_date
 
 
@@ -66,7 +68,7 @@ def _read_workbook(data: bytes, found: str, limits: Limits,
             grids = read_grids(readable, limits=limits, keep=_is_ledger_sheet)
     except ReadFailure as failure:
         if PurePosixPath(found).suffix.lower() == ".et" and failure.why.code is RefusalCode.CORRUPTED:
-            return T.ET_NOT_XLS
+            return R.ET_NOT_XLS
         return failure.why
     totals = table_total_rows(data)
     if totals:
@@ -103,11 +105,11 @@ def read_ledger(data: bytes, *, file: str, sha256: str, campaign: Campaign, rost
     limits = campaign.limits
     found = found or file
     if len(data) > limits.max_file_mb * 2**20:
-        return Refusal(file, T.over_limit("max_file_mb", f"文件 {len(data) / 2**20:.1f} MB，上限 {limits.max_file_mb} MB"))
+        return Refusal(file, R.over_limit("max_file_mb", f"文件 {len(data) / 2**20:.1f} MB，上限 {limits.max_file_mb} MB"))
     sniffed = sniff(data, found)
     flat = FLAT_KINDS.get(sniffed.kind, "")
     if sniffed.kind is not Kind.SPREADSHEET and not flat:
-        return Refusal(file, sniffed.why or T.not_a_spreadsheet("压缩包"))
+        return Refusal(file, sniffed.why or R.not_a_spreadsheet("压缩包"))
     read = _read_flat(data, found, sniffed.kind, limits) if flat else _read_workbook(data, found, limits, sniffed.entries)
     if isinstance(read, Note):
         return Refusal(file, read)
@@ -157,13 +159,13 @@ def _from_grids(grids: list[Grid], strays: tuple[Stray, ...], *, job: _Job, camp
     about = find_info(grids, owner=owner_of(roster), unit=file_unit.name if file_unit else "")
     info_grid, info = about.grid, about.values
     if info_grid is None and not any(isinstance(t, Table) for t in find_sheets(grids, info_grid).tables.values()):
-        return Refusal(file, T.flat_not_template(flat) if flat else T.not_template([g.name for g in grids]))
+        return Refusal(file, R.flat_not_template(flat) if flat else R.not_template([g.name for g in grids]))
 
     named = clean(info.get("单位名称", ("", ""))[0])
     unit = roster.resolve(named) if named else file_unit
     if unit is None:
         guess = (roster.near(named) if named else None) or file_unit or roster.near(stem)
-        why = T.unknown_unit(named, roster.closest(named or stem), guess=guess.name if guess else "")
+        why = R.unknown_unit(named, roster.closest(named or stem), guess=guess.name if guess else "")
         return Refusal(file, why, unit=guess.name if guess else "")
     shares = plan_shares(grids, about, unit=unit, roster=roster, flat=bool(flat))
     filer = _Problems(file)
@@ -260,7 +262,7 @@ def _read_share(share: Share, first: list[Problem], *, job: _Job, campaign: Camp
                     else T.formula_without_result(formula, T.formula_filed(dated_by, effective)))
             problems.add("错误", note, sheet=info_sheet, cell=filed_cell, at=undated_at)
     else:
-        return Refusal(file, T.NO_DATES, unit=unit.name, sha256=job.sha256)
+        return Refusal(file, R.NO_DATES, unit=unit.name, sha256=job.sha256)
     return Submission(
         file=file, sha256=job.sha256, unit=unit.name, filed=filed, effective_date=effective, dated_by=dated_by,
         filed_at=f"{info_sheet}!{filed_cell}" if info_grid is not None else "",
