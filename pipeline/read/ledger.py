@@ -284,12 +284,14 @@ def _latest(activities: list[Activity], publicity: list[PublicityItem],
 
 def _missing_table(problems: _Problems, spec: SheetSpec, found: HeaderMissing | None, *,
                    unit_is_publicity: bool, flat: str, unit: str) -> None:
-    """`unit`: set for a unit whose sheets are named for it among other units' sets in the file."""
+    """`unit`: set for a unit whose sheets are named for it among other units' sets in the file. A sheet found by a
+    variant of the template's name (`乡团委-宣传报道`, `团委-宣传报道`, `宣传 报道`) is named as the file names it:
+    in a shared workbook the template's name is another unit's sheet."""
     level: ProblemLevel = "警告" if spec.kind is SheetKind.PUBLICITY and not unit_is_publicity else "错误"
     if found is None:
         note = T.flat_sheet_missing(flat, spec.name) if flat else T.sheet_missing(spec.name, unit=unit)
         problems.add(level, note, sheet=spec.name)
     else:
-        problems.add(level, T.header_not_found(spec.name), sheet=found.sheet, cell="A1")
+        problems.add(level, T.header_not_found(found.sheet), sheet=found.sheet, cell="A1")
 
 

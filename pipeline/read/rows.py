@@ -84,7 +84,7 @@ def read_table(table: Table, spec: SheetSpec, ctx: RowContext) -> TableResult:
     result = TableResult()
     missing = [c for c in spec.required if c not in table.columns]
     if missing:
-        note = T.missing_columns(spec.name, missing)
+        note = T.missing_columns(table.sheet, missing)  # as the file names it, not as the template does
         result.problems.append(Problem(code=note.code, file=ctx.file, sheet=table.sheet, cell=table.header_cell,
                                        unit=ctx.unit, level="错误", message=note.text, hint=note.hint))
     if any(c not in table.columns for c in spec.essential):

@@ -2,7 +2,7 @@
 unit and for every other unit whose set of sheets (or rows, by a 单位名称 column) the file holds."""
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -180,12 +180,19 @@ def _template_named(name: str) -> bool:
                                               for spec in LEDGER_SPECS)
 
 
+def _own_base(name: str, *, owned: Set[str], unit: Unit) -> str:
+    """The filer's sheet as the template names it: its own sheets named for it (`妇联-宣传报道`, by an alias too) are
+    its ledger sheets by name, as another unit's are, so a sheet without a header is named as the file names it."""
+    return without_unit(name, unit) if name in owned else name
+
+
 def plan_shares(grids: list[Grid], about: Info, *, unit: Unit, roster: Roster, flat: bool) -> list[Share]:
     """The file's unit's share first, then each other unit whose sheets or rows the file holds, in the order
     the workbook first names them. A file of one unit gives one share, read exactly as before."""
     owners = {} if flat else sheet_owners(grids, roster, template=_template_named)
     mine = [g for g in grids if owners.get(g.name, unit).name == unit.name]
-    filer = _share(unit, about, find_sheets(mine, about.grid, owner=owner_of(roster), unit=unit.name), filer=True)
+    filer = _share(unit, about, find_sheets(mine, about.grid, owner=owner_of(roster), unit=unit.name,
+                                            base=partial(_own_base, owned=owners.keys(), unit=unit)), filer=True)
     shares = [filer]
     for other in {u.name: u for u in owners.values() if u.name != unit.name}.values():
         theirs = [g for g in grids if g.name in owners and owners[g.name].name == other.name]
