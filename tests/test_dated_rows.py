@@ -99,18 +99,23 @@ def test_a_file_without_filed_date_is_told_as_one_at_a_report_date_before_its_la
 
 def test_the_missing_filed_date_of_a_later_file_is_told_beside_the_adopted_one(tmp_path: Path) -> None:
     """Beside the unit's file of 12-10, adopted at 12-18, its undated file (dated 12-19 by its rows) is a later
-    report's, as one with 填报日期 12-19 would be: not among its 未采用文件, but its missing 填报日期 is told now."""
+    report's, as one with 填报日期 12-19 would be: among its 未采用文件 (the unit is told its newest file was not
+    used, and why; it has a 填报日期 to fill in, so 按原因更正), and its missing 填报日期 is told now."""
     box = tmp_path / "inbox"
     write_ledger(box / "荷花村_1.xlsx", unit="荷花村", filed=d("2026-12-10"), activities=[activity(d("2026-12-05"))])
     undated_ledger(box, "荷花村_2.xlsx")
     result = report(box, tmp_path / "out", "2026-12-18")
+    reason = "未填写填报日期，按表中最晚活动日期 2026-12-19 计，晚于统计日期 2026-12-18，本期不采用"
     files = {r["文件"]: (r["处理结果"], r["原因"]) for r in read_sheet(result.written.workbook, "文件清单")}
-    assert files == {"荷花村_1.xlsx": ("已采用", None), "荷花村_2.xlsx": (
-        "未采用", "未填写填报日期，按表中最晚活动日期 2026-12-19 计，晚于统计日期 2026-12-18，本期不采用")}
+    assert files == {"荷花村_1.xlsx": ("已采用", None), "荷花村_2.xlsx": ("未采用", reason)}
     progress = next(r for r in read_sheet(result.written.workbook, "单位进度") if r["单位名称"] == "荷花村")
-    assert (progress["状态"], progress["大讨论次数"], progress["未采用文件"]) == ("进行中", 1, None)
+    assert (progress["状态"], progress["大讨论次数"], progress["未采用文件"]) == ("进行中", 1, f"《荷花村_2.xlsx》：{reason}")
     assert problem_rows(result, "荷花村") == [NO_FILED]
-    assert gap_list_rows(result, "荷花村") == [("基本信息 B5", *NO_FILED[2:], "荷花村_2.xlsx")]
+    assert gap_list_rows(result, "荷花村") == [("整个文件", "未采用", reason, "按原因更正后重新报送", "荷花村_2.xlsx"),
+                                             ("基本信息 B5", *NO_FILED[2:], "荷花村_2.xlsx")]
+    reminders = result.written.reminders.read_text(encoding="utf-8-sig")
+    assert (f"本单位报送的《荷花村_2.xlsx》已收到，但未能采用：{reason}；本期按此前采用的台账统计，"
+            "请于2026年12月25日前更正后重新报送") in reminders
     checks = {c.record.file: [p.message for p in c.problems]
               for c in run.validate(setup=setup(), inbox=box, as_of=d("2026-12-18")).files}
     assert checks == {"荷花村_1.xlsx": [], "荷花村_2.xlsx": [NO_FILED[3]]}     # told once

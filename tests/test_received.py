@@ -214,3 +214,42 @@ def test_long_names_of_unused_files_are_counted_at_the_top_and_named_in_full_bel
     # 38 Chinese characters and 23 others, 99 digit widths) takes 3 lines of 49 in the 问题 column: 3 × 17 points,
     # (the unwrapped file name, measured as if it wrapped, made these rows twice as tall)
     assert [ws.row_dimensions[r].height for r in whole] == [51, 51, 51]
+
+
+def test_a_newer_file_sent_early_is_told_to_the_unit_beside_the_file_in_use(tmp_path: Path) -> None:
+    """荷花村 sent 荷花村_1 (填报日期 12-10, used at 12-20) and 荷花村_2 (填报日期 12-22, after the 统计日期): only
+    文件清单 said 荷花村_2 was not used, so the unit took its newest file for the one counted. Now its 单位进度 row,
+    its 整改清单 and its reminder name the file and why, as for a unit whose only file was not used, and say
+    there is nothing to correct unless the date is a typo (it is within the campaign: no year slip)."""
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村_1.xlsx", unit="荷花村", filed=d("2026-12-10"), activities=[activity(d("2026-12-05"))])
+    write_ledger(box / "荷花村_2.xlsx", unit="荷花村", filed=d("2026-12-22"),
+                 activities=[activity(d("2026-12-05")), activity(d("2026-12-21"), "大行动", 2, 序号=2)])
+    s = seen(box, tmp_path, "2026-12-20", "荷花村")
+    reason = "填报日期晚于统计日期（2026-12-22 > 2026-12-20），本期不采用"
+    assert (s.files["荷花村_1.xlsx"]["处理结果"], s.files["荷花村_2.xlsx"]["处理结果"]) == ("已采用", "未采用")
+    assert s.files["荷花村_2.xlsx"]["原因"] == reason
+    assert (s.progress["状态"], s.progress["大讨论次数"], s.progress["未采用文件"]) == (
+        "进行中", 1, f"《荷花村_2.xlsx》：{reason}")
+    assert s.gap_list[s.gap_list.index("已收到未采用") + 1] == "《荷花村_2.xlsx》"
+    whole = s.gap_list.index("整个文件")
+    assert s.gap_list[whole:whole + 5] == [
+        "整个文件", "未采用", reason, "填报日期无误则不必重报，统计日期到该日后即采用；如填错请更正后重新报送", "荷花村_2.xlsx"]
+    # first and most urgent; due by the next report, 12-20 + 7 days
+    assert s.reminder.startswith(
+        f"【乡创城办提醒】荷花村：截至12月20日，本单位报送的《荷花村_2.xlsx》已收到，但未能采用：{reason}；"
+        "本期按此前采用的台账统计，请于2026年12月27日前核对填报日期（无误则不必重报）；")
+    assert s.problems == []
+
+
+def test_the_early_file_keeps_its_own_date_in_the_reminder(tmp_path: Path) -> None:
+    """At 1-10 the unit is 滞后 (no 大讨论, R7 wants 1), due by the next report, 1-17, as is the early file's item:
+    the two shared one 请于…前完成, which lost what to do about the file."""
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村_1.xlsx", unit="荷花村", filed=d("2026-12-11"),
+                 activities=[activity(d("2026-12-05"), "大行动")])
+    write_ledger(box / "荷花村_2.xlsx", unit="荷花村", filed=d("2027-01-12"),
+                 activities=[activity(d("2026-12-05"), "大行动"), activity(d("2027-01-11"), 序号=2)])
+    s = seen(box, tmp_path, "2027-01-10", "荷花村")
+    assert ("本期按此前采用的台账统计，请于2027年1月17日前核对填报日期（无误则不必重报）；"
+            "大讨论已开展0次，按序时进度应不少于1次，请于2027年1月17日前补齐；") in s.reminder

@@ -21,6 +21,8 @@ class UnitFacts:
     publicity: tuple[PublicityItem, ...]
     unused: tuple[FileRecord, ...] = ()
     """Files received from the unit but not used (Intake.unused)."""
+    early: tuple[FileRecord, ...] = ()
+    """Those of `unused` merely sent early for a later report (Intake.early)."""
 
     @property
     def submitted(self) -> bool:
@@ -54,5 +56,6 @@ def unit_facts(units: tuple[Unit, ...], intake: Intake, events: list[Event]) -> 
             rectifications=sub.rectifications if sub else (),
             publicity=publicity,
             unused=intake.unused.get(unit.name, ()),
+            early=intake.early.get(unit.name, ()),
         )
     return facts

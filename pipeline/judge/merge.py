@@ -42,8 +42,11 @@ class Intake:
     files: tuple[FileRecord, ...]
     unused: dict[str, tuple[FileRecord, ...]] = field(default_factory=dict)
     """Per roster unit, the files received from it but not used, which every output naming the unit mentions
-    (SPEC §3 received is not silence): all its 未采用 files, except, beside an adopted file, one merely dated
-    after as_of (that is a later report's file)."""
+    (SPEC §3 received is not silence): all its 未采用 files, also one merely dated after as_of beside an adopted
+    file (a later report's file: the unit would otherwise take its newest file for the one used)."""
+    early: dict[str, tuple[FileRecord, ...]] = field(default_factory=dict)
+    """Per unit, those of `unused` sent early: a typed 填报日期 after as_of (not after the deadline) beside the
+    unit's adopted file. Nothing in them is to correct; a later report uses them."""
     unused_problems: tuple[Problem, ...] = ()
     """Problems about files not used (a 填报日期 after the deadline; no 填报日期 on a file its rows date after as_of),
     listed with the adopted files' problems."""
@@ -84,8 +87,6 @@ def _slip(sub: Submission, window: Window | None) -> Problem | None:
                    message=note.text, hint=note.hint)
 
 
-_LATER = frozenset({C.SelectionCode.FILED_AFTER_AS_OF, C.SelectionCode.UNDATED_AFTER_AS_OF})
-"""Files merely dated after as_of: beside a unit's adopted file they are a later report's, not one it failed to send."""
 _UNDATED = frozenset({ProblemCode.FILED_MISSING, ProblemCode.INFO_SHEET_MISSING})
 
 
@@ -145,15 +146,18 @@ def select(outcomes: list[Outcome], *, as_of: dt.date, window: Window | None = N
             records[older.file, unit] = _record(older, "已被新版本替代", reason)
     slipped = {(p.file, p.unit) for p in slips}
     unused: dict[str, list[FileRecord]] = defaultdict(list)
+    early: dict[str, list[FileRecord]] = defaultdict(list)
     for key in sorted(records):
         record = records[key]
-        later = record.code in _LATER and key not in slipped
-        if record.result == "未采用" and record.unit and not (later and record.unit in adopted):
+        if record.result == "未采用" and record.unit:
             unused[record.unit].append(record)
+            if record.code is C.SelectionCode.FILED_AFTER_AS_OF and key not in slipped and record.unit in adopted:
+                early[record.unit].append(record)
     told = sorted(slips + undated, key=lambda p: (p.unit, p.file))
     read_order = {(o.file, o.unit if isinstance(o, (Submission, Refusal)) else ""): i for i, o in enumerate(outcomes)}
     return Intake(as_of=as_of, adopted=adopted, files=_per_file(records, read_order),
-                  unused={u: tuple(r) for u, r in unused.items()}, unused_problems=tuple(told))
+                  unused={u: tuple(r) for u, r in unused.items()}, early={u: tuple(r) for u, r in early.items()},
+                  unused_problems=tuple(told))
 
 
 _FIRST_RESULT: tuple[FileResult, ...] = ("已采用", "已被新版本替代", "未采用", "已忽略")

@@ -190,6 +190,9 @@ def remind_unused(files: Sequence[tuple[str, str]], *, reported: bool) -> str:
 
 
 REMIND_UNUSED_DO = "更正后重新报送"
+REMIND_EARLY_DO = "核对填报日期（无误则不必重报）"
+EARLY_HINT = "填报日期无误则不必重报，统计日期到该日后即采用；如填错请更正后重新报送"
+"""What a unit does about a file sent early (Intake.early): nothing to correct unless its 填报日期 is a typo."""
 REMIND_MISSING = "尚未报送台账"
 REMIND_MISSING_DO = "报送台账"
 

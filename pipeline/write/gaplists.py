@@ -1,4 +1,4 @@
-"""One 整改清单 per unit with gaps or data problems, written for that unit alone.
+"""One 整改清单 per unit with gaps, data problems or files not used, written for that unit alone.
 
 It is printed and handed over, so it is laid out for one A4 landscape page at nearly full size: the unit's
 figures in three short rows, its gaps most urgent first, its data problems in the same columns. The page is
@@ -9,6 +9,7 @@ import io
 from pathlib import Path
 
 from pipeline.judge.report import Report, UnitRow
+from pipeline.judge.texts import EARLY_HINT
 from pipeline.model import GAP_LEVELS, Gap
 from pipeline.write.stencil import Grid, Stencil
 from pipeline.write.xlsx import (
@@ -43,7 +44,8 @@ UNUSED_ROW_WIDTH = 117
 
 
 def units_needing_lists(report: Report) -> list[UnitRow]:
-    return [r for r in report.rows if r.gaps or report.problems_of(r.unit.name)]
+    """Also a unit whose only news is a file received and not used (one sent early, beside its adopted file)."""
+    return [r for r in report.rows if r.gaps or r.unused or report.problems_of(r.unit.name)]
 
 
 def by_urgency(gaps: tuple[Gap, ...]) -> list[Gap]:
@@ -102,7 +104,8 @@ def _cells(report: Report, row: UnitRow, styles: Styles, grid: Grid) -> None:
     write_header(grid, headers=GAP_LIST_COLUMNS, styles=styles, row=next_row + 1)
     next_row = write_rows(grid, rows=gaps, styles=styles, start_row=next_row + 1, limits=GAP_WRAP)
     grid.write_string(next_row, 0, "二、台账填写问题（请按单元格位置修改后重新报送）", styles.bold)
-    problems: list[list[Cell]] = [["整个文件", f.result, f.reason, UNUSED_HINT, f.file] for f in row.unused]
+    problems: list[list[Cell]] = [["整个文件", f.result, f.reason, EARLY_HINT if f in row.facts.early else UNUSED_HINT,
+                                   f.file] for f in row.unused]
     problems += [[f"{p.sheet} {p.cell}".strip(), p.level, p.message, p.hint, p.file]
                  for p in report.problems_of(row.unit.name)]
     problems = problems or [["", "", "无", "", ""]]

@@ -43,7 +43,8 @@ def items(report: Report, row: UnitRow) -> list[Item]:
     if row.unused:
         due = by_rule[R5].deadline if not facts.submitted and R5 in by_rule else next_report
         files = [(f.file, f.reason) for f in row.unused]
-        out.append(Item("未采用的报送", T.remind_unused(files, reported=facts.submitted), T.REMIND_UNUSED_DO, due))
+        do = T.REMIND_EARLY_DO if len(facts.early) == len(row.unused) else T.REMIND_UNUSED_DO
+        out.append(Item("未采用的报送", T.remind_unused(files, reported=facts.submitted), do, due))
     if not facts.submitted:
         if not row.unused and R5 in by_rule:
             out.append(Item("未报送", T.REMIND_MISSING, T.REMIND_MISSING_DO, by_rule[R5].deadline))
@@ -100,9 +101,10 @@ def _ordered(found: list[Item]) -> list[Item]:
 
 
 def clauses(chosen: list[Item], as_of: dt.date) -> list[str]:
-    """Neighbouring items due the same (future) day share one date; a passed date is said per item."""
+    """Neighbouring items due the same (future) day share one date; a passed date is said per item. The item
+    about files not used keeps its own date and what to do about them (a shared 请于…前完成 would lose it)."""
     out = []
-    for due, group in groupby(chosen, key=lambda i: i.due):
+    for (due, _), group in groupby(chosen, key=lambda i: (i.due, i.kind == "未采用的报送")):
         same = list(group)
         if len(same) == 1 or due < as_of:
             out += [f"{i.what}{T.when(i.due, as_of, i.do)}" for i in same]
