@@ -6,6 +6,7 @@ Each case builds the files as a unit does and reads the words where the unit and
 
 from pathlib import Path
 
+import docx
 import openpyxl
 
 from pipeline import run
@@ -150,3 +151,45 @@ def test_a_stale_file_without_filed_date_is_not_said_to_have_been_filed_on_its_l
     (reminder,) = [line for line in reminders if line.startswith("【乡创城办提醒】荷花村：")]
     assert ("；台账已10天未更新（未填写填报日期，表中最晚活动日期为12月10日），请于2026年12月27日前更新台账。"
             in reminder)
+
+
+def test_the_latest_filed_date_of_a_file_without_one_says_what_it_is(tmp_path: Path) -> None:
+    """单位进度's 最近填报日期, the 整改清单's 最近填报日期 and the bulletin's 最近填报 showed 12-10 as a plain date,
+    as though the unit had typed it: it is the file's latest activity. 单位进度 keeps a date cell (SPEC §5: dates
+    are written as dates, so the column sorts) whose number format says what it is; the others are text."""
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=None,
+                 activities=[activity(d("2026-12-05")), activity(d("2026-12-10"), "大行动", 2, 序号=2)])
+    write_ledger(box / "柳林村.xlsx", unit="柳林村", filed=d("2026-12-12"), activities=[activity(d("2026-12-05"))])
+    result = report(box, tmp_path / "out", "2026-12-20")
+    ws = openpyxl.load_workbook(result.written.workbook)["单位进度"]
+    column = next(c.column for c in ws[1] if c.value == "最近填报日期")
+    cells = {row[0].value: ws.cell(row=row[0].row, column=column) for row in ws.iter_rows(min_row=2)}
+    assert (cells["荷花村"].value.date(), cells["荷花村"].number_format) == (
+        d("2026-12-10"), 'yyyy-mm-dd"（未填写，按最晚活动日期）"')
+    assert (cells["柳林村"].value.date(), cells["柳林村"].number_format) == (
+        d("2026-12-12"), "yyyy-mm-dd")
+    gap_list = openpyxl.load_workbook(result.written.gap_list_folder / "荷花村.xlsx")["整改清单"]
+    figures = [v for row in gap_list.iter_rows(max_row=4, values_only=True) for v in row if v is not None]
+    assert figures[figures.index("最近填报日期：") + 1] == "2026-12-10（未填写，按最晚活动日期）"
+    table = docx.Document(str(result.written.bulletin)).tables[0]
+    filed = {row.cells[1].text: row.cells[6].text for row in table.rows[1:]}
+    assert (filed["荷花村"], filed["柳林村"]) == ("12月10日（未填写，按最晚活动日期）", "12月12日")
+
+
+def test_a_tie_between_files_without_filed_date_does_not_call_their_date_a_filed_one(tmp_path: Path) -> None:
+    """Two files of one unit dated 12-10: one without 填报日期 (its latest activity), and then both. The warning
+    said 同一填报日期 2026-12-10, a 填报日期 neither (or only one) of them holds."""
+    box = tmp_path / "inbox"
+    rows = [activity(d("2026-12-05")), activity(d("2026-12-10"), "大行动", 2, 序号=2)]
+    write_ledger(box / "荷花村_a.xlsx", unit="荷花村", filed=d("2026-12-10"), activities=rows)
+    write_ledger(box / "荷花村_b.xlsx", unit="荷花村", filed=None, activities=[*rows, activity(d("2026-12-08"), 序号=3)])
+    hint = "请在“基本信息”表填写填报日期，每次报送更新它，并只报送最新的一份"
+    # _b has more rows, so it is used; the warning is at its 填报日期 cell, B5
+    mixed = ("基本信息", "B5", "警告", "同一日期 2026-12-10 有多份台账（荷花村_a.xlsx、荷花村_b.xlsx；其中荷花村_b.xlsx"
+             "未填写填报日期，按表中最晚活动日期计），已采用“荷花村_b.xlsx”", hint)
+    assert mixed in problem_rows(report(box, tmp_path / "mixed", "2026-12-20"), "荷花村")
+    write_ledger(box / "荷花村_a.xlsx", unit="荷花村", filed=None, activities=rows)
+    both = ("基本信息", "B5", "警告", "多份台账（荷花村_a.xlsx、荷花村_b.xlsx）均未填写填报日期，按表中最晚活动日期 2026-12-10 计，"
+            "日期相同，已采用“荷花村_b.xlsx”", hint)
+    assert both in problem_rows(report(box, tmp_path / "both", "2026-12-20"), "荷花村")

@@ -27,9 +27,18 @@ class SelectionCode(Code):
 
 
 # Warnings on the adopted file (数据问题)
-def tie(date: dt.date, chosen: str, others: Sequence[str]) -> Note:
-    return Note(SelectionCode.TIE, f"同一填报日期 {d(date)} 有多份台账（{'、'.join(others)}），已采用“{chosen}”",
-                "每次报送请更新“填报日期”，并只报送最新的一份")
+def tie(date: dt.date, chosen: str, others: Sequence[str], *, undated: Sequence[tuple[str, str]] = ()) -> Note:
+    """`undated`: (file, column) of those of `others` without 填报日期, dated by their latest row's `column`: the
+    date is then theirs, not a 填报日期 they hold."""
+    if not undated:
+        return Note(SelectionCode.TIE, f"同一填报日期 {d(date)} 有多份台账（{'、'.join(others)}），已采用“{chosen}”",
+                    "每次报送请更新“填报日期”，并只报送最新的一份")
+    said = f"表中最晚{'、'.join(sorted({column for _, column in undated}))}"
+    text = (f"多份台账（{'、'.join(others)}）均未填写填报日期，按{said} {d(date)} 计，日期相同"
+            if len(undated) == len(others) else
+            f"同一日期 {d(date)} 有多份台账（{'、'.join(others)}；其中{'、'.join(f for f, _ in undated)}未填写填报日期，按{said}计）")
+    return Note(SelectionCode.TIE, f"{text}，已采用“{chosen}”",
+                "请在“基本信息”表填写填报日期，每次报送更新它，并只报送最新的一份")
 
 
 def incremental(older: str) -> Note:

@@ -136,7 +136,8 @@ def select(outcomes: list[Outcome], *, as_of: dt.date, window: Window | None = N
         chosen = chain[-1]
         tied = [s.file for s in ranked if s.effective_date == chosen.effective_date]
         if len(tied) > 1:
-            tie = chosen.filed_problem(C.tie(chosen.effective_date, chosen.file, tied))
+            by_row = [(s.file, s.dated_by) for s in ranked if s.effective_date == chosen.effective_date and s.dated_by]
+            tie = chosen.filed_problem(C.tie(chosen.effective_date, chosen.file, tied, undated=by_row))
             chain[-1] = replace(chosen, problems=(*chosen.problems, tie))
         chosen, merged = accumulate(chain)
         adopted[unit] = chosen

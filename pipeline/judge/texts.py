@@ -129,6 +129,17 @@ def r5b_gap(filed: dt.date, age: int, *, dated_by: str = "") -> str:
     return f"最近一次填报日期为{cn_date(filed)}，已{age}天未更新台账"
 
 
+def undated(dated_by: str) -> str:
+    """What a 最近填报日期 cell says beside the date of a file without 填报日期 (Submission.dated_by: the column of
+    its latest row, which dates it): short enough for a table cell."""
+    return f"未填写，按最晚{dated_by}"
+
+
+def undated_filed(filed: dt.date, dated_by: str) -> str:
+    """The 最近填报日期 of a file without 填报日期 as text (a gap list's figures): its date and what it is."""
+    return f"{filed.isoformat()}（{undated(dated_by)}）"
+
+
 def r5b_todo(due: dt.date, as_of: dt.date) -> str:
     return f"{by(due, as_of, please=True)}更新台账并报送乡创城办"
 

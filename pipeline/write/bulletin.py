@@ -12,7 +12,7 @@ from typing import Literal
 
 from pipeline.judge.report import Report, UnitRow
 from pipeline.judge.rules import R1, R2, R3, R4, R6, R7
-from pipeline.judge.texts import cn_date, md
+from pipeline.judge.texts import cn_date, md, undated
 from pipeline.model import PublicityItem
 
 WEEK = dt.timedelta(days=7)
@@ -168,7 +168,15 @@ ATTACHMENT_WIDTHS_MM = (12, 44, 18, 20, 20, 20, 22)
 def attachment(report: Report) -> list[tuple[str, ...]]:
     """附件: every unit the bulletin counts, with the figures of 单位进度, so each count can be checked by name."""
     return [(str(i), r.unit.name, r.status, str(r.facts.discussions), str(r.facts.actions), str(r.facts.participants),
-             md(r.last_filed) if r.last_filed else "未报送") for i, r in enumerate(report.rows, 1)]
+             _last_filed(r)) for i, r in enumerate(report.rows, 1)]
+
+
+def _last_filed(r: UnitRow) -> str:
+    """The 最近填报 cell: a file without 填报日期 says so and which date it is dated by."""
+    sub = r.facts.submission
+    if sub is None:
+        return "未报送"
+    return f"{md(sub.effective_date)}（{undated(sub.dated_by)}）" if sub.dated_by else md(sub.effective_date)
 
 
 def write_bulletin(report: Report, path: Path) -> None:

@@ -9,7 +9,7 @@ import io
 from pathlib import Path
 
 from pipeline.judge.report import Report, UnitRow
-from pipeline.judge.texts import EARLY_HINT
+from pipeline.judge.texts import EARLY_HINT, undated_filed
 from pipeline.model import GAP_LEVELS, Gap
 from pipeline.write.stencil import Grid, Stencil
 from pipeline.write.xlsx import (
@@ -57,7 +57,10 @@ def _figures(ws: Cells, report: Report, row: UnitRow, styles: Styles, start: int
     """The unit's figures as a form: two label / value pairs a row. Returns the next free row."""
     left: list[tuple[str, Cell]] = [("当前状态", row.status), ("大讨论次数", row.facts.discussions),
                                     ("大行动次数", row.facts.actions)]
-    right: list[tuple[str, Cell]] = [("最近填报日期", row.last_filed or "未报送"),
+    sub = row.facts.submission
+    filed: Cell = (row.last_filed if sub is None or not sub.dated_by
+                   else undated_filed(sub.effective_date, sub.dated_by))
+    right: list[tuple[str, Cell]] = [("最近填报日期", filed or "未报送"),
                                      ("活动截止日期", report.campaign.deadline)]
     if not report.campaign.contact_is_placeholder:
         right.append(("联系", report.campaign.contact))

@@ -14,7 +14,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 from queue import Queue
@@ -24,7 +24,7 @@ from typing import Protocol
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 
-from pipeline.write.xlsx import FORMULA_START, LONG_TEXT, Cell, Styles, row_height, wrap_lines
+from pipeline.write.xlsx import FORMULA_START, LONG_TEXT, Cell, NotedDate, Styles, row_height, wrap_lines
 from pipeline.write.xlsxwriter_internals import PackageMismatch, check_styles, locate, open_rows, style_number
 
 EXCEL_MAX_CHARS = 32_767
@@ -61,17 +61,21 @@ class StyleIds:
     wrap: int
     date: int
     number: int
+    noted: Mapping[str, int] = field(default_factory=dict, repr=False)
+    """The number of each NotedDate note's format, reserved after the others, so theirs are the same with or
+    without notes (and the detail tables' kept rows, keyed by this object's repr, never use them)."""
 
     @classmethod
-    def of(cls, styles: Styles) -> "StyleIds":
+    def of(cls, styles: Styles, *, notes: Iterable[str] = ()) -> "StyleIds":
         """The numbers reserved before any cell uses the formats (see style_number)."""
         return cls(text=style_number(styles.text), quoted=style_number(styles.quoted), wrap=style_number(styles.wrap),
-                   date=style_number(styles.date), number=style_number(styles.number))
+                   date=style_number(styles.date), number=style_number(styles.number),  # in this order, then the notes
+                   noted={note: style_number(styles.noted(note)) for note in sorted(set(notes))})
 
     def formats(self, styles: Styles) -> dict[int, Format]:
         """Each number with its format, for splice to check against the styles part xlsxwriter wrote."""
         return {self.text: styles.text, self.quoted: styles.quoted, self.wrap: styles.wrap, self.date: styles.date,
-                self.number: styles.number}
+                self.number: styles.number, **{number: styles.noted(note) for note, number in self.noted.items()}}
 
 
 def inline_string(value: str) -> str:
@@ -141,6 +145,8 @@ class RowWriter:
                 cells.append(f"{ref}{self._text(value, limit)[0]}")
             elif isinstance(value, int | float):
                 cells.append(f"{ref}{self.number}{value:.16G}</v></c>")
+            elif isinstance(value, NotedDate):
+                cells.append(f'{ref}" s="{self.ids.noted[value.note]}"><v>{excel_serial(value.day)}</v></c>')
             else:
                 serial = self.serials.get(value)
                 if serial is None:

@@ -11,7 +11,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from pipeline.judge.facts import is_overdue
 from pipeline.judge.report import Report, UnitRow
-from pipeline.judge.texts import after_as_of, ids, received, status_change
+from pipeline.judge.texts import after_as_of, ids, received, status_change, undated
 from pipeline.model import (
     FILE_RESULTS,
     GAP_LEVELS,
@@ -26,7 +26,7 @@ from pipeline.model import (
     Submission,
 )
 from pipeline.write.blocks import Detail, Key
-from pipeline.write.xlsx import Cell
+from pipeline.write.xlsx import Cell, NotedDate
 
 PROGRESS_COLUMNS = ("单位名称", "单位类别", "状态", "大讨论次数", "大行动次数", "参与人次", "应覆盖子主题", "已覆盖子主题",
                     "查摆问题数", "已整改数", "超期未整改数", "宣传报道数", "最近填报日期", "差距项数", "未采用文件")
@@ -96,13 +96,26 @@ def table_sources(report: Report) -> tuple[TableSource, ...]:
             publicity(report), problems(report), files(report))
 
 
+def last_filed(r: UnitRow) -> Cell:
+    """最近填报日期: a date, as SPEC §5 writes dates, and for a file without 填报日期 one that says so at its cell."""
+    sub = r.facts.submission
+    if sub is None or not sub.dated_by:
+        return r.last_filed
+    return NotedDate(sub.effective_date, undated(sub.dated_by))
+
+
+def notes(report: Report) -> set[str]:
+    """The notes of 单位进度's NotedDate cells, whose formats the workbook reserves before its rows are written."""
+    return {cell.note for r in report.rows if isinstance(cell := last_filed(r), NotedDate)}
+
+
 def progress(report: Report) -> TableSource:
     previous = report.previous
 
     def row(r: UnitRow) -> list[Cell]:
         cells: list[Cell] = [r.unit.name, "、".join(r.unit.kinds), r.status, r.facts.discussions, r.facts.actions,
                              r.facts.participants, ids(r.required), ids(r.covered), r.problems_found, r.rectified,
-                             r.overdue, len(r.facts.publicity), r.last_filed, len(r.gaps),
+                             r.overdue, len(r.facts.publicity), last_filed(r), len(r.gaps),
                              received([(f.file, f.reason) for f in r.unused])]
         if previous is not None:
             before = previous.units.get(r.unit.name)

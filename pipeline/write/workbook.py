@@ -11,7 +11,7 @@ from pipeline.judge.report import Report
 from pipeline.write.blocks import Blocks, prepared_rows
 from pipeline.write.overview import write_overview
 from pipeline.write.sheetxml import Body, RowWriter, StyleIds, splice
-from pipeline.write.tables import TableSource, table_sources
+from pipeline.write.tables import TableSource, notes, table_sources
 from pipeline.write.trend import TREND_SHEET, write_trend
 from pipeline.write.xlsx import (
     MAX_COLUMN_WIDTH,
@@ -51,7 +51,7 @@ def write_supervision_workbook(report: Report, path: Path, *, blocks: Blocks | N
     chrome = io.BytesIO()
     workbook = open_workbook(chrome, created=report.as_of)
     styles = Styles(workbook)
-    ids = StyleIds.of(styles)
+    ids = StyleIds.of(styles, notes=notes(report))
     tables = table_sources(report)
     parts = sheet_parts({t.name: t.count for t in tables})
     names = [part for name in SHEETS for part in parts[name]] + ([TREND_SHEET] if report.history else [])

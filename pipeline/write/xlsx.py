@@ -7,6 +7,7 @@ spreadsheet would take for a formula carries Excel's quote prefix, so unit text 
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
@@ -17,14 +18,30 @@ from xlsxwriter.worksheet import Worksheet
 
 from pipeline.write.xlsxwriter_internals import literal_text
 
-Cell = str | int | float | dt.date | None
+DATE_FORMAT = "yyyy-mm-dd"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """Text starting with one of these would be taken for a formula; it is written with a quote prefix."""
-DATE_FORMAT = "yyyy-mm-dd"
 MAX_COLUMN_WIDTH = 50
 """Widest a fitted column gets; longer text wraps."""
 WIDTH_SAMPLE_ROWS = 500
 """Column widths are fitted to the first rows; a sheet of 40,000 rows does not need every cell measured."""
+
+
+@dataclass(frozen=True)
+class NotedDate:
+    """A date that is not what its column says, shown with why: still a date cell (it sorts with the others,
+    SPEC §5), its number format printing `note` after it, e.g. 2026-12-10（未填写，按最晚活动日期）."""
+
+    day: dt.date
+    note: str
+
+
+def noted_format(note: str) -> str:
+    """DATE_FORMAT, then the note as literal text (a note holds no quotation mark: it is built in judge/texts)."""
+    return f'{DATE_FORMAT}"（{note}）"'
+
+
+Cell = str | int | float | dt.date | NotedDate | None
 
 
 def open_workbook(target: Path | BinaryIO, *, created: dt.date, default_font: str = "Calibri") -> xlsxwriter.Workbook:
@@ -74,8 +91,17 @@ class Styles:
         self.label = workbook.add_format({**base, "bold": True, "bg_color": "#F2F2F2", "border": 1})
         self.right = workbook.add_format({**base, "bold": True, "align": "right"})
         self.big = workbook.add_format({**base, "bold": True, "font_size": 14, "align": "left"})
+        self._base = base
         self._workbook = workbook
         self._colours: dict[str, Format] = {}
+        self._noted: dict[str, Format] = {}
+
+    def noted(self, note: str) -> Format:
+        """The format of a NotedDate with this note, made when first used."""
+        if note not in self._noted:
+            self._noted[note] = self._workbook.add_format({**self._base, "num_format": noted_format(note),
+                                                           "align": "left"})
+        return self._noted[note]
 
     def colour(self, name: str) -> Format:
         """The fill and font of a status or level, made when first used (a gap list needs none of them)."""
@@ -112,6 +138,8 @@ def write_cell(ws: Cells, row: int, col: int, value: Cell, styles: Styles, fmt: 
         ws.write_string(row, col, "是" if value else "否", fmt or styles.text)
     elif isinstance(value, int | float):
         ws.write_number(row, col, value, fmt or styles.number)
+    elif isinstance(value, NotedDate):
+        ws.write_datetime(row, col, dt.datetime.combine(value.day, dt.time()), styles.noted(value.note))
     else:
         ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), fmt or styles.date)
 
@@ -119,6 +147,8 @@ def write_cell(ws: Cells, row: int, col: int, value: Cell, styles: Styles, fmt: 
 def _cell_width(value: Cell) -> int:
     if isinstance(value, dt.date):
         return 10
+    if isinstance(value, NotedDate):
+        return 10 + display_width(f"（{value.note}）")
     return max((display_width(line) for line in str(value if value is not None else "").splitlines()), default=0)
 
 
