@@ -253,3 +253,28 @@ def test_the_early_file_keeps_its_own_date_in_the_reminder(tmp_path: Path) -> No
     s = seen(box, tmp_path, "2027-01-10", "荷花村")
     assert ("本期按此前采用的台账统计，请于2027年1月17日前核对填报日期（无误则不必重报）；"
             "大讨论已开展0次，按序时进度应不少于1次，请于2027年1月17日前补齐；") in s.reminder
+
+
+def test_a_unit_whose_only_file_is_sent_early_is_told_to_check_the_date_not_to_resend(tmp_path: Path) -> None:
+    """荷花村's only file has 填报日期 12-25, after the 统计日期 12-20 and within the campaign (no year slip): a report
+    for an earlier date, or a file filed ahead. It is 未报送 for 12-20, and told, as a unit with a file in use would
+    be, to check the date rather than to correct and resend; the 整改清单's heading does not say to resend either."""
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-25"), activities=[activity(d("2026-12-05"))])
+    s = seen(box, tmp_path, "2026-12-20", "荷花村")
+    reason = "填报日期晚于统计日期（2026-12-25 > 2026-12-20），本期不采用"
+    assert (s.progress["状态"], s.progress["未采用文件"]) == ("未报送", f"《荷花村.xlsx》：{reason}")
+    (gap,) = s.gaps
+    # the first report was due 11-27 + 7 days = 12-04, before 12-20: 立即
+    assert str(gap["整改建议"]).startswith(
+        "请核对填报日期：无误则不必重报，统计日期到该日后即采用；如填错，已逾期16天，请立即更正后重新报送。截至2027年2月4日须完成：")
+    assert "二、台账填写问题及未采用的文件（请按各行的“建议”处理）" in s.gap_list
+    assert "二、台账填写问题（请按单元格位置修改后重新报送）" not in s.gap_list
+    whole = s.gap_list.index("整个文件")
+    assert s.gap_list[whole + 3] == "填报日期无误则不必重报，统计日期到该日后即采用；如填错请更正后重新报送"
+    assert s.reminder.startswith(
+        f"【乡创城办提醒】荷花村：截至12月20日，本单位报送的《荷花村.xlsx》已收到，但未能采用：{reason}；"
+        "暂按未报送统计（期限12月4日，已逾期16天），请立即核对填报日期（无误则不必重报）；")
+    assert "台账填报日期晚于统计日期的单位核对填报日期，无误则不必重报" in s.steps
+    assert "按整改清单更正后" not in s.steps
+    not_among_the_silent("荷花村", s.issues)

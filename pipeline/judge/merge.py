@@ -45,8 +45,9 @@ class Intake:
     (SPEC §3 received is not silence): all its 未采用 files, also one merely dated after as_of beside an adopted
     file (a later report's file: the unit would otherwise take its newest file for the one used)."""
     early: dict[str, tuple[FileRecord, ...]] = field(default_factory=dict)
-    """Per unit, those of `unused` sent early: a typed 填报日期 after as_of (not after the deadline) beside the
-    unit's adopted file. Nothing in them is to correct; a later report uses them."""
+    """Per unit, those of `unused` sent early: a typed 填报日期 after as_of, not after the deadline. Nothing in them
+    is to correct if that date is right (a report for a past date, or a file filed ahead): a later report uses them.
+    Whether or not the unit has a file in use, it is told the same (check the date, else nothing to resend)."""
     unused_problems: tuple[Problem, ...] = ()
     """Problems about files not used (a 填报日期 after the deadline; no 填报日期 on a file its rows date after as_of),
     listed with the adopted files' problems."""
@@ -152,7 +153,7 @@ def select(outcomes: list[Outcome], *, as_of: dt.date, window: Window | None = N
         record = records[key]
         if record.result == "未采用" and record.unit:
             unused[record.unit].append(record)
-            if record.code is C.SelectionCode.FILED_AFTER_AS_OF and key not in slipped and record.unit in adopted:
+            if record.code is C.SelectionCode.FILED_AFTER_AS_OF and key not in slipped:
                 early[record.unit].append(record)
     told = sorted(slips + undated, key=lambda p: (p.unit, p.file))
     read_order = {(o.file, o.unit if isinstance(o, (Submission, Refusal)) else ""): i for i, o in enumerate(outcomes)}

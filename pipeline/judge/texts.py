@@ -122,6 +122,11 @@ def r5a_received_todo(due: dt.date, owed: str, as_of: dt.date) -> str:
     return f"请按差距说明中的原因核对更正台账，{by(due, as_of)}重新报送。{owed}"
 
 
+def r5a_early_todo(due: dt.date, owed: str, as_of: dt.date) -> str:
+    """Every file received is merely dated after the report date (Intake.early): the date may be right."""
+    return f"请核对填报日期：无误则不必重报，统计日期到该日后即采用；如填错，{by(due, as_of, please=True)}更正后重新报送。{owed}"
+
+
 def r5b_gap(filed: dt.date, age: int, *, dated_by: str = "") -> str:
     """`dated_by`: the date column a file without 填报日期 is dated by (Submission.dated_by), said as that."""
     if dated_by:

@@ -32,6 +32,9 @@ SHEET = "整改清单"
 GAP_LIST_COLUMNS = ("规则", "等级", "差距说明", "整改建议", "截止日期", "剩余天数")
 UNIT_PROBLEM_COLUMNS = ("位置", "等级", "问题", "建议", "文件", "")
 UNUSED_HINT = "按原因更正后重新报送"
+PROBLEMS_HEADING = "二、台账填写问题（请按单元格位置修改后重新报送）"
+EARLY_HEADING = "二、台账填写问题及未采用的文件（请按各行的“建议”处理）"
+"""Beside a file merely sent early, whose advice is 无误则不必重报: not a heading that says to correct and resend."""
 WIDTHS = (13, 7, 46, 46, 11, 7)
 """Shared by both tables of a gap list: 130 widths of an Arial digit, one A4 landscape page at about 94 %."""
 GAP_WRAP = (13, 7, 50, 50, 11, 7)
@@ -44,7 +47,7 @@ UNUSED_ROW_WIDTH = 117
 
 
 def units_needing_lists(report: Report) -> list[UnitRow]:
-    """Also a unit whose only news is a file received and not used (one sent early, beside its adopted file)."""
+    """Also a unit whose only news is a file received and not used (one sent early)."""
     return [r for r in report.rows if r.gaps or r.unused or report.problems_of(r.unit.name)]
 
 
@@ -106,7 +109,7 @@ def _cells(report: Report, row: UnitRow, styles: Styles, grid: Grid) -> None:
                               for g in by_urgency(row.gaps)] or [["", "", "无", "", None, None]]
     write_header(grid, headers=GAP_LIST_COLUMNS, styles=styles, row=next_row + 1)
     next_row = write_rows(grid, rows=gaps, styles=styles, start_row=next_row + 1, limits=GAP_WRAP)
-    grid.write_string(next_row, 0, "二、台账填写问题（请按单元格位置修改后重新报送）", styles.bold)
+    grid.write_string(next_row, 0, EARLY_HEADING if row.facts.early else PROBLEMS_HEADING, styles.bold)
     problems: list[list[Cell]] = [["整个文件", f.result, f.reason, EARLY_HINT if f in row.facts.early else UNUSED_HINT,
                                    f.file] for f in row.unused]
     problems += [[f"{p.sheet} {p.cell}".strip(), p.level, p.message, p.hint, p.file]
