@@ -8,7 +8,9 @@ from pathlib import Path
 
 import docx
 import openpyxl
+import pytest
 
+import pipeline.write.workbook as workbook_module
 from pipeline import run
 from pipeline.run import RunResult
 from tests.ledgers import activity, d, problem, read_sheet, write_ledger
@@ -175,6 +177,21 @@ def test_the_latest_filed_date_of_a_file_without_one_says_what_it_is(tmp_path: P
     table = docx.Document(str(result.written.bulletin)).tables[0]
     filed = {row.cells[1].text: row.cells[6].text for row in table.rows[1:]}
     assert (filed["荷花村"], filed["柳林村"]) == ("12月10日（未填写，按最晚活动日期）", "12月12日")
+
+
+def test_the_noted_date_fits_its_column_when_its_row_is_beyond_the_rows_widths_are_fitted_to(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Widths are fitted to the first 500 rows; a county's undated unit may come later, and a date cell too narrow
+    for its text prints ###. Here the widths see only the first row (乡创城办, roster order), and 荷花村's noted date
+    still fits: 10 for the date and 26 for （未填写，按最晚活动日期） (13 full-width characters), plus 2 of margin."""
+    monkeypatch.setattr(workbook_module, "WIDTH_SAMPLE_ROWS", 1)
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=None, activities=[activity(d("2026-12-10"))])
+    result = report(box, tmp_path / "out", "2026-12-20")
+    ws = openpyxl.load_workbook(result.written.workbook)["单位进度"]
+    assert ws.cell(row=2, column=1).value != "荷花村"
+    column = next(c.column_letter for c in ws[1] if c.value == "最近填报日期")
+    assert round(ws.column_dimensions[column].width) >= 38
 
 
 def test_a_tie_between_files_without_filed_date_does_not_call_their_date_a_filed_one(tmp_path: Path) -> None:

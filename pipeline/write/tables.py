@@ -5,7 +5,7 @@ table always hold every row it yields; the rows stay lazy, as a county's activit
 """
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain, groupby
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -81,6 +81,9 @@ class TableSource:
     overdue_col: int | None = None
     detail: Detail[Any] | None = None
     """For a detail table, its rows by ledger (rendered once per ledger, see pipeline.write.blocks)."""
+    fit: Sequence[Sequence[Cell]] = ()
+    """Rows the column widths must fit besides the first ones they are fitted to: a noted date beyond them would
+    print as ### (a number does not spill into the next cell as text does)."""
 
 
 def table(*, name: str, headers: Sequence[str], items: Counted[T], row: Callable[[T], Sequence[Cell]],
@@ -126,7 +129,8 @@ def progress(report: Report) -> TableSource:
         return cells
 
     headers = (*PROGRESS_COLUMNS, *HISTORY_PROGRESS_COLUMNS) if report.history else PROGRESS_COLUMNS
-    return table(name="单位进度", headers=headers, items=report.rows, row=row, colour={2: STATUSES})
+    noted = [row(r) for r in report.rows if isinstance(last_filed(r), NotedDate)]
+    return replace(table(name="单位进度", headers=headers, items=report.rows, row=row, colour={2: STATUSES}), fit=noted)
 
 
 def coverage(report: Report) -> TableSource:

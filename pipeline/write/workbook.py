@@ -78,7 +78,7 @@ def _table(source: TableSource, sheets: Sequence[Worksheet], *, styles: Styles, 
     limits = [MAX_COLUMN_WIDTH] * len(headers)
     writer = RowWriter(ids=ids, limits=limits)
     sample = list(islice(source.rows, WIDTH_SAMPLE_ROWS))
-    widths = column_widths(headers, sample)
+    widths = column_widths(headers, chain(sample, source.fit))
     rows = (map(writer.encode, chain(sample, source.rows)) if source.detail is None
             else prepared_rows(source.detail, writer=writer, blocks=blocks, salt=f"{source.name}|{ids}|{limits}"))
     bodies: list[Body] = []
