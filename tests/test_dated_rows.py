@@ -202,9 +202,10 @@ def test_a_tie_between_files_without_filed_date_does_not_call_their_date_a_filed
     write_ledger(box / "荷花村_a.xlsx", unit="荷花村", filed=d("2026-12-10"), activities=rows)
     write_ledger(box / "荷花村_b.xlsx", unit="荷花村", filed=None, activities=[*rows, activity(d("2026-12-08"), 序号=3)])
     hint = "请在“基本信息”表填写填报日期，每次报送更新它，并只报送最新的一份"
-    # _b has more rows, so it is used; the warning is at its 填报日期 cell, B5
+    # _b has more rows, so it is used; the warning is at its 填报日期 cell, B5, and names the file lacking one
     mixed = ("基本信息", "B5", "警告", "同一日期 2026-12-10 有多份台账（荷花村_a.xlsx、荷花村_b.xlsx；其中荷花村_b.xlsx"
-             "未填写填报日期，按表中最晚活动日期计），已采用“荷花村_b.xlsx”", hint)
+             "未填写填报日期，按表中最晚活动日期计），已采用“荷花村_b.xlsx”",
+             "请在荷花村_b.xlsx的“基本信息”表填写填报日期，每次报送更新它，并只报送最新的一份")
     assert mixed in problem_rows(report(box, tmp_path / "mixed", "2026-12-20"), "荷花村")
     write_ledger(box / "荷花村_a.xlsx", unit="荷花村", filed=None, activities=rows)
     both = ("基本信息", "B5", "警告", "多份台账（荷花村_a.xlsx、荷花村_b.xlsx）均未填写填报日期，按表中最晚活动日期 2026-12-10 计，"

@@ -37,8 +37,9 @@ def tie(date: dt.date, chosen: str, others: Sequence[str], *, undated: Sequence[
     text = (f"多份台账（{'、'.join(others)}）均未填写填报日期，按{said} {d(date)} 计，日期相同"
             if len(undated) == len(others) else
             f"同一日期 {d(date)} 有多份台账（{'、'.join(others)}；其中{'、'.join(f for f, _ in undated)}未填写填报日期，按{said}计）")
+    where = "" if len(undated) == len(others) else f"{'、'.join(f for f, _ in undated)}的"
     return Note(SelectionCode.TIE, f"{text}，已采用“{chosen}”",
-                "请在“基本信息”表填写填报日期，每次报送更新它，并只报送最新的一份")
+                f"请在{where}“基本信息”表填写填报日期，每次报送更新它，并只报送最新的一份")
 
 
 def incremental(older: str) -> Note:
