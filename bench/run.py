@@ -13,22 +13,20 @@ import datetime as dt
 import io
 import json
 import os
-import platform
 import pstats
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 
 from bench.floor import Shape, shape_of
 from bench.generate import generate, rerun_inbox
 from bench.memory import Run, measure
+from bench.provenance import commit, machine
 from bench.stages import STAGES
 from pipeline.store.cache import FOLDER
 
@@ -316,7 +314,8 @@ def describe(results: list[Measured], *, helps: list[float], minutes: float, loa
         "unit sent a new file, filed a day later with one activity more), with the archive the cold run left: the"
         " read cache gives the 900 unchanged ledgers, only the 100 changed ones are read; the detail sheets' rows"
         " of the 900 come from the rows the cold run rendered (读取缓存/明细行), only their row numbers are filled in "
-        "(and their date-dependent cells rendered again where their values changed); judging, the other sheets "
+        "(their date-dependent cells would be rendered again where their values changed; the generated due "
+        "dates lie before or after both report dates, so none does); judging, the other sheets "
         "and the other outputs are done in full.",
         "- **true floor** (bench/floor.py): a pool of one reading process per core reads every cell of every "
         "sheet of every ledger with python-calamine; from those cells it renders as many cells as each sheet "
@@ -379,26 +378,6 @@ def main() -> None:
     text = describe(results, helps=helps, minutes=(time.time() - started) / 60, load_at_start=load_at_start)
     (HERE / "results.md").write_text(text, encoding="utf-8")
     print(text)
-
-
-def machine() -> str:
-    return (f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}; python-calamine "
-            f"{version('python-calamine')}, xlsxwriter {version('xlsxwriter')}, pandas {version('pandas')}, "
-            f"openpyxl {version('openpyxl')}")
-
-
-def commit() -> str:
-    """The commit measured, so that figures are never read as another version's ("uncommitted changes" when the
-    tree differs from it); without git, said so."""
-    def git(*args: str) -> str:
-        return subprocess.run(["git", *args], capture_output=True, text=True, check=True,
-                              cwd=Path(__file__).parent.parent).stdout.strip()
-    try:
-        head = git("rev-parse", "--short", "HEAD")
-        changed = git("status", "--porcelain", "--untracked-files=no", "--", "pipeline", "bench")
-    except (OSError, subprocess.CalledProcessError):
-        return "commit unknown (no git)"
-    return f"commit {head}" + (" with uncommitted changes to pipeline/ or bench/" if changed else "")
 
 
 if __name__ == "__main__":
