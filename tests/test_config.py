@@ -174,7 +174,7 @@ def test_unknown_kind_names_the_unit(tmp_path: Path) -> None:
     path = config_with(tmp_path, "  - name: 荷花村\n    kinds: [村]", "  - name: 荷花村\n    kinds: [村庄]")
     line = line_of("  - name: 荷花村") + 1  # its kinds are on the line under its name
     assert errors_of(path) == [
-        f"第{line}行，units → 第12项（荷花村） → kinds → 第1项：未知的单位类别“村庄”，可选：村、乡直单位、窗口单位、学校、群团组织、"
+        f"第{line}行，units → 第12项（荷花村）→ kinds → 第1项：未知的单位类别“村庄”，可选：村、乡直单位、窗口单位、学校、群团组织、"
         "社会组织、派驻单位"]
 
 
@@ -282,7 +282,7 @@ def report_error(path: Path, tmp_path: Path) -> tuple[int, str]:
 @pytest.mark.parametrize(("line", "written", "where", "shown"), [
     # "白塔\\x01村" is a valid YAML escape; python-docx refused the name when the bulletin was written (exit 3,
     # 程序内部出错). Now campaign.yaml is refused, naming the line of the name (the 14th unit).
-    ("  - name: 白塔村", '  - name: "白塔\\x01村"', "units → 第14项（白塔[U+0001]村） → name", "白塔[U+0001]村"),
+    ("  - name: 白塔村", '  - name: "白塔\\x01村"', "units → 第14项（白塔[U+0001]村）→ name", "白塔[U+0001]村"),
     # Word's manual line break (Shift+Enter) is U+000B, which XML 1.0 cannot hold: pasted into contact, the
     # bulletin could not be written.
     ("contact: 乡创城办 联系电话：（请填写）", 'contact: "乡创城办\\v联系电话：0564-1234567"', "contact",
@@ -302,7 +302,7 @@ def test_a_name_is_one_line_a_free_text_keeps_its_tab(tmp_path: Path) -> None:
     kept in a free text such as contact, which Word and Excel show as written."""
     path = config_with(tmp_path, "aliases: [中心小学]", 'aliases: ["中心\\t小学", "中心\\n小学"]')
     assert errors_of(path) == [
-        f"第{line_of('    aliases: [中心小学]')}行，units → 第15项（城西湖乡中心小学） → aliases → 第{n}项：“中心{mark}小学”里有"
+        f"第{line_of('    aliases: [中心小学]')}行，units → 第15项（城西湖乡中心小学）→ aliases → 第{n}项：“中心{mark}小学”里有"
         f"{what}（方括号标出的位置），名称须写在一行内。请删除其中的{what}"
         for n, mark, what in ((1, "[制表符]", "制表符"), (2, "[换行]", "换行符"))]
     kept = config_with(tmp_path, "contact: 乡创城办 联系电话：（请填写）", 'contact: "乡创城办\\t联系电话：0564-1234567"')
@@ -310,10 +310,10 @@ def test_a_name_is_one_line_a_free_text_keeps_its_tab(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("old", "new", "below", "where", "shown"), [
-    ("    title: 诚信经营 文明同行", '    title: "诚信经营\\uFFFE文明同行"', 0, "subthemes → 第5项（5） → title",
+    ("    title: 诚信经营 文明同行", '    title: "诚信经营\\uFFFE文明同行"', 0, "subthemes → 第5项（5）→ title",
      "诚信经营[U+FFFE]文明同行"),
     ("    title: 诚信经营 文明同行", '    title: 诚信经营 文明同行\n    keywords: [市场, "个体\\x1f户"]', 1,
-     "subthemes → 第5项（5） → keywords → 第2项", "个体[U+001F]户"),
+     "subthemes → 第5项（5）→ keywords → 第2项", "个体[U+001F]户"),
     ("township: 城西湖乡", 'township: "城西湖\\uD800乡"', 0, "township", "城西湖[U+D800]乡"),
 ])
 def test_every_configured_text_is_refused_with_an_unwritable_character(tmp_path: Path, old: str, new: str, below: int,

@@ -3,6 +3,7 @@ Notepad and looks for the line): pydantic's checks of one value and the cross ch
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
@@ -85,22 +86,22 @@ CROSS_MESSAGES = [
 ]
 
 
-def test_every_value_error_names_the_line_of_its_key_or_item(tmp_path: Path) -> None:
-    path = tmp_path / "campaign.yaml"
-    path.write_text(VALUES_WRONG, encoding="utf-8")
-    assert errors_of(path) == [
-        "contact：缺少此项，请补上",
-        "第5行，deadline：日期“2027-02-30”无效，请写成 2026-11-27 这样的格式",
-        "第15行，units → 第2项（柳林村） → kinds：缺少此项，请补上",
-        "第18行，exemptions → 第1项（柳林村） → subtheme：应为整数，现为“七”",
-        "第21行，limits → max_rows：应不小于100，现为“-5”",
-    ]
+VALUE_MESSAGES = [
+    "contact：缺少此项，请补上",
+    "第5行，deadline：日期“2027-02-30”无效，请写成 2026-11-27 这样的格式",
+    "第15行，units → 第2项（柳林村）→ kinds：缺少此项，请补上",
+    "第18行，exemptions → 第1项（柳林村）→ subtheme：应为整数，现为“七”",
+    "第21行，limits → max_rows：应不小于100，现为“-5”",
+]
 
 
-def test_every_cross_check_error_names_the_line_of_its_key_or_item(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("text", "messages"), [(VALUES_WRONG, VALUE_MESSAGES), (CROSS_WRONG, CROSS_MESSAGES)],
+                         ids=["one value wrong", "values wrong together"])
+def test_every_value_error_names_the_line_of_its_key_or_item(tmp_path: Path, text: str,
+                                                             messages: list[str]) -> None:
     path = tmp_path / "campaign.yaml"
-    path.write_text(CROSS_WRONG, encoding="utf-8")
-    assert errors_of(path) == CROSS_MESSAGES
+    path.write_text(text, encoding="utf-8")
+    assert errors_of(path) == messages
 
 
 def test_cli_names_the_line_of_each_value_error_with_exit_2(tmp_path: Path) -> None:

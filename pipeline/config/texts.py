@@ -105,7 +105,11 @@ def config_where(loc: Sequence[int | str], raw: Any) -> str:
         else:
             parts.append(str(step))
             node = node.get(step) if isinstance(node, dict) else None
-    return " → ".join(parts) if parts else "文件顶层"
+    if not parts:
+        return "文件顶层"
+    # after a closing full-width bracket, which carries its own space, the arrow follows it directly
+    return "".join(part if i == 0 else ("→ " if parts[i - 1].endswith("）") else " → ") + part
+                   for i, part in enumerate(parts))
 
 
 def config_field_error(*, kind: str, loc: Sequence[int | str], value: Any, ctx: dict[str, Any]) -> str:
