@@ -284,8 +284,10 @@ def test_tie_on_filed_date_prefers_more_rows_then_later_name(tmp_path: Path, cam
                  activities=[rows[0], activity(d("2026-12-04"), 序号=2, summary="三")])
     intake = select(read(tmp_path, campaign, roster), as_of=d("2026-12-20"))
     results = {f.file: (f.result, f.code) for f in intake.files}
-    assert results == {"荷花村_a.xlsx": ("已被新版本替代", S.SUPERSEDED), "荷花村_b.xlsx": ("已被新版本替代", S.SUPERSEDED),
+    assert results == {"荷花村_a.xlsx": ("已被新版本替代", S.TIED_OUT), "荷花村_b.xlsx": ("已被新版本替代", S.TIED_OUT),
                        "荷花村_c.xlsx": ("已采用", None)}
+    # of the same date, not newer: 文件清单 does not say “已被更新的台账替代”
+    assert {f.file: f.reason for f in intake.files}["荷花村_a.xlsx"] == "与“荷花村_c.xlsx”日期相同（2026-12-18），已采用“荷花村_c.xlsx”"
     (tie,) = intake.adopted["荷花村"].problems
     assert (tie.sheet, tie.cell, tie.code) == ("基本信息", "B5", S.TIE)      # at the 填报日期 it is about
     assert (tie.level, tie.message) == (

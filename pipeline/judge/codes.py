@@ -19,6 +19,7 @@ class SelectionCode(Code):
     INCREMENTAL = "incremental"
     ROWS_VANISHED = "rows-vanished"
     SUPERSEDED = "superseded"
+    TIED_OUT = "tied-out"
     MERGED = "merged"
     FILED_AFTER_AS_OF = "filed-after-as-of"
     UNDATED_AFTER_AS_OF = "undated-after-as-of"
@@ -67,6 +68,11 @@ def describe_publicity(p: PublicityItem) -> str:
 # 文件清单 reasons of the files not adopted
 def superseded_by(newer: str) -> Note:
     return Note(SelectionCode.SUPERSEDED, f"已被更新的台账“{newer}”替代")
+
+
+def tied_out(chosen: str, date: dt.date) -> Note:
+    """A file of the same date as the one adopted (the tie warning on that file says why it won): not newer."""
+    return Note(SelectionCode.TIED_OUT, f"与“{chosen}”日期相同（{d(date)}），已采用“{chosen}”")
 
 
 def merged_into(newer: str) -> Note:

@@ -144,7 +144,9 @@ def select(outcomes: list[Outcome], *, as_of: dt.date, window: Window | None = N
         adopted[unit] = chosen
         records[chosen.file, unit] = _record(chain[-1], "已采用")  # its own rows: merged ones are on their own files' rows
         for older in ranked[:-1]:
-            reason = C.merged_into(chosen.file) if older.file in merged else C.superseded_by(chosen.file)
+            reason = (C.merged_into(chosen.file) if older.file in merged
+                      else C.tied_out(chosen.file, older.effective_date) if older.file in tied
+                      else C.superseded_by(chosen.file))
             records[older.file, unit] = _record(older, "已被新版本替代", reason)
     slipped = {(p.file, p.unit) for p in slips}
     unused: dict[str, list[FileRecord]] = defaultdict(list)
