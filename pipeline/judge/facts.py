@@ -25,6 +25,11 @@ class UnitFacts:
     """Those of `unused` merely sent early for a later report (Intake.early)."""
 
     @property
+    def only_early(self) -> bool:
+        """Every file received and not used was merely sent early: its 填报日期 may be right, nothing to resend."""
+        return bool(self.unused) and len(self.early) == len(self.unused)
+
+    @property
     def submitted(self) -> bool:
         return self.submission is not None
 
