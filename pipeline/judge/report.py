@@ -8,6 +8,7 @@ from typing import get_args
 
 from pipeline.config.campaign import Campaign, Unit
 from pipeline.config.roster import Roster
+from pipeline.judge import texts as T
 from pipeline.judge.facts import UnitFacts, is_overdue, unit_facts
 from pipeline.judge.merge import Event, Intake, counted_activities, events, select
 from pipeline.judge.rules import RuleContext, evaluate_unit, sort_gaps
@@ -44,6 +45,12 @@ class UnitRow:
     def unused(self) -> tuple[FileRecord, ...]:
         """Files received from this unit but not used, with why (SPEC §3 received is not silence)."""
         return self.facts.unused
+
+    @property
+    def filed_note(self) -> str:
+        """Beside `last_filed`, what it is when the unit's file has no 填报日期 (dated by its latest row), else ""."""
+        sub = self.facts.submission
+        return T.undated(sub.dated_by) if sub is not None and sub.dated_by else ""
 
     @property
     def covered(self) -> tuple[int, ...]:

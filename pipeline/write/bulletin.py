@@ -12,7 +12,7 @@ from typing import Literal
 
 from pipeline.judge.report import Report, UnitRow
 from pipeline.judge.rules import R1, R2, R3, R4, R6, R7
-from pipeline.judge.texts import cn_date, md, undated
+from pipeline.judge.texts import cn_date, md
 from pipeline.model import PublicityItem
 
 WEEK = dt.timedelta(days=7)
@@ -175,10 +175,9 @@ def attachment(report: Report) -> list[tuple[str, ...]]:
 
 def _last_filed(r: UnitRow) -> str:
     """The 最近填报 cell: a file without 填报日期 says so and which date it is dated by."""
-    sub = r.facts.submission
-    if sub is None:
+    if r.last_filed is None:
         return "未报送"
-    return f"{md(sub.effective_date)}（{undated(sub.dated_by)}）" if sub.dated_by else md(sub.effective_date)
+    return f"{md(r.last_filed)}（{r.filed_note}）" if r.filed_note else md(r.last_filed)
 
 
 def write_bulletin(report: Report, path: Path) -> None:

@@ -60,9 +60,7 @@ def _figures(ws: Cells, report: Report, row: UnitRow, styles: Styles, start: int
     """The unit's figures as a form: two label / value pairs a row. Returns the next free row."""
     left: list[tuple[str, Cell]] = [("当前状态", row.status), ("大讨论次数", row.facts.discussions),
                                     ("大行动次数", row.facts.actions)]
-    sub = row.facts.submission
-    filed: Cell = (row.last_filed if sub is None or not sub.dated_by
-                   else undated_filed(sub.effective_date, sub.dated_by))
+    filed: Cell = undated_filed(row.last_filed, row.filed_note) if row.last_filed and row.filed_note else row.last_filed
     right: list[tuple[str, Cell]] = [("最近填报日期", filed or "未报送"),
                                      ("活动截止日期", report.campaign.deadline)]
     if not report.campaign.contact_is_placeholder:

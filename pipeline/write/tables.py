@@ -11,7 +11,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from pipeline.judge.facts import is_overdue
 from pipeline.judge.report import Report, UnitRow
-from pipeline.judge.texts import after_as_of, ids, received, status_change, undated
+from pipeline.judge.texts import after_as_of, ids, received, status_change
 from pipeline.model import (
     FILE_RESULTS,
     GAP_LEVELS,
@@ -101,10 +101,7 @@ def table_sources(report: Report) -> tuple[TableSource, ...]:
 
 def last_filed(r: UnitRow) -> Cell:
     """最近填报日期: a date, as SPEC §5 writes dates, and for a file without 填报日期 one that says so at its cell."""
-    sub = r.facts.submission
-    if sub is None or not sub.dated_by:
-        return r.last_filed
-    return NotedDate(sub.effective_date, undated(sub.dated_by))
+    return NotedDate(r.last_filed, r.filed_note) if r.last_filed and r.filed_note else r.last_filed
 
 
 def notes(report: Report) -> set[str]:
