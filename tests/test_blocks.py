@@ -316,3 +316,31 @@ def test_a_block_kept_in_place_of_a_recalled_one_is_recalled_whole_next_time(tmp
     third = RowBlocks(tmp_path, "f")
     assert third.recall(("k",)) == b"rows rendered again"
     third.discard()
+
+
+def test_a_block_recalled_and_kept_as_it_was_keeps_its_key_and_checksum(tmp_path: Path) -> None:
+    """A rerun keeps each recalled block without hashing its key or its bytes again: the next report still finds it
+    under its own key (not the key recalled just before it), and still finds damage in it."""
+    first = RowBlocks(tmp_path, "f")
+    first.keep(("a",), b"rows of a")
+    first.keep(("b",), b"rows of b")
+    first.save()
+    second = RowBlocks(tmp_path, "f")
+    a = second.recall(("a",))
+    assert a == b"rows of a"
+    second.keep(("b",), a)  # the bytes recalled last, under another key: hashed afresh
+    b = second.recall(("b",))
+    assert b == b"rows of b"
+    second.keep(("b",), b)
+    second.save()
+    third = RowBlocks(tmp_path, "f")
+    assert third.recall(("a",)) is None
+    assert third.recall(("b",)) == b"rows of b"
+    third.discard()
+    pack = tmp_path / PACK
+    data = pack.read_bytes()
+    at = data.index(b"rows of b")
+    pack.write_bytes(data[:at] + b"R" + data[at + 1:])
+    fourth = RowBlocks(tmp_path, "f")
+    assert fourth.recall(("b",)) is None
+    fourth.discard()

@@ -82,6 +82,9 @@ class RowBlocks:
     _written: dict[bytes, _Place] = field(default_factory=dict, repr=False)
     _opened: bool = field(default=False, repr=False)
     _end: int = field(default=0, repr=False)
+    _last: tuple[Sequence[str], bytes, bytes, int] | None = field(default=None, repr=False)
+    """The block recalled last: its key, digest, bytes and checksum, which `keep` takes as they are when it is handed
+    those same bytes (the usual rerun: every block recalled is kept; 3,000 keys and 57 MB of CRC-32 not done twice)."""
 
     @classmethod
     def beside(cls, archive: Path, *, fingerprint: str, mode: int = 0o644) -> "RowBlocks":
@@ -127,6 +130,7 @@ class RowBlocks:
         if zlib.crc32(data) != place[2]:
             return None
         self.hits += 1
+        self._last = (key, digest, data, place[2])
         return data
 
     def keep(self, key: Sequence[str], data: bytes) -> None:
@@ -134,7 +138,11 @@ class RowBlocks:
         kept as the one rendered in its place)."""
         if not self._opened:
             self._open()
-        self._add(self._key(key), data, zlib.crc32(data))
+        last, self._last = self._last, None
+        if last is not None and last[2] is data and last[0] == key:
+            self._add(last[1], data, last[3])
+        else:
+            self._add(self._key(key), data, zlib.crc32(data))
 
     def _add(self, digest: bytes, data: bytes, checksum: int) -> None:
         if self._new is None:

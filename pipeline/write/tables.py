@@ -7,6 +7,7 @@ table always hold every row it yields; the rows stay lazy, as a county's activit
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain, groupby
+from operator import attrgetter
 from typing import Any, Generic, Protocol, TypeVar
 
 from pipeline.judge.facts import is_overdue
@@ -185,7 +186,7 @@ def _by_file(hashes: Mapping[str, str], sub: Submission, table: str,
     from besides the program and the campaign (see blocks): that file's bytes and name, the unit and the table.
     A submission may hold an older file's rows besides its own (incremental files merged, judge.merge), under
     the newer file's name and bytes; a file whose bytes are not known is rendered without a block."""
-    if all(item.file == sub.file for item in items):  # the usual case: its own file's rows only
+    if set(map(attrgetter("file"), items)) <= {sub.file}:  # the usual case: its own file's rows only
         return [((table, sub.sha256, sub.file, sub.unit), items)]
     groups: list[tuple[Key | None, Sequence[Item | SkippedRow]]] = []
     for file, rows in groupby(items, key=lambda item: item.file):
