@@ -69,6 +69,22 @@ def test_validate_lists_problems_and_exit_codes(inbox: Path, tmp_path: Path) -> 
     assert (code, output.splitlines()[-1]) == (0, "合计：文件 1 个（已采用 1，已被新版本替代 0，未采用 0，已忽略 0）；数据问题 错误 0 条，警告 0 条")
 
 
+def test_validate_does_not_ask_to_resend_a_ledger_sent_early(tmp_path: Path) -> None:
+    """荷花村's only ledger has 填报日期 12-25, after the 统计日期 12-20 and within the campaign: its 填报日期 may be
+    right, so the closing line says to resend only if it is wrong, as the unit's 整改清单 says; the exit code still
+    says not every file is used. An early file beside a real 错误 keeps the usual closing line."""
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-25"), activities=[activity(d("2026-12-05"))])
+    code, output = run("validate", "--inbox", str(box), "--as-of", "2026-12-20")
+    assert code == 1
+    assert "【未采用】荷花村.xlsx（荷花村）\n    原因：填报日期晚于统计日期（2026-12-25 > 2026-12-20），本期不采用\n" in output
+    assert output.rstrip().splitlines()[-1] == ("以上未采用的台账填报日期晚于统计日期：填报日期无误则不必重报，统计日期到该日后即采用；"
+                                                "如填错，请报送单位更正后重新报送。这不是程序出错。")
+    write_ledger(box / "柳林村.xlsx", unit="柳林村", filed=d("2026-12-18"), activities=[activity("12月32日")])
+    code, output = run("validate", "--inbox", str(box), "--as-of", "2026-12-20")
+    assert (code, output.rstrip().splitlines()[-1]) == (1, "以上问题需要由报送单位改正台账后重新报送；这是台账内容的问题，不是程序出错。")
+
+
 def test_bad_as_of_and_missing_inbox_exit_2(tmp_path: Path) -> None:
     assert run_error("report", "--as-of", "2026-13-01", "--inbox", str(tmp_path)) == (
         2, "错误：--as-of 日期“2026-13-01”无效，请写成 2026-12-20 这样的格式")

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from pipeline.run import RunResult, Setup
 
 VALIDATE_CLOSING = "以上问题需要由报送单位改正台账后重新报送；这是台账内容的问题，不是程序出错。"
+VALIDATE_CLOSING_EARLY = ("以上未采用的台账填报日期晚于统计日期：填报日期无误则不必重报，统计日期到该日后即采用；"
+                          "如填错，请报送单位更正后重新报送。这不是程序出错。")
+"""The closing line when the only thing in the way is ledgers sent early (Validation.only_early)."""
 
 
 def _fail(exc: ChuangchengError) -> NoReturn:
@@ -153,7 +156,7 @@ def validate(inbox: Path, config: Path, as_of: str | None, as_json: bool, archiv
         click.echo(f"合计：文件 {len(result.files)} 个（{summary}）；数据问题 错误 {result.count('错误')} 条，"
                    f"警告 {result.count('警告')} 条")
         if not result.ok:
-            click.echo(VALIDATE_CLOSING)
+            click.echo(VALIDATE_CLOSING_EARLY if result.only_early else VALIDATE_CLOSING)
     if not result.ok:
         raise SystemExit(1)
 

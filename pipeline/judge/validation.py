@@ -17,12 +17,22 @@ class FileCheck:
 @dataclass(frozen=True)
 class Validation:
     files: tuple[FileCheck, ...]
+    early: frozenset[tuple[str, str]] = frozenset()
+    """(file, unit) of each ledger not used only because it was sent early (merge.Intake.early): a typed 填报日期
+    after the 统计日期, not after the deadline."""
 
     @property
     def ok(self) -> bool:
         """Every file 已采用, 已被新版本替代 or 已忽略, and no 错误 anywhere (SPEC §6)."""
         return all(all(part.result != "未采用" for part in f.record.each_unit())
                    and all(p.level != "错误" for p in f.problems) for f in self.files)
+
+    @property
+    def only_early(self) -> bool:
+        """Not ok only because of ledgers sent early, which need no resending if their date is right."""
+        return not self.ok and all(
+            all(part.result != "未采用" or (part.file, part.unit) in self.early for part in f.record.each_unit())
+            and all(p.level != "错误" for p in f.problems) for f in self.files)
 
     def count(self, level: str) -> int:
         return sum(1 for f in self.files for p in f.problems if p.level == level)
@@ -61,4 +71,5 @@ def validate(outcomes: list[Outcome], *, as_of: dt.date, window: Window | None =
             problems += (p for p in intake.unused_problems if p.file == part.file and p.unit == part.unit
                          and p not in own)   # a missing 填报日期 is the file's own problem, told beside the others'
         checks.append(FileCheck(record=record, problems=tuple(problems)))
-    return Validation(files=tuple(checks))
+    early = frozenset((r.file, r.unit) for records in intake.early.values() for r in records)
+    return Validation(files=tuple(checks), early=early)
