@@ -182,7 +182,7 @@ def _from_grids(grids: list[Grid], strays: tuple[Stray, ...], *, job: _Job, camp
     elif not named:
         filer.add("警告", T.unit_from_filename(unit.name), sheet=info_sheet, cell=name_cell)
     elif file_unit is not None and file_unit.name != unit.name:
-        filer.add("警告", T.unit_name_conflict(unit.name, file_unit.name), sheet=info_sheet, cell=name_cell)
+        filer.add("警告", T.unit_name_conflict(named, unit.name, file_unit.name), sheet=info_sheet, cell=name_cell)
     parts = [_read_share(share, filer.items if share.filer else [], job=job, campaign=campaign, roster=roster)
              for share in shares]
     kept = [part for share, part in zip(shares, parts, strict=True) if share.filer or not _left_empty(share, part, about=about)]

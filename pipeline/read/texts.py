@@ -203,9 +203,10 @@ def filed_missing(column: str, latest: dt.date) -> Note:
                 "请在“基本信息”表填写填报日期，如 2026-12-18")
 
 
-def unit_name_conflict(named: str, file_unit: str) -> Note:
-    return Note(ProblemCode.UNIT_CONFLICT,
-                f"“基本信息”中的单位名称为“{named}”，文件名却像是“{file_unit}”的，已按“{named}”读取",
+def unit_name_conflict(typed: str, unit: str, file_unit: str) -> Note:
+    """`typed`: the 单位名称 cell as the unit wrote it, which the clerk finds there; `unit`: the roster unit it names."""
+    named = f"“{typed}”" if typed == unit else f"“{typed}”（即名册中的“{unit}”）"
+    return Note(ProblemCode.UNIT_CONFLICT, f"“基本信息”中的单位名称为{named}，文件名却像是“{file_unit}”的，已按“{unit}”读取",
                 "请核对文件是否报错了单位")
 
 
