@@ -150,11 +150,16 @@ def test_unit_names_with_suffixes_aliases_and_file_name_hints(tmp_path: Path, ca
 
 
 def test_a_unit_name_conflict_quotes_the_cell_as_typed(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
-    """A 单位名称 that is the roster's own name is quoted once, with no gloss."""
+    """A 单位名称 that is the roster's own name is quoted once, with no gloss; one typed with full-width spaces is
+    quoted with them, as the clerk finds it in the cell (not as it was normalised to be resolved)."""
     write_ledger(tmp_path / "白塔村台账.xlsx", unit="荷花村", filed=d("2026-12-18"))
-    (e,) = read(tmp_path, campaign, roster)
+    write_ledger(tmp_path / "白塔村台账2.xlsx", unit="荷　花　村", filed=d("2026-12-18"))
+    e, f = read(tmp_path, campaign, roster)
     assert isinstance(e, Submission) and e.unit == "荷花村"
     assert e.problems[0].message == "“基本信息”中的单位名称为“荷花村”，文件名却像是“白塔村”的，已按“荷花村”读取"
+    assert isinstance(f, Submission) and f.unit == "荷花村"
+    assert f.problems[0].message == ("“基本信息”中的单位名称为“荷　花　村”（即名册中的“荷花村”），"
+                                     "文件名却像是“白塔村”的，已按“荷花村”读取")
 
 
 def test_unknown_unit_is_refused_with_the_closest_names(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:

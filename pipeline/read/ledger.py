@@ -33,7 +33,7 @@ from pipeline.read.schema import INFO_SHEET, LEDGER_SPECS, SheetKind, SheetSpec,
 from pipeline.read.sheets import HeaderMissing, Info, Share, find_info, find_sheets, owner_of, plan_shares, same_name
 from pipeline.read.sniff import Kind, check_container, sniff
 from pipeline.read.texts import ProblemCode
-from pipeline.read.values import clean, parse_date
+from pipeline.read.values import clean, parse_date, shown
 
 
 def _template_cell(label: str) -> str:
@@ -182,7 +182,7 @@ def _from_grids(grids: list[Grid], strays: tuple[Stray, ...], *, job: _Job, camp
     elif not named:
         filer.add("警告", T.unit_from_filename(unit.name), sheet=info_sheet, cell=name_cell)
     elif file_unit is not None and file_unit.name != unit.name:
-        filer.add("警告", T.unit_name_conflict(named, unit.name, file_unit.name), sheet=info_sheet, cell=name_cell)
+        filer.add("警告", T.unit_name_conflict(shown(info["单位名称"][0]), unit.name, file_unit.name), sheet=info_sheet, cell=name_cell)
     parts = [_read_share(share, filer.items if share.filer else [], job=job, campaign=campaign, roster=roster)
              for share in shares]
     kept = [part for share, part in zip(shares, parts, strict=True) if share.filer or not _left_empty(share, part, about=about)]
