@@ -2,6 +2,7 @@
 
 What the commands compute is tested through the library (tests/test_run.py and the others)."""
 
+import json
 import os
 import re
 import shutil
@@ -77,12 +78,20 @@ def test_validate_does_not_ask_to_resend_a_ledger_sent_early(tmp_path: Path) -> 
     write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-25"), activities=[activity(d("2026-12-05"))])
     code, output = run("validate", "--inbox", str(box), "--as-of", "2026-12-20")
     assert code == 1
-    assert "【未采用】荷花村.xlsx（荷花村）\n    原因：填报日期晚于统计日期（2026-12-25 > 2026-12-20），本期不采用\n" in output
+    assert ("【未采用】荷花村.xlsx（荷花村）\n    原因：填报日期晚于统计日期（2026-12-25 > 2026-12-20），本期不采用。"
+            "建议：填报日期无误则不必重报，统计日期到该日后即采用；如填错请更正后重新报送\n") in output
     assert output.rstrip().splitlines()[-1] == ("以上未采用的台账填报日期晚于统计日期：填报日期无误则不必重报，统计日期到该日后即采用；"
                                                 "如填错，请报送单位更正后重新报送。这不是程序出错。")
+    code, output = run("validate", "--inbox", str(box), "--as-of", "2026-12-20", "--json")
+    found = json.loads(output)
+    assert (code, found["ok"], found["only_early"], found["files"][0]["early"]) == (1, False, True, True)
     write_ledger(box / "柳林村.xlsx", unit="柳林村", filed=d("2026-12-18"), activities=[activity("12月32日")])
     code, output = run("validate", "--inbox", str(box), "--as-of", "2026-12-20")
-    assert (code, output.rstrip().splitlines()[-1]) == (1, "以上问题需要由报送单位改正台账后重新报送；这是台账内容的问题，不是程序出错。")
+    assert (code, output.rstrip().splitlines()[-2:]) == (1, [
+        "以上问题需要由报送单位改正台账后重新报送；这是台账内容的问题，不是程序出错。",
+        "其中填报日期晚于统计日期的台账，按各自的“建议”处理：填报日期无误则不必重报。"])
+    found = json.loads(run("validate", "--inbox", str(box), "--as-of", "2026-12-20", "--json")[1])
+    assert (found["only_early"], [f["early"] for f in found["files"]]) == (False, [False, True])
 
 
 def test_bad_as_of_and_missing_inbox_exit_2(tmp_path: Path) -> None:

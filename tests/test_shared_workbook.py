@@ -349,3 +349,27 @@ def test_another_units_sheets_copied_and_left_empty_are_not_its_submission(tmp_p
         ("乡团委-活动台账", "A1", "警告", f"工作表{sheets}像是“乡团委”的台账，但一行也没有填写，未计入“乡团委”（它仍算未报送）")]
     (row,) = women.files.values()
     assert (row["单位名称"], row["处理结果"]) == ("乡妇联", "已采用")
+
+
+EARLY_ADVICE = "建议：填报日期无误则不必重报，统计日期到该日后即采用；如填错请更正后重新报送"
+
+
+@pytest.mark.parametrize(("filed", "closing"), [
+    ("2026-12-25", ["以上未采用的台账填报日期晚于统计日期：填报日期无误则不必重报，统计日期到该日后即采用；"
+                    "如填错，请报送单位更正后重新报送。这不是程序出错。"]),
+    ("2027-12-05", ["以上问题需要由报送单位改正台账后重新报送；这是台账内容的问题，不是程序出错。",
+                    "其中填报日期晚于统计日期的台账，按各自的“建议”处理：填报日期无误则不必重报。"])])
+def test_validate_tells_each_unit_of_a_shared_workbook_sent_early_to_check_its_date(
+        tmp_path: Path, filed: str, closing: list[str]) -> None:
+    """乡团委's workbook holds 乡妇联's set with its own 基本信息. Both dated 12-25 (after the 统计日期 12-20, within
+    the campaign): each part is told to check its date, and so is the office. 乡妇联's dated 2027-12-05 (a year
+    slip, after the deadline): that part is an 错误 to correct, 乡团委's still only a date to check."""
+    box = tmp_path / "inbox"
+    ledger = write_ledger(box / "群团台账.xlsx", unit="乡团委", filed=d("2026-12-25"),
+                          activities=[activity(d("2026-12-05"), subtheme=2)])
+    add_unit_sheets(ledger, unit="乡妇联", naming=DASHED, filed=d(filed), rows=[
+        {"序号": 1, "活动日期": d("2026-12-06"), "活动类型": "大讨论", "子主题": 2, "参加人数": 9, "内容摘要": "讨论"}])
+    lines = validate_text(box, "2026-12-20").rstrip().splitlines()
+    assert lines[1] == f"    乡团委：未采用，原因：填报日期晚于统计日期（2026-12-25 > 2026-12-20），本期不采用。{EARLY_ADVICE}"
+    assert lines[2].endswith(EARLY_ADVICE) == (filed == "2026-12-25")
+    assert lines[-len(closing):] == closing

@@ -19,6 +19,7 @@ VALIDATE_CLOSING = "以上问题需要由报送单位改正台账后重新报送
 VALIDATE_CLOSING_EARLY = ("以上未采用的台账填报日期晚于统计日期：填报日期无误则不必重报，统计日期到该日后即采用；"
                           "如填错，请报送单位更正后重新报送。这不是程序出错。")
 """The closing line when the only thing in the way is ledgers sent early (Validation.only_early)."""
+VALIDATE_CLOSING_SOME_EARLY = "其中填报日期晚于统计日期的台账，按各自的“建议”处理：填报日期无误则不必重报。"
 
 
 def _fail(exc: ChuangchengError) -> NoReturn:
@@ -146,9 +147,10 @@ def validate(inbox: Path, config: Path, as_of: str | None, as_json: bool, archiv
             unit = f"（{record.unit}）" if record.unit else ""
             click.echo(f"【{record.result}】{record.file}{unit}")
             for part in record.parts:        # a workbook holding several units' ledgers: each unit's result
-                click.echo(f"    {part.unit}：{part.result}" + (f"，原因：{part.reason}" if part.reason else ""))
+                click.echo(f"    {part.unit}：{part.result}" + (f"，原因：{part.reason}" if part.reason else "")
+                           + (f"。建议：{hint}" if (hint := result.hint(part)) else ""))
             if record.reason and not record.parts:
-                click.echo(f"    原因：{record.reason}")
+                click.echo(f"    原因：{record.reason}" + (f"。建议：{hint}" if (hint := result.hint(record)) else ""))
             for p in item.problems:
                 where = " ".join(x for x in ((p.unit if record.parts else ""), p.sheet, p.cell) if x)
                 click.echo(f"    {where} [{p.level}] {p.message}。建议：{p.hint}")
@@ -157,6 +159,8 @@ def validate(inbox: Path, config: Path, as_of: str | None, as_json: bool, archiv
                    f"警告 {result.count('警告')} 条")
         if not result.ok:
             click.echo(VALIDATE_CLOSING_EARLY if result.only_early else VALIDATE_CLOSING)
+            if result.early and not result.only_early:
+                click.echo(VALIDATE_CLOSING_SOME_EARLY)
     if not result.ok:
         raise SystemExit(1)
 

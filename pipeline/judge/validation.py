@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from pipeline.judge.merge import Window, select
+from pipeline.judge.texts import EARLY_HINT
 from pipeline.model import FileRecord, Outcome, Problem, Submission, count_results
 
 
@@ -31,8 +32,15 @@ class Validation:
     def only_early(self) -> bool:
         """Not ok only because of ledgers sent early, which need no resending if their date is right."""
         return not self.ok and all(
-            all(part.result != "未采用" or (part.file, part.unit) in self.early for part in f.record.each_unit())
+            all(part.result != "未采用" or self.sent_early(part) for part in f.record.each_unit())
             and all(p.level != "错误" for p in f.problems) for f in self.files)
+
+    def sent_early(self, part: FileRecord) -> bool:
+        return (part.file, part.unit) in self.early
+
+    def hint(self, part: FileRecord) -> str:
+        """What to do about a ledger not used, beside its reason: for one sent early, what its 整改清单 says."""
+        return EARLY_HINT if self.sent_early(part) else ""
 
     def count(self, level: str) -> int:
         return sum(1 for f in self.files for p in f.problems if p.level == level)
@@ -43,17 +51,20 @@ class Validation:
     def as_json(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
-            "files": [{**_record(f.record), "problems": [asdict(p) for p in f.problems]} for f in self.files],
+            "only_early": self.only_early,
+            "files": [{**self._record(f.record), "problems": [asdict(p) for p in f.problems]} for f in self.files],
             "summary": {"files": len(self.files), **self.results(), "错误": self.count("错误"), "警告": self.count("警告")},
         }
 
-
-def _record(record: FileRecord) -> dict[str, Any]:
-    """A file's fields; `parts` (each unit's result) only for a file holding several units' ledgers."""
-    fields = asdict(record)
-    if not record.parts:
-        del fields["parts"]
-    return fields
+    def _record(self, record: FileRecord) -> dict[str, Any]:
+        """A file's fields and whether it was sent early (`early`, also in each of its `parts`); `parts` (each
+        unit's result) only for a file holding several units' ledgers."""
+        fields = {**asdict(record), "early": self.sent_early(record)}
+        if record.parts:
+            fields["parts"] = [{**part, "early": self.sent_early(record.parts[i])} for i, part in enumerate(fields["parts"])]
+        else:
+            del fields["parts"]
+        return fields
 
 
 def validate(outcomes: list[Outcome], *, as_of: dt.date, window: Window | None = None) -> Validation:
