@@ -82,7 +82,7 @@ class RowBlocks:
     _written: dict[bytes, _Place] = field(default_factory=dict, repr=False)
     _opened: bool = field(default=False, repr=False)
     _end: int = field(default=0, repr=False)
-    _last: tuple[Sequence[str], bytes, bytes, int] | None = field(default=None, repr=False)
+    _last: tuple[tuple[str, ...], bytes, bytes, int] | None = field(default=None, repr=False)
     """The block recalled last: its key, digest, bytes and checksum, which `keep` takes as they are when it is handed
     those same bytes (the usual rerun: every block recalled is kept; 3,000 keys and 57 MB of CRC-32 not done twice)."""
 
@@ -130,7 +130,7 @@ class RowBlocks:
         if zlib.crc32(data) != place[2]:
             return None
         self.hits += 1
-        self._last = (key, digest, data, place[2])
+        self._last = (tuple(key), digest, data, place[2])
         return data
 
     def keep(self, key: Sequence[str], data: bytes) -> None:
@@ -139,7 +139,7 @@ class RowBlocks:
         if not self._opened:
             self._open()
         last, self._last = self._last, None
-        if last is not None and last[2] is data and last[0] == key:
+        if last is not None and last[2] is data and last[0] == tuple(key):
             self._add(last[1], data, last[3])
         else:
             self._add(self._key(key), data, zlib.crc32(data))
@@ -189,6 +189,7 @@ class RowBlocks:
         self._new = self._temp = None
 
     def _close_old(self) -> None:
+        self._last = None
         if self._old is not None:
             with suppress(OSError):
                 self._old.close()
