@@ -1,6 +1,7 @@
 """The weekly bulletin and the reminders: complete sentences from the data, numbers equal to the workbook's."""
 
 import re
+import zipfile
 from pathlib import Path
 
 import docx
@@ -143,3 +144,16 @@ def test_the_attachment_holds_a_unit_name_with_characters_xml_escapes(tmp_path: 
     assert [r[0] for r in rows] == [str(i) for i in range(1, 17)]
     assert [r[1:3] for r in rows if r[1] == name] == [[name, "未报送"]]
     assert next(r for r in rows if r[1] == "荷花村")[2:] == ["未达标", "1", "1", "55", "12月18日"]
+
+
+def test_the_bulletin_is_dated_the_report_date_whatever_day_it_is_made(tmp_path: Path) -> None:
+    """Every part of the .docx carries the report date, not the moment it was written (python-docx's own stamp), so
+    the same report gives the same bytes on any day: with an attachment table and without one."""
+    inbox(tmp_path / "inbox")
+    (tmp_path / "empty").mkdir()
+    for box, name in ((tmp_path / "inbox", "full"), (tmp_path / "empty", "empty")):
+        out = run_report(box, tmp_path / name, "2026-12-20")
+        with zipfile.ZipFile(out / "工作通报_2026-12-20.docx") as bulletin:
+            assert {info.date_time for info in bulletin.infolist()} == {(2026, 12, 20, 0, 0, 0)}
+            assert bulletin.testzip() is None
+    assert "附件" in "".join(paragraphs(tmp_path / "full" / "out", "2026-12-20"))

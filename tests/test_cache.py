@@ -4,14 +4,12 @@ that cannot be written, runs at once and a killed run never change a result; val
 """
 
 import hashlib
-import io
 import multiprocessing
 import os
 import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -59,21 +57,12 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return parsed
 
 
-def outputs(outbox: Path) -> dict[str, object]:
-    """Every file in the outbox by relative path, as bytes; a .docx as its members' names and bytes (python-docx
-    stamps each zip member with the time it was written, so the zip's own bytes differ from run to run)."""
-    found: dict[str, object] = {}
-    for path in sorted(p for p in outbox.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        if path.suffix == ".docx":
-            with zipfile.ZipFile(io.BytesIO(data)) as docx:
-                found[str(path.relative_to(outbox))] = [(m.filename, docx.read(m)) for m in docx.infolist()]
-        else:
-            found[str(path.relative_to(outbox))] = data
-    return found
+def outputs(outbox: Path) -> dict[str, bytes]:
+    """Every file in the outbox by relative path, as bytes (the bulletin's too: its parts are dated the report date)."""
+    return {str(p.relative_to(outbox)): p.read_bytes() for p in sorted(outbox.rglob("*")) if p.is_file()}
 
 
-def cold(inbox: Path, tmp: Path, *, config: Path = CAMPAIGN, as_of: str = AS_OF) -> dict[str, object]:
+def cold(inbox: Path, tmp: Path, *, config: Path = CAMPAIGN, as_of: str = AS_OF) -> dict[str, bytes]:
     """The outputs of a run with an archive (and so a cache) of its own, made for this comparison."""
     name = f"cold_{len(list(tmp.glob('cold_*')))}"
     result = report(inbox, tmp / name, as_of, archive=tmp / f"{name}_archive", config=config)

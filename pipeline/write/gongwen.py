@@ -94,6 +94,7 @@ class Gongwen:
         props = self.document.core_properties
         props.author, props.title = author, title
         props.created = props.modified = created
+        self._stamp = created.timetuple()[:6]
         section = self.document.sections[0]
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Mm(210), Mm(297)
@@ -180,17 +181,18 @@ class Gongwen:
         self._rows = rows
 
     def save(self, path: Path) -> None:
-        if not self._rows:
-            self.document.save(str(path))
-            return
+        """Every part dated `created` (python-docx dates them now), so the same report gives the same bytes on any
+        day it is run (SPEC §3); the table's rows are put in as document.xml is written."""
         laid_out = io.BytesIO()
         self.document.save(laid_out)
         with zipfile.ZipFile(laid_out) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
             for info in source.infolist():
                 data = source.read(info)
-                if info.filename != "word/document.xml":
-                    out.writestr(info, data)
+                dated = zipfile.ZipInfo(info.filename, self._stamp)
+                dated.compress_type, dated.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+                if info.filename != "word/document.xml" or not self._rows:
+                    out.writestr(dated, data)
                     continue
-                with out.open(info, "w") as member:
+                with out.open(dated, "w") as member:
                     for part in _filled(data, self._rows):
                         member.write(part)
