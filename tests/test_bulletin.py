@@ -157,3 +157,16 @@ def test_the_bulletin_is_dated_the_report_date_whatever_day_it_is_made(tmp_path:
             assert {info.date_time for info in bulletin.infolist()} == {(2026, 12, 20, 0, 0, 0)}
             assert bulletin.testzip() is None
     assert "附件" in "".join(paragraphs(tmp_path / "full" / "out", "2026-12-20"))
+
+
+def test_the_attachment_table_gives_each_column_its_width_in_the_grid(tmp_path: Path) -> None:
+    """LibreOffice lays a table out by its grid, not by its cells' widths: a grid of equal columns wrapped 序号 and
+    every date (1月14 / 日) while the unit names had room to spare. The grid holds the same widths as the cells,
+    which fill the type area (156 mm) exactly."""
+    inbox(tmp_path / "inbox")
+    out = run_report(tmp_path / "inbox", tmp_path, "2026-12-20")
+    (table,) = docx.Document(str(out / "工作通报_2026-12-20.docx")).tables
+    grid = [round(column.width.mm) for column in table.columns]
+    assert grid == [round(cell.width.mm) for cell in table.rows[0].cells]
+    assert sum(grid) == 156
+    assert grid[0] < grid[1] > grid[2]

@@ -163,8 +163,9 @@ def _next_steps(report: Report) -> str:
 
 
 ATTACHMENT_COLUMNS = ("序号", "单位", "状态", "大讨论（次）", "大行动（次）", "参与人次", "最近填报")
-ATTACHMENT_WIDTHS_MM = (12, 44, 18, 20, 20, 20, 22)
-"""156 mm, the type area's width."""
+ATTACHMENT_WIDTHS_MM = (14, 38, 18, 18, 18, 22, 28)
+"""156 mm, the type area's width: 序号, 参与人次 and a date such as 12月31日 on one line in 仿宋 小四, a unit name of
+up to eight characters."""
 
 
 def attachment(report: Report) -> list[tuple[str, ...]]:

@@ -158,6 +158,8 @@ class Gongwen:
         table.style = self.document.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
+        for column, width in zip(table.columns, widths_mm, strict=True):  # the grid: what LibreOffice lays out by
+            column.width = Mm(width)
         style_id = self._style_ids["table"]
 
         def shape(row: _Row) -> None:
