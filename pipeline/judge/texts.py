@@ -140,10 +140,10 @@ def undated(dated_by: str) -> str:
     return f"未填写，按最晚{dated_by}"
 
 
-def undated_filed(filed: dt.date, note: str) -> str:
-    """The 最近填报日期 of a file without 填报日期 as text (a gap list's figures): its date and what it is
-    (UnitRow.filed_note)."""
-    return f"{filed.isoformat()}（{note}）"
+def undated_filed(filed: str, note: str) -> str:
+    """The 最近填报日期 of a file without 填报日期 as text (a gap list's figures, the bulletin's attachment): its
+    date as that output writes dates, and what it is (UnitRow.filed_note)."""
+    return f"{filed}（{note}）"
 
 
 def r5b_todo(due: dt.date, as_of: dt.date) -> str:

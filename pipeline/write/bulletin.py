@@ -12,7 +12,7 @@ from typing import Literal
 
 from pipeline.judge.report import Report, UnitRow
 from pipeline.judge.rules import R1, R2, R3, R4, R6, R7
-from pipeline.judge.texts import cn_date, md
+from pipeline.judge.texts import cn_date, md, undated_filed
 from pipeline.model import PublicityItem
 
 WEEK = dt.timedelta(days=7)
@@ -178,7 +178,7 @@ def _last_filed(r: UnitRow) -> str:
     """The 最近填报 cell: a file without 填报日期 says so and which date it is dated by."""
     if r.last_filed is None:
         return "未报送"
-    return f"{md(r.last_filed)}（{r.filed_note}）" if r.filed_note else md(r.last_filed)
+    return undated_filed(md(r.last_filed), r.filed_note) if r.filed_note else md(r.last_filed)
 
 
 def write_bulletin(report: Report, path: Path) -> None:

@@ -60,7 +60,7 @@ def _figures(ws: Cells, report: Report, row: UnitRow, styles: Styles, start: int
     """The unit's figures as a form: two label / value pairs a row. Returns the next free row."""
     left: list[tuple[str, Cell]] = [("当前状态", row.status), ("大讨论次数", row.facts.discussions),
                                     ("大行动次数", row.facts.actions)]
-    filed: Cell = undated_filed(row.last_filed, row.filed_note) if row.last_filed and row.filed_note else row.last_filed
+    filed: Cell = undated_filed(row.last_filed.isoformat(), row.filed_note) if row.last_filed and row.filed_note else row.last_filed
     right: list[tuple[str, Cell]] = [("最近填报日期", filed or "未报送"),
                                      ("活动截止日期", report.campaign.deadline)]
     if not report.campaign.contact_is_placeholder:
