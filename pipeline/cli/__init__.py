@@ -22,6 +22,11 @@ VALIDATE_CLOSING_EARLY = ("以上未采用的台账填报日期晚于统计日�
 VALIDATE_CLOSING_SOME_EARLY = "其中填报日期晚于统计日期的台账，按各自的“建议”处理：填报日期无误则不必重报。"
 
 
+def _advice(hint: str) -> str:
+    """A file's 建议 after its reason, as each problem's follows its message."""
+    return f"。建议：{hint}" if hint else ""
+
+
 def _fail(exc: ChuangchengError) -> NoReturn:
     raise CliError("\n".join(exc.lines()) if isinstance(exc, ConfigError) else str(exc)) from None
 
@@ -148,9 +153,9 @@ def validate(inbox: Path, config: Path, as_of: str | None, as_json: bool, archiv
             click.echo(f"【{record.result}】{record.file}{unit}")
             for part in record.parts:        # a workbook holding several units' ledgers: each unit's result
                 click.echo(f"    {part.unit}：{part.result}" + (f"，原因：{part.reason}" if part.reason else "")
-                           + (f"。建议：{hint}" if (hint := result.hint(part)) else ""))
+                           + _advice(result.hint(part)))
             if record.reason and not record.parts:
-                click.echo(f"    原因：{record.reason}" + (f"。建议：{hint}" if (hint := result.hint(record)) else ""))
+                click.echo(f"    原因：{record.reason}" + _advice(result.hint(record)))
             for p in item.problems:
                 where = " ".join(x for x in ((p.unit if record.parts else ""), p.sheet, p.cell) if x)
                 click.echo(f"    {where} [{p.level}] {p.message}。建议：{p.hint}")
