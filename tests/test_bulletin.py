@@ -157,6 +157,9 @@ def test_the_bulletin_is_dated_the_report_date_whatever_day_it_is_made(tmp_path:
             assert {info.date_time for info in bulletin.infolist()} == {(2026, 12, 20, 0, 0, 0)}
             assert bulletin.testzip() is None
     assert "附件" in "".join(paragraphs(tmp_path / "full" / "out", "2026-12-20"))
+    out = run_report(tmp_path / "inbox", tmp_path / "typo", "1926-12-20")  # a zip part cannot be dated before 1980
+    with zipfile.ZipFile(out / "工作通报_1926-12-20.docx") as bulletin:
+        assert {info.date_time for info in bulletin.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
 def test_the_attachment_table_gives_each_column_its_width_in_the_grid(tmp_path: Path) -> None:

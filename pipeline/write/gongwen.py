@@ -88,13 +88,17 @@ def _field_char(kind: str) -> object:
     return char
 
 
+ZIP_EARLIEST, ZIP_LATEST = dt.datetime(1980, 1, 1), dt.datetime(2107, 12, 31, 23, 59, 58)
+"""The dates a zip part can carry: a report date typed outside them (--as-of 1926-12-20) still gets its bulletin."""
+
+
 class Gongwen:
     def __init__(self, *, title: str, author: str, created: dt.datetime) -> None:
         self.document = Document()
         props = self.document.core_properties
         props.author, props.title = author, title
         props.created = props.modified = created
-        self._stamp = created.timetuple()[:6]
+        self._stamp = min(max(created, ZIP_EARLIEST), ZIP_LATEST).timetuple()[:6]
         section = self.document.sections[0]
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Mm(210), Mm(297)
