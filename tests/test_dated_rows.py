@@ -61,8 +61,8 @@ def test_a_report_or_a_problem_dated_after_the_form_is_named_by_its_own_date_col
     assert (rect["计入统计"], rect["不计入原因"]) == ("否", FOUND_LATE[0])
     assert gap_list_rows(result, "柳林村") == [
         ("问题整改 B4", "错误", *FOUND_LATE, "柳林村.xlsx"),
-        ("宣传报道 B4", "错误", *PUBLISHED_LATE, "柳林村.xlsx"),
-        ("宣传报道 B5", "警告", *PUBLISHED_EARLY, "柳林村.xlsx"),
+        ("宣传报道 B4", "错误", *PUBLISHED_LATE, "同上"),  # the file named once, on its first row
+        ("宣传报道 B5", "警告", *PUBLISHED_EARLY, "同上"),
     ]
 
 
@@ -89,7 +89,7 @@ def test_a_file_without_filed_date_is_told_as_one_at_a_report_date_before_its_la
     assert files == {"荷花村.xlsx": ("未采用", reason)}
     assert problem_rows(early, "荷花村") == [NO_FILED]
     assert gap_list_rows(early, "荷花村") == [("整个文件", "未采用", reason, "按原因更正后重新报送", "荷花村.xlsx"),
-                                            ("基本信息 B5", *NO_FILED[2:], "荷花村.xlsx")]
+                                            ("基本信息 B5", *NO_FILED[2:], "同上")]
     progress = next(r for r in read_sheet(early.written.workbook, "单位进度") if r["单位名称"] == "荷花村")
     assert (progress["状态"], progress["未采用文件"]) == ("未报送", f"《荷花村.xlsx》：{reason}")
 
@@ -115,7 +115,7 @@ def test_the_missing_filed_date_of_a_later_file_is_told_beside_the_adopted_one(t
     assert (progress["状态"], progress["大讨论次数"], progress["未采用文件"]) == ("进行中", 1, f"《荷花村_2.xlsx》：{reason}")
     assert problem_rows(result, "荷花村") == [NO_FILED]
     assert gap_list_rows(result, "荷花村") == [("整个文件", "未采用", reason, "按原因更正后重新报送", "荷花村_2.xlsx"),
-                                             ("基本信息 B5", *NO_FILED[2:], "荷花村_2.xlsx")]
+                                             ("基本信息 B5", *NO_FILED[2:], "同上")]
     reminders = result.written.reminders.read_text(encoding="utf-8-sig")
     assert (f"本单位报送的《荷花村_2.xlsx》已收到，但未能采用：{reason}；本期按此前采用的台账统计，"
             "请于2026年12月25日前更正后重新报送") in reminders

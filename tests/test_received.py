@@ -199,7 +199,7 @@ def test_invisible_characters_copied_with_a_name_do_not_hide_the_unit(tmp_path: 
 def test_long_names_of_unused_files_are_counted_at_the_top_and_named_in_full_below(tmp_path: Path) -> None:
     """Three unused files with the long names WeChat and clerks give them: the figures row says how many and where
     they are named (its one unwrapped line would run far past the page and shrink the whole printout); each file
-    is named in full in its 整个文件 row, whose height comes from its reason, not from the unwrapped file name."""
+    is named in full in its 整个文件 row, wrapped in the 文件 column (18 widths a line), never past the table."""
     box = tmp_path / "inbox"
     names = [f"新时代文明实践所2026年12月第三周大讨论大行动台账（修订版）最终版{i}.xlsx" for i in (1, 2, 3)]
     for i, name in enumerate(names, start=1):  # different rows: identical files would count once
@@ -211,9 +211,10 @@ def test_long_names_of_unused_files_are_counted_at_the_top_and_named_in_full_bel
     ws = openpyxl.load_workbook(book)["整改清单"]
     whole = [cell.row for cell in ws["A"] if cell.value == "整个文件"]
     # each reason (“填报日期晚于统计日期（2027-12-11 > 2026-12-20），本期不采用；该日期晚于活动截止日期，可能是年份填错”:
-    # 38 Chinese characters and 23 others, 99 digit widths) takes 3 lines of 49 in the 问题 column: 3 × 17 points,
-    # (the unwrapped file name, measured as if it wrapped, made these rows twice as tall)
-    assert [ws.row_dimensions[r].height for r in whole] == [51, 51, 51]
+    # 38 Chinese characters and 23 others, 99 digit widths) takes 3 lines of 49 in the 问题 column; each name (29
+    # Chinese characters, 12 others: 70 widths) takes 4 lines of 18 in the 文件 column: 4 × 17 points
+    assert [ws.row_dimensions[r].height for r in whole] == [68, 68, 68]
+    assert [ws[f"E{r}"].value for r in whole] == names and all(ws[f"E{r}"].alignment.wrap_text for r in whole)
 
 
 def test_a_newer_file_sent_early_is_told_to_the_unit_beside_the_file_in_use(tmp_path: Path) -> None:

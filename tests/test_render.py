@@ -10,6 +10,9 @@ from docs.render import available, pages, printed_size, text_of, to_pdf
 from tests.ledgers import activity, d, problem, write_ledger
 from tests.runs import report
 
+LONG_NAME = "荷花村创城台账（12月第2周）最终修改版-发乡里"
+"""A file named as WeChat passes names on: 46 widths of an Arial digit, with .xlsx 51, where the gap list's 文件
+column holds 18 a line."""
 pytestmark = pytest.mark.skipif(not available(), reason="LibreOffice and poppler-utils are not installed")
 
 
@@ -30,8 +33,9 @@ def outbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_ledger(box / "乡文广站.xlsx", unit="乡文广站", filed=d("2026-12-25"), activities=unread,
                  problems=[problem(d("2026-12-31"), found=d("2026-12-05")),
                            problem(None, 序号=2, 问题描述="道路两侧乱堆乱放", 整改措施=None)])
-    write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"),
-                 activities=[activity(d("2026-12-05"), "大讨论", 1, 1234567)])
+    write_ledger(box / f"{LONG_NAME}.xlsx", unit="荷花村", filed=d("2026-12-18"),
+                 activities=[activity(d("2026-12-05"), "大讨论", 1, 1234567, evidence=None),
+                             activity(d("2026-12-06"), "大讨论", 2, 40, evidence=None, 序号=2)])
     report(box, tmp / "out", "2027-01-05")
     return tmp / "out"
 
@@ -64,6 +68,21 @@ def test_gap_list_is_most_urgent_first_and_prints_on_one_page_at_nearly_full_siz
     text = text_of(pdf)
     assert "乡文广站 整改清单（截至 2027-01-05）" in text
     assert "联系电话" not in text and "###" not in text   # the contact is still a placeholder: left out
+
+
+def test_gap_list_names_a_long_file_once_inside_its_table(outbox: Path) -> None:
+    book = outbox / "整改清单_2027-01-05" / "荷花村.xlsx"
+    ws = openpyxl.load_workbook(book).active
+    first = next(row[0].row for row in ws.iter_rows() if row[0].value == "活动台账 L4")  # 佐证材料 of 序号 1
+    # the name is one wrapped cell over the last two columns, its row three lines tall (51 widths, 18 a line)
+    assert f"E{first}:F{first}" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws[f"E{first}"].value == f"{LONG_NAME}.xlsx" and ws[f"E{first}"].alignment.wrap_text
+    assert ws.row_dimensions[first].height == 3 * 17
+    assert (ws[f"A{first + 1}"].value, ws[f"E{first + 1}"].value) == ("活动台账 L5", "同上")
+    (pdf,) = to_pdf([book], outbox / "pdf")
+    text = re.sub(r"\s+", "", text_of(pdf))
+    assert pages(pdf) == 1 and printed_size(pdf, "差距说明") >= 10  # not shrunk to make room for the name
+    assert text.count(f"{LONG_NAME}.xlsx") == 1 and text.count("同上") == 1
 
 
 def test_bulletin_prints(outbox: Path) -> None:

@@ -46,6 +46,9 @@ def _cells(ws: Cells, styles: Styles) -> None:
         write_cell(ws, 6, col, value, styles, styles.wrap)
     ws.set_row(4, 45)
     ws.set_row(8, 30)
+    ws.merge_range(10, 1, 10, 3, "", styles.wrap)  # blank first, then written over, as write_rows merges a cell
+    write_cell(ws, 10, 1, "跨三列的长文件名.xlsx", styles, styles.wrap)
+    ws.merge_range(11, 0, 12, 1, "", styles.header)
     ws.write_datetime(9, 0, dt.datetime(2027, 1, 12, 18), styles.date)
 
 
@@ -79,6 +82,11 @@ def _by_stencil(path: Path) -> Path:
     return path
 
 
+def _value(values: list[list[Any]], row: int, col: int) -> Any:
+    """calamine leaves out the blank rows and columns at a sheet's end (merged cells' formatted blanks)."""
+    return values[row][col] if row < len(values) and col < len(values[row]) else ""
+
+
 def _read(path: Path) -> dict[str, Any]:
     """What a user sees of the sheet. Values as calamine reads them: openpyxl leaves the escape of a literal
     "_x0041_" in inline text undone (calamine and LibreOffice undo it and show the text as typed)."""
@@ -89,13 +97,13 @@ def _read(path: Path) -> dict[str, Any]:
     for row in ws.iter_rows():
         for c in row:
             if c.value is not None or c.has_style:
-                cells[c.coordinate] = (values[c.row - 1][c.column - 1], c.data_type, c.number_format, c.quotePrefix, repr(c.font),
+                cells[c.coordinate] = (_value(values, c.row - 1, c.column - 1), c.data_type, c.number_format, c.quotePrefix, repr(c.font),
                                        repr(c.fill), repr(c.border), repr(c.alignment))
     setup = ws.page_setup
     return {"sheets": book.sheetnames, "cells": cells, "dimensions": ws.dimensions,
             "heights": {k: d.height for k, d in ws.row_dimensions.items() if d.height is not None},
             "widths": {k: d.width for k, d in ws.column_dimensions.items()}, "setup": (setup.paperSize, setup.orientation, setup.fitToWidth, setup.fitToHeight),
-            "fit": ws.sheet_properties.pageSetUpPr.fitToPage, "margins": repr(ws.page_margins),
+            "merged": sorted(str(r) for r in ws.merged_cells.ranges), "fit": ws.sheet_properties.pageSetUpPr.fitToPage, "margins": repr(ws.page_margins),
             "footer": (ws.oddFooter.left.text, ws.oddFooter.right.text),
             "properties": (book.properties.creator, book.properties.created)}
 
@@ -108,6 +116,8 @@ def test_a_grid_in_a_stencil_reads_back_as_xlsxwriter_writes_the_same_cells(tmp_
     # the unit's footer in place of the chrome's, its & written as Excel's code && (openpyxl shows the codes)
     assert ours["footer"] == ("荷花村 整改清单 && <附> 截至 2027-01-12", "第 &P 页 共 &N 页")
     assert ours["heights"] == {5: 45, 9: 30}  # the two set_row calls (rows 4 and 8, 0-based)
+    assert ours["merged"] == ["A12:B13", "B11:D11"]
+    assert ours["cells"]["B11"][0] == "跨三列的长文件名.xlsx" and "wrapText=True" in ours["cells"]["B11"][7]
 
 
 def test_every_unit_gets_a_whole_package_of_its_own(tmp_path: Path) -> None:
@@ -133,3 +143,14 @@ def test_a_format_the_stencil_does_not_list_is_refused() -> None:
 def test_a_chrome_whose_footer_is_not_the_one_given_is_refused(footer: str) -> None:
     with pytest.raises(PackageMismatch, match="footer"):
         _stencil(footer=footer, said=SHEET)
+
+
+def test_merged_cells_go_only_where_the_sheet_has_nothing_before_them(tmp_path: Path) -> None:
+    stencil, styles = _stencil()
+    grid = Grid(stencil.numbers)
+    grid.merge_range(0, 0, 0, 1, "", styles.text)
+    sheet = stencil._sheet
+    stencil._sheet = sheet.replace("<sheetData/>", '<sheetData/><autoFilter ref="A1:B1"/>')  # as a filter puts it
+    with pytest.raises(PackageMismatch, match="merged cells"):
+        stencil.write(tmp_path / "x.xlsx", grid, footer=footer_code(SHEET))
+

@@ -40,8 +40,10 @@ WIDTHS = (13, 7, 46, 46, 11, 7)
 GAP_WRAP = (13, 7, 50, 50, 11, 7)
 """What the columns hold, in widths of a Calibri digit (two per Chinese character) as `write_table` measures
 text: an Arial digit is wider, so a text column holds about 25 characters a line."""
-PROBLEM_WRAP = (13, 7, 50, 50, 10_000)
-"""The file name runs on into the empty sixth column instead of wrapping, so it never makes its row taller."""
+PROBLEM_WRAP = (13, 7, 50, 50, 19)
+"""The file name is one cell over the last two columns (18 widths of an Arial digit: about 9 Chinese characters
+a line) and wraps there: a name as long as WeChat passes them on stays inside the page's table, whole."""
+FILE_SPAN = {4: 5}
 UNUSED_ROW_WIDTH = 117
 """Room for the received-but-unused files' names after their label (columns B to F): more is told by count."""
 
@@ -112,10 +114,20 @@ def _cells(report: Report, row: UnitRow, styles: Styles, grid: Grid) -> None:
                                    f.file] for f in row.unused]
     problems += [[f"{p.sheet} {p.cell}".strip(), p.level, p.message, p.hint, p.file]
                  for p in report.problems_of(row.unit.name)]
-    problems = problems or [["", "", "无", "", ""]]
+    problems = _once_per_file(problems) or [["", "", "无", "", ""]]
     write_header(grid, headers=UNIT_PROBLEM_COLUMNS, styles=styles, row=next_row + 1)
-    write_rows(grid, rows=problems, styles=styles, start_row=next_row + 1, limits=PROBLEM_WRAP,
-               column_formats={4: styles.text})
+    grid.merge_range(next_row + 1, 4, next_row + 1, 5, "", styles.header)
+    grid.write_string(next_row + 1, 4, UNIT_PROBLEM_COLUMNS[4], styles.header)
+    write_rows(grid, rows=problems, styles=styles, start_row=next_row + 1, limits=PROBLEM_WRAP, merged=FILE_SPAN)
+
+
+def _once_per_file(rows: list[list[Cell]]) -> list[list[Cell]]:
+    """Each file named in full on its first row, as 同上 on the rows right after it from the same file: a name
+    WeChat passed on can take three lines, which every one of that file's rows would otherwise repeat."""
+    return [[*row[:4], SAME if i and row[4] and row[4] == rows[i - 1][4] else row[4]] for i, row in enumerate(rows)]
+
+
+SAME = "同上"
 
 
 def write_gap_lists(report: Report, folder: Path) -> list[Path]:

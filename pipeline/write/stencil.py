@@ -22,7 +22,14 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 
 from pipeline.write.sheetxml import excel_serial, inline_string
-from pipeline.write.xlsxwriter_internals import PackageMismatch, check_styles, locate, open_rows, replace_footer
+from pipeline.write.xlsxwriter_internals import (
+    PackageMismatch,
+    add_merges,
+    check_styles,
+    locate,
+    open_rows,
+    replace_footer,
+)
 
 _CONTROL = {c: f"_x{c:04X}_" for c in (*range(0x09), *range(0x0B, 0x20))}
 """Control characters as xlsxwriter writes them in rich text (_xHHHH_)."""
@@ -38,6 +45,7 @@ class Grid:
         self._numbers = numbers
         self._cells: dict[int, dict[int, str]] = {}
         self._heights: dict[int, float] = {}
+        self._merges: list[str] = []
 
     def _put(self, row: int, col: int, fmt: Format | None, rest: str) -> None:
         style = 0 if fmt is None else self._number(fmt)
@@ -71,6 +79,21 @@ class Grid:
         seconds = date.hour * 3600 + date.minute * 60 + date.second + date.microsecond / 1e6
         serial = excel_serial(date.date()) + seconds / _SECONDS_A_DAY
         self.write_number(row, col, serial, cell_format)
+
+    def merge_range(self, first_row: int, first_col: int, last_row: int, last_col: int, data: str,
+                    cell_format: Format | None = None, /) -> None:
+        """The range as one cell, as xlsxwriter merges it: `data` (text) in its first cell, every cell formatted."""
+        for row in range(first_row, last_row + 1):
+            for col in range(first_col, last_col + 1):
+                self.write_blank(row, col, None, cell_format)
+        if data:
+            self.write_string(first_row, first_col, data, cell_format)
+        self._merges.append(f"{xl_col_to_name(first_col)}{first_row + 1}:{xl_col_to_name(last_col)}{last_row + 1}")
+
+    @property
+    def merges(self) -> tuple[str, ...]:
+        """The merged ranges, in the order merged."""
+        return tuple(self._merges)
 
     def set_row(self, row: int, height: float | None, /) -> None:
         if height is not None:
@@ -166,6 +189,6 @@ class Stencil:
 
     def write(self, target: Path, grid: Grid, *, footer: str) -> None:
         head, tail = open_rows(self._sheet, last_row=grid.last_row, last_col=grid.last_col, written=0)
-        tail = replace_footer(tail, was=self._footer, now=footer)
+        tail = add_merges(replace_footer(tail, was=self._footer, now=footer), grid.merges)
         sheet = _Member.of(self._sheet_info, f"{head}{grid.rows()}{tail}".encode(), level=self._level)
         target.write_bytes(_zip([m or sheet for m in self._members]))

@@ -6,7 +6,7 @@ spreadsheet would take for a formula carries Excel's quote prefix, so unit text 
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
@@ -126,6 +126,9 @@ class Cells(Protocol):
 
     def set_row(self, row: int, height: float | None, /) -> object: ...
 
+    def merge_range(self, first_row: int, first_col: int, last_row: int, last_col: int, data: str,
+                    cell_format: Format | None = None, /) -> object: ...
+
 
 def write_cell(ws: Cells, row: int, col: int, value: Cell, styles: Styles, fmt: Format | None = None) -> None:
     """Strings as strings (quote-prefixed when they look like formulas), numbers as numbers, dates as dates."""
@@ -211,10 +214,11 @@ def write_table(ws: Worksheet, *, headers: Sequence[str], rows: Sequence[Sequenc
 
 
 def write_rows(ws: Cells, *, rows: Sequence[Sequence[Cell]], styles: Styles, start_row: int, limits: Sequence[int],
-               column_formats: dict[int, Format] | None = None) -> int:
+               column_formats: dict[int, Format] | None = None, merged: Mapping[int, int] | None = None) -> int:
     """A table's rows below its header row at `start_row`: text longer than its column's limit wraps and its
-    row is made tall enough to print whole. Returns the next free row."""
-    fixed = column_formats or {}
+    row is made tall enough to print whole; a column in `merged` is one cell with the columns up to the one it
+    maps to (its limit is theirs together). Returns the next free row."""
+    fixed, spans = column_formats or {}, merged or {}
     for r, values in enumerate(rows, start=start_row + 1):
         lines = 1
         for col, value in enumerate(values):
@@ -223,6 +227,8 @@ def write_rows(ws: Cells, *, rows: Sequence[Sequence[Cell]], styles: Styles, sta
                 needed = wrap_lines(value, limits[col])
                 if needed > 1:
                     fmt, lines = fmt or styles.wrap, max(lines, needed)
+            if col in spans:  # merged blank first, then written over as any cell is (never as a formula)
+                ws.merge_range(r, col, r, spans[col], "", fmt or styles.text)
             write_cell(ws, r, col, value, styles, fmt)
         if lines > 1:
             ws.set_row(r, row_height(lines))

@@ -11,6 +11,8 @@ wrote around them. That relies on exactly these behaviours of xlsxwriter (3.x):
    <sheetData>, closed by the part's only "</sheetData>", all above the rows spliced in after them (a sheet
    without cells has one empty `<sheetData/>` instead); the sheet's extent is the part's one
    `<dimension ref="…"/>`; its footer is the one `<oddFooter>` element, holding the footer's codes XML-escaped.
+   A sheet without protection, filter or merged cells has nothing between "</sheetData>" and where its
+   <mergeCells> go (OOXML's order), so merged ranges are put right after it.
 3. Rich text: `write_string` copies text that starts with "<r>" and ends with "</r>" into the file as raw
    rich-text XML (as its write_rich_string does); `literal_text` wraps such unit text so it stays text.
 
@@ -26,7 +28,7 @@ import html
 import posixpath
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -178,3 +180,19 @@ def _related(package: zipfile.ZipFile, part: str, kind: str) -> list[str]:
 def _resolve(folder: str, target: str) -> str:
     """A relationship target as a zip member name (targets are relative to the source part, or absolute)."""
     return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+
+
+_BEFORE_MERGES = ("<sheetCalcPr", "<sheetProtection", "<protectedRanges", "<scenarios", "<autoFilter", "<sortState",
+                  "<dataConsolidate", "<customSheetViews", "<mergeCells")
+"""What OOXML puts between <sheetData> and <mergeCells>, or is <mergeCells> itself."""
+
+
+def add_merges(tail: str, ranges: Sequence[str]) -> str:
+    """`tail` of a worksheet part (from open_rows) with the merged `ranges` (A1 references: "E12:F12") in place."""
+    if not ranges:
+        return tail
+    if not tail.startswith(_SHEET_DATA_END) or any(tag in tail for tag in _BEFORE_MERGES):
+        raise PackageMismatch("a worksheet has elements between its rows and where merged cells go")
+    merges = "".join(f'<mergeCell ref="{ref}"/>' for ref in ranges)
+    return f'{_SHEET_DATA_END}<mergeCells count="{len(ranges)}">{merges}</mergeCells>{tail[len(_SHEET_DATA_END):]}'
+
