@@ -28,7 +28,7 @@ from pipeline.read.formulas import formulas_without_results
 from pipeline.read.formulas import resolve as resolve_formulas
 from pipeline.read.grids import Epoch, Grid, ReadFailure, Table, read_grids
 from pipeline.read.refusals import RefusalCode
-from pipeline.read.rows import read_table
+from pipeline.read.rows import Seen, read_table
 from pipeline.read.schema import INFO_SHEET, LEDGER_SPECS, SheetKind, SheetSpec, info_cell
 from pipeline.read.sheets import HeaderMissing, Info, Share, find_info, find_sheets, owner_of, plan_shares, same_name
 from pipeline.read.sniff import Kind, check_container, sniff
@@ -234,11 +234,12 @@ def _read_share(share: Share, first: list[Problem], *, job: _Job, campaign: Camp
         if not isinstance(table, Table) and not share.borrowed:
             _missing_table(problems, spec, table, unit_is_publicity=roster.is_publicity_unit(unit), flat=flat,
                            unit=unit.name if share.named_sheets else "")
+        seen: Seen = {}
         for part in share.parts.get(spec.kind, []):
             if isinstance(part, HeaderMissing):
                 problems.add("错误", T.header_not_found(part.sheet), sheet=part.sheet, cell="A1")
                 continue
-            result = read_table(part, spec, context)
+            result = read_table(part, spec, context, seen=seen)
             problems.items.extend(result.problems)
             activities.extend(result.activities)
             rects.extend(result.rectifications)

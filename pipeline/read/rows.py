@@ -79,8 +79,15 @@ def _is_example(seq: Any, texts: dict[str, str]) -> bool:
     return text.replace(" ", "").strip("()[]【】").startswith(EXAMPLE_MARK)
 
 
-def read_table(table: Table, spec: SheetSpec, ctx: RowContext) -> TableResult:
-    """Every data row of one ledger sheet, skipping blank rows, 合计 rows and the 示例 row."""
+Seen = dict[tuple[str, ...], dict[tuple[Any, ...], tuple[str, int]]]
+"""A unit's rows of one kind read so far, by the layout of their sheet's columns: each row's values (序号
+aside) → the sheet and row that first held them. Shared by a sheet and its continuations (`活动台账 (2)`, which
+WPS's 移动或复制 fills with every row of the sheet copied), so a row copied along is counted once."""
+
+
+def read_table(table: Table, spec: SheetSpec, ctx: RowContext, *, seen: Seen | None = None) -> TableResult:
+    """Every data row of one ledger sheet, skipping blank rows, 合计 rows and the 示例 row. `seen`: the rows of
+    the sheets read before it for the same unit and kind, which a row repeating one of them repeats."""
     result = TableResult()
     missing = [c for c in spec.required if c not in table.columns]
     if missing:
@@ -89,8 +96,8 @@ def read_table(table: Table, spec: SheetSpec, ctx: RowContext) -> TableResult:
                                        unit=ctx.unit, level="错误", message=note.text, hint=note.hint))
     if any(c not in table.columns for c in spec.essential):
         return result
-    seen: dict[tuple[Any, ...], int] = {}
     names = tuple(table.columns)
+    first_of = (seen if seen is not None else {}).setdefault(names, {})
     absent = {c: "" for c in spec.columns if c not in table.columns}
     key_cells = [name != "序号" for name in names]
     clean_cell, strip_cell = ctx.cleaner(table), ctx.stripped.__getitem__
@@ -109,16 +116,17 @@ def read_table(table: Table, spec: SheetSpec, ctx: RowContext) -> TableResult:
         if _is_total(reader):
             continue
         key = tuple(map(strip_cell, compress(row, key_cells)))
-        parse(reader, seen.setdefault(key, index + 1), result)
+        parse(reader, first_of.setdefault(key, (table.sheet, index + 1)), result)
         if formulas:
             reader.name_formulas()
     return result
 
 
-def _duplicate(reader: RowReader, duplicate_of: int) -> str:
+def _duplicate(reader: RowReader, duplicate_of: tuple[str, int]) -> str:
     """The reason a row repeats an earlier one (with its 警告), or "" when it does not."""
-    if duplicate_of != reader.number:
-        note = T.duplicate_row(duplicate_of)
+    sheet, row = duplicate_of
+    if row != reader.number or sheet != reader.table.sheet:
+        note = T.duplicate_row(row, sheet="" if sheet == reader.table.sheet else sheet)
         reader.problem("警告", "序号", note)
         return note.text
     return ""
@@ -153,7 +161,7 @@ def _participants(r: RowReader) -> int | None:
     return count.value
 
 
-def _activity(r: RowReader, duplicate_of: int, out: TableResult) -> None:
+def _activity(r: RowReader, duplicate_of: tuple[str, int], out: TableResult) -> None:
     when = r.required("活动日期", r.date("活动日期"))
     kind = r.required("活动类型", r.choice("活动类型", choices=ACTIVITY_KINDS, synonyms=KIND_SYNONYMS))
     subthemes = r.required("子主题", r.subthemes())
@@ -184,7 +192,7 @@ def _activity(r: RowReader, duplicate_of: int, out: TableResult) -> None:
         not_counted_reason=reason))
 
 
-def _rectification(r: RowReader, duplicate_of: int, out: TableResult) -> None:
+def _rectification(r: RowReader, duplicate_of: tuple[str, int], out: TableResult) -> None:
     description = r.required("问题描述", r.text("问题描述"))
     if description is None:
         r.skip()
@@ -224,7 +232,7 @@ def _rectification(r: RowReader, duplicate_of: int, out: TableResult) -> None:
         due=due, due_text=due_text, ongoing=ongoing, status=typed_status, done=done, note=r.text("备注")))
 
 
-def _publicity(r: RowReader, duplicate_of: int, out: TableResult) -> None:
+def _publicity(r: RowReader, duplicate_of: tuple[str, int], out: TableResult) -> None:
     when = r.required("发布日期", r.date("发布日期"))
     title = r.required("标题", r.text("标题"))
     platform_raw = r.raw("发布平台")
@@ -247,5 +255,5 @@ def _publicity(r: RowReader, duplicate_of: int, out: TableResult) -> None:
         platform=platform, title=title, link=r.text("链接"), typical=typical == "是", note=r.text("备注")))
 
 
-_ROW_PARSERS: dict[SheetKind, Callable[[RowReader, int, TableResult], None]] = {
+_ROW_PARSERS: dict[SheetKind, Callable[[RowReader, tuple[str, int], TableResult], None]] = {
     SheetKind.ACTIVITY: _activity, SheetKind.RECTIFICATION: _rectification, SheetKind.PUBLICITY: _publicity}

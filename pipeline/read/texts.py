@@ -167,7 +167,11 @@ def outside_window(column: str, when: dt.date, start: dt.date, deadline: dt.date
                 f"如日期填错请更正；本次活动期间以外的{dated.outside}不计入")
 
 
-def duplicate_row(first_row: int) -> Note:
+def duplicate_row(first_row: int, *, sheet: str = "") -> Note:
+    """`sheet`: the other sheet the first row is on, when it is not this row's (a sheet and its continuation)."""
+    if sheet:
+        return Note(ProblemCode.DUPLICATE_ROW, f"与“{sheet}”表第{first_row}行内容完全相同（序号除外），只计一次",
+                    f"复制工作表时带过来的记录只需保留一份：请删去本表中与“{sheet}”重复的行；如确为两次活动，请核对日期或内容")
     return Note(ProblemCode.DUPLICATE_ROW, f"与第{first_row}行内容完全相同（序号除外），只计一次",
                 "如确为两次活动，请核对日期或内容；否则删除重复行")
 
