@@ -61,6 +61,22 @@ def test_a_ledger_continued_on_another_sheet_is_read_as_one(tmp_path: Path, name
     assert read_sheet(book, "数据问题") == []      # its row 4 keeps the copied 佐证材料, and no duplicate-row 警告
 
 
+def test_a_sheet_named_only_as_a_copy_is_the_sheet_not_missing(tmp_path: Path) -> None:
+    """活动台账 copied into a new workbook (移动或复制 → 新工作簿) arrives as `活动台账 (2)`, with no 活动台账 beside it:
+    its rows are read, and the unit is not told 未找到“活动台账”工作表 (an 错误 that said the sheet whose rows
+    were counted was missing, and sent the unit to the template)."""
+    box = tmp_path / "inbox"
+    ledger = write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"),
+                          activities=[activity(d("2026-12-05")), activity(d("2026-12-12"), "大行动", 2, 40, 序号=2)])
+    wb = openpyxl.load_workbook(ledger)
+    wb["活动台账"].title = "活动台账 (2)"
+    wb.save(ledger)
+    book = report(box, tmp_path / "out", "2026-12-20").written.workbook
+    assert read_sheet(book, "数据问题") == []
+    progress = next(r for r in read_sheet(book, "单位进度") if r["单位名称"] == "荷花村")
+    assert (progress["大讨论次数"], progress["大行动次数"], progress["参与人次"]) == (1, 1, 70)   # 30 + 40
+    assert {r["工作表"] for r in read_sheet(book, "活动明细")} == {"活动台账 (2)"}
+
 def test_rows_a_sheet_copy_brought_along_count_once(tmp_path: Path) -> None:
     """WPS's 移动或复制 → 建立副本 makes `活动台账 (2)` with every row of 活动台账; the unit goes on typing in the copy
     and sends both. The copied rows are the same activities and problems: each counts once, with a 警告 at the

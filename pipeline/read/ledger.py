@@ -231,7 +231,9 @@ def _read_share(share: Share, first: list[Problem], *, job: _Job, campaign: Camp
     activities, rects, publicity, skipped = [], [], [], []
     for spec in LEDGER_SPECS:
         table = share.tables.get(spec.kind)
-        if not isinstance(table, Table) and not share.borrowed:
+        # a sheet named only as a continuation (`活动台账 (2)`, when the sheet was copied into a new workbook) is
+        # read as the sheet itself: it is not missing
+        if not isinstance(table, Table) and not share.borrowed and not (table is None and share.parts.get(spec.kind)):
             _missing_table(problems, spec, table, unit_is_publicity=roster.is_publicity_unit(unit), flat=flat,
                            unit=unit.name if share.named_sheets else "")
         seen: Seen = {}
