@@ -183,6 +183,9 @@ class Submission(_Record):
     reporter: str = ""
     phone: str = ""
     template_version: str = ""
+    named_for: str = ""
+    """The roster unit the file's name names when its 基本信息 names `unit` instead (乡团委.xlsx holding 乡妇联), and
+    the file holds no ledger of that unit: it may be that unit's, sent with the wrong 单位名称, so it is told."""
     activities: tuple[Activity, ...] = ()
     rectifications: tuple[Rectification, ...] = ()
     publicity: tuple[PublicityItem, ...] = ()

@@ -26,7 +26,7 @@ SAMPLES: dict[str, object] = {
     "field": "活动日期", "message": "无法识别日期“12月32日”", "hint": "请填写如 2026-12-03 的日期",
     "column": "发布日期", "when": dt.date(2026, 12, 20), "latest": dt.date(2026, 12, 19), "filed": dt.date(2026, 12, 18), "start": dt.date(2026, 11, 27),
     "deadline": dt.date(2027, 2, 4), "first_row": 7, "name": "东风村", "suggestions": ["柳林村"], "sheet": "活动台账",
-    "columns": ["参加人数"], "named": "荷花村", "typed": "荷花村委会", "file_unit": "白塔村", "unit": "柳林村", "value": "报纸", "what": "图片",
+    "columns": ["参加人数"], "named": "荷花村", "typed": "荷花村委会", "file_unit": "白塔村", "named_for": "白塔村", "unit": "柳林村", "value": "报纸", "what": "图片",
     "detail": "内容被截断", "key": "max_rows", "found": ["工资表"], "date": dt.date(2026, 12, 18),
     "chosen": "荷花村_c.xlsx", "others": ["荷花村_a.xlsx", "荷花村_c.xlsx"], "older": "荷花村_1.xlsx",
     "label": "2026-12-05 大讨论 子主题1“第二次讨论”", "newer": "荷花村_2.xlsx", "as_of": dt.date(2026, 12, 10),

@@ -279,3 +279,26 @@ def test_a_unit_whose_only_file_is_sent_early_is_told_to_check_the_date_not_to_r
     assert "台账填报日期晚于统计日期的单位核对填报日期，无误则不必重报" in s.steps
     assert "按整改清单更正后" not in s.steps
     not_among_the_silent("荷花村", s.issues)
+
+
+def test_a_file_named_for_a_unit_but_filled_in_as_another_is_told_to_both(tmp_path: Path) -> None:
+    """乡团委 starts from 乡妇联's ledger, saves it as 乡团委.xlsx and types its own rows, but leaves 单位名称 乡妇联.
+    The file is read as 乡妇联's (its 基本信息 says so, with a 警告 to 乡妇联); 乡团委, whose name the file bears, was
+    told 尚未报送台账 with no word of it. Now every place 乡团委 reads names the file and what to correct."""
+    box = tmp_path / "inbox"
+    write_ledger(box / "乡团委.xlsx", unit="乡妇联", filed=d("2026-12-18"),
+                 activities=[activity(d("2026-12-09"), subtheme=2, summary="团员青年讨论")])
+    league = seen(box, tmp_path, "2026-12-20", "乡团委")
+    why = ("文件名像是本单位的，但“基本信息”中的单位名称为“乡妇联”，已按“乡妇联”的台账计；"
+           "如是本单位的台账，请把单位名称改为“乡团委”后重新报送")
+    assert (league.progress["状态"], league.progress["未采用文件"]) == ("未报送", f"《乡团委.xlsx》：{why}")
+    assert "《乡团委.xlsx》" in league.gap_list and why in league.gap_list
+    assert f"本单位报送的《乡团委.xlsx》已收到，但未能采用：{why}；暂按未报送统计" in league.reminder
+    not_among_the_silent("乡团委", league.issues)
+    # 文件清单 still lists the file once, as 乡妇联's, whose own 数据问题 has the 警告 at 单位名称
+    assert (league.files["乡团委.xlsx"]["单位名称"], league.files["乡团委.xlsx"]["处理结果"]) == ("乡妇联", "已采用")
+    women = seen(box, tmp_path / "again", "2026-12-20", "乡妇联")
+    assert [(p["单元格"], p["问题"]) for p in women.problems] == [
+        ("B1", "“基本信息”中的单位名称为“乡妇联”，文件名却像是“乡团委”的，已按“乡妇联”读取")]
+    assert (women.progress["状态"], women.progress["未采用文件"]) == ("进行中", None)
+

@@ -373,3 +373,13 @@ def test_validate_tells_each_unit_of_a_shared_workbook_sent_early_to_check_its_d
     assert lines[1] == f"    乡团委：未采用，原因：填报日期晚于统计日期（2026-12-25 > 2026-12-20），本期不采用。{EARLY_ADVICE}"
     assert lines[2].endswith(EARLY_ADVICE) == (filed == "2026-12-25")
     assert lines[-len(closing):] == closing
+
+
+def test_a_file_of_two_units_named_for_the_second_tells_it_nothing_more(tmp_path: Path) -> None:
+    """A workbook named 乡团委.xlsx holding 乡妇联's ledger and 乡团委's own set of sheets: 乡团委's ledger is in it,
+    so 乡团委 has reported and is not told of a file read as another unit's."""
+    box = tmp_path / "inbox"
+    book = write_ledger(box / "乡团委.xlsx", unit="乡妇联", filed=d("2026-12-18"), activities=[activity(d("2026-12-05"))])
+    add_unit_sheets(book, unit="乡团委", naming=DASHED, rows=[activity(d("2026-12-06"), subtheme=2, people=25)])
+    league = seen(box, tmp_path, "2026-12-20", "乡团委")
+    assert (league.progress["参与人次"], league.progress["未采用文件"]) == (25, None)

@@ -25,6 +25,7 @@ class SelectionCode(Code):
     UNDATED_AFTER_AS_OF = "undated-after-as-of"
     YEAR_SLIP = "year-slip"
     SHARED_FILE = "shared-file"
+    READ_AS_OTHER = "read-as-other"
 
 
 # Warnings on the adopted file (数据问题)
@@ -94,6 +95,14 @@ def shared_file(parts: Sequence[tuple[str, str, str]]) -> Note:
     """文件清单 reason of a workbook holding several units' ledgers: (unit, 处理结果, reason) of each."""
     each = "；".join(f"{unit}：{result}" + (f"（{reason}）" if reason else "") for unit, result, reason in parts)
     return Note(SelectionCode.SHARED_FILE, f"本文件含{len(parts)}个单位的台账，各按该单位的报送计——{each}")
+
+
+def read_as_other(unit: str, named_for: str) -> Note:
+    """For the unit a file's name names (`named_for`), whose 基本信息 names `unit`: the file was counted as that
+    unit's, and may be this one's with the wrong 单位名称 (a copy of another unit's ledger filled in)."""
+    return Note(SelectionCode.READ_AS_OTHER,
+                f"文件名像是本单位的，但“基本信息”中的单位名称为“{unit}”，已按“{unit}”的台账计；"
+                f"如是本单位的台账，请把单位名称改为“{named_for}”后重新报送")
 
 
 def year_slip(filed: dt.date, deadline: dt.date, meant: dt.date | None) -> Note:
