@@ -49,11 +49,18 @@ class _Shape:
 
 
 class _Once(dict[Any, Any]):
-    """Each value once in this process: see `_recurs`."""
+    """Each value once in this process: see `_recurs`. Emptied when it holds `_ONCE_AT_MOST` values (序号 is text a
+    unit types, so a library caller reporting again and again would otherwise keep every one it ever met)."""
 
     def __missing__(self, value: Any) -> Any:
+        if len(self) >= _ONCE_AT_MOST:
+            self.clear()
         self[value] = value
         return value
+
+
+_ONCE_AT_MOST = 100_000
+"""Far more than a county's distinct dates (a few hundred days) and 序号 (1 … the longest sheet)."""
 
 
 _ONCE = _Once()

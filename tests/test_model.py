@@ -7,6 +7,7 @@ import pickle
 import pydantic
 import pytest
 
+from pipeline import records
 from pipeline.model import Activity, FileRecord, Problem, PublicityItem, Rectification, SkippedRow, Source, Submission
 from pipeline.read.texts import ProblemCode
 
@@ -39,6 +40,16 @@ def test_records_survive_pickling_unchanged_and_frozen() -> None:
         copy.activities[0].participants = 1
     record = FileRecord(file="荷花村.xlsx", result="未采用", code=ProblemCode.AFTER_FILED, reason="r")
     assert pickle.loads(pickle.dumps(record)) == record and pickle.loads(pickle.dumps(SRC)) == SRC
+
+
+def test_the_values_rebuilt_records_share_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A library caller rebuilding records again and again (a service reporting every hour) must not keep every
+    序号 text a unit ever typed: the shared values are let go past a bound, and records rebuild the same."""
+    monkeypatch.setattr(records, "_ONCE_AT_MOST", 10)
+    original = _submission()
+    many = [dataclasses.replace(original.activities[0], seq=f"第{i}条") for i in range(25)]
+    copies = pickle.loads(pickle.dumps(many))
+    assert copies == many and len(records._ONCE) <= 10
 
 
 def test_records_are_validated_when_built() -> None:
