@@ -38,24 +38,6 @@ def inbox(tmp_path: Path) -> Path:
     return four_units(tmp_path / "inbox")
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 def test_validate_lists_problems_and_exit_codes(inbox: Path, tmp_path: Path) -> None:
     code, output = run("validate", "--inbox", str(inbox), "--as-of", "2027-01-20")
     assert code == 1
@@ -92,6 +74,18 @@ def test_validate_does_not_ask_to_resend_a_ledger_sent_early(tmp_path: Path) -> 
         "其中填报日期晚于统计日期的台账，按各自的“建议”处理：填报日期无误则不必重报。"])
     found = json.loads(run("validate", "--inbox", str(box), "--as-of", "2026-12-20", "--json")[1])
     assert (found["only_early"], [f["early"] for f in found["files"]]) == (False, [False, True])
+
+
+def test_validate_keeps_a_line_break_typed_in_a_cell_under_its_problem(tmp_path: Path) -> None:
+    """A date typed over two lines of its cell (Alt+Enter) is quoted as typed; its second line is indented under the
+    problem, not at the start of a line where it would read as something else."""
+    box = tmp_path / "inbox"
+    write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"),
+                 activities=[activity("12月\n32日"), activity(d("2026-12-05"), 序号=2)])
+    code, output = run("validate", "--inbox", str(box), "--as-of", "2026-12-20")
+    assert code == 1
+    assert ("【已采用】荷花村.xlsx（荷花村）\n    活动台账 B4 [错误] 无法识别日期“12月\n      32日”，此条记录不计入统计。"
+            "建议：请填写如 2026-12-03 的日期\n合计：") in output
 
 
 def test_bad_as_of_and_missing_inbox_exit_2(tmp_path: Path) -> None:

@@ -27,6 +27,12 @@ def _advice(hint: str) -> str:
     return f"。建议：{hint}" if hint else ""
 
 
+def _item(text: str) -> str:
+    """One line of validate's list, indented under its file; a line break a unit typed in a quoted cell goes on
+    indented deeper, so the next line does not read as another problem."""
+    return "    " + "\n      ".join(text.splitlines() or [""])
+
+
 def _fail(exc: ChuangchengError) -> NoReturn:
     raise CliError("\n".join(exc.lines()) if isinstance(exc, ConfigError) else str(exc)) from None
 
@@ -152,13 +158,13 @@ def validate(inbox: Path, config: Path, as_of: str | None, as_json: bool, archiv
             unit = f"（{record.unit}）" if record.unit else ""
             click.echo(f"【{record.result}】{record.file}{unit}")
             for part in record.parts:        # a workbook holding several units' ledgers: each unit's result
-                click.echo(f"    {part.unit}：{part.result}" + (f"，原因：{part.reason}" if part.reason else "")
-                           + _advice(result.hint(part)))
+                click.echo(_item(f"{part.unit}：{part.result}" + (f"，原因：{part.reason}" if part.reason else "")
+                                 + _advice(result.hint(part))))
             if record.reason and not record.parts:
-                click.echo(f"    原因：{record.reason}" + _advice(result.hint(record)))
+                click.echo(_item(f"原因：{record.reason}" + _advice(result.hint(record))))
             for p in item.problems:
                 where = " ".join(x for x in ((p.unit if record.parts else ""), p.sheet, p.cell) if x)
-                click.echo(f"    {where} [{p.level}] {p.message}。建议：{p.hint}")
+                click.echo(_item(f"{where} [{p.level}] {p.message}。建议：{p.hint}"))
         summary = "，".join(f"{k} {v}" for k, v in result.results().items())
         click.echo(f"合计：文件 {len(result.files)} 个（{summary}）；数据问题 错误 {result.count('错误')} 条，"
                    f"警告 {result.count('警告')} 条")
