@@ -225,11 +225,25 @@ def _rectification(r: RowReader, duplicate_of: tuple[str, int], out: TableResult
     done = r.optional("完成日期", r.date("完成日期"))
     if status == "已整改" and done is None and "完成日期" in r.table.columns:
         r.problem("警告", "完成日期", T.DONE_MISSING)
+    if done is not None:
+        status = _check_done(r, done, found, status)
     typed_status = next((s for s in RECT_STATUSES if s == status), None)
     out.rectifications.append(_Rectification(
         file=r.ctx.file, sheet=r.table.sheet, row=r.number, unit=r.ctx.unit, seq=r.text("序号"), found=found,
         activity_seq=r.text("关联活动序号"), description=description, measure=r.text("整改措施"), owner=r.text("责任人"),
         due=due, due_text=due_text, ongoing=ongoing, status=typed_status, done=done, note=r.text("备注")))
+
+
+def _check_done(r: RowReader, done: dt.date, found: dt.date | None, status: str | None) -> str | None:
+    """The 整改状态 a row counts with, given its 完成日期: one before the 发现日期 is a 警告 (the row counts as
+    typed); a 已整改 one after the 填报日期 is an 错误 and counts as 整改中 until a ledger filed later says so."""
+    filed = r.ctx.filed
+    if found is not None and done < found:
+        r.problem("警告", "完成日期", T.done_before_found(done, found))
+    elif status == "已整改" and filed is not None and done > filed:
+        r.problem("错误", "完成日期", T.done_after_filed(done, filed))
+        return "整改中"
+    return status
 
 
 def _publicity(r: RowReader, duplicate_of: tuple[str, int], out: TableResult) -> None:

@@ -37,6 +37,8 @@ class ProblemCode(Code):
     COUNT_AT_LEAST = "count-at-least"
     STATUS_MISSING = "status-missing"
     DONE_MISSING = "done-missing"
+    DONE_BEFORE_FOUND = "done-before-found"
+    DONE_AFTER_FILED = "done-after-filed"
     DUE_WITHOUT_FOUND = "due-without-found"
     STRAY_CELL = "stray-cell"
     INFO_SHEET_MISSING = "info-sheet-missing"
@@ -280,6 +282,24 @@ def unknown_platform(value: str, hint: str) -> Note:
 
 STATUS_MISSING = Note(ProblemCode.STATUS_MISSING, "“整改状态”未填写，按“未整改”统计", "请从下拉列表选择：未整改、整改中、已整改")
 DONE_MISSING = Note(ProblemCode.DONE_MISSING, "整改状态为“已整改”，但未填写“完成日期”", "请填写整改完成的日期，如 2026-12-10")
+
+
+def done_before_found(when: dt.date, found_on: dt.date) -> Note:
+    """An impossible pair of dates on one row: it is said, and the row counts as typed (both dates are before the
+    form, so whichever is wrong, the problem was found and rectified by the time it was filled in)."""
+    return Note(ProblemCode.DONE_BEFORE_FOUND, f"完成日期 {d(when)} 早于发现日期 {d(found_on)}，问题不会在发现之前就整改完成",
+                "两个日期至少有一个填错了，请核对本行的“发现日期”和“完成日期”")
+
+
+def done_after_filed(when: dt.date, filed: dt.date) -> Note:
+    """A rectification said to be finished after the form was filled in: a ledger records what has happened
+    (as `after_filed`), so it is not yet 已整改; the problem itself still counts as found."""
+    return Note(ProblemCode.DONE_AFTER_FILED,
+                f"完成日期 {d(when)} 晚于本表填报日期 {d(filed)}，台账只能记录填表时已完成的整改，"
+                "此问题按“整改中”统计，不计入已整改数",
+                "请核对本行的“完成日期”和“基本信息”表的“填报日期”；整改确已完成的，在之后报送的台账中填写实际完成日期")
+
+
 DUE_HINT = "请填写日期（如 2027-01-10），或“立行立改”“长期坚持”"
 DUE_WITHOUT_FOUND = Note(ProblemCode.DUE_WITHOUT_FOUND, "整改时限为“立行立改”，但未填写“发现日期”，无法确定时限", DATE_HINT)
 
