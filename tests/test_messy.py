@@ -125,3 +125,34 @@ def test_messy_equals_clean(tmp_path: Path) -> None:
     progress = {r["单位名称"]: r for r in read_sheet(messy, "单位进度")}
     assert (progress["荷花村"]["大讨论次数"], progress["荷花村"]["大行动次数"]) == (3, 2)  # incl. 乡妇联's joint one
     assert progress["荷花村"]["参与人次"] == 30 + 25 + 30 + 40 + 40
+
+
+NEW_STATUS_WORDS = {
+    "整改完毕": "已整改", "已整改完毕": "已整改", "已整改完成": "已整改", "整改已完成": "已整改", "已完成整改": "已整改",
+    "完成整改": "已整改", "整改到位": "已整改", "已整改到位": "已整改", "已销号": "已整改", "销号": "已整改",
+    "已落实": "已整改", "已解决": "已整改", "办结": "已整改",
+    "整改推进中": "整改中", "整改进行中": "整改中", "进行中": "整改中", "正在进行": "整改中", "正在推进": "整改中",
+    "处理中": "整改中", "正在处理": "整改中", "落实中": "整改中",
+    "未开始": "未整改", "尚未开始": "未整改", "尚未整改": "未整改", "暂未整改": "未整改", "还未整改": "未整改",
+    "未落实": "未整改",
+}
+"""Each way of writing a 整改状态 added after 乡工会 wrote 整改完毕 and was told it is no choice, and what it reads as."""
+
+
+def test_each_way_units_write_a_state_of_rectification_reads_as_that_state(tmp_path: Path) -> None:
+    """One problem per word, each done 12-15 and due 01-20 (so none is overdue at 01-12 and none lacks a
+    完成日期); 基本完成 (done, or not quite?) stays a 警告 at its cell and reads as 未填写."""
+    words = [*NEW_STATUS_WORDS, "基本完成"]
+    rows = [problem(d("2027-01-20"), word, found=d("2026-12-10"), 序号=n, 问题描述=f"问题{n}", 完成日期=d("2026-12-15"))
+            for n, word in enumerate(words, start=1)]
+    box = tmp_path / "inbox"
+    write_ledger(box / "乡工会.xlsx", unit="乡工会", filed=d("2027-01-10"), activities=[activity(d("2026-12-05"))],
+                 problems=rows)
+    book = run_report(box, tmp_path / "out", "2027-01-12").written.workbook
+    shown = {r["问题描述"]: r["整改状态"] for r in read_sheet(book, "问题整改") if r["单位名称"] == "乡工会"}
+    assert shown == {f"问题{n}": NEW_STATUS_WORDS.get(word, "未填写") for n, word in enumerate(words, start=1)}
+    problems = [(r["单元格"], r["等级"], r["问题"]) for r in read_sheet(book, "数据问题") if r["单位名称"] == "乡工会"]
+    last = 3 + len(words)   # rows start at 4 (title, header, 示例); 整改状态 is column H
+    assert problems == [(f"H{last}", "警告", "“整改状态”填写的“基本完成”不是可选值，已按空白处理")]
+    progress = next(r for r in read_sheet(book, "单位进度") if r["单位名称"] == "乡工会")
+    assert (progress["查摆问题数"], progress["已整改数"]) == (len(words), 13)   # the 13 words above that mean 已整改
