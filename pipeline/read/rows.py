@@ -8,7 +8,7 @@ from typing import Any
 from pipeline.model import Activity, ActivityKind, Problem, PublicityItem, Rectification
 from pipeline.read import texts as T
 from pipeline.read.cells import RowContext, RowReader, TableResult
-from pipeline.read.grids import Table
+from pipeline.read.grids import Table, header_label
 from pipeline.read.schema import (
     ACTIVITY_KINDS,
     DUE_IMMEDIATE,
@@ -26,9 +26,11 @@ from pipeline.read.schema import (
 )
 from pipeline.read.values import (
     Invalid,
+    clean,
     compact,
     is_blank,
     parse_date,
+    parse_due,
     read_count,
     shown,
     split_names,
@@ -50,6 +52,43 @@ def _is_total(reader: RowReader) -> bool:
 
 
 _PLACEHOLDERS = ("示例", "例如", "样例", "举例", "xxx", "XXX", "××", "…", "某")
+
+
+def _probes(table: Table, spec: SheetSpec) -> tuple[str, str, frozenset[str]]:
+    """Two columns every record fills with different texts (活动日期 and 活动类型; 问题描述 and 整改措施), and the
+    texts of the first one's label: a row failing that test is one to look at as a header or a note."""
+    probe = spec.essential[0]
+    other = next(c for c in (*spec.required, *table.columns) if c in table.columns and c != probe)
+    header = table.grid.rows[table.header_row]
+    labels = {label for label, column in spec.labels.items() if column == probe}
+    label = header[table.columns[probe]]
+    return probe, other, frozenset({*labels, clean(label), compact(label)})
+
+
+_NUMERALS = frozenset("〇零一二三四五六七八九十百千万两")
+
+
+def _not_a_record(reader: RowReader) -> bool:
+    """A row repeating the header (skipped, as a 合计 row is) or a note between records (skipped with a 警告).
+
+    A repeated header: at least 3 cells, and more than half of those filled, hold a label of their own column.
+    A note: every filled cell holds the same text (one cell, or a range merged across the row), the first of them
+    in the table's first two columns; the text is no date and holds at least 4 characters, 2 of them Chinese
+    characters other than numerals. A record with most cells blank is neither and keeps its 错误s."""
+    filled = [(column, value) for column, value in reader.values.items() if reader.texts[column]]
+    labels = reader.spec.labels
+    own = sum(1 for column, value in filled if labels.get(header_label(value)) == column)
+    if own >= 3 and 2 * own > len(filled):
+        return True
+    column, value = filled[0]
+    text = reader.texts[column]
+    if (not isinstance(value, str) or any(reader.texts[c] != text for c, _ in filled)
+            or list(reader.table.columns).index(column) > 1 or len(text) < 4
+            or sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" and ch not in _NUMERALS) < 2
+            or not isinstance(parse_due(value, window=reader.ctx.window), Invalid)):
+        return False
+    reader.problem("警告", column, T.note_row(shown(value)))
+    return True
 
 
 def _placeholder(value: Any) -> bool:
@@ -102,6 +141,7 @@ def read_table(table: Table, spec: SheetSpec, ctx: RowContext, *, seen: Seen | N
     key_cells = [name != "序号" for name in names]
     clean_cell, strip_cell = ctx.cleaner(table), ctx.stripped.__getitem__
     parse, formulas = _ROW_PARSERS[spec.kind], bool(table.grid.formulas)
+    probe, other, probe_labels = _probes(table, spec)
     for index, row in table.row_values():
         texts = dict(zip(names, map(clean_cell, row), strict=True))
         if not any(texts.values()):
@@ -114,6 +154,9 @@ def read_table(table: Table, spec: SheetSpec, ctx: RowContext, *, seen: Seen | N
             _check_example(spec, reader)
             continue
         if _is_total(reader):
+            continue
+        probed, compared = texts[probe], texts[other]
+        if (not probed or not compared or probed == compared or probed in probe_labels) and _not_a_record(reader):
             continue
         key = tuple(map(strip_cell, compress(row, key_cells)))
         parse(reader, first_of.setdefault(key, (table.sheet, index + 1)), result)

@@ -46,6 +46,7 @@ class ProblemCode(Code):
     UNKNOWN_ROW_UNIT = "unknown-row-unit"
     ROW_UNIT_NEARLY = "row-unit-nearly"
     FORMULA_NO_RESULT = "formula-no-result"
+    NOTE_ROW = "note-row"
 
 
 # Parts of sentences about one cell value (values.py builds an `Invalid` from them).
@@ -310,6 +311,12 @@ def formula_without_result(formula: str, consequence: str) -> Note:
     shown = f"（公式：={formula}）" if formula else ""
     return Note(ProblemCode.FORMULA_NO_RESULT, f"公式没有保存结果，请在 WPS/Excel 中打开后保存{shown}；{consequence}",
                 "网页系统或程序生成的表格常常只存公式、不存结果；用 WPS 或 Excel 打开、保存一次后重新报送即可")
+
+
+def note_row(value: str) -> Note:
+    """A row holding one text only, in its first cells or merged across it (`以下为第二阶段活动`): not a record."""
+    return Note(ProblemCode.NOTE_ROW, f"此行像是说明文字（“{value}”），未作为记录读取",
+                "如是一条记录，请把各项分别填在表头对应的列中；说明文字请写在“备注”列")
 
 
 FORMULA_UNCOUNTED = "此条记录暂不计入统计"
