@@ -127,6 +127,31 @@ def test_a_file_that_cannot_be_read_is_told_to_the_unit_its_name_names(tmp_path:
     not_among_the_silent("柳林村", s.issues)
 
 
+def test_a_zipped_folder_names_the_unit_of_the_ledger_inside(tmp_path: Path) -> None:
+    """Windows' 发送到 → 压缩文件夹 packs a folder: 荷花村.zip holds 荷花村台账/台账.xlsx. Its 单位名称 left blank, the
+    ledger is the unit's the folder names (it was refused as no unit's: 荷花村 stayed 未报送 without a word), and a
+    ledger inside that cannot be read is told to the unit the zip names."""
+    ledger = write_ledger(tmp_path / "src" / "台账.xlsx", unit=None, filed=d("2026-12-18"),
+                          activities=[activity(d("2026-12-05")), activity(d("2026-12-08"), "大行动", 序号=2)])
+    box = tmp_path / "inbox"
+    box.mkdir()
+    with zipfile.ZipFile(box / "荷花村.zip", "w") as archive:
+        archive.writestr("荷花村台账/", b"")
+        archive.write(ledger, "荷花村台账/台账.xlsx")
+    cut = ledger.read_bytes()
+    with zipfile.ZipFile(box / "柳林村.zip", "w") as archive:
+        archive.writestr("新建文件夹/台账.xlsx", cut[: len(cut) // 2])   # saved while still being copied
+    lotus = seen(box, tmp_path, "2026-12-20", "荷花村")
+    assert (lotus.progress["状态"], lotus.progress["大讨论次数"], lotus.progress["大行动次数"]) == ("进行中", 1, 1)
+    assert lotus.files["荷花村.zip/荷花村台账/台账.xlsx"]["处理结果"] == "已采用"
+    assert [(p["单元格"], p["等级"], p["问题"]) for p in lotus.problems] == [
+        ("B1", "警告", "“基本信息”未填写单位名称，已按文件夹“荷花村台账”识别为“荷花村”")]
+    willow = seen(box, tmp_path, "2026-12-20", "柳林村")
+    assert willow.files["柳林村.zip/新建文件夹/台账.xlsx"]["单位名称"] == "柳林村"
+    assert str(willow.progress["未采用文件"]).startswith("《柳林村.zip/新建文件夹/台账.xlsx》：文件已损坏或不完整")
+    not_among_the_silent("柳林村", willow.issues)
+
+
 def test_a_unit_that_sent_nothing_is_still_told_so(tmp_path: Path) -> None:
     box = tmp_path / "inbox"
     write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-18"), activities=[activity(d("2026-12-05"))])

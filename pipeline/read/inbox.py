@@ -24,6 +24,7 @@ from pipeline.model import Ignored, JobKey, Outcome, Parsed, Refusal, Shared
 from pipeline.read import refusals as R
 from pipeline.read.ledger import read_ledger
 from pipeline.read.sniff import SPREADSHEET_EXTS, Kind, check_container, ignored_reason, sniff
+from pipeline.read.units import unit_in_path
 
 Keep = Callable[[str, str, bytes], None]
 """Called with (file name, sha256, bytes) for every file actually read, e.g. to archive it."""
@@ -179,11 +180,13 @@ def _numbered(entry: _Entry, names: _Names) -> _Entry:
 
 
 def _attributed(refusal: Refusal, found: str, roster: Roster) -> Refusal:
-    """A file that cannot be read is still told to the unit its name names (SPEC §3 received is not silence)."""
+    """A file that cannot be read is still told to the unit its name names, else the unit the zip or folder
+    holding it names (SPEC §3 received is not silence)."""
     if refusal.unit or refusal.code is R.RefusalCode.UNKNOWN_UNIT:
         return refusal
     stem = PurePosixPath(found).stem
-    unit = roster.from_filename(stem) or roster.near(stem)
+    held = unit_in_path(found, roster)
+    unit = roster.from_filename(stem) or roster.near(stem) or (held[0] if held else None)
     return replace(refusal, unit=unit.name) if unit else refusal
 
 

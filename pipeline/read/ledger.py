@@ -33,6 +33,7 @@ from pipeline.read.schema import INFO_SHEET, LEDGER_SPECS, SheetKind, SheetSpec,
 from pipeline.read.sheets import HeaderMissing, Info, Share, find_info, find_sheets, owner_of, plan_shares, same_name
 from pipeline.read.sniff import Kind, check_container, sniff
 from pipeline.read.texts import ProblemCode
+from pipeline.read.units import unit_in_path
 from pipeline.read.values import clean, parse_date, shown
 
 
@@ -162,9 +163,11 @@ def _from_grids(grids: list[Grid], strays: tuple[Stray, ...], *, job: _Job, camp
         return Refusal(file, R.flat_not_template(flat) if flat else R.not_template([g.name for g in grids]))
 
     named = clean(info.get("单位名称", ("", ""))[0])
-    unit = roster.resolve(named) if named else file_unit
+    held = None if file_unit else unit_in_path(found, roster)
+    by = held[1] if held and not named else "文件名"
+    unit = roster.resolve(named) if named else file_unit or (held[0] if held else None)
     if unit is None:
-        guess = (roster.near(named) if named else None) or file_unit or roster.near(stem)
+        guess = (roster.near(named) if named else None) or file_unit or roster.near(stem) or (held[0] if held else None)
         why = R.unknown_unit(named, roster.closest(named or stem), guess=guess.name if guess else "")
         return Refusal(file, why, unit=guess.name if guess else "")
     shares = plan_shares(grids, about, unit=unit, roster=roster, flat=bool(flat))
@@ -175,12 +178,12 @@ def _from_grids(grids: list[Grid], strays: tuple[Stray, ...], *, job: _Job, camp
     name_cell = info.get("单位名称", ("", _template_cell("单位名称")))[1]
     info_sheet = info_grid.name if info_grid else INFO_SHEET
     if info_grid is None:
-        filer.add("错误", T.info_sheet_missing(unit.name, flat=flat), sheet=INFO_SHEET)
+        filer.add("错误", T.info_sheet_missing(unit.name, flat=flat, by=by), sheet=INFO_SHEET)
     elif not named and "单位名称" in about.formulas:
         filer.add("警告", T.formula_without_result(about.formulas["单位名称"], T.formula_unit(unit.name)),
                   sheet=info_sheet, cell=name_cell)
     elif not named:
-        filer.add("警告", T.unit_from_filename(unit.name), sheet=info_sheet, cell=name_cell)
+        filer.add("警告", T.unit_from_filename(unit.name, by=by), sheet=info_sheet, cell=name_cell)
     elif file_unit is not None and file_unit.name != unit.name:
         filer.add("警告", T.unit_name_conflict(shown(info["单位名称"][0]), unit.name, file_unit.name), sheet=info_sheet, cell=name_cell)
     parts = [_read_share(share, filer.items if share.filer else [], job=job, campaign=campaign, roster=roster)

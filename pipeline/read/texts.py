@@ -257,13 +257,14 @@ def row_unit_nearly(value: str, unit: str) -> Note:
 TEMPLATE_HINT = "请使用乡创城办下发的台账模板（.xlsx）填写后报送"
 
 
-def info_sheet_missing(unit: str, *, flat: str = "") -> Note:
+def info_sheet_missing(unit: str, *, flat: str = "", by: str = "文件名") -> Note:
     """No 基本信息 sheet at all: say so, rather than point at cells of a sheet the file does not have.
 
-    `flat` names a file that is one plain table (a CSV or web table), which cannot have the sheet."""
+    `flat` names a file that is one plain table (a CSV or web table), which cannot have the sheet; `by` what the
+    unit was known by (the file's name, else the zip or folder holding it: read/units.unit_in_path)."""
     where = f"文件是{flat}，只有一张表，没有“基本信息”" if flat else "未找到“基本信息”工作表"
     return Note(ProblemCode.INFO_SHEET_MISSING,
-                f"{where}：单位已按文件名识别为“{unit}”，填报日期按表中最晚的记录日期计",
+                f"{where}：单位已按{by}识别为“{unit}”，填报日期按表中最晚的记录日期计",
                 "请使用乡创城办下发的台账模板，在“基本信息”表填写单位名称和填报日期")
 
 
@@ -272,8 +273,9 @@ def flat_sheet_missing(flat: str, sheet: str) -> Note:
     return Note(ProblemCode.SHEET_MISSING, f"文件是{flat}，只有一张表，其中没有“{sheet}”", TEMPLATE_HINT)
 
 
-def unit_from_filename(unit: str) -> Note:
-    return Note(ProblemCode.UNIT_FROM_FILENAME, f"“基本信息”未填写单位名称，已按文件名识别为“{unit}”",
+def unit_from_filename(unit: str, *, by: str = "文件名") -> Note:
+    """`by`: the file's name, else the zip or folder holding it that names the unit (read/units.unit_in_path)."""
+    return Note(ProblemCode.UNIT_FROM_FILENAME, f"“基本信息”未填写单位名称，已按{by}识别为“{unit}”",
                 "请在“基本信息”表填写单位名称")
 
 

@@ -9,6 +9,7 @@ unit's submission.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
 from typing import Any
 
 from pipeline.config.campaign import Unit, name_key
@@ -47,6 +48,19 @@ def without_unit(sheet: str, unit: Unit) -> str:
             key = key.replace(found, "", 1)
             break
     return _EMPTY_BRACKETS.sub("", key).strip(_SEPARATORS)
+
+
+def unit_in_path(found: str, roster: Roster) -> tuple[Unit, str] | None:
+    """The unit the folders or zips holding a file name, innermost first, with where, as a clerk reads it
+    (`压缩包“荷花村.zip”`, `文件夹“荷花村台账”`). Windows' 发送到 → 压缩文件夹 packs a folder, so a unit's ledger
+    arrives as `荷花村.zip/荷花村台账/台账.xlsx`: only the file's own name is no guide to whose it is. Used where
+    the file itself names no unit, never against a 单位名称 it holds (a zip may carry other units' files)."""
+    for part in reversed(PurePosixPath(found.replace("\\", "/")).parts[:-1]):
+        packed = PurePosixPath(part).suffix.lower() == ".zip"
+        unit = roster.from_filename(PurePosixPath(part).stem if packed else part)
+        if unit is not None:
+            return unit, f"{'压缩包' if packed else '文件夹'}“{part}”"
+    return None
 
 
 def unit_column(table: Table) -> int | None:
