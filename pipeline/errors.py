@@ -105,6 +105,7 @@ class Notice(StrEnum):
     NOT_RECORDED = "not-recorded"
     CACHE_NOT_SAVED = "cache-not-saved"
     ROWS_NOT_SAVED = "rows-not-saved"
+    GONE_FROM_INBOX = "gone-from-inbox"
 
 
 NOTICE_TEXTS: dict[Notice, str] = {
@@ -120,6 +121,9 @@ NOTICE_TEXTS: dict[Notice, str] = {
     Notice.ROWS_NOT_SAVED: (
         "提示：排好的明细行无法保存到“{path}”（{reason}），下次汇总会把各台账的明细行重新排版（多花一些时间）；"
         "本次汇总结果不受影响。"),
+    Notice.GONE_FROM_INBOX: (
+        "提示：上期正式周报（{previous}）采用的{units}的台账本期已不在收件箱中，{units}本期按未报送统计"
+        "（整改清单、催报提醒和工作通报里都写明了“本期收件箱中已没有它”）。如是移走或误删，请放回收件箱后重新运行：{files}"),
 }
 
 

@@ -311,6 +311,9 @@ class UnitSnapshot:
     discussions: int
     actions: int
     participants: int
+    file: str = ""
+    """The file the unit's report stood on (empty: none, or an entry recorded before files were kept)."""
+    sha256: str = ""
 
     @property
     def activities(self) -> int:

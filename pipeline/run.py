@@ -26,6 +26,7 @@ from pathlib import Path
 from pipeline.config.campaign import Campaign, load_campaign
 from pipeline.config.roster import Roster
 from pipeline.errors import ChuangchengError, InternalError, Notice, Said, Stop, os_reason
+from pipeline.judge.codes import SelectionCode
 from pipeline.judge.report import Report, build_report
 from pipeline.judge.validation import Validation
 from pipeline.judge.validation import validate as check
@@ -289,7 +290,20 @@ def _pruned(cache: ReadCache, blocks: RowBlocks, s: ReportSettings, result: RunR
         unsaved.append(Said.of(Notice.CACHE_NOT_SAVED, path=cache.root, reason=_unsaved(cache.failure)))
     if blocks.failure is not None:
         unsaved.append(Said.of(Notice.ROWS_NOT_SAVED, path=blocks.folder, reason=_unsaved(blocks.failure)))
-    return replace(result, reused=cache.hits, notices=(*unsaved, *result.notices))
+    return replace(result, reused=cache.hits, notices=(*unsaved, *result.notices, *_gone(result.report)))
+
+
+def _gone(report: Report) -> list[Said]:
+    """The units whose ledger the previous official report used and the inbox no longer holds, told to the clerk
+    who can put it back (the units themselves are told in their outputs: judge.merge.gone_from_inbox)."""
+    gone = [f for unit in sorted(report.intake.unused) for f in report.intake.unused[unit]
+            if f.code is SelectionCode.GONE_FROM_INBOX]
+    if not gone or not report.history:
+        return []
+    files = "；".join(f"{f.unit}《{f.file}》" + (f"用 python -m pipeline restore {f.sha256[:8]} 从存档取回" if f.sha256
+                                                  else "（历史里没有记下是哪个文件：它的 SHA256 在上期汇总表的文件清单里，用 python -m pipeline restore 从存档取回）") for f in gone)
+    units = "、".join(f.unit for f in gone)
+    return [Said.of(Notice.GONE_FROM_INBOX, previous=report.history[-1].as_of, units=units, files=files)]
 
 
 def _build(s: ReportSettings, outcomes: list[Outcome], *, history: tuple[RunSnapshot, ...]) -> Report:

@@ -83,7 +83,7 @@ def test_history_gives_a_trend_new_columns_and_r8(tmp_path: Path) -> None:
         assert db.execute("SELECT as_of FROM runs ORDER BY as_of").fetchall() == [
             ("2026-12-20",), ("2026-12-27",), ("2027-01-03",)]
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-        assert db.execute("PRAGMA user_version").fetchone() == (1,)
+        assert db.execute("PRAGMA user_version").fetchone() == (2,)   # version 2 keeps each unit's file
     assert hashlib.sha256(again.read_bytes()).digest() == hashlib.sha256(third.read_bytes()).digest()
 
 
@@ -286,3 +286,39 @@ def test_a_history_with_several_entries_in_a_week_reads_as_the_last_recorded(tmp
     with History(tmp_path / "history.sqlite3") as history:
         weekly = history.runs_before("活动", d("2026-12-27"), periods=Periods(start=d("2026-11-27"), days=7))
     assert [(r.as_of, r.discussions) for r in weekly] == [(d("2026-12-12"), 1), (d("2026-12-19"), 2)]
+
+
+def test_a_ledger_gone_from_the_inbox_is_told_not_taken_for_silence(tmp_path: Path) -> None:
+    """The clerk moves last week's files out of inbox/: 荷花村, 进行中 in the week-1 report, has no file in week 2.
+    It is 未报送 by the inbox, but was named 尚未报送台账 in the bulletin and told so in its reminder with no word
+    that its ledger was used a week before; now every output says the ledger is gone, and the clerk is told how
+    to put it back (its SHA256 is the one 文件清单 listed in week 1)."""
+    box = tmp_path / "inbox"
+    lotus = write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-10"), activities=[
+        activity(d("2026-12-01")), activity(d("2026-12-03"), "大行动", 2, 序号=2)])
+    write_ledger(box / "柳林村.xlsx", unit="柳林村", filed=d("2026-12-10"), activities=[activity(d("2026-12-02"))])
+    sha = hashlib.sha256(lotus.read_bytes()).hexdigest()
+    report(box, tmp_path, "2026-12-11")
+    lotus.unlink()
+    result = run_report(box, tmp_path / "out2", "2026-12-18", archive=tmp_path / "archive", record=True)
+    gone = "《荷花村.xlsx》：上期周报（2026-12-11）采用了这份台账，本期收件箱中已没有它（可能被移走或删除）"
+    row = next(r for r in read_sheet(result.written.workbook, "单位进度") if r["单位名称"] == "荷花村")
+    assert (row["状态"], row["未采用文件"], row["较上次变化"]) == ("未报送", gone, "进行中→未报送；活动-2")
+    reminder = next(line for line in result.written.reminders.read_text(encoding="utf-8-sig").splitlines()
+                    if line.startswith("【乡创城办提醒】荷花村："))
+    assert reminder.startswith("【乡创城办提醒】荷花村：截至12月18日，本单位报送的《荷花村.xlsx》已收到，但未能采用：上期周报"
+                               "（2026-12-11）采用了这份台账，本期收件箱中已没有它（可能被移走或删除）；暂按未报送统计（期限12月4日，"
+                               "已逾期14天），请立即把最新的台账再报送一次；")
+    gap_list = openpyxl.load_workbook(result.written.gap_list_folder / "荷花村.xlsx")["整改清单"]
+    cells = [[v for v in r if v is not None] for r in gap_list.iter_rows(values_only=True)]
+    assert ["整个文件", "未采用", gone.split("：", 1)[1], "把本单位最新的台账再报送一次，没有变化的照原样报送",
+            "荷花村.xlsx"] in cells
+    text = [p.text for p in docx.Document(str(result.written.bulletin)).paragraphs]
+    issues = next(text[i + 1] for i, t in enumerate(text) if t.endswith("存在问题"))
+    assert "荷花村报送的台账未能采用" in issues and "荷花村" not in issues.split("尚未报送台账")[0]
+    assert [n.text for n in result.notices if n.code.value == "gone-from-inbox"] == [
+        "提示：上期正式周报（2026-12-11）采用的荷花村的台账本期已不在收件箱中，荷花村本期按未报送统计（整改清单、催报提醒和"
+        "工作通报里都写明了“本期收件箱中已没有它”）。如是移走或误删，请放回收件箱后重新运行：荷花村《荷花村.xlsx》用 "
+        f"python -m pipeline restore {sha[:8]} 从存档取回"]
+    willow = next(r for r in read_sheet(result.written.workbook, "单位进度") if r["单位名称"] == "柳林村")
+    assert willow["未采用文件"] is None   # its file is still there: nothing to say

@@ -26,6 +26,7 @@ class SelectionCode(Code):
     YEAR_SLIP = "year-slip"
     SHARED_FILE = "shared-file"
     READ_AS_OTHER = "read-as-other"
+    GONE_FROM_INBOX = "gone-from-inbox"
 
 
 # Warnings on the adopted file (数据问题)
@@ -103,6 +104,15 @@ def read_as_other(unit: str, named_for: str) -> Note:
     return Note(SelectionCode.READ_AS_OTHER,
                 f"文件名像是本单位的，但“基本信息”中的单位名称为“{unit}”，已按“{unit}”的台账计；"
                 f"如是本单位的台账，请把单位名称改为“{named_for}”后重新报送")
+
+
+def gone_from_inbox(previous: dt.date, *, known: bool) -> Note:
+    """For a unit the previous official report counted as reported, none of whose files is in the inbox now
+    (moved to another folder, deleted): it is 未报送 by the inbox, but it did send a ledger. `known`: the history
+    kept which file (entries recorded since it does), so the sentence is about that file."""
+    what = "这份台账" if known else "本单位的台账"
+    return Note(SelectionCode.GONE_FROM_INBOX,
+                f"上期周报（{d(previous)}）采用了{what}，本期收件箱中已没有它（可能被移走或删除）")
 
 
 def year_slip(filed: dt.date, deadline: dt.date, meant: dt.date | None) -> Note:

@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from pipeline.config.campaign import Unit
+from pipeline.judge.codes import SelectionCode
 from pipeline.judge.merge import Event, Intake
 from pipeline.model import FileRecord, PublicityItem, Rectification, Submission
 
@@ -28,6 +29,12 @@ class UnitFacts:
     def only_early(self) -> bool:
         """Every file received and not used was merely sent early: its 填报日期 may be right, nothing to resend."""
         return bool(self.unused) and len(self.early) == len(self.unused)
+
+    @property
+    def only_gone(self) -> bool:
+        """Every file not used is one the previous report used and the inbox no longer holds: nothing to correct,
+        the unit sends its ledger again (merge.gone_from_inbox)."""
+        return bool(self.unused) and all(r.code is SelectionCode.GONE_FROM_INBOX for r in self.unused)
 
     @property
     def submitted(self) -> bool:

@@ -23,6 +23,7 @@ from pipeline.model import (
     Outcome,
     Problem,
     Refusal,
+    RunSnapshot,
     Source,
     Submission,
 )
@@ -167,6 +168,32 @@ def select(outcomes: list[Outcome], *, as_of: dt.date, window: Window | None = N
     return Intake(as_of=as_of, adopted=adopted, files=_per_file(records, read_order),
                   unused={u: tuple(r) for u, r in unused.items()}, early={u: tuple(r) for u, r in early.items()},
                   unused_problems=tuple(told))
+
+
+GONE_NAME = "上期采用的台账"
+"""What a file gone from the inbox is called when the history entry does not say which it was."""
+
+
+def gone_from_inbox(intake: Intake, previous: RunSnapshot | None, *, units: frozenset[str]) -> Intake:
+    """Tell each unit the previous official report counted as reported, and none of whose files this run uses,
+    that its ledger is no longer in the inbox (SPEC §3 received is not silence): a clerk who moves last week's files
+    out of inbox/ must not see the unit named 尚未报送台账 in the bulletin with no word. The unit stays 未报送 (the
+    inbox is what the report stands on); the file is among its unused ones, which every output naming it tells.
+    `units`: the roster's (a unit since taken off it is not told)."""
+    if previous is None:
+        return intake
+    here = {f.sha256 for f in intake.files} | {p.sha256 for f in intake.files for p in f.parts}
+    unused = dict(intake.unused)
+    for unit, snap in sorted(previous.units.items()):
+        if unit not in units or snap.status == "未报送" or unit in intake.adopted or snap.sha256 in here:
+            continue
+        if not snap.sha256 and unit in unused:  # an entry without its file: only a unit that sent nothing now
+            continue
+        why = C.gone_from_inbox(previous.as_of, known=bool(snap.file))
+        gone = FileRecord(file=snap.file or GONE_NAME, unit=unit, result="未采用", code=why.code, reason=why.text,
+                          sha256=snap.sha256)
+        unused[unit] = (gone, *unused.get(unit, ()))
+    return replace(intake, unused=unused)
 
 
 _FIRST_RESULT: tuple[FileResult, ...] = ("已采用", "已被新版本替代", "未采用", "已忽略")

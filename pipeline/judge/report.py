@@ -10,7 +10,7 @@ from pipeline.config.campaign import Campaign, Unit
 from pipeline.config.roster import Roster
 from pipeline.judge import texts as T
 from pipeline.judge.facts import UnitFacts, is_overdue, unit_facts
-from pipeline.judge.merge import Event, Intake, counted_activities, events, select
+from pipeline.judge.merge import Event, Intake, counted_activities, events, gone_from_inbox, select
 from pipeline.judge.rules import RuleContext, evaluate_unit, sort_gaps
 from pipeline.model import (
     STATUSES,
@@ -89,7 +89,10 @@ class Report:
             discussions=self.sessions("大讨论"), actions=self.sessions("大行动"), participants=self.participants(),
             units={
             r.unit.name: UnitSnapshot(status=r.status, discussions=r.facts.discussions, actions=r.facts.actions,
-                                      participants=r.facts.participants) for r in self.rows})
+                                      participants=r.facts.participants,
+                                      file=r.facts.submission.file if r.facts.submission else "",
+                                      sha256=r.facts.submission.sha256 if r.facts.submission else "")
+            for r in self.rows})
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -174,7 +177,8 @@ class Report:
 def build_report(*, campaign: Campaign, roster: Roster, outcomes: list[Outcome], as_of: dt.date,
                  history: tuple[RunSnapshot, ...] = ()) -> Report:
     """Select each unit's submission for as_of, merge, apply the rules (R8 with history). Pure: no I/O."""
-    intake = select(outcomes, as_of=as_of, window=(campaign.start, campaign.deadline))
+    intake = gone_from_inbox(select(outcomes, as_of=as_of, window=(campaign.start, campaign.deadline)),
+                             history[-1] if history else None, units=frozenset(u.name for u in campaign.units))
     merged = events(counted_activities(intake))
     facts = unit_facts(campaign.units, intake, merged)
     ctx = RuleContext(campaign=campaign, roster=roster, as_of=as_of, previous=history[-1] if history else None)

@@ -104,7 +104,7 @@ def r5_reporting(f: UnitFacts, ctx: RuleContext, *, open_gaps: bool) -> list[Gap
                               covered=f.covered)
         if f.unused:
             files = [(r.file, r.reason) for r in f.unused]
-            todo = T.r5a_early_todo if f.only_early else T.r5a_received_todo
+            todo = T.r5a_early_todo if f.only_early else T.r5a_gone_todo if f.only_gone else T.r5a_received_todo
             return [ctx.gap(f, R5, level, T.r5a_received_gap(files), todo(due, owed, ctx.as_of), due)]
         return [ctx.gap(f, R5, level, T.R5A_GAP, T.r5a_todo(due, owed, ctx.as_of), due)]
     age = (ctx.as_of - f.submission.effective_date).days

@@ -122,6 +122,11 @@ def r5a_received_todo(due: dt.date, owed: str, as_of: dt.date) -> str:
     return f"请按差距说明中的原因核对更正台账，{by(due, as_of)}重新报送。{owed}"
 
 
+def r5a_gone_todo(due: dt.date, owed: str, as_of: dt.date) -> str:
+    """Every file not used is one the previous report used, gone from the inbox: nothing to correct."""
+    return f"请把本单位最新的台账再报送一次（没有变化的照原样报送），{by(due, as_of)}报送。{owed}"
+
+
 def r5a_early_todo(due: dt.date, owed: str, as_of: dt.date) -> str:
     """Every file received is merely dated after the report date (Intake.early): the date may be right."""
     return f"请核对填报日期：无误则不必重报，统计日期到该日后即采用；如填错，{by(due, as_of, please=True)}更正后重新报送。{owed}"
@@ -208,6 +213,9 @@ def remind_unused(files: Sequence[tuple[str, str]], *, reported: bool) -> str:
 
 REMIND_UNUSED_DO = "更正后重新报送"
 REMIND_EARLY_DO = "核对填报日期（无误则不必重报）"
+REMIND_GONE_DO = "把最新的台账再报送一次"
+GONE_HINT = "把本单位最新的台账再报送一次，没有变化的照原样报送"
+"""What a unit does about a ledger gone from the inbox (judge.merge.gone_from_inbox): nothing to correct."""
 EARLY_HINT = "填报日期无误则不必重报，统计日期到该日后即采用；如填错请更正后重新报送"
 """What a unit does about a file sent early (Intake.early): nothing to correct unless its 填报日期 is a typo."""
 REMIND_MISSING = "尚未报送台账"

@@ -50,7 +50,12 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (run_id, unit)
     );
     """,
+    """
+    ALTER TABLE unit_metrics ADD COLUMN file TEXT NOT NULL DEFAULT '';
+    ALTER TABLE unit_metrics ADD COLUMN sha256 TEXT NOT NULL DEFAULT ''
+    """,
 )
+"""Version 2 keeps the file each unit's report stood on, so a unit whose file leaves the inbox is told by name."""
 
 
 def campaign_key(campaign: Campaign) -> str:
@@ -168,11 +173,12 @@ class History:
         out = []
         for _, (run_id, day, units_total, submitted, discussions, actions, participants) in sorted(latest.items()):
             rows = self.conn.execute(
-                "SELECT unit, status, discussions, actions, participants FROM unit_metrics WHERE run_id = ?",
+                "SELECT unit, status, discussions, actions, participants, file, sha256 FROM unit_metrics "
+                "WHERE run_id = ?",
                 (run_id,)).fetchall()
             out.append(RunSnapshot(as_of=dt.date.fromisoformat(day), units_total=units_total, submitted=submitted,
                                    discussions=discussions, actions=actions, participants=participants,
-                                   units={u: UnitSnapshot(s, d, a, p) for u, s, d, a, p in rows}))
+                                   units={u: UnitSnapshot(*values) for u, *values in rows}))
         return tuple(out)
 
     def record(self, key: str, run: RunRecord, *, periods: Periods) -> None:
@@ -189,8 +195,8 @@ class History:
         run_id = cursor.lastrowid
         self.conn.executemany("INSERT INTO run_inputs VALUES (?, ?, ?, ?)",
                               [(run_id, f, sha, result) for f, sha, result in run.inputs])
-        self.conn.executemany("INSERT INTO unit_metrics VALUES (?, ?, ?, ?, ?, ?)",
-                              [(run_id, unit, u.status, u.discussions, u.actions, u.participants)
+        self.conn.executemany("INSERT INTO unit_metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                              [(run_id, unit, u.status, u.discussions, u.actions, u.participants, u.file, u.sha256)
                                for unit, u in snap.units.items()])
 
     def names_for(self, sha256: str) -> list[str]:

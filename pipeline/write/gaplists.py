@@ -8,9 +8,10 @@ fitted to its width only (about 94 %); a very long list runs on to a second page
 import io
 from pathlib import Path
 
+from pipeline.judge.codes import SelectionCode
 from pipeline.judge.report import Report, UnitRow
-from pipeline.judge.texts import EARLY_HINT, undated_filed
-from pipeline.model import GAP_LEVELS, Gap
+from pipeline.judge.texts import EARLY_HINT, GONE_HINT, undated_filed
+from pipeline.model import GAP_LEVELS, FileRecord, Gap
 from pipeline.write.stencil import Grid, Stencil
 from pipeline.write.xlsx import (
     Cell,
@@ -56,6 +57,12 @@ def units_needing_lists(report: Report) -> list[UnitRow]:
 def by_urgency(gaps: tuple[Gap, ...]) -> list[Gap]:
     """未达标 → 滞后 → 待完成 → 提醒, then the earliest due date first."""
     return sorted(gaps, key=lambda g: (GAP_LEVELS.index(g.level), g.deadline, g.rule))
+
+
+def _unused_hint(record: FileRecord, row: UnitRow) -> str:
+    if record in row.facts.early:
+        return EARLY_HINT
+    return GONE_HINT if record.code is SelectionCode.GONE_FROM_INBOX else UNUSED_HINT
 
 
 def _figures(ws: Cells, report: Report, row: UnitRow, styles: Styles, start: int) -> int:
@@ -110,8 +117,7 @@ def _cells(report: Report, row: UnitRow, styles: Styles, grid: Grid) -> None:
     write_header(grid, headers=GAP_LIST_COLUMNS, styles=styles, row=next_row + 1)
     next_row = write_rows(grid, rows=gaps, styles=styles, start_row=next_row + 1, limits=GAP_WRAP)
     grid.write_string(next_row, 0, EARLY_HEADING if row.facts.early else PROBLEMS_HEADING, styles.bold)
-    problems: list[list[Cell]] = [["整个文件", f.result, f.reason, EARLY_HINT if f in row.facts.early else UNUSED_HINT,
-                                   f.file] for f in row.unused]
+    problems: list[list[Cell]] = [["整个文件", f.result, f.reason, _unused_hint(f, row), f.file] for f in row.unused]
     problems += [[f"{p.sheet} {p.cell}".strip(), p.level, p.message, p.hint, p.file]
                  for p in report.problems_of(row.unit.name)]
     problems = _once_per_file(problems) or [["", "", "无", "", ""]]

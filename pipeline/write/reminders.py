@@ -43,7 +43,7 @@ def items(report: Report, row: UnitRow) -> list[Item]:
     if row.unused:
         due = by_rule[R5].deadline if not facts.submitted and R5 in by_rule else next_report
         files = [(f.file, f.reason) for f in row.unused]
-        do = T.REMIND_EARLY_DO if facts.only_early else T.REMIND_UNUSED_DO
+        do = T.REMIND_EARLY_DO if facts.only_early else T.REMIND_GONE_DO if facts.only_gone else T.REMIND_UNUSED_DO
         out.append(Item("未采用的报送", T.remind_unused(files, reported=facts.submitted), do, due))
     if not facts.submitted:
         if not row.unused and R5 in by_rule:
