@@ -322,3 +322,25 @@ def test_a_ledger_gone_from_the_inbox_is_told_not_taken_for_silence(tmp_path: Pa
         f"python -m pipeline restore {sha[:8]} 从存档取回"]
     willow = next(r for r in read_sheet(result.written.workbook, "单位进度") if r["单位名称"] == "柳林村")
     assert willow["未采用文件"] is None   # its file is still there: nothing to say
+
+
+def test_a_history_recorded_before_files_were_kept_is_upgraded_and_still_tells_a_gone_ledger(tmp_path: Path) -> None:
+    """A history written by the version before (user_version 1, no file per unit) is upgraded in place by the
+    next run, which still tells 荷花村 its ledger of the week before is gone, without the name it cannot know."""
+    box = tmp_path / "inbox"
+    lotus = write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-10"), activities=[activity(d("2026-12-01"))])
+    report(box, tmp_path, "2026-12-11")
+    path = tmp_path / "archive" / "history.sqlite3"
+    with sqlite3.connect(path) as db:   # as version 1 left it
+        db.execute("ALTER TABLE unit_metrics DROP COLUMN file")
+        db.execute("ALTER TABLE unit_metrics DROP COLUMN sha256")
+        db.execute("PRAGMA user_version = 1")
+    lotus.unlink()
+    result = run_report(box, tmp_path / "out2", "2026-12-18", archive=tmp_path / "archive", record=True)
+    row = next(r for r in read_sheet(result.written.workbook, "单位进度") if r["单位名称"] == "荷花村")
+    assert (row["状态"], row["未采用文件"]) == (
+        "未报送", "《上期采用的台账》：上期周报（2026-12-11）采用了本单位的台账，本期收件箱中已没有它（可能被移走或删除）")
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (2,)
+        assert db.execute("SELECT unit, status, file FROM unit_metrics WHERE unit = ? ORDER BY run_id", ("荷花村",)).fetchall() == [
+            ("荷花村", "进行中", ""), ("荷花村", "未报送", "")]
