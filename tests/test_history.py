@@ -306,9 +306,13 @@ def test_a_ledger_gone_from_the_inbox_is_told_not_taken_for_silence(tmp_path: Pa
     assert (row["状态"], row["未采用文件"], row["较上次变化"]) == ("未报送", gone, "进行中→未报送；活动-2")
     reminder = next(line for line in result.written.reminders.read_text(encoding="utf-8-sig").splitlines()
                     if line.startswith("【乡创城办提醒】荷花村："))
-    assert reminder.startswith("【乡创城办提醒】荷花村：截至12月18日，本单位报送的《荷花村.xlsx》已收到，但未能采用：上期周报"
-                               "（2026-12-11）采用了这份台账，本期收件箱中已没有它（可能被移走或删除）；暂按未报送统计（期限12月4日，"
-                               "已逾期14天），请立即把最新的台账再报送一次；")
+    # It reported for 12-11, so it is asked for the next report (12-18 + 7 days), not told 已逾期14天 since 12-04
+    assert reminder.startswith("【乡创城办提醒】荷花村：截至12月18日，本单位上期（12月11日）已报送，本期收件箱中已没有上期采用的"
+                               "《荷花村.xlsx》，暂按未报送统计，请于2026年12月25日前把最新的台账再报送一次；")
+    r5 = next(g for g in read_sheet(result.written.workbook, "差距清单") if g["单位名称"] == "荷花村")
+    assert (r5["规则"], r5["等级"], r5["差距说明"], r5["剩余天数"]) == (
+        "R5 按时报送", "未达标", f"上期已报送，本期收件箱中没有本单位的台账（按未报送统计）。{gone}", 7)
+    assert r5["整改建议"].startswith("请于下次统计日期（2026年12月25日）前把本单位最新的台账再报送一次（没有变化的照原样报送）。截至")
     gap_list = openpyxl.load_workbook(result.written.gap_list_folder / "荷花村.xlsx")["整改清单"]
     cells = [[v for v in r if v is not None] for r in gap_list.iter_rows(values_only=True)]
     assert ["整个文件", "未采用", gone.split("：", 1)[1], "把本单位最新的台账再报送一次，没有变化的照原样报送",

@@ -102,9 +102,12 @@ def r5_reporting(f: UnitFacts, ctx: RuleContext, *, open_gaps: bool) -> list[Gap
         level: GapLevel = "未达标" if (ctx.as_of - ctx.campaign.start).days > interval else "待完成"
         owed = T.owed_summary(ctx.campaign, ctx.roster, f.unit, discussions=f.discussions, actions=f.actions,
                               covered=f.covered)
+        files = [(r.file, r.reason) for r in f.unused]
+        if f.only_gone:  # it met its first due date (the previous report used its ledger): owed is the next one
+            return [ctx.gap(f, R5, level, T.r5a_gone_gap(files), T.r5a_gone_todo(ctx.next_report, owed, ctx.as_of),
+                            ctx.next_report)]
         if f.unused:
-            files = [(r.file, r.reason) for r in f.unused]
-            todo = T.r5a_early_todo if f.only_early else T.r5a_gone_todo if f.only_gone else T.r5a_received_todo
+            todo = T.r5a_early_todo if f.only_early else T.r5a_received_todo
             return [ctx.gap(f, R5, level, T.r5a_received_gap(files), todo(due, owed, ctx.as_of), due)]
         return [ctx.gap(f, R5, level, T.R5A_GAP, T.r5a_todo(due, owed, ctx.as_of), due)]
     age = (ctx.as_of - f.submission.effective_date).days

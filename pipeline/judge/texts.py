@@ -122,9 +122,16 @@ def r5a_received_todo(due: dt.date, owed: str, as_of: dt.date) -> str:
     return f"请按差距说明中的原因核对更正台账，{by(due, as_of)}重新报送。{owed}"
 
 
+def r5a_gone_gap(files: Sequence[tuple[str, str]]) -> str:
+    """Every file not used is one the previous report used, gone from the inbox (judge.merge.gone_from_inbox): the
+    unit did report, so it is not told 尚未报送 or 已收到…未能采用."""
+    return f"上期已报送，本期收件箱中没有本单位的台账（按未报送统计）。{received(files)}"
+
+
 def r5a_gone_todo(due: dt.date, owed: str, as_of: dt.date) -> str:
-    """Every file not used is one the previous report used, gone from the inbox: nothing to correct."""
-    return f"请把本单位最新的台账再报送一次（没有变化的照原样报送），{by(due, as_of)}报送。{owed}"
+    """`due`: the next report date (RuleContext.next_report), the one such a unit owes; nothing to correct."""
+    when = f"请于下次统计日期（{cn_date(due)}）前" if due >= as_of else by(due, as_of)
+    return f"{when}把本单位最新的台账再报送一次（没有变化的照原样报送）。{owed}"
 
 
 def r5a_early_todo(due: dt.date, owed: str, as_of: dt.date) -> str:
@@ -209,6 +216,13 @@ def remind_unused(files: Sequence[tuple[str, str]], *, reported: bool) -> str:
     counted = "本期按此前采用的台账统计" if reported else "暂按未报送统计"
     why = received(files) if len(files) > 1 else files[0][1].rstrip("。")
     return f"报送的{''.join(f'《{name}》' for name, _ in files)}已收到，但未能采用：{why}；{counted}"
+
+
+def remind_gone(previous: dt.date, files: Sequence[str]) -> str:
+    """A unit whose every file not used is a ledger the previous report used, gone from the inbox; `files`: their
+    names where the history kept them."""
+    what = "".join(f"《{name}》" for name in files) or "台账"
+    return f"上期（{md(previous)}）已报送，本期收件箱中已没有上期采用的{what}，暂按未报送统计"
 
 
 REMIND_UNUSED_DO = "更正后重新报送"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from pipeline.judge import texts as T
+from pipeline.judge.merge import GONE_NAME
 from pipeline.judge.report import Report, UnitRow
 from pipeline.judge.rules import R1, R2, R3, R4, R5, R6, R7, R8, scheduled_discussions
 
@@ -43,8 +44,12 @@ def items(report: Report, row: UnitRow) -> list[Item]:
     if row.unused:
         due = by_rule[R5].deadline if not facts.submitted and R5 in by_rule else next_report
         files = [(f.file, f.reason) for f in row.unused]
-        do = T.REMIND_EARLY_DO if facts.only_early else T.REMIND_GONE_DO if facts.only_gone else T.REMIND_UNUSED_DO
-        out.append(Item("未采用的报送", T.remind_unused(files, reported=facts.submitted), do, due))
+        if facts.only_gone and report.previous is not None:
+            named = [f.file for f in row.unused if f.file != GONE_NAME]
+            out.append(Item("未采用的报送", T.remind_gone(report.previous.as_of, named), T.REMIND_GONE_DO, due))
+        else:
+            do = T.REMIND_EARLY_DO if facts.only_early else T.REMIND_UNUSED_DO
+            out.append(Item("未采用的报送", T.remind_unused(files, reported=facts.submitted), do, due))
     if not facts.submitted:
         if not row.unused and R5 in by_rule:
             out.append(Item("未报送", T.REMIND_MISSING, T.REMIND_MISSING_DO, by_rule[R5].deadline))
