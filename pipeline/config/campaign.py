@@ -108,6 +108,10 @@ class Unit(_Frozen):
     name: Name = Field(min_length=1)
     kinds: tuple[Kind, ...] = Field(min_length=1)
     aliases: tuple[Name, ...] = ()
+    """Other ways its ledgers write its name: short and full forms, and its former name after a rename."""
+    joined: IsoDate | None = None
+    """The day a unit added to the roster during the campaign joined it: what counts from the start for the others
+    (R5's first due date, R7's schedule) counts from this day for it."""
     example: bool = False
 
 
@@ -166,6 +170,10 @@ class Campaign(_Frozen):
     @property
     def window_days(self) -> int:
         return (self.deadline - self.start).days
+
+    def start_of(self, unit: Unit) -> dt.date:
+        """The day the campaign started for a unit: its `joined` day if it joined later, else `start`."""
+        return unit.joined if unit.joined is not None and unit.joined > self.start else self.start
 
     @property
     def contact_is_placeholder(self) -> bool:
@@ -230,6 +238,9 @@ def _cross_check(campaign: Campaign, *, lines: Lines) -> tuple[list[str], list[s
     owner: dict[str, int] = {}
     for index, unit in enumerate(campaign.units):
         where = f"units → 第{index + 1}项（{unit.name}）"
+        if unit.joined is not None and not campaign.start <= unit.joined <= campaign.deadline:
+            errors.append(texts.joined_outside(where=where, joined=unit.joined, start=campaign.start,
+                                               deadline=campaign.deadline, line=lines.of(("units", index, "joined"))))
         labels: dict[str, tuple[str | int, ...]] = {unit.name: ("name",)}
         for a_index, alias in enumerate(unit.aliases):
             labels.setdefault(alias, ("aliases", a_index))

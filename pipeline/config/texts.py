@@ -197,6 +197,11 @@ def deadline_not_after_start(*, start: Any, deadline: Any, line: int | None) -> 
                           line=line)
 
 
+def joined_outside(*, where: str, joined: Any, start: Any, deadline: Any, line: int | None) -> str:
+    return config_problem(where=f"{where}→ joined", line=line,
+                          what=f"加入日期 {joined} 不在活动期间（{start} 至 {deadline}）内，请检查日期")
+
+
 def unknown_unit(*, where: str, name: str, suggestions: Sequence[str], line: int | None) -> str:
     near = f"（名册中相近的有：{'、'.join(suggestions)}）" if suggestions else ""
     return config_problem(where=where, what=f"单位“{name}”不在 units 名册中{near}", line=line)

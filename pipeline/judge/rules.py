@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from pipeline.config.campaign import Campaign
+from pipeline.config.campaign import Campaign, Unit
 from pipeline.config.roster import Roster
 from pipeline.judge import texts as T
 from pipeline.judge.facts import UnitFacts, is_overdue
@@ -95,11 +95,21 @@ def r4_rectification(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
     return gaps
 
 
+def first_due(campaign: Campaign, unit: Unit) -> dt.date:
+    """R5(a)'s due date: start + one interval, the first report date; for a unit that joined later (`joined`), the
+    first report date (start + a whole number of intervals) after the day it joined, so it has up to one interval
+    as every unit had at the start, and is not told 已逾期 before it could report."""
+    interval = campaign.report_interval_days
+    joined = campaign.start_of(unit)
+    periods = max(1, -(-((joined - campaign.start).days + 1) // interval))
+    return min(campaign.start + dt.timedelta(days=periods * interval), campaign.deadline)
+
+
 def r5_reporting(f: UnitFacts, ctx: RuleContext, *, open_gaps: bool) -> list[Gap]:
     interval = ctx.campaign.report_interval_days
     if f.submission is None:
-        due = ctx.campaign.start + dt.timedelta(days=interval)
-        level: GapLevel = "未达标" if (ctx.as_of - ctx.campaign.start).days > interval else "待完成"
+        due = first_due(ctx.campaign, f.unit)
+        level: GapLevel = "未达标" if ctx.as_of > due else "待完成"
         owed = T.owed_summary(ctx.campaign, ctx.roster, f.unit, discussions=f.discussions, actions=f.actions,
                               covered=f.covered)
         files = [(r.file, r.reason) for r in f.unused]
@@ -129,16 +139,19 @@ def r6_publicity(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
     return []
 
 
-def scheduled_discussions(campaign: Campaign, as_of: dt.date) -> int:
-    """R7's 序时进度: the 大讨论 a unit should have held by as_of, pro rata over the campaign window."""
-    elapsed = max(0, (as_of - campaign.start).days)
-    return campaign.min_discussions * elapsed // campaign.window_days
+def scheduled_discussions(campaign: Campaign, as_of: dt.date, unit: Unit) -> int:
+    """R7's 序时进度: the 大讨论 a unit should have held by as_of, pro rata over its window, from the campaign's start
+    (or the day it joined: Campaign.start_of) to the deadline."""
+    start = campaign.start_of(unit)
+    window = (campaign.deadline - start).days
+    elapsed = max(0, (as_of - start).days)
+    return campaign.min_discussions * elapsed // window if window > 0 else 0
 
 
 def r7_schedule(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
     if not ctx.roster.is_discussion_unit(f.unit) or ctx.as_of >= ctx.campaign.deadline:
         return []
-    required = scheduled_discussions(ctx.campaign, ctx.as_of)
+    required = scheduled_discussions(ctx.campaign, ctx.as_of, f.unit)
     if f.discussions >= required:
         return []
     return [ctx.gap(f, R7, "滞后", T.r7_gap(f.discussions, required), T.r7_todo(required, ctx.next_report, ctx.as_of),

@@ -69,7 +69,7 @@ def items(report: Report, row: UnitRow) -> list[Item]:
     said = False
     if (R7, "滞后") in rules:
         gap = rules[(R7, "滞后")]
-        out.append(Item("滞后", T.remind_behind(facts.discussions, scheduled_discussions(c, as_of)), "补齐", gap.deadline))
+        out.append(Item("滞后", T.remind_behind(facts.discussions, scheduled_discussions(c, as_of, row.unit)), "补齐", gap.deadline))
         said = True
     owed = [g for g in row.gaps if g.level in ("待完成", "未达标")]
     for gap in owed:
