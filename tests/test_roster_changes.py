@@ -85,3 +85,40 @@ def test_a_joined_date_outside_the_campaign_is_refused_at_its_line(tmp_path: Pat
     # 荷花村's entry ends at line 85 of the default file: 新河村 is item 13, its joined: on line 88
     assert info.value.messages == [f"第88行，units → 第13项（新河村）→ joined：加入日期 {day} 不在活动期间"
                                    "（2026-11-27 至 2027-02-04）内，请检查日期"]
+
+
+RENAMED = "  - name: 荷花社区\n    kinds: [村]\n"
+
+
+def test_a_renamed_unit_keeps_its_ledgers_and_history_under_its_former_name_as_alias(tmp_path: Path) -> None:
+    """荷花村 is renamed 荷花社区 after the 12-11 report, its former name kept as an alias: its ledger, still naming
+    荷花村, is its own, and the 12-18 report compares it with its 12-11 entry (no new activity: R8), not 新增单位."""
+    inbox = tmp_path / "inbox"
+    write_ledger(inbox / "荷花村.xlsx", unit="荷花村", filed="2026-12-10",
+                 activities=[activity("2026-12-01"), activity("2026-12-03", "大行动", 2, 序号=2)])
+    report(inbox, tmp_path / "out1", "2026-12-11", archive=tmp_path / "archive", record=True)
+    renamed = config(tmp_path, RENAMED + "    aliases: [荷花村]\n")
+    result = report(inbox, tmp_path / "out2", "2026-12-18", archive=tmp_path / "archive", config=renamed, record=True)
+    book = result.written.workbook
+    row = next(r for r in read_sheet(book, "单位进度") if r["单位名称"] == "荷花社区")
+    assert (row["状态"], row["大讨论次数"], row["大行动次数"], row["本周新增大讨论"], row["较上次变化"]) == (
+        "进行中", 1, 1, 0, "进行中（不变）；活动无增加")
+    assert [(f["单位名称"], f["处理结果"]) for f in read_sheet(book, "文件清单")] == [("荷花社区", "已采用")]
+    assert ("R8 持续无进展", "提醒") in [(g["规则"], g["等级"]) for g in read_sheet(book, "差距清单")
+                                       if g["单位名称"] == "荷花社区"]
+
+
+def test_a_ledger_under_a_former_name_is_refused_with_how_to_keep_the_name(tmp_path: Path) -> None:
+    """The same rename without the alias: 荷花村.xlsx names no roster unit; the 12-11 report counted it for 荷花村,
+    so its 文件清单 reason says how to keep the name."""
+    inbox = tmp_path / "inbox"
+    write_ledger(inbox / "荷花村.xlsx", unit="荷花村", filed="2026-12-10", activities=[activity("2026-12-01")])
+    report(inbox, tmp_path / "out1", "2026-12-11", archive=tmp_path / "archive", record=True)
+    result = report(inbox, tmp_path / "out2", "2026-12-18", archive=tmp_path / "archive",
+                    config=config(tmp_path, RENAMED))
+    [listed] = read_sheet(result.written.workbook, "文件清单")
+    assert (listed["单位名称"], listed["处理结果"]) == (None, "未采用")
+    assert listed["原因"] == (
+        "单位名称“荷花村”不在名册中；名册中最接近的是：荷花社区、柳林村、白塔村。请核对单位名称，或请乡创城办在 campaign.yaml "
+        "中登记该单位。2026-12-11 的周报曾把这份台账（或同名文件）计入“荷花村”，名册中现已没有“荷花村”：如该单位已改名，"
+        "请乡创城办在 campaign.yaml 中该单位的新名称下写上 aliases: [荷花村]，写着旧名称的台账即计入新名称")

@@ -27,6 +27,7 @@ class SelectionCode(Code):
     SHARED_FILE = "shared-file"
     READ_AS_OTHER = "read-as-other"
     GONE_FROM_INBOX = "gone-from-inbox"
+    FORMER_UNIT = "former-unit"
 
 
 # Warnings on the adopted file (数据问题)
@@ -113,6 +114,14 @@ def gone_from_inbox(previous: dt.date, *, known: bool) -> Note:
     what = "这份台账" if known else "本单位的台账"
     return Note(SelectionCode.GONE_FROM_INBOX,
                 f"上期周报（{d(previous)}）采用了{what}，本期收件箱中已没有它（可能被移走或删除）")
+
+
+def former_unit(reason: str, name: str, when: dt.date) -> Note:
+    """A ledger refused as naming no roster unit (`reason`, the refusal's own sentence) that the report of `when`
+    counted for `name`, a unit no longer on the roster: most often renamed in campaign.yaml (judge.renames)."""
+    return Note(SelectionCode.FORMER_UNIT,
+                f"{reason.rstrip('。')}。{d(when)} 的周报曾把这份台账（或同名文件）计入“{name}”，名册中现已没有“{name}”："
+                f"如该单位已改名，请乡创城办在 campaign.yaml 中该单位的新名称下写上 aliases: [{name}]，写着旧名称的台账即计入新名称")
 
 
 def year_slip(filed: dt.date, deadline: dt.date, meant: dt.date | None) -> Note:
