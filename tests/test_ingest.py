@@ -406,21 +406,42 @@ def test_nested_zip_is_listed_not_opened(tmp_path: Path, campaign: Campaign, ros
         "outer.zip//etc/passwd.xlsx": (R.UNSAFE_ZIP_MEMBER, "压缩包内的路径“/etc/passwd.xlsx”不安全（绝对路径或含“..”），未读取")}
 
 
-def test_zip_member_names_from_chinese_windows_are_gbk(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:
-    """Windows' built-in zip writes GBK names without the UTF-8 flag; they must not come out as mojibake."""
+def _zip_with_raw_name(path: Path, *, source: Path, raw: bytes) -> None:
+    """A zip whose one member's name is `raw` without the UTF-8 flag, as macOS 压缩, Linux `zip` (UTF-8) and
+    Windows' 压缩文件夹 (GBK) write them: zipfile itself always flags a name that is not ASCII, so an ASCII name
+    of the same length is written and its bytes replaced (in the local header and the central directory)."""
+    placeholder = b"Q" * (len(raw) - 5) + b".xlsx"
+    packed = source.with_suffix(".zip")
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.write(source, placeholder.decode("ascii"))
+    data = packed.read_bytes()
+    assert data.count(placeholder) == 2
+    path.write_bytes(data.replace(placeholder, raw))
+
+
+@pytest.mark.parametrize(("archive", "raw", "shown", "unit"), [
+    ("报送.zip", "荷花村.xlsx".encode(), "荷花村.xlsx", "荷花村"),               # macOS 压缩, Linux zip: UTF-8
+    # UTF-8 that also reads as GB18030 (as 鏌虫灄鏉戠殑鍙拌处.xlsx): Chinese from UTF-8 wins
+    ("报送.zip", "柳林村的台账.xlsx".encode(), "柳林村的台账.xlsx", "柳林村"),
+    ("报送.zip", "荷花村.xlsx".encode("gbk"), "荷花村.xlsx", "荷花村"),          # Windows' 压缩文件夹: GBK
+    # GBK that also reads as UTF-8 (as Сѧ.xlsx, Cyrillic and Hebrew): no Chinese from UTF-8, so GBK; the unit
+    # is the zip's
+    ("城西湖乡中心小学.zip", "小学.xlsx".encode("gbk"), "小学.xlsx", "城西湖乡中心小学"),
+    ("白塔村.zip", "Café.xlsx".encode("cp437"), "Café.xlsx", "白塔村"),          # neither: an old tool's cp437
+], ids=["utf-8", "utf-8 also gb18030", "gbk", "gbk also utf-8", "cp437"])
+def test_zip_member_names_without_the_utf8_flag_read_as_typed(tmp_path: Path, campaign: Campaign, roster: Roster,
+                                                                archive: str, raw: bytes, shown: str,
+                                                                unit: str) -> None:
+    """Without the flag, a member's name is UTF-8 or GBK (or cp437) depending on what packed the zip; read
+    wrongly, 荷花村.xlsx showed as Φì╖Φè▒µ¥æ.xlsx in 文件清单 and the unit could not be found from its name."""
     ledger = write_ledger(tmp_path / "src" / "x.xlsx", unit=None, filed=d("2026-12-18"),
                           activities=[activity(d("2026-12-03"))])
-    gbk = "荷花村.xlsx".encode("gbk")
-    placeholder = b"a" * (len(gbk) - 5) + b".xlsx"
-    packed = tmp_path / "packed.zip"
-    with zipfile.ZipFile(packed, "w") as archive:
-        archive.write(ledger, placeholder.decode("ascii"))
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    (inbox / "报送.zip").write_bytes(packed.read_bytes().replace(placeholder, gbk))
+    _zip_with_raw_name(inbox / archive, source=ledger, raw=raw)
     (outcome,) = read(inbox, campaign, roster)
-    assert outcome.file == "报送.zip/荷花村.xlsx"
-    assert isinstance(outcome, Submission) and outcome.unit == "荷花村"   # found through the (decoded) file name
+    assert outcome.file == f"{archive}/{shown}"
+    assert isinstance(outcome, Submission) and outcome.unit == unit
 
 
 @pytest.mark.skipif(os.name != "posix", reason="only POSIX file names can be bytes that are not UTF-8")

@@ -23,6 +23,7 @@ from pipeline.config.roster import Roster
 from pipeline.model import Ignored, JobKey, Outcome, Parsed, Refusal, Shared
 from pipeline.read import refusals as R
 from pipeline.read.ledger import read_ledger
+from pipeline.read.names import member_name
 from pipeline.read.sniff import SPREADSHEET_EXTS, Kind, check_container, ignored_reason, sniff
 from pipeline.read.units import unit_in_path
 
@@ -54,16 +55,6 @@ class _File:
 _Entry = _File | Refusal | Ignored
 
 
-def _member_name(info: zipfile.ZipInfo) -> str:
-    """Zip member names from Chinese Windows are GBK without the UTF-8 flag; decode them as such."""
-    if info.flag_bits & 0x800:
-        return info.filename
-    try:
-        return info.filename.encode("cp437").decode("gb18030")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return info.filename
-
-
 def _zip_entries(archive_name: str, data: bytes, limits: Limits) -> Iterator[_Entry]:
     over = check_container(data, limits)
     if over:
@@ -80,7 +71,7 @@ def _zip_entries(archive_name: str, data: bytes, limits: Limits) -> Iterator[_En
             yield Refusal(archive_name, R.EMPTY_ZIP)
             return
         for info in members:
-            inner = _member_name(info)
+            inner = member_name(info)
             name = f"{archive_name}/{inner}"
             path = PurePosixPath(inner.replace("\\", "/"))
             if path.is_absolute() or ".." in path.parts or inner[1:2] == ":":
