@@ -106,6 +106,7 @@ class Notice(StrEnum):
     CACHE_NOT_SAVED = "cache-not-saved"
     ROWS_NOT_SAVED = "rows-not-saved"
     GONE_FROM_INBOX = "gone-from-inbox"
+    INCOMPLETE_FILES = "incomplete-files"
 
 
 NOTICE_TEXTS: dict[Notice, str] = {
@@ -124,6 +125,9 @@ NOTICE_TEXTS: dict[Notice, str] = {
     Notice.GONE_FROM_INBOX: (
         "提示：上期正式周报（{previous}）采用的{units}的台账本期已不在收件箱中，{units}本期按未报送统计"
         "（整改清单、催报提醒和工作通报里都写明了“本期收件箱中已没有它”）。如是移走或误删，请放回收件箱后重新运行：{files}"),
+    Notice.INCOMPLETE_FILES: (
+        "提示：{files}不完整（结尾缺失），可能尚未复制完或从微信下载不完整，本次未能读取。发催报提醒之前，请先从微信重新下载"
+        "或重新复制到收件箱，再运行一次；重新下载后仍不完整的，再请单位重新报送。"),
 }
 
 

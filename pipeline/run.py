@@ -32,6 +32,7 @@ from pipeline.judge.validation import Validation
 from pipeline.judge.validation import validate as check
 from pipeline.model import Outcome, RunSnapshot
 from pipeline.read.inbox import Keep, Memo, read_inbox
+from pipeline.read.refusals import RefusalCode
 from pipeline.stops import machine_stops, writable_folder
 from pipeline.store.archive import Archive
 from pipeline.store.blocks import RowBlocks
@@ -290,7 +291,16 @@ def _pruned(cache: ReadCache, blocks: RowBlocks, s: ReportSettings, result: RunR
         unsaved.append(Said.of(Notice.CACHE_NOT_SAVED, path=cache.root, reason=_unsaved(cache.failure)))
     if blocks.failure is not None:
         unsaved.append(Said.of(Notice.ROWS_NOT_SAVED, path=blocks.folder, reason=_unsaved(blocks.failure)))
-    return replace(result, reused=cache.hits, notices=(*unsaved, *result.notices, *_gone(result.report)))
+    return replace(result, reused=cache.hits,
+                   notices=(*unsaved, *result.notices, *_gone(result.report), *_incomplete(result.report)))
+
+
+def _incomplete(report: Report) -> list[Said]:
+    """Files cut short (still being copied, a download cut off): the clerk fetches them again before the reminders
+    send their units to resend a file that may be fine on their side (their outputs say so all the same)."""
+    cut = [f for f in report.intake.files if f.code is RefusalCode.TRUNCATED]
+    files = "、".join(f"《{f.file}》" + (f"（{f.unit}）" if f.unit else "") for f in cut)
+    return [Said.of(Notice.INCOMPLETE_FILES, files=files)] if cut else []
 
 
 def _gone(report: Report) -> list[Said]:

@@ -33,7 +33,7 @@ SAMPLES: dict[str, object] = {
     "counted": 20, "ledger": "活动台账", "owner": "乡团委", "sheets": ["乡团委-活动台账", "乡团委-问题整改"], "first": "荷花村台账.xlsx", "guess": "柳林村", "slip": True,
     "parts": [("乡妇联", "已采用", ""), ("乡团委", "已被新版本替代", "已被更新的台账“乡团委.xlsx”替代")],
     "undated": [("荷花村_c.xlsx", "活动日期")], "meant": dt.date(2026, 12, 11), "flat": "逗号分隔的文本表格（CSV）", "by": "压缩包“荷花村.zip”", "previous": dt.date(2026, 12, 11), "known": True, "formula": "TODAY()", "consequence": "暂按空白处理",
-    "found_on": dt.date(2026, 12, 22),
+    "found_on": dt.date(2026, 12, 22), "size": 23_962,
     "reason": "单位名称“荷花村”不在名册中；名册中最接近的是：荷花社区。请核对单位名称，或请乡创城办在 campaign.yaml 中登记该单位",
 }
 CJK = re.compile(r"[\u4e00-\u9fff]")

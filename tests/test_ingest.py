@@ -1,6 +1,7 @@
 """Reading ledgers filled in the committed template: typed records, and every problem at its exact cell."""
 
 import datetime as dt
+import io
 import os
 import zipfile
 from pathlib import Path
@@ -214,7 +215,7 @@ def test_every_file_gets_one_outcome(tmp_path: Path, campaign: Campaign, roster:
         "~$荷花村.xlsx": IgnoreCode.LOCK_FILE, ".~lock.荷花村.xlsx#": IgnoreCode.LOCK_FILE, "Thumbs.db": IgnoreCode.OS_DEBRIS}
     assert {name: o.code for name, o in outcomes.items() if isinstance(o, Refusal)} == {
         "照片.jpg": R.NOT_A_SPREADSHEET, "说明.pdf": R.NOT_A_SPREADSHEET, "空.xlsx": R.EMPTY_FILE,
-        "坏.xlsx": R.CORRUPTED, "别的表.xlsx": R.NOT_TEMPLATE}
+        "坏.xlsx": R.TRUNCATED, "别的表.xlsx": R.NOT_TEMPLATE}
 
 
 def test_file_reasons_tell_the_clerk_what_the_file_is_and_what_to_do(tmp_path: Path, campaign: Campaign,
@@ -382,13 +383,51 @@ def test_format_is_sniffed_from_content_not_extension(tmp_path: Path, campaign: 
     assert isinstance(outcomes["乡团委.et"], Submission) and outcomes["乡团委.et"].unit == "乡妇联"
     refused = {name: o for name, o in outcomes.items() if isinstance(o, Refusal)}
     assert {name: o.code for name, o in refused.items()} == {
-        "导出.xls": R.NOT_TEMPLATE, "导出2.xls": R.NOT_TEMPLATE, "截断.xlsx": R.CORRUPTED, "坏.et": R.ET_NOT_XLS}
+        "导出.xls": R.NOT_TEMPLATE, "导出2.xls": R.NOT_TEMPLATE, "截断.xlsx": R.TRUNCATED, "坏.et": R.ET_NOT_XLS}
     # what the file really is, in the clerk's words: an HTML table and a CSV are read as tables (tests/test_flat.py),
     # and these two hold no ledger header
     assert refused["导出.xls"].reason.startswith("网页表格（HTML）中没有台账的表头")
     assert refused["导出2.xls"].reason.startswith("逗号分隔的文本表格（CSV）中没有台账的表头")
     assert refused["坏.et"].reason == "WPS 表格（.et）格式无法直接读取，请在 WPS 中“另存为” .xlsx 后重新报送"
-    assert refused["截断.xlsx"].reason == "文件已损坏或不完整，无法读取（压缩结构损坏），请重新保存后报送"  # no English
+    assert refused["截断.xlsx"].reason.startswith("文件不完整，无法读取（收到的只有 2.9 KB，结尾缺失）")  # 3000 / 1024
+
+
+CUT_SHORT = ("，结尾缺失），可能尚未复制完或下载不完整：乡创城办请先从微信重新下载或复制一次，仍不完整再请单位重新报送")
+
+
+def test_a_file_cut_short_is_told_to_be_fetched_again_not_to_be_saved_again(tmp_path: Path, campaign: Campaign,
+                                                                           roster: Roster) -> None:
+    """A file still being copied into inbox/, or a WeChat download cut off, has no end: it read 文件已损坏或不完整
+    （压缩结构损坏），请重新保存后报送, sending the unit to save again a file that is fine on its side. Sizes by
+    hand: 6000 / 1024 = 5.86, 5000 / 1024 = 4.88, 4096 + 4096 zeros = 8.0 KB, 3072 / 1024 = 3.0."""
+    ledger = write_ledger(tmp_path / "src" / "x.xlsx", unit=None, filed=d("2026-12-18"),
+                          activities=[activity(d("2026-12-03"))]).read_bytes()
+    assert len(ledger) > 9000
+    box = tmp_path / "inbox"
+    box.mkdir()
+    (box / "乡应急所.xlsx").write_bytes(ledger[:6000])                       # still being copied
+    packed = tmp_path / "src" / "柳林村.zip"
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("柳林村台账.xlsx", ledger)
+    (box / "柳林村.zip").write_bytes(packed.read_bytes()[:5000])             # a zip cut off by the download
+    (box / "白塔村.xlsx").write_bytes(ledger[:4096] + bytes(4096))          # made to size, never filled in
+    with zipfile.ZipFile(box / "乡人社所.zip", "w") as archive:              # a whole zip of a cut-off file
+        archive.writestr("新建文件夹/台账.xlsx", ledger[:3072])
+    sheet = zipfile.ZipFile(io.BytesIO(ledger)).getinfo("xl/worksheets/sheet2.xml")   # 基本信息
+    flipped = bytearray(ledger)
+    flipped[sheet.header_offset + 30 + len(sheet.filename) + 10] ^= 0xFF    # inside its deflated data
+    (box / "乡统计站.xlsx").write_bytes(bytes(flipped))
+    refused = {o.file: (o.unit, o.code, o.reason) for o in read(box, campaign, roster) if isinstance(o, Refusal)}
+    assert refused == {
+        "乡应急所.xlsx": ("乡应急所", R.TRUNCATED, f"文件不完整，无法读取（收到的只有 5.9 KB{CUT_SHORT}"),
+        "柳林村.zip": ("柳林村", R.TRUNCATED, f"文件不完整，无法读取（收到的只有 4.9 KB{CUT_SHORT}"),
+        "白塔村.xlsx": ("白塔村", R.TRUNCATED, f"文件不完整，无法读取（收到的只有 8.0 KB{CUT_SHORT}"),
+        "乡人社所.zip/新建文件夹/台账.xlsx": ("乡人社所", R.PACKED_TRUNCATED,
+                                       "压缩包里的这个文件本身不完整，无法读取（只有 3.0 KB，结尾缺失），可能打包时它还没有保存或"
+                                       "复制完：请单位打开原文件确认内容完整后重新打包报送"),
+        # other damage keeps its words
+        "乡统计站.xlsx": ("乡统计站", R.CORRUPTED,
+                      "文件已损坏或不完整，无法读取（工作表“基本信息”压缩数据损坏，可能传输中断），请重新保存后报送")}
 
 
 def test_nested_zip_is_listed_not_opened(tmp_path: Path, campaign: Campaign, roster: Roster) -> None:

@@ -123,7 +123,7 @@ def test_a_file_that_cannot_be_read_is_told_to_the_unit_its_name_names(tmp_path:
     (box / "柳林村台账.xlsx").write_bytes(b"PK\x03\x04" + bytes(60))   # cut off in transit
     s = seen(box, tmp_path, "2026-12-20", "柳林村")
     assert s.files["柳林村台账.xlsx"]["单位名称"] == "柳林村"
-    assert str(s.progress["未采用文件"]).startswith("《柳林村台账.xlsx》：文件已损坏或不完整")
+    assert str(s.progress["未采用文件"]).startswith("《柳林村台账.xlsx》：文件不完整，无法读取（收到的只有 64 字节")
     not_among_the_silent("柳林村", s.issues)
 
 
@@ -148,8 +148,34 @@ def test_a_zipped_folder_names_the_unit_of_the_ledger_inside(tmp_path: Path) -> 
         ("B1", "警告", "“基本信息”未填写单位名称，已按文件夹“荷花村台账”识别为“荷花村”")]
     willow = seen(box, tmp_path, "2026-12-20", "柳林村")
     assert willow.files["柳林村.zip/新建文件夹/台账.xlsx"]["单位名称"] == "柳林村"
-    assert str(willow.progress["未采用文件"]).startswith("《柳林村.zip/新建文件夹/台账.xlsx》：文件已损坏或不完整")
+    assert str(willow.progress["未采用文件"]).startswith("《柳林村.zip/新建文件夹/台账.xlsx》：压缩包里的这个文件本身不完整")
     not_among_the_silent("柳林村", willow.issues)
+
+
+def test_a_file_cut_short_is_fetched_again_by_the_clerk_before_the_unit_is_asked(tmp_path: Path) -> None:
+    """柳林村.zip still being copied into inbox/ (half of it there): its unit is told, and the run ends telling the
+    clerk to fetch it again before the reminders go out; a whole zip holding a cut-off file is the unit's to pack
+    again, so it is not in that notice. 4000 bytes are 3.9 KB (4000 / 1024 = 3.91)."""
+    ledger = write_ledger(tmp_path / "src" / "台账.xlsx", unit="柳林村", filed=d("2026-12-18"),
+                          activities=[activity(d("2026-12-05"))]).read_bytes()
+    box = tmp_path / "inbox"
+    box.mkdir()
+    with zipfile.ZipFile(tmp_path / "src" / "柳林村.zip", "w") as archive:
+        archive.writestr("柳林村台账.xlsx", ledger)
+    (box / "柳林村.zip").write_bytes((tmp_path / "src" / "柳林村.zip").read_bytes()[:4000])
+    with zipfile.ZipFile(box / "白塔村.zip", "w") as archive:
+        archive.writestr("台账.xlsx", ledger[: len(ledger) // 2])
+    result = report(box, tmp_path / "out", "2026-12-20")
+    assert [n.text for n in result.notices if n.code.value == "incomplete-files"] == [
+        "提示：《柳林村.zip》（柳林村）不完整（结尾缺失），可能尚未复制完或从微信下载不完整，本次未能读取。发催报提醒之前，"
+        "请先从微信重新下载或重新复制到收件箱，再运行一次；重新下载后仍不完整的，再请单位重新报送。"]
+    willow = seen(box, tmp_path, "2026-12-20", "柳林村")
+    reason = ("文件不完整，无法读取（收到的只有 3.9 KB，结尾缺失），可能尚未复制完或下载不完整：乡创城办请先从微信重新下载或"
+              "复制一次，仍不完整再请单位重新报送")
+    assert willow.files["柳林村.zip"]["原因"] == reason
+    assert willow.reminder.startswith(f"【乡创城办提醒】柳林村：截至12月20日，本单位报送的《柳林村.zip》已收到，但未能采用：{reason}；")
+    assert reason in willow.gap_list
+    assert willow.issues.endswith("尚未报送台账；柳林村、白塔村报送的台账未能采用（原因见各单位整改清单），暂按未报送统计。")
 
 
 def test_a_unit_that_sent_nothing_is_still_told_so(tmp_path: Path) -> None:

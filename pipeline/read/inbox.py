@@ -24,7 +24,7 @@ from pipeline.model import Ignored, JobKey, Outcome, Parsed, Refusal, Shared
 from pipeline.read import refusals as R
 from pipeline.read.ledger import read_ledger
 from pipeline.read.names import member_name
-from pipeline.read.sniff import SPREADSHEET_EXTS, Kind, check_container, ignored_reason, sniff
+from pipeline.read.sniff import SPREADSHEET_EXTS, Kind, check_container, cut_short, ignored_reason, sniff
 from pipeline.read.units import unit_in_path
 
 Keep = Callable[[str, str, bytes], None]
@@ -50,6 +50,8 @@ class _File:
     name: str
     data: bytes
     found: str = ""
+    packed: bool = False
+    """A member of a zip whose own directory and checksums are whole: a file cut short was cut before packing."""
 
 
 _Entry = _File | Refusal | Ignored
@@ -82,7 +84,7 @@ def _zip_entries(archive_name: str, data: bytes, limits: Limits) -> Iterator[_En
                 yield Refusal(name, R.NESTED_ZIP)
             else:
                 try:
-                    yield _File(name, archive.read(info))
+                    yield _File(name, archive.read(info), packed=True)
                 except (zipfile.BadZipFile, zlib.error, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
                     why = R.ENCRYPTED if "encrypted" in str(exc) else R.corrupted(R.calamine_detail(f"zip {exc}"))
                     yield Refusal(name, why)
@@ -347,6 +349,9 @@ def read_inbox(inbox: Path, *, campaign: Campaign, roster: Roster, keep: Keep | 
             if entry.data:  # empty files are each refused as empty, not copies of one another
                 first_of[digest] = entry.name
             found[entry.name] = entry.found
+            if entry.packed and cut_short(entry.data):  # fetching the zip again would not help: the unit packs anew
+                slots.append(Refusal(entry.name, R.packed_truncated(len(entry.data)), sha256=digest))
+                continue
             key = (entry.name, entry.found, digest)
             hit = memo.recall(key) if memo is not None else None
             if hit is not None:

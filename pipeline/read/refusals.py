@@ -21,6 +21,8 @@ class RefusalCode(Code):
     ET_NOT_XLS = "et-not-xls"
     ENCRYPTED = "encrypted"
     CORRUPTED = "corrupted"
+    TRUNCATED = "truncated"
+    PACKED_TRUNCATED = "packed-truncated"
     READER_DIED = "reader-died"
     NO_TEMP_COPY = "no-temp-copy"
     OVER_LIMIT = "over-limit"
@@ -75,6 +77,28 @@ CIRCUMSTANTIAL = frozenset({RefusalCode.READER_DIED, RefusalCode.NO_TEMP_COPY})
 
 def corrupted(detail: str) -> Note:
     return Note(RefusalCode.CORRUPTED, f"文件已损坏或不完整，无法读取（{detail}），请重新保存后报送")
+
+
+def _size(size: int) -> str:
+    """A file's size as WeChat shows it beside a file (23.4 KB), so the clerk can compare the two."""
+    if size < 1024:
+        return f"{size} 字节"
+    return f"{size / 1024:.1f} KB" if size < 2**20 else f"{size / 2**20:.1f} MB"
+
+
+def truncated(size: int) -> Note:
+    """A file whose end is missing (read/sniff.cut_short): most often still being copied into inbox/ or cut off by
+    WeChat's download, so the office fetches it again before the unit is asked to resend a file that is fine."""
+    return Note(RefusalCode.TRUNCATED,
+                f"文件不完整，无法读取（收到的只有 {_size(size)}，结尾缺失），可能尚未复制完或下载不完整："
+                "乡创城办请先从微信重新下载或复制一次，仍不完整再请单位重新报送")
+
+
+def packed_truncated(size: int) -> Note:
+    """The same inside a zip that is itself whole: the file was already cut short when the unit packed it."""
+    return Note(RefusalCode.PACKED_TRUNCATED,
+                f"压缩包里的这个文件本身不完整，无法读取（只有 {_size(size)}，结尾缺失），可能打包时它还没有保存或复制完："
+                "请单位打开原文件确认内容完整后重新打包报送")
 
 
 def over_limit(key: str, detail: str) -> Note:

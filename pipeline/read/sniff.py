@@ -62,9 +62,27 @@ def ignored_reason(name: str) -> Note | None:
     return None
 
 
+_END = b"PK\x05\x06"
+"""The end-of-central-directory record's signature: the last 22 bytes of a zip, before a comment of at most 64 KB."""
+
+
+def cut_short(data: bytes, entries: Sequence[zipfile.ZipInfo] = ()) -> bool:
+    """Whether a zip container (xlsx, ods, zip) lacks its end: no complete end record in its last 64 KB, or members
+    whose data run past the end of the file. That is what a file still being copied, or a download cut off (or
+    filled with zeros up to its size and never completed), looks like; other damage keeps the end in place."""
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    end = data.rfind(_END, max(0, len(data) - 22 - 65535))
+    if end < 0 or end + 22 > len(data):
+        return True
+    return any(e.header_offset + e.compress_size > len(data) for e in entries)
+
+
 def _zip_kind(data: bytes, ext: str) -> Sniffed:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if cut_short(data, archive.infolist()):
+                return _refused(R.truncated(len(data)))
             names = set(archive.namelist())
             workbook = Sniffed(Kind.SPREADSHEET, entries=tuple(archive.infolist()))
             if "mimetype" in names:
@@ -91,6 +109,8 @@ def _zip_kind(data: bytes, ext: str) -> Sniffed:
                 return ARCHIVE
             return _refused(R.corrupted("扩展名是表格，内容却缺少工作簿部件"))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, EOFError, OSError, ValueError) as exc:
+        if cut_short(data):
+            return _refused(R.truncated(len(data)))
         return _refused(R.corrupted(R.zip_damage(f"{type(exc).__name__} {exc}")))
 
 
