@@ -107,6 +107,7 @@ class Notice(StrEnum):
     ROWS_NOT_SAVED = "rows-not-saved"
     GONE_FROM_INBOX = "gone-from-inbox"
     INCOMPLETE_FILES = "incomplete-files"
+    REPLACED_ENTRY = "replaced-entry"
 
 
 NOTICE_TEXTS: dict[Notice, str] = {
@@ -128,6 +129,7 @@ NOTICE_TEXTS: dict[Notice, str] = {
     Notice.INCOMPLETE_FILES: (
         "提示：{files}不完整（结尾缺失），可能尚未复制完或从微信下载不完整，本次未能读取。发催报提醒之前，请先从微信重新下载"
         "或重新复制到收件箱，再运行一次；重新下载后仍不完整的，再请单位重新报送。"),
+    Notice.REPLACED_ENTRY: "提示：历史中原有的第{number}期周报（统计日期 {before}）已被本次运行替换，{changes}。{restore}",
 }
 
 

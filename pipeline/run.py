@@ -27,6 +27,7 @@ from pipeline.config.campaign import Campaign, load_campaign
 from pipeline.config.roster import Roster
 from pipeline.errors import ChuangchengError, InternalError, Notice, Said, Stop, os_reason
 from pipeline.judge.codes import SelectionCode
+from pipeline.judge.redone import replaced_notice
 from pipeline.judge.report import Report, build_report
 from pipeline.judge.validation import Validation
 from pipeline.judge.validation import validate as check
@@ -256,7 +257,10 @@ def report(settings: ReportSettings) -> RunResult:
             earlier = history.runs_before(key, s.as_of, periods=periods)
             if official:
                 with history.writing():
+                    replaced = history.entry_of(key, s.as_of, periods=periods)
                     built = _build(s, outcomes, history=earlier)
+                    if replaced is not None:
+                        notices.append(replaced_notice(replaced, built.snapshot(), number=len(earlier) + 1))
                     written = _write(built, s.outbox, modes=modes, settle=cache.finish, blocks=blocks)
                     inputs = tuple((f.file, f.sha256, f.result) for f in built.intake.files)
                     history.record(key, RunRecord(as_of=s.as_of, config_sha256=s.setup.config_sha256,

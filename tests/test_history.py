@@ -17,10 +17,11 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.errors import ChuangchengError
+from pipeline.judge.redone import replaced_notice
 from pipeline.model import RunSnapshot, UnitSnapshot
 from pipeline.store.history import History, Periods, RunRecord
 from pipeline.store.lock import RunLock
-from tests.ledgers import CAMPAIGN, ROOT, activity, d, read_sheet, resaved_copy, write_ledger
+from tests.ledgers import CAMPAIGN, ROOT, activity, d, problem, read_sheet, resaved_copy, write_ledger
 from tests.runs import report as run_report
 from tests.runs import setup
 
@@ -55,6 +56,61 @@ def test_every_file_read_is_archived_once_and_restorable(tmp_path: Path) -> None
     assert hashlib.sha256((tmp_path / "back" / "荷花村.xlsx").read_bytes()).hexdigest() == sha
     code, _, stderr = run("restore", "abcdef", "--archive", str(tmp_path / "archive"))
     assert code == 2 and "存档中没有以“abcdef”开头的文件" in stderr
+
+
+def test_redoing_a_past_week_tells_what_its_replaced_entry_said_and_how_to_get_it_back(tmp_path: Path) -> None:
+    """Week 1 (12-11) recorded 荷花村 已达标; in week 2 the unit overwrote 荷花村.xlsx with a ledger filed 12-17 and
+    柳林村 sent one filed 12-10. Redoing week 1 with --record replaced its entry (荷花村 now 未报送: its only file is
+    dated after 12-11) and the clerk only read 已记入历史：第1期周报. The run now says what changed and how to
+    restore the ledger the replaced entry stood on; the exit code is the same (SPEC §6)."""
+    box = tmp_path / "inbox"
+    acts = [activity(d("2026-12-01")), activity(d("2026-12-03"), "大行动", 2, 序号=2),
+            activity(d("2026-12-05"), subtheme=5, 序号=3), activity(d("2026-12-06"), subtheme=6, 序号=4)]
+    lotus = write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-10"), activities=acts,
+                         problems=[problem(d("2027-01-30"))])
+    sha = hashlib.sha256(lotus.read_bytes()).hexdigest()
+    first = run_report(box, tmp_path / "w1", "2026-12-11", archive=tmp_path / "archive", record=True)
+    assert not [n for n in first.notices if n.code.value == "replaced-entry"]    # nothing replaced
+    statuses = {r["单位名称"]: r["状态"] for r in read_sheet(first.written.workbook, "单位进度")}
+    assert (statuses["荷花村"], statuses["柳林村"]) == ("已达标", "未报送")
+    write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-17"), activities=acts,
+                 problems=[problem(d("2027-01-30"))])
+    write_ledger(box / "柳林村.xlsx", unit="柳林村", filed=d("2026-12-10"), activities=[activity(d("2026-12-02"))])
+    report(box, tmp_path, "2026-12-18")
+    redone = run_report(box, tmp_path / "redo", "2026-12-11", archive=tmp_path / "archive", record=True)
+    now = {r["单位名称"]: r["状态"] for r in read_sheet(redone.written.workbook, "单位进度")}
+    assert [n.text for n in redone.notices if n.code.value == "replaced-entry"] == [
+        f"提示：历史中原有的第1期周报（统计日期 2026-12-11）已被本次运行替换，2 个单位的状态与原记录不同：荷花村 已达标→未报送、"
+        f"柳林村 未报送→{now['柳林村']}。如不是有意替换，请从存档取回原记录采用的台账放回收件箱（与单位的新文件同名时先改名，"
+        f"不要覆盖），再用 --as-of 2026-12-11 --record 重新运行：荷花村《荷花村.xlsx》用 python -m pipeline restore "
+        f"{sha[:8]} 取回"]
+    assert now["柳林村"] != "未报送"
+    code, stdout, _ = run("restore", sha[:8], "--archive", str(tmp_path / "archive"), "--to", str(tmp_path / "back"))
+    assert code == 0 and stdout.startswith("已恢复：")     # the command the notice gives brings the bytes back
+    assert hashlib.sha256(Path(stdout.removeprefix("已恢复：").strip()).read_bytes()).hexdigest() == sha
+    again = run_report(box, tmp_path / "again", "2026-12-11", archive=tmp_path / "archive", record=True)
+    assert [n.text for n in again.notices if n.code.value == "replaced-entry"] == [
+        "提示：历史中原有的第1期周报（统计日期 2026-12-11）已被本次运行替换，各单位的状态与原记录相同。"]
+    code, stdout, stderr = run("report", "--inbox", str(box), "--outbox", str(tmp_path / "cli"), "--archive",
+                               str(tmp_path / "archive"), "--as-of", "2026-12-11", "--record", "--config", str(CAMPAIGN))
+    assert code == 0 and "已记入历史：第1期周报" in stdout and "已被本次运行替换，各单位的状态与原记录相同。" in stderr
+
+
+def test_a_replaced_entry_names_five_changed_units_and_counts_the_rest() -> None:
+    """Six units changed: five are named, the count says six (numbers typed by hand)."""
+    def week(status: str, sha: str) -> RunSnapshot:
+        units = {f"单位{i}": UnitSnapshot(status, 1, 0, 10, f"单位{i}.xlsx", sha) for i in range(1, 8)}
+        units["单位7"] = UnitSnapshot("进行中", 1, 0, 10, "单位7.xlsx", "same")    # unchanged: not named
+        return RunSnapshot(as_of=d("2026-12-11"), units_total=7, submitted=7, discussions=7, actions=0,
+                           participants=70, units=units)
+    said = replaced_notice(week("已达标", "a" * 64), week("进行中", "b" * 64), number=3)
+    assert said.text == (
+        "提示：历史中原有的第3期周报（统计日期 2026-12-11）已被本次运行替换，6 个单位的状态与原记录不同：单位1 已达标→进行中、"
+        "单位2 已达标→进行中、单位3 已达标→进行中、单位4 已达标→进行中、单位5 已达标→进行中等。如不是有意替换，请从存档取回原记录"
+        "采用的台账放回收件箱（与单位的新文件同名时先改名，不要覆盖），再用 --as-of 2026-12-11 --record 重新运行："
+        "单位1《单位1.xlsx》用 python -m pipeline restore aaaaaaaa 取回；单位2《单位2.xlsx》用 python -m pipeline restore "
+        "aaaaaaaa 取回；单位3《单位3.xlsx》用 python -m pipeline restore aaaaaaaa 取回；单位4《单位4.xlsx》用 python -m "
+        "pipeline restore aaaaaaaa 取回；单位5《单位5.xlsx》用 python -m pipeline restore aaaaaaaa 取回")
 
 
 def test_history_gives_a_trend_new_columns_and_r8(tmp_path: Path) -> None:

@@ -91,6 +91,8 @@ class RunRecord:
     snapshot: RunSnapshot
 
 
+_RUN_COLUMNS = "id, as_of, units, submitted, discussions, actions, participants"
+
 DAMAGED = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
 """sqlite3 error names that mean the file itself is broken (not busy, not full)."""
 
@@ -166,20 +168,27 @@ class History:
         A period holding several entries (a history recorded before one entry per period was the rule) gives
         the one recorded last, as if each recording had replaced the one before."""
         rows = self.conn.execute(
-            "SELECT id, as_of, units, submitted, discussions, actions, participants FROM runs "
-            "WHERE campaign = ? AND as_of < ? ORDER BY run_at, id",
+            f"SELECT {_RUN_COLUMNS} FROM runs WHERE campaign = ? AND as_of < ? ORDER BY run_at, id",
             (key, periods.first_day(as_of).isoformat())).fetchall()
         latest = {periods.first_day(dt.date.fromisoformat(row[1])): row for row in rows}
-        out = []
-        for _, (run_id, day, units_total, submitted, discussions, actions, participants) in sorted(latest.items()):
-            rows = self.conn.execute(
-                "SELECT unit, status, discussions, actions, participants, file, sha256 FROM unit_metrics "
-                "WHERE run_id = ?",
-                (run_id,)).fetchall()
-            out.append(RunSnapshot(as_of=dt.date.fromisoformat(day), units_total=units_total, submitted=submitted,
-                                   discussions=discussions, actions=actions, participants=participants,
-                                   units={u: UnitSnapshot(*values) for u, *values in rows}))
-        return tuple(out)
+        return tuple(self._snapshot(row) for _, row in sorted(latest.items()))
+
+    def entry_of(self, key: str, day: dt.date, *, periods: Periods) -> RunSnapshot | None:
+        """The entry of day's period, which recording a run for that day replaces (the one recorded last)."""
+        row = self.conn.execute(
+            f"SELECT {_RUN_COLUMNS} FROM runs WHERE campaign = ? AND as_of BETWEEN ? AND ? "
+            "ORDER BY run_at DESC, id DESC LIMIT 1",
+            (key, periods.first_day(day).isoformat(), periods.last_day(day).isoformat())).fetchone()
+        return None if row is None else self._snapshot(row)
+
+    def _snapshot(self, row: tuple[int, str, int, int, int, int, int]) -> RunSnapshot:
+        run_id, day, units_total, submitted, discussions, actions, participants = row
+        units = self.conn.execute(
+            "SELECT unit, status, discussions, actions, participants, file, sha256 FROM unit_metrics WHERE run_id = ?",
+            (run_id,)).fetchall()
+        return RunSnapshot(as_of=dt.date.fromisoformat(day), units_total=units_total, submitted=submitted,
+                           discussions=discussions, actions=actions, participants=participants,
+                           units={u: UnitSnapshot(*values) for u, *values in units})
 
     def record(self, key: str, run: RunRecord, *, periods: Periods) -> None:
         """Store a run as the entry of its reporting period, replacing what that period held (inside `writing`)."""
