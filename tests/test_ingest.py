@@ -392,7 +392,7 @@ def test_format_is_sniffed_from_content_not_extension(tmp_path: Path, campaign: 
     assert refused["截断.xlsx"].reason.startswith("文件不完整，无法读取（收到的只有 2.9 KB，结尾缺失）")  # 3000 / 1024
 
 
-CUT_SHORT = ("，结尾缺失），可能尚未复制完或下载不完整：乡创城办请先从微信重新下载或复制一次，仍不完整再请单位重新报送")
+CUT_SHORT = "，结尾缺失），可能尚未复制完或下载不完整"
 
 
 def test_a_file_cut_short_is_told_to_be_fetched_again_not_to_be_saved_again(tmp_path: Path, campaign: Campaign,

@@ -170,11 +170,16 @@ def test_a_file_cut_short_is_fetched_again_by_the_clerk_before_the_unit_is_asked
         "提示：《柳林村.zip》（柳林村）不完整（结尾缺失），可能尚未复制完或从微信下载不完整，本次未能读取。发催报提醒之前，"
         "请先从微信重新下载或重新复制到收件箱，再运行一次；重新下载后仍不完整的，再请单位重新报送。"]
     willow = seen(box, tmp_path, "2026-12-20", "柳林村")
-    reason = ("文件不完整，无法读取（收到的只有 3.9 KB，结尾缺失），可能尚未复制完或下载不完整：乡创城办请先从微信重新下载或"
-              "复制一次，仍不完整再请单位重新报送")
+    reason = "文件不完整，无法读取（收到的只有 3.9 KB，结尾缺失），可能尚未复制完或下载不完整"  # the unit reads it too
     assert willow.files["柳林村.zip"]["原因"] == reason
     assert willow.reminder.startswith(f"【乡创城办提醒】柳林村：截至12月20日，本单位报送的《柳林村.zip》已收到，但未能采用：{reason}；")
-    assert reason in willow.gap_list
+    # nothing to correct: the unit is asked to send it again, not to correct it
+    assert "请立即重新报送一次（收到的文件不完整）" in willow.reminder and "更正" not in willow.reminder
+    assert reason in willow.gap_list and "重新报送一次（收到的文件不完整，原文件不必修改）" in willow.gap_list
+    # R5 was due 12-04 (start 11-27 + 7 days): 16 days late at 12-20
+    (r5,) = [g for g in willow.gaps if g["规则"] == "R5 按时报送"]
+    assert str(r5["整改建议"]).startswith("已逾期16天，请立即重新报送一次（收到的文件不完整，原文件不必修改）。")
+    assert "报送的文件不完整的单位于2026年12月27日前重新报送一次" in willow.steps and "更正后" not in willow.steps
     assert willow.issues.endswith("尚未报送台账；柳林村、白塔村报送的台账未能采用（原因见各单位整改清单），暂按未报送统计。")
 
 

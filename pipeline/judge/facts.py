@@ -8,6 +8,7 @@ from pipeline.config.campaign import Unit
 from pipeline.judge.codes import SelectionCode
 from pipeline.judge.merge import Event, Intake
 from pipeline.model import FileRecord, PublicityItem, Rectification, Submission
+from pipeline.read.refusals import CUT_SHORT
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,12 @@ class UnitFacts:
         """Every file not used is one the previous report used and the inbox no longer holds: nothing to correct,
         the unit sends its ledger again (merge.gone_from_inbox)."""
         return bool(self.unused) and all(r.code is SelectionCode.GONE_FROM_INBOX for r in self.unused)
+
+    @property
+    def only_cut_short(self) -> bool:
+        """Every file not used arrived incomplete (read.refusals.CUT_SHORT): nothing to correct, the unit sends it
+        again."""
+        return bool(self.unused) and all(r.code in CUT_SHORT for r in self.unused)
 
     @property
     def submitted(self) -> bool:

@@ -117,7 +117,7 @@ def r5_reporting(f: UnitFacts, ctx: RuleContext, *, open_gaps: bool) -> list[Gap
             return [ctx.gap(f, R5, level, T.r5a_gone_gap(files), T.r5a_gone_todo(ctx.next_report, owed, ctx.as_of),
                             ctx.next_report)]
         if f.unused:
-            todo = T.r5a_early_todo if f.only_early else T.r5a_received_todo
+            todo = T.r5a_early_todo if f.only_early else T.r5a_resend_todo if f.only_cut_short else T.r5a_received_todo
             return [ctx.gap(f, R5, level, T.r5a_received_gap(files), todo(due, owed, ctx.as_of), due)]
         return [ctx.gap(f, R5, level, T.R5A_GAP, T.r5a_todo(due, owed, ctx.as_of), due)]
     age = (ctx.as_of - f.submission.effective_date).days

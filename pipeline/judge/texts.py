@@ -122,6 +122,11 @@ def r5a_received_todo(due: dt.date, owed: str, as_of: dt.date) -> str:
     return f"请按差距说明中的原因核对更正台账，{by(due, as_of)}重新报送。{owed}"
 
 
+def r5a_resend_todo(due: dt.date, owed: str, as_of: dt.date) -> str:
+    """Every file received arrived incomplete (UnitFacts.only_cut_short): the unit sends it again, unchanged."""
+    return f"{by(due, as_of, please=True)}重新报送一次（收到的文件不完整，原文件不必修改）。{owed}"
+
+
 def r5a_gone_gap(files: Sequence[tuple[str, str]]) -> str:
     """Every file not used is one the previous report used, gone from the inbox (judge.merge.gone_from_inbox): the
     unit did report, so it is not told 尚未报送 or 已收到…未能采用."""
@@ -228,6 +233,7 @@ def remind_gone(previous: dt.date, files: Sequence[str]) -> str:
 REMIND_UNUSED_DO = "更正后重新报送"
 REMIND_EARLY_DO = "核对填报日期（无误则不必重报）"
 REMIND_GONE_DO = "把最新的台账再报送一次"
+REMIND_RESEND_DO = "重新报送一次（收到的文件不完整）"
 GONE_HINT = "把本单位最新的台账再报送一次，没有变化的照原样报送"
 """What a unit does about a ledger gone from the inbox (judge.merge.gone_from_inbox): nothing to correct."""
 EARLY_HINT = "填报日期无误则不必重报，统计日期到该日后即采用；如填错请更正后重新报送"

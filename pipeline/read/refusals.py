@@ -86,12 +86,17 @@ def _size(size: int) -> str:
     return f"{size / 1024:.1f} KB" if size < 2**20 else f"{size / 2**20:.1f} MB"
 
 
+CUT_SHORT = frozenset({RefusalCode.TRUNCATED, RefusalCode.PACKED_TRUNCATED})
+"""Files that arrived incomplete: the unit sends them again, with nothing to correct."""
+
+
 def truncated(size: int) -> Note:
     """A file whose end is missing (read/sniff.cut_short): most often still being copied into inbox/ or cut off by
-    WeChat's download, so the office fetches it again before the unit is asked to resend a file that is fine."""
+    WeChat's download, so the office fetches it again before the unit is asked to resend a file that is fine. The
+    unit reads this reason too (its reminder asks it to send the file again): what the office does is said in
+    the run's notice (Notice.INCOMPLETE_FILES), not here."""
     return Note(RefusalCode.TRUNCATED,
-                f"文件不完整，无法读取（收到的只有 {_size(size)}，结尾缺失），可能尚未复制完或下载不完整："
-                "乡创城办请先从微信重新下载或复制一次，仍不完整再请单位重新报送")
+                f"文件不完整，无法读取（收到的只有 {_size(size)}，结尾缺失），可能尚未复制完或下载不完整")
 
 
 def packed_truncated(size: int) -> Note:

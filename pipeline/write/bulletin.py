@@ -145,10 +145,13 @@ def _next_steps(report: Report) -> str:
     when = "立即" if next_report < report.as_of else f"于{cn_date(next_report)}前"
     if any(r.status == "未报送" and not r.unused for r in report.rows):
         asks.append(f"尚未报送的单位{when}报送台账")
-    if any(r.status == "未报送" and r.unused and not r.facts.only_early and not r.facts.only_gone for r in report.rows):
+    if any(r.status == "未报送" and r.unused and not (r.facts.only_early or r.facts.only_gone or r.facts.only_cut_short)
+           for r in report.rows):
         asks.append(f"台账未能采用的单位按整改清单更正后{when}重新报送")
     if any(r.status == "未报送" and r.facts.only_gone for r in report.rows):  # nothing to correct: send it again
         asks.append(f"上期台账本期不在收件箱中的单位{when}把最新的台账再报送一次")
+    if any(r.status == "未报送" and r.facts.only_cut_short for r in report.rows):
+        asks.append(f"报送的文件不完整的单位{when}重新报送一次")
     if any(r.status == "未报送" and r.facts.only_early for r in report.rows):
         asks.append("台账填报日期晚于统计日期的单位核对填报日期，无误则不必重报")
     if any(r.overdue for r in report.rows):

@@ -12,6 +12,7 @@ from pipeline.judge.codes import SelectionCode
 from pipeline.judge.report import Report, UnitRow
 from pipeline.judge.texts import EARLY_HINT, GONE_HINT, undated_filed
 from pipeline.model import GAP_LEVELS, FileRecord, Gap
+from pipeline.read.refusals import CUT_SHORT
 from pipeline.write.stencil import Grid, Stencil
 from pipeline.write.xlsx import (
     Cell,
@@ -33,6 +34,7 @@ SHEET = "整改清单"
 GAP_LIST_COLUMNS = ("规则", "等级", "差距说明", "整改建议", "截止日期", "剩余天数")
 UNIT_PROBLEM_COLUMNS = ("位置", "等级", "问题", "建议", "文件", "")
 UNUSED_HINT = "按原因更正后重新报送"
+RESEND_HINT = "重新报送一次（收到的文件不完整，原文件不必修改）"
 PROBLEMS_HEADING = "二、台账填写问题（请按单元格位置修改后重新报送）"
 EARLY_HEADING = "二、台账填写问题及未采用的文件（请按各行的“建议”处理）"
 """Beside a file merely sent early, whose advice is 无误则不必重报: not a heading that says to correct and resend."""
@@ -60,8 +62,11 @@ def by_urgency(gaps: tuple[Gap, ...]) -> list[Gap]:
 
 
 def _unused_hint(record: FileRecord, row: UnitRow) -> str:
+    """What the unit does about a file received and not used: only a wrong one has anything to correct."""
     if record in row.facts.early:
         return EARLY_HINT
+    if record.code in CUT_SHORT:
+        return RESEND_HINT
     return GONE_HINT if record.code is SelectionCode.GONE_FROM_INBOX else UNUSED_HINT
 
 

@@ -48,7 +48,7 @@ def items(report: Report, row: UnitRow) -> list[Item]:
             named = [f.file for f in row.unused if f.file != GONE_NAME]
             out.append(Item("未采用的报送", T.remind_gone(report.previous.as_of, named), T.REMIND_GONE_DO, due))
         else:
-            do = T.REMIND_EARLY_DO if facts.only_early else T.REMIND_UNUSED_DO
+            do = T.REMIND_EARLY_DO if facts.only_early else T.REMIND_RESEND_DO if facts.only_cut_short else T.REMIND_UNUSED_DO
             out.append(Item("未采用的报送", T.remind_unused(files, reported=facts.submitted), do, due))
     if not facts.submitted:
         if not row.unused and R5 in by_rule:
