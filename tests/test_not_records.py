@@ -82,3 +82,29 @@ def test_a_repeated_header_in_the_problems_table_is_no_problem_found(tmp_path: P
     progress = next(r for r in read_sheet(book, "单位进度") if r["单位名称"] == "柳林村")
     assert progress["查摆问题数"] == 2
     assert [r["问题描述"] for r in read_sheet(book, "问题整改") if r["单位名称"] == "柳林村"] == ["村部周边乱堆乱放", "广告乱贴"]
+
+
+def test_one_problem_typed_alone_in_a_layout_without_serial_is_a_record(tmp_path: Path) -> None:
+    """A unit's own 问题整改 layout without 序号, 发现日期 and 关联活动序号 (SPEC §3 reads reordered and dropped
+    columns) puts 问题描述 in column A; a problem typed there alone, its measures not decided yet, is a problem found
+    (查摆问题数 2) with its missing cells told, never a note skipped with a 警告 (a reviewer's repro)."""
+    box = tmp_path / "inbox"
+    ledger = write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2027-01-10"),
+                          activities=[activity(d("2026-12-01"))], problems=[problem(d("2027-01-31"))])
+    wb = openpyxl.load_workbook(ledger)
+    ws = wb["问题整改"]
+    ws.delete_cols(1, 3)
+    ws.delete_rows(3)   # the template's 示例 row, which its 序号 cell marked
+    row = ws.max_row + 1
+    ws.cell(row=row, column=1, value="村部周边乱堆乱放现象严重")
+    wb.save(ledger)
+    result = report(box, tmp_path / "out", "2027-01-12")
+    problems = [(r["单元格"], r["问题"]) for r in read_sheet(result.written.workbook, "数据问题")
+                if r["单位名称"] == "荷花村" and r["工作表"] == "问题整改"]
+    assert problems and not [p for p in problems if "说明文字" in str(p[1])]
+    assert all(cell.endswith(str(row)) for cell, _ in problems)   # each told at that row
+    progress = next(r for r in read_sheet(result.written.workbook, "单位进度") if r["单位名称"] == "荷花村")
+    assert progress["查摆问题数"] == 2
+    gaps = [g["差距说明"] for g in read_sheet(result.written.workbook, "差距清单") if g["规则"] == "R4 查摆整改"
+            and g["单位名称"] == "荷花村"]
+    assert any(f"第{row}行" in str(g) for g in gaps)   # R4(b): its 整改措施, 责任人 and 整改时限 are still owed

@@ -72,9 +72,10 @@ def _not_a_record(reader: RowReader) -> bool:
     """A row repeating the header (skipped, as a 合计 row is) or a note between records (skipped with a 警告).
 
     A repeated header: at least 3 cells, and more than half of those filled, hold a label of their own column.
-    A note: every filled cell holds the same text (one cell, or a range merged across the row), the first of them
-    in the table's first two columns; the text is no date and holds at least 4 characters, 2 of them Chinese
-    characters other than numerals. A record with most cells blank is neither and keeps its 错误s."""
+    A note: every filled cell holds the same text, either its 序号 cell alone or a range merged across the row,
+    the first of them in the table's first two columns; the text is no date and holds at least 4 characters, 2 of
+    them Chinese characters other than numerals. One data cell alone (a 问题描述 whose measures are not decided
+    yet, in a layout without 序号) is a record typed in part, never a note: it keeps its 错误s."""
     filled = [(column, value) for column, value in reader.values.items() if reader.texts[column]]
     labels = reader.spec.labels
     own = sum(1 for column, value in filled if labels.get(header_label(value)) == column)
@@ -82,7 +83,8 @@ def _not_a_record(reader: RowReader) -> bool:
         return True
     column, value = filled[0]
     text = reader.texts[column]
-    if (not isinstance(value, str) or any(reader.texts[c] != text for c, _ in filled)
+    if (not isinstance(value, str) or (len(filled) == 1 and column != "序号")
+            or any(reader.texts[c] != text for c, _ in filled)
             or list(reader.table.columns).index(column) > 1 or len(text) < 4
             or sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" and ch not in _NUMERALS) < 2
             or not isinstance(parse_due(value, window=reader.ctx.window), Invalid)):
@@ -278,14 +280,13 @@ def _rectification(r: RowReader, duplicate_of: tuple[str, int], out: TableResult
 
 
 def _check_done(r: RowReader, done: dt.date, found: dt.date | None, status: str | None) -> str | None:
-    """The 整改状态 a row counts with, given its 完成日期: one before the 发现日期 is a 警告 (the row counts as
-    typed); a 已整改 one after the 填报日期 is an 错误 and counts as 整改中 until a ledger filed later says so."""
+    """The 整改状态 a row counts with, given its 完成日期: one before the 发现日期, or a 已整改 one after the 填报日期,
+    is a 警告 at the cell, and the row counts as typed (see texts.done_before_found, done_after_filed)."""
     filed = r.ctx.filed
     if found is not None and done < found:
         r.problem("警告", "完成日期", T.done_before_found(done, found))
     elif status == "已整改" and filed is not None and done > filed:
-        r.problem("错误", "完成日期", T.done_after_filed(done, filed))
-        return "整改中"
+        r.problem("警告", "完成日期", T.done_after_filed(done, filed))
     return status
 
 

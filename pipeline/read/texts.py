@@ -295,12 +295,12 @@ def done_before_found(when: dt.date, found_on: dt.date) -> Note:
 
 
 def done_after_filed(when: dt.date, filed: dt.date) -> Note:
-    """A rectification said to be finished after the form was filled in: a ledger records what has happened
-    (as `after_filed`), so it is not yet 已整改; the problem itself still counts as found."""
+    """A rectification said to be finished after the form was filled in. Units often type 填报日期 once and never
+    update it, so this is most likely a stale 填报日期: said at the cell, and the row counts as typed (已整改); taking
+    it for 整改中 made a rectified problem 超期未整改 and the unit 未达标."""
     return Note(ProblemCode.DONE_AFTER_FILED,
-                f"完成日期 {d(when)} 晚于本表填报日期 {d(filed)}，台账只能记录填表时已完成的整改，"
-                "此问题按“整改中”统计，不计入已整改数",
-                "请核对本行的“完成日期”和“基本信息”表的“填报日期”；整改确已完成的，在之后报送的台账中填写实际完成日期")
+                f"完成日期 {d(when)} 晚于本表填报日期 {d(filed)}，按填写的“已整改”统计",
+                "多半是填报日期没有更新：请把“基本信息”表的填报日期改为报送当天；如完成日期填错，请更正")
 
 
 DUE_HINT = "请填写日期（如 2027-01-10），或“立行立改”“长期坚持”"
