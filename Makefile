@@ -1,7 +1,7 @@
 # 创城台账汇总 —— 常用命令（Windows 上请用 生成周报.bat / 生成模板.bat）
 # make report            生成本周督查汇总表和整改清单（首次运行会自动安装）
 # make test              运行全部检查和测试
-# 可传入：INBOX=收件箱 OUTBOX=输出文件夹 CONFIG=配置文件 AS_OF=2026-12-18
+# 可传入：INBOX=收件箱 OUTBOX=输出文件夹 CONFIG=配置文件 AS_OF=2026-12-18（试算；加 RECORD=1 记入历史）
 
 PYTHON ?= python3
 VENV := .venv
@@ -35,7 +35,7 @@ setup: $(STAMP)
 
 # The clerk's commands print only what the tool says (no echo of the command line).
 report: $(STAMP)
-	@$(BIN)/chuangcheng report $(ARGS_IO) $(ARGS_OUT)
+	@$(BIN)/chuangcheng report $(ARGS_IO) $(ARGS_OUT) $(if $(RECORD),--record)
 
 # Problems found in the ledgers are the units' to fix, not a failure of make: the command's exit code 1
 # (kept for scripts) ends the recipe with 0, after its closing line says so; any other failure still fails.

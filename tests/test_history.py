@@ -321,7 +321,7 @@ def test_the_cli_records_with_record_and_says_so(tmp_path: Path) -> None:
             "--config", str(CAMPAIGN), "--as-of", "2026-12-20"]
     code, stdout, stderr = run(*args)
     assert code == 0 and "已记入历史" not in stdout and not (tmp_path / "archive" / "history.sqlite3").exists()
-    assert stderr.splitlines()[-1].endswith("请加 --record 重新运行。")
+    assert stderr.splitlines()[-1].endswith("请加 --record 重新运行（make report 写 RECORD=1）。")
     code, stdout, stderr = run(*args, "--record")
     assert code == 0 and "试算" not in stderr
     assert stdout.splitlines()[-1] == "已记入历史：第1期周报（报告周 2026-12-18 至 2026-12-24）"

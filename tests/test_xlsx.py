@@ -36,3 +36,7 @@ def test_make_passes_variables_through() -> None:
                              "OUTBOX=输出", "CONFIG=c.yaml"], capture_output=True, text=True, cwd=ROOT, check=False)
     assert result.returncode == 0, result.stderr
     assert '.venv/bin/chuangcheng report --inbox "收件" --config "c.yaml" --as-of "2026-12-18" --outbox "输出"' in result.stdout
+    assert "--record" not in result.stdout
+    recorded = subprocess.run(["make", "-n", "-o", ".venv/.installed-stamp", "report", "AS_OF=2026-12-18", "RECORD=1"],
+                              capture_output=True, text=True, cwd=ROOT, check=False)
+    assert '.venv/bin/chuangcheng report --as-of "2026-12-18" --record' in " ".join(recorded.stdout.split())
