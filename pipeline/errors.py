@@ -30,6 +30,7 @@ class Stop(StrEnum):
     NOT_ARCHIVED = "not-archived"
     AMBIGUOUS_SHA = "ambiguous-sha"
     RESTORE_EXISTS = "restore-exists"
+    NOT_A_SHA = "not-a-sha"
 
 
 STOP_TEXTS: dict[Stop, str] = {
@@ -49,6 +50,7 @@ STOP_TEXTS: dict[Stop, str] = {
     Stop.NOT_ARCHIVED: "存档中没有以“{sha}”开头的文件，请核对文件清单中的 SHA256",
     Stop.AMBIGUOUS_SHA: "存档中有多个以“{sha}”开头的文件，请核对文件清单中的 SHA256",
     Stop.RESTORE_EXISTS: "“{path}”已存在，未覆盖；请换一个 --to 文件夹",
+    Stop.NOT_A_SHA: "“{sha}”不是 SHA256 的开头：请照文件清单最后一列抄写 SHA256 的前几位（至少 6 位，只有 0–9 和 a–f）",
 }
 
 

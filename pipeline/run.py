@@ -35,7 +35,7 @@ from pipeline.model import Outcome, RunSnapshot
 from pipeline.read.inbox import Keep, Memo, read_inbox
 from pipeline.read.refusals import RefusalCode
 from pipeline.stops import machine_stops, writable_folder
-from pipeline.store.archive import Archive
+from pipeline.store.archive import SHA_START, Archive
 from pipeline.store.blocks import RowBlocks
 from pipeline.store.cache import ReadCache
 from pipeline.store.history import Damaged, History, Periods, RunRecord, campaign_key
@@ -379,6 +379,8 @@ def demo(*, setup: Setup, folder: Path) -> tuple[Path, RunResult]:
 
 def restore(*, sha: str, archive: Path, target: Path) -> Path:
     """Copy one archived file (found by the start of its SHA256) back under the name it arrived with."""
+    if not SHA_START.fullmatch(sha.strip()):   # a shorter start, or a typo, is not told as a file not archived
+        raise ChuangchengError(Stop.NOT_A_SHA, sha=sha)
     found = Archive(archive).find(sha)
     if len(found) != 1:
         raise ChuangchengError(Stop.NOT_ARCHIVED if not found else Stop.AMBIGUOUS_SHA, sha=sha)

@@ -56,6 +56,8 @@ def test_every_file_read_is_archived_once_and_restorable(tmp_path: Path) -> None
     assert hashlib.sha256((tmp_path / "back" / "荷花村.xlsx").read_bytes()).hexdigest() == sha
     code, _, stderr = run("restore", "abcdef", "--archive", str(tmp_path / "archive"))
     assert code == 2 and "存档中没有以“abcdef”开头的文件" in stderr
+    code, _, stderr = run("restore", sha[:4], "--archive", str(tmp_path / "archive"))   # too short: not “没有”
+    assert code == 2 and f"“{sha[:4]}”不是 SHA256 的开头：请照文件清单最后一列抄写 SHA256 的前几位（至少 6 位" in stderr
 
 
 def test_redoing_a_past_week_tells_what_its_replaced_entry_said_and_how_to_get_it_back(tmp_path: Path) -> None:

@@ -6,6 +6,9 @@ from pathlib import Path, PurePosixPath
 
 from pipeline.store.files import InUse, write_whole
 
+SHA_START = re.compile(r"[0-9a-f]{6,64}", re.IGNORECASE)
+"""What `find` takes: the start of a SHA256 as 文件清单 lists it, at least 6 hex digits (fewer match too many files)."""
+
 _EXT = re.compile(r"^\.[a-z0-9]{1,8}$")
 
 
@@ -40,6 +43,6 @@ class Archive:
     def find(self, sha_prefix: str) -> list[Path]:
         """Stored files whose hash starts with the given prefix (at least 6 hex digits)."""
         prefix = sha_prefix.strip().lower()
-        if not re.fullmatch(r"[0-9a-f]{6,64}", prefix) or not self.files.is_dir():
+        if not SHA_START.fullmatch(prefix) or not self.files.is_dir():
             return []
         return sorted(p for p in self.files.iterdir() if p.name.startswith(prefix))
