@@ -122,3 +122,21 @@ def test_a_ledger_under_a_former_name_is_refused_with_how_to_keep_the_name(tmp_p
         "单位名称“荷花村”不在名册中；名册中最接近的是：荷花社区、柳林村、白塔村。请核对单位名称，或请乡创城办在 campaign.yaml "
         "中登记该单位。2026-12-11 的周报曾把这份台账（或同名文件）计入“荷花村”，名册中现已没有“荷花村”：如该单位已改名，"
         "请乡创城办在 campaign.yaml 中该单位的新名称下写上 aliases: [荷花村]，写着旧名称的台账即计入新名称")
+
+
+def test_two_units_merged_into_one_carry_neither_history(tmp_path: Path) -> None:
+    """撤村并居: 荷花村 and 柳林村 become 荷花社区, both former names among its aliases. Either one's 12-11 entry alone
+    would pass for the merged unit's (the reviewer's repro took 荷花村's: 活动+1 against 柳林村's ledger too), so the
+    12-18 report compares 荷花社区 with nothing: 新增单位, no R8."""
+    inbox = tmp_path / "inbox"
+    write_ledger(inbox / "荷花村.xlsx", unit="荷花村", filed="2026-12-10", activities=[activity("2026-12-01")])
+    write_ledger(inbox / "柳林村.xlsx", unit="柳林村", filed="2026-12-10", activities=[activity("2026-12-02")])
+    report(inbox, tmp_path / "out1", "2026-12-11", archive=tmp_path / "archive", record=True)
+    willow = "  - name: 柳林村\n    kinds: [村]\n    example: true\n"
+    merged = config(tmp_path, RENAMED + "    aliases: [荷花村, 柳林村]\n")
+    merged.write_text(merged.read_text(encoding="utf-8").replace(willow, ""), encoding="utf-8")
+    result = report(inbox, tmp_path / "out2", "2026-12-18", archive=tmp_path / "archive", config=merged, record=True)
+    book = result.written.workbook
+    row = next(r for r in read_sheet(book, "单位进度") if r["单位名称"] == "荷花社区")
+    assert row["较上次变化"] == "新增单位"
+    assert "R8 持续无进展" not in [g["规则"] for g in read_sheet(book, "差距清单") if g["单位名称"] == "荷花社区"]

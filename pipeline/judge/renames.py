@@ -19,14 +19,20 @@ from pipeline.read.refusals import RefusalCode
 def follow_renames(history: tuple[RunSnapshot, ...], roster: Roster) -> tuple[RunSnapshot, ...]:
     """Each report's units under the names the roster gives them now: a unit renamed with its former name among
     its aliases keeps its history (较上次变化, 本周新增, R8, a ledger gone from the inbox), not 新增单位. An entry under
-    the unit's own name wins over one under a former name."""
+    the unit's own name wins over one under a former name; two former units merged into one (撤村并居, both names
+    among its aliases) carry neither: one of them alone would pass for the merged unit's figures."""
     out = []
     for snapshot in history:
-        units = dict(snapshot.units)
+        formers: dict[str, list[str]] = {}
         for name in snapshot.units:
             unit = roster.resolve(name)
             if unit is not None and unit.name != name and unit.name not in snapshot.units:
-                units[unit.name] = units.pop(name)
+                formers.setdefault(unit.name, []).append(name)
+        units = dict(snapshot.units)
+        for new, names in formers.items():
+            moved = [units.pop(name) for name in names]
+            if len(moved) == 1:
+                units[new] = moved[0]
         out.append(replace(snapshot, units=units) if units != snapshot.units else snapshot)
     return tuple(out)
 
