@@ -47,6 +47,7 @@ PROBLEM_WRAP = (13, 7, 50, 50, 19)
 """The file name is one cell over the last two columns (18 widths of an Arial digit: about 9 Chinese characters
 a line) and wraps there: a name as long as WeChat passes them on stays inside the page's table, whole."""
 FILE_SPAN = {4: 5}
+"""The problem table's 文件 column (E) merged with the empty one after it (F): write_rows' `merged`."""
 UNUSED_ROW_WIDTH = 117
 """Room for the received-but-unused files' names after their label (columns B to F): more is told by count."""
 
