@@ -184,8 +184,9 @@ class Submission(_Record):
     phone: str = ""
     template_version: str = ""
     named_for: str = ""
-    """The roster unit the file's name names when its 基本信息 names `unit` instead (乡团委.xlsx holding 乡妇联), and
-    the file holds no ledger of that unit: it may be that unit's, sent with the wrong 单位名称, so it is told."""
+    """The roster unit the file's name names when its 基本信息 names `unit` instead (乡团委.xlsx holding 乡妇联), the
+    name does not name `unit` too (城西湖乡创城办台账（荷花村）holding 荷花村 is 荷花村's) and the file holds no
+    ledger of that unit: it may be that unit's, sent with the wrong 单位名称, so it is told (unless its own is adopted)."""
     activities: tuple[Activity, ...] = ()
     rectifications: tuple[Rectification, ...] = ()
     publicity: tuple[PublicityItem, ...] = ()

@@ -34,7 +34,10 @@ class Seen:
 
 
 def seen(box: Path, tmp: Path, as_of: str, unit: str) -> Seen:
-    result = report(box, tmp / "out", as_of)
+    return seen_in(report(box, tmp / "out", as_of), unit)
+
+
+def seen_in(result: run.RunResult, unit: str) -> Seen:
     book = result.written.workbook
     progress = next(r for r in read_sheet(book, "单位进度") if r["单位名称"] == unit)
     gaps = [r for r in read_sheet(book, "差距清单") if r["单位名称"] == unit]

@@ -103,6 +103,12 @@ class Roster:
         units = {unit.name: unit for length, unit in hits if length == longest}
         return next(iter(units.values())) if len(units) == 1 else None
 
+    def in_filename(self, stem: str, unit: Unit) -> bool:
+        """Whether a file name holds `unit`'s name or an alias anywhere, even where from_filename picks a longer
+        name: 城西湖乡创城办台账（荷花村） names 荷花村 as well as 城西湖乡创城办."""
+        key = name_key(stem)[:MAX_NAME_IN_FILENAME]
+        return any(label and label in key for label in (name_key(n) for n in (unit.name, *unit.aliases)))
+
     def near(self, name: str) -> Unit | None:
         """For a name that does not resolve (a 基本信息 name, a file name): the one roster unit it most likely
         means, so a file that cannot be used is still told to that unit. A roster name with extra characters

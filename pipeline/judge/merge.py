@@ -130,7 +130,6 @@ def select(outcomes: list[Outcome], *, as_of: dt.date, window: Window | None = N
                 outcome, "未采用", C.filed_after_as_of(outcome.effective_date, as_of, slip=slip is not None))
         else:
             by_unit[outcome.unit].append(outcome)
-    named_for = [(o, o.named_for) for o in outcomes if isinstance(o, Submission) and o.named_for]
     adopted: dict[str, Submission] = {}
     for unit, subs in by_unit.items():
         ranked = sorted(subs, key=lambda s: (s.effective_date, s.data_rows, s.file))
@@ -159,7 +158,11 @@ def select(outcomes: list[Outcome], *, as_of: dt.date, window: Window | None = N
             unused[record.unit].append(record)
             if record.code is C.SelectionCode.FILED_AFTER_AS_OF and key not in slipped:
                 early[record.unit].append(record)
-    for sub, other in named_for:   # told to the unit the file's name names, which 文件清单 does not list it under
+    # told to the unit the file's name names, which 文件清单 does not list it under; not to one whose own ledger
+    # is adopted: that file is this period's, and the other is most likely the unit its 基本信息 names
+    named_for = [(o, o.named_for) for o in outcomes
+                 if isinstance(o, Submission) and o.named_for and o.named_for not in adopted]
+    for sub, other in named_for:
         why = C.read_as_other(sub.unit, other)
         unused[other].append(FileRecord(file=sub.file, unit=other, result="未采用", code=why.code, reason=why.text,
                                         sha256=sub.sha256))

@@ -197,7 +197,7 @@ def _from_grids(grids: list[Grid], strays: tuple[Stray, ...], *, job: _Job, camp
                 code=note.code, file=file, sheet=sheets[0], cell="A1", unit=unit.name, level="警告",
                 message=note.text, hint=note.hint)))
     if (file_unit is not None and named and isinstance(kept[0], Submission)
-            and file_unit.name not in {part.unit for part in kept}):
+            and file_unit.name not in {part.unit for part in kept} and not roster.in_filename(stem, unit)):
         kept[0] = replace(kept[0], named_for=file_unit.name)
     return kept[0] if len(kept) == 1 else Shared(file=file, parts=tuple(kept))
 

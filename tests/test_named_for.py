@@ -1,0 +1,58 @@
+"""A file named for one unit whose 基本信息 names another (SPEC §3, received is not silence): told to the unit its
+name names only when the name does not name the filling unit too and that unit has no ledger adopted this period."""
+
+from pathlib import Path
+
+from tests.ledgers import activity, d, write_ledger
+from tests.runs import report
+from tests.test_received import seen_in
+
+
+def test_a_file_named_for_the_office_and_for_its_unit_is_told_to_its_unit_only(tmp_path: Path) -> None:
+    """Villages save the office's file as 城西湖乡创城办台账（荷花村）.xlsx and fill in their own 单位名称. The longest
+    roster name in it is 城西湖乡创城办 (an alias of 乡创城办), yet the name names 荷花村 too: each file is its
+    village's, and 乡创城办, which sent nothing, is not told to rename a village's file and send it again."""
+    box = tmp_path / "inbox"
+    write_ledger(box / "城西湖乡创城办台账（荷花村）.xlsx", unit="荷花村", filed=d("2026-12-18"),
+                 activities=[activity(d("2026-12-05"))])
+    write_ledger(box / "城西湖乡创城办台账（柳林村）.xlsx", unit="柳林村", filed=d("2026-12-18"),
+                 activities=[activity(d("2026-12-06"))])
+    result = report(box, tmp_path / "out", "2026-12-20")
+    office = seen_in(result, "乡创城办")
+    assert (office.progress["状态"], office.progress["未采用文件"]) == ("未报送", None)
+    assert not [line for line in office.gap_list if "城西湖乡创城办台账" in line]
+    # 12-04 is the first report's deadline, 16 days before 12-20
+    assert office.reminder.startswith(
+        "【乡创城办提醒】乡创城办：截至12月20日，本单位尚未报送台账（期限12月4日，已逾期16天），请立即报送台账；")
+    silent = next(c for c in office.issues.split("；") if c.endswith("尚未报送台账"))
+    assert "乡创城办" in silent
+    assert "报送的台账未能采用" not in office.issues
+    assert "台账未能采用的单位" not in office.steps and "更正后" not in office.steps
+    for village in ("荷花村", "柳林村"):
+        own = seen_in(result, village)
+        assert (own.progress["状态"], own.progress["未采用文件"]) == ("进行中", None)
+        listed = own.files[f"城西湖乡创城办台账（{village}）.xlsx"]
+        assert (listed["单位名称"], listed["处理结果"]) == (village, "已采用")
+        assert "已收到" not in own.reminder
+
+
+def test_a_unit_with_its_own_ledger_adopted_is_not_told_of_a_file_named_for_it(tmp_path: Path) -> None:
+    """乡团委 sent its own ledger; 乡妇联 sent its ledger as 乡团委.xlsx (started from 乡团委's copy, 单位名称 its own).
+    乡团委's adopted ledger is this period's: it has nothing to correct, and is not told 更正后重新报送 about a file
+    that is most likely 乡妇联's, which still counts it as its own with the 警告 at 单位名称."""
+    box = tmp_path / "inbox"
+    write_ledger(box / "乡团委_台账.xlsx", unit="乡团委", filed=d("2026-12-16"),
+                 activities=[activity(d("2026-12-05"), subtheme=2, summary="团员青年讨论")])
+    write_ledger(box / "乡团委.xlsx", unit="乡妇联", filed=d("2026-12-18"), activities=[activity(d("2026-12-09"))])
+    result = report(box, tmp_path / "out", "2026-12-20")
+    league = seen_in(result, "乡团委")
+    assert (league.progress["状态"], league.progress["未采用文件"]) == ("进行中", None)
+    assert league.files["乡团委_台账.xlsx"]["处理结果"] == "已采用"
+    assert not [line for line in league.gap_list if "《乡团委.xlsx》" in line]
+    assert "已收到" not in league.reminder and "更正后重新报送" not in league.reminder
+    assert "乡团委报送的台账未能采用" not in league.issues
+    assert "台账未能采用的单位" not in league.steps
+    women = seen_in(result, "乡妇联")
+    assert (women.progress["状态"], women.files["乡团委.xlsx"]["单位名称"]) == ("进行中", "乡妇联")
+    assert [(p["单元格"], p["问题"]) for p in women.problems] == [
+        ("B1", "“基本信息”中的单位名称为“乡妇联”，文件名却像是“乡团委”的，已按“乡妇联”读取")]
