@@ -184,7 +184,7 @@ def _from_grids(grids: list[Grid], strays: tuple[Stray, ...], *, job: _Job, camp
                   sheet=info_sheet, cell=name_cell)
     elif not named:
         filer.add("警告", T.unit_from_filename(unit.name, by=by), sheet=info_sheet, cell=name_cell)
-    elif file_unit is not None and file_unit.name != unit.name:
+    elif file_unit is not None and file_unit.name != unit.name and not roster.in_filename(stem, unit):
         filer.add("警告", T.unit_name_conflict(shown(info["单位名称"][0]), unit.name, file_unit.name), sheet=info_sheet, cell=name_cell)
     parts = [_read_share(share, filer.items if share.filer else [], job=job, campaign=campaign, roster=roster)
              for share in shares]
