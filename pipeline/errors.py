@@ -127,12 +127,25 @@ NOTICE_TEXTS: dict[Notice, str] = {
         "本次汇总结果不受影响。"),
     Notice.GONE_FROM_INBOX: (
         "提示：上期正式周报（{previous}）采用的{units}的台账本期已不在收件箱中，{units}本期按未报送统计"
-        "（整改清单、催报提醒和工作通报里都写明了“本期收件箱中已没有它”）。如是移走或误删，请放回收件箱后重新运行：{files}"),
+        "（整改清单、催报提醒和工作通报里都写明了上期采用的台账本期不在收件箱中）。如是移走或误删，请放回收件箱后重新运行：{files}"),
     Notice.INCOMPLETE_FILES: (
         "提示：{files}不完整（结尾缺失），可能尚未复制完或从微信下载不完整，本次未能读取。发催报提醒之前，请先从微信重新下载"
         "或重新复制到收件箱，再运行一次；重新下载后仍不完整的，再请单位重新报送。"),
     Notice.REPLACED_ENTRY: "提示：历史中原有的第{number}期周报（统计日期 {before}）已被本次运行替换，{changes}。{restore}",
 }
+
+GONE_FILE = "{unit}《{file}》用 python -m pipeline restore {sha} 从存档取回"
+"""One of Notice.GONE_FROM_INBOX's {files}: the file the history kept, and the command that brings it back."""
+GONE_UNNAMED = "{unit}的台账（历史里没有记下是哪个文件：它的 SHA256 在上期汇总表的文件清单里，用 python -m pipeline restore 从存档取回）"
+"""One of Notice.GONE_FROM_INBOX's {files} where the history entry (recorded before files were kept) does not say
+which file it was."""
+
+
+def gone_files(gone: Sequence[tuple[str, str, str]]) -> str:
+    """Notice.GONE_FROM_INBOX's {files}: (unit, file, SHA256) of each ledger gone; file and SHA256 are empty where
+    the history did not keep them."""
+    return "；".join(GONE_FILE.format(unit=unit, file=file, sha=sha[:8]) if file and sha
+                    else GONE_UNNAMED.format(unit=unit) for unit, file, sha in gone)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from pipeline.config.campaign import Campaign, load_campaign
 from pipeline.config.roster import Roster
-from pipeline.errors import ChuangchengError, InternalError, Notice, Said, Stop, os_reason
+from pipeline.errors import ChuangchengError, InternalError, Notice, Said, Stop, gone_files, os_reason
 from pipeline.judge.codes import SelectionCode
 from pipeline.judge.redone import replaced_notice
 from pipeline.judge.report import Report, build_report
@@ -314,8 +314,7 @@ def _gone(report: Report) -> list[Said]:
             if f.code is SelectionCode.GONE_FROM_INBOX]
     if not gone or not report.history:
         return []
-    files = "；".join(f"{f.unit}《{f.file}》" + (f"用 python -m pipeline restore {f.sha256[:8]} 从存档取回" if f.sha256
-                                                  else "（历史里没有记下是哪个文件：它的 SHA256 在上期汇总表的文件清单里，用 python -m pipeline restore 从存档取回）") for f in gone)
+    files = gone_files([(f.unit, f.file, f.sha256) for f in gone])
     units = "、".join(f.unit for f in gone)
     return [Said.of(Notice.GONE_FROM_INBOX, previous=report.history[-1].as_of, units=units, files=files)]
 

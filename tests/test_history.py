@@ -377,12 +377,13 @@ def test_a_ledger_gone_from_the_inbox_is_told_not_taken_for_silence(tmp_path: Pa
             "荷花村.xlsx"] in cells
     text = [p.text for p in docx.Document(str(result.written.bulletin)).paragraphs]
     issues = next(text[i + 1] for i, t in enumerate(text) if t.endswith("存在问题"))
-    assert "荷花村报送的台账未能采用" in issues and "荷花村" not in issues.split("尚未报送台账")[0]
+    assert "荷花村上期采用的台账本期不在收件箱中，暂按未报送统计" in issues and "未能采用" not in issues
+    assert "荷花村" not in issues.split("尚未报送台账")[0]
     steps = next(text[i + 1] for i, t in enumerate(text) if t.endswith("下步要求"))
     assert "上期台账本期不在收件箱中的单位于2026年12月25日前把最新的台账再报送一次" in steps and "更正后" not in steps
     assert [n.text for n in result.notices if n.code.value == "gone-from-inbox"] == [
         "提示：上期正式周报（2026-12-11）采用的荷花村的台账本期已不在收件箱中，荷花村本期按未报送统计（整改清单、催报提醒和"
-        "工作通报里都写明了“本期收件箱中已没有它”）。如是移走或误删，请放回收件箱后重新运行：荷花村《荷花村.xlsx》用 "
+        "工作通报里都写明了上期采用的台账本期不在收件箱中）。如是移走或误删，请放回收件箱后重新运行：荷花村《荷花村.xlsx》用 "
         f"python -m pipeline restore {sha[:8]} 从存档取回"]
     willow = next(r for r in read_sheet(result.written.workbook, "单位进度") if r["单位名称"] == "柳林村")
     assert willow["未采用文件"] is None   # its file is still there: nothing to say

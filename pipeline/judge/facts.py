@@ -27,6 +27,17 @@ class UnitFacts:
     """Those of `unused` merely sent early for a later report (Intake.early)."""
 
     @property
+    def gone(self) -> tuple[FileRecord, ...]:
+        """Those of `unused` the previous report used and the inbox no longer holds (merge.gone_from_inbox): not
+        received this time, so never told as 已收到."""
+        return tuple(r for r in self.unused if r.code is SelectionCode.GONE_FROM_INBOX)
+
+    @property
+    def received(self) -> tuple[FileRecord, ...]:
+        """Those of `unused` in the inbox now: received and not used."""
+        return tuple(r for r in self.unused if r.code is not SelectionCode.GONE_FROM_INBOX)
+
+    @property
     def only_early(self) -> bool:
         """Every file received and not used was merely sent early: its 填报日期 may be right, nothing to resend."""
         return bool(self.unused) and len(self.early) == len(self.unused)

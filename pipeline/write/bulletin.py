@@ -111,9 +111,12 @@ def _issues(report: Report) -> list[str]:
     missing = [r for r in report.rows if r.status == "未报送" and not r.unused]
     if missing:
         clauses.append(f"{names(missing)}尚未报送台账")
-    unusable = [r for r in report.rows if r.status == "未报送" and r.unused]
-    if unusable:
-        clauses.append(f"{names(unusable)}报送的台账未能采用（原因见各单位整改清单），暂按未报送统计")
+    gone = [r for r in report.rows if r.status == "未报送" and r.facts.gone]   # not a ledger that could not be used
+    unusable = [r for r in report.rows if r.status == "未报送" and r.facts.received]
+    told = ([f"{names(gone)}上期采用的台账本期不在收件箱中"] if gone else []) + (
+        [f"{names(unusable)}报送的台账未能采用（原因见各单位整改清单）"] if unusable else [])
+    if told:
+        clauses.append(f"{'，'.join(told)}，暂按未报送统计")
     late = [r for r in report.rows if r.overdue]
     if late:
         clauses.append("、".join(f"{r.unit.name}有{r.overdue}个问题" for r in late) + "超期未整改")
