@@ -6,6 +6,7 @@ another run holding the lock, an outbox that cannot be written, an archive that 
 """
 
 import errno
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -134,9 +135,12 @@ NOTICE_TEXTS: dict[Notice, str] = {
     Notice.REPLACED_ENTRY: "提示：历史中原有的第{number}期周报（统计日期 {before}）已被本次运行替换，{changes}。{restore}",
 }
 
-GONE_FILE = "{unit}《{file}》用 python -m pipeline restore {sha} 从存档取回"
+RESTORE_COMMAND = r".venv\Scripts\chuangcheng restore" if os.name == "nt" else ".venv/bin/chuangcheng restore"
+"""How a clerk runs restore from the project folder (README): `python -m pipeline` fails outside .venv."""
+GONE_FILE = "{unit}《{file}》用 " + RESTORE_COMMAND + " {sha} 从存档取回"
 """One of Notice.GONE_FROM_INBOX's {files}: the file the history kept, and the command that brings it back."""
-GONE_UNNAMED = "{unit}的台账（历史里没有记下是哪个文件：它的 SHA256 在上期汇总表的文件清单里，用 python -m pipeline restore 从存档取回）"
+GONE_UNNAMED = ("{unit}的台账（历史里没有记下是哪个文件：它的 SHA256 在上期汇总表的文件清单里，用 " + RESTORE_COMMAND
+                + " 从存档取回）")
 """One of Notice.GONE_FROM_INBOX's {files} where the history entry (recorded before files were kept) does not say
 which file it was."""
 

@@ -39,8 +39,9 @@ class UnitFacts:
 
     @property
     def only_early(self) -> bool:
-        """Every file received and not used was merely sent early: its 填报日期 may be right, nothing to resend."""
-        return bool(self.unused) and len(self.early) == len(self.unused)
+        """Every file received and not used was merely sent early: its 填报日期 may be right, nothing to resend (a
+        ledger gone from the inbox beside it is told apart, never as received)."""
+        return bool(self.received) and len(self.early) == len(self.received)
 
     @property
     def only_gone(self) -> bool:
@@ -50,9 +51,9 @@ class UnitFacts:
 
     @property
     def only_cut_short(self) -> bool:
-        """Every file not used arrived incomplete (read.refusals.CUT_SHORT): nothing to correct, the unit sends it
-        again."""
-        return bool(self.unused) and all(r.code in CUT_SHORT for r in self.unused)
+        """Every file received and not used arrived incomplete (read.refusals.CUT_SHORT): nothing to correct, the
+        unit sends it again (a ledger gone from the inbox beside it is told apart)."""
+        return bool(self.received) and all(r.code in CUT_SHORT for r in self.received)
 
     @property
     def submitted(self) -> bool:

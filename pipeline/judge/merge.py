@@ -13,6 +13,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from pipeline.judge import codes as C
+from pipeline.judge.texts import GONE_NAME
 from pipeline.model import (
     Activity,
     ActivityKind,
@@ -171,10 +172,6 @@ def select(outcomes: list[Outcome], *, as_of: dt.date, window: Window | None = N
     return Intake(as_of=as_of, adopted=adopted, files=_per_file(records, read_order),
                   unused={u: tuple(r) for u, r in unused.items()}, early={u: tuple(r) for u, r in early.items()},
                   unused_problems=tuple(told))
-
-
-GONE_NAME = "上期采用的台账"
-"""What a file gone from the inbox is called when the history entry does not say which it was."""
 
 
 def gone_from_inbox(intake: Intake, previous: RunSnapshot | None, *, units: frozenset[str]) -> Intake:

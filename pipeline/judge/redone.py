@@ -4,7 +4,7 @@ changed their files silently turned its 已达标 into 未报送, and the clerk 
 import datetime as dt
 from dataclasses import dataclass
 
-from pipeline.errors import Notice, Said
+from pipeline.errors import RESTORE_COMMAND, Notice, Said
 from pipeline.model import RunSnapshot
 
 NAMED = 5
@@ -46,7 +46,7 @@ def replaced_notice(replaced: RunSnapshot, now: RunSnapshot, *, number: int) -> 
         what = f"{len(changed)} 个单位的状态与原记录不同：{listed}"
     else:
         what = "各单位的状态与原记录相同"
-    files = "；".join(f"{c.unit}《{c.file}》用 python -m pipeline restore {c.sha256[:8]} 取回" for c in named if c.sha256)
+    files = "；".join(f"{c.unit}《{c.file}》用 {RESTORE_COMMAND} {c.sha256[:8]} 取回" for c in named if c.sha256)
     return Said.of(Notice.REPLACED_ENTRY, number=number, before=replaced.as_of, changes=what,
                    restore=_restore(files, replaced.as_of) if files else "")
 

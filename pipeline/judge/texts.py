@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 from pipeline.config.campaign import Campaign, Unit
 from pipeline.config.roster import Roster
+from pipeline.model import FileRecord
 
 
 def cn_date(value: dt.date) -> str:
@@ -109,13 +110,29 @@ def r5a_todo(due: dt.date, owed: str, as_of: dt.date) -> str:
     return f"{by(due, as_of, please=True)}报送台账（用乡创城办下发的模板填写）。{owed}"
 
 
+GONE_NAME = "上期采用的台账"
+"""What a file gone from the inbox is called when the history entry does not say which it was: its reason says it
+all, so it is never put in 《》 as a file name."""
+
+
+def gone_names(files: Sequence[FileRecord]) -> str:
+    """Ledgers gone from the inbox, for a short cell: `《荷花村.xlsx》（上期周报采用的台账）`, or its own words
+    for one whose history entry kept no name (GONE_NAME)."""
+    names = "、".join(f"《{f.file}》" for f in files if f.file != GONE_NAME)
+    return f"{names}（上期周报采用的台账）" if names else "上期周报采用的台账"
+
+
 def received(files: Sequence[tuple[str, str]]) -> str:
-    """Files received but not used, each with why: `《a.xlsx》：填报日期晚于…`, joined by `；`."""
-    return "；".join(f"《{name}》：{reason.rstrip('。')}" for name, reason in files)
+    """Files received but not used, each with why: `《a.xlsx》：填报日期晚于…`, joined by `；` (a ledger gone
+    from the inbox without its name: its reason alone)."""
+    return "；".join(reason.rstrip("。") if name == GONE_NAME else f"《{name}》：{reason.rstrip('。')}"
+                    for name, reason in files)
 
 
-def r5a_received_gap(files: Sequence[tuple[str, str]]) -> str:
-    return f"已收到台账，但未能采用（按未报送统计）。{received(files)}"
+def r5a_received_gap(files: Sequence[tuple[str, str]], *, gone: Sequence[tuple[str, str]] = ()) -> str:
+    """`gone`: ledgers the previous report used, no longer in the inbox (never said to be received)."""
+    also = f"。另：{received(gone)}" if gone else ""
+    return f"已收到台账，但未能采用（按未报送统计）。{received(files)}{also}"
 
 
 def r5a_received_todo(due: dt.date, owed: str, as_of: dt.date) -> str:
@@ -134,7 +151,8 @@ def r5a_gone_gap(files: Sequence[tuple[str, str]]) -> str:
 
 
 def r5a_gone_todo(due: dt.date, owed: str, as_of: dt.date) -> str:
-    """`due`: the next report date (RuleContext.next_report), the one such a unit owes; nothing to correct."""
+    """`due`: the next report date (RuleContext.next_report), by which it is asked for its ledger (it met R5(a)'s
+    first due date, which the gap's 截止日期 keeps: SPEC §4); nothing to correct."""
     when = f"请于下次统计日期（{cn_date(due)}）前" if due >= as_of else by(due, as_of)
     return f"{when}把本单位最新的台账再报送一次（没有变化的照原样报送）。{owed}"
 
@@ -216,11 +234,13 @@ def when(due: dt.date, as_of: dt.date, do: str) -> str:
     return f"，请于{cn_date(due)}前{do}"
 
 
-def remind_unused(files: Sequence[tuple[str, str]], *, reported: bool) -> str:
-    """`reported`: another file of the unit was used, so the report stands on that one."""
+def remind_unused(files: Sequence[tuple[str, str]], *, reported: bool, gone: Sequence[str] = ()) -> str:
+    """`reported`: another file of the unit was used, so the report stands on that one. `gone`: names of ledgers
+    the previous report used, no longer in the inbox (never said to be received)."""
     counted = "本期按此前采用的台账统计" if reported else "暂按未报送统计"
     why = received(files) if len(files) > 1 else files[0][1].rstrip("。")
-    return f"报送的{''.join(f'《{name}》' for name, _ in files)}已收到，但未能采用：{why}；{counted}"
+    also = f"；上期采用的{''.join(f'《{name}》' for name in gone)}本期已不在收件箱中" if gone else ""
+    return f"报送的{''.join(f'《{name}》' for name, _ in files)}已收到，但未能采用：{why}{also}；{counted}"
 
 
 def remind_gone(previous: dt.date, files: Sequence[str]) -> str:

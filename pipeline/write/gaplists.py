@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pipeline.judge.codes import SelectionCode
 from pipeline.judge.report import Report, UnitRow
-from pipeline.judge.texts import EARLY_HINT, GONE_HINT, undated_filed
+from pipeline.judge.texts import EARLY_HINT, GONE_HINT, gone_names, undated_filed
 from pipeline.model import GAP_LEVELS, FileRecord, Gap
 from pipeline.read.refusals import CUT_SHORT
 from pipeline.write.stencil import Grid, Stencil
@@ -87,11 +87,14 @@ def _figures(ws: Cells, report: Report, row: UnitRow, styles: Styles, start: int
         ws.write_string(start + offset, 2, f"{label}：", styles.right)
         write_cell(ws, start + offset, 3, value, styles)
     next_row = start + max(len(left), len(right))
-    if row.unused:
-        ws.write_string(next_row, 0, "已收到未采用", styles.label)
-        names = "、".join(f"《{f.file}》" for f in row.unused)
+    received, gone = row.facts.received, row.facts.gone
+    for label, files, names in (("已收到未采用", received, "、".join(f"《{f.file}》" for f in received)),
+                                ("已不在收件箱", gone, gone_names(gone))):
+        if not files:
+            continue
+        ws.write_string(next_row, 0, label, styles.label)
         if display_width(names) > UNUSED_ROW_WIDTH:  # each is named in full in the table below, as 整个文件
-            names = f"共{len(row.unused)}个文件，各文件名和原因见下面“二、台账填写问题”中的“整个文件”行"
+            names = f"共{len(files)}个文件，各文件名和原因见下面“二、台账填写问题”中的“整个文件”行"
         ws.write_string(next_row, 1, names, styles.text)
         next_row += 1
     return next_row

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from pipeline.judge import texts as T
-from pipeline.judge.merge import GONE_NAME
 from pipeline.judge.report import Report, UnitRow
 from pipeline.judge.rules import R1, R2, R3, R4, R5, R6, R7, R8, scheduled_discussions
 
@@ -43,13 +42,14 @@ def items(report: Report, row: UnitRow) -> list[Item]:
     out: list[Item] = []
     if row.unused:
         due = by_rule[R5].deadline if not facts.submitted and R5 in by_rule else next_report
-        files = [(f.file, f.reason) for f in row.unused]
+        named = [f.file for f in facts.gone if f.file != T.GONE_NAME]
         if facts.only_gone and report.previous is not None:
-            named = [f.file for f in row.unused if f.file != GONE_NAME]
-            out.append(Item("未采用的报送", T.remind_gone(report.previous.as_of, named), T.REMIND_GONE_DO, due))
-        else:
+            ask = min(next_report, c.deadline)  # it reported last time: by the next report date, as its 整改建议 says
+            out.append(Item("未采用的报送", T.remind_gone(report.previous.as_of, named), T.REMIND_GONE_DO, ask))
+        elif facts.received:
             do = T.REMIND_EARLY_DO if facts.only_early else T.REMIND_RESEND_DO if facts.only_cut_short else T.REMIND_UNUSED_DO
-            out.append(Item("未采用的报送", T.remind_unused(files, reported=facts.submitted), do, due))
+            files = [(f.file, f.reason) for f in facts.received]
+            out.append(Item("未采用的报送", T.remind_unused(files, reported=facts.submitted, gone=named), do, due))
     if not facts.submitted:
         if not row.unused and R5 in by_rule:
             out.append(Item("未报送", T.REMIND_MISSING, T.REMIND_MISSING_DO, by_rule[R5].deadline))
