@@ -99,7 +99,7 @@ def shared_file(parts: Sequence[tuple[str, str, str]]) -> Note:
     return Note(SelectionCode.SHARED_FILE, f"本文件含{len(parts)}个单位的台账，各按该单位的报送计——{each}")
 
 
-def read_as_other(unit: str, named_for: str) -> Note:
+def read_as_other(unit: str, *, named_for: str) -> Note:
     """For the unit a file's name names (`named_for`), whose 基本信息 names `unit`: the file was counted as that
     unit's, and may be this one's with the wrong 单位名称 (a copy of another unit's ledger filled in)."""
     return Note(SelectionCode.READ_AS_OTHER,
@@ -116,7 +116,7 @@ def gone_from_inbox(previous: dt.date, *, known: bool) -> Note:
                 f"上期周报（{d(previous)}）采用了{what}，本期收件箱中已没有它（可能被移走或删除）")
 
 
-def former_unit(reason: str, name: str, when: dt.date) -> Note:
+def former_unit(reason: str, *, name: str, when: dt.date) -> Note:
     """A ledger refused as naming no roster unit (`reason`, the refusal's own sentence) that the report of `when`
     counted for `name`, a unit no longer on the roster: most often renamed in campaign.yaml (judge.renames)."""
     return Note(SelectionCode.FORMER_UNIT,

@@ -164,7 +164,7 @@ def select(outcomes: list[Outcome], *, as_of: dt.date, window: Window | None = N
     named_for = [(o, o.named_for) for o in outcomes
                  if isinstance(o, Submission) and o.named_for and o.named_for not in adopted]
     for sub, other in named_for:
-        why = C.read_as_other(sub.unit, other)
+        why = C.read_as_other(sub.unit, named_for=other)
         unused[other].append(FileRecord(file=sub.file, unit=other, result="未采用", code=why.code, reason=why.text,
                                         sha256=sub.sha256))
     told = sorted(slips + undated, key=lambda p: (p.unit, p.file))

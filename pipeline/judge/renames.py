@@ -16,7 +16,7 @@ from pipeline.model import RunSnapshot
 from pipeline.read.refusals import RefusalCode
 
 
-def follow_renames(history: tuple[RunSnapshot, ...], roster: Roster) -> tuple[RunSnapshot, ...]:
+def follow_renames(history: tuple[RunSnapshot, ...], *, roster: Roster) -> tuple[RunSnapshot, ...]:
     """Each report's units under the names the roster gives them now: a unit renamed with its former name among
     its aliases keeps its history (较上次变化, 本周新增, R8, a ledger gone from the inbox), not 新增单位. An entry under
     the unit's own name wins over one under a former name; two former units merged into one (撤村并居, both names
@@ -37,7 +37,7 @@ def follow_renames(history: tuple[RunSnapshot, ...], roster: Roster) -> tuple[Ru
     return tuple(out)
 
 
-def former_units(intake: Intake, history: tuple[RunSnapshot, ...], roster: Roster) -> Intake:
+def former_units(intake: Intake, *, history: tuple[RunSnapshot, ...], roster: Roster) -> Intake:
     """Tell, beside the refusal of a ledger naming no roster unit, that an earlier report counted it (the same bytes,
     or a file of the same name) for a unit the roster no longer has, and how to keep that name for its new one."""
     former: dict[str, tuple[str, dt.date]] = {}
@@ -53,7 +53,7 @@ def former_units(intake: Intake, history: tuple[RunSnapshot, ...], roster: Roste
     for record in intake.files:
         found = former.get(record.sha256) or former.get(record.file)
         if record.code is RefusalCode.UNKNOWN_UNIT and not record.unit and found:
-            why = C.former_unit(record.reason, found[0], found[1])
+            why = C.former_unit(record.reason, name=found[0], when=found[1])
             record = replace(record, code=why.code, reason=why.text)
         files.append(record)
     return replace(intake, files=tuple(files))

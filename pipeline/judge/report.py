@@ -178,10 +178,10 @@ class Report:
 def build_report(*, campaign: Campaign, roster: Roster, outcomes: list[Outcome], as_of: dt.date,
                  history: tuple[RunSnapshot, ...] = ()) -> Report:
     """Select each unit's submission for as_of, merge, apply the rules (R8 with history). Pure: no I/O."""
-    history = follow_renames(history, roster)
+    history = follow_renames(history, roster=roster)
     intake = gone_from_inbox(select(outcomes, as_of=as_of, window=(campaign.start, campaign.deadline)),
                              history[-1] if history else None, units=frozenset(u.name for u in campaign.units))
-    intake = former_units(intake, history, roster)
+    intake = former_units(intake, history=history, roster=roster)
     merged = events(counted_activities(intake))
     facts = unit_facts(campaign.units, intake, merged)
     ctx = RuleContext(campaign=campaign, roster=roster, as_of=as_of, previous=history[-1] if history else None)

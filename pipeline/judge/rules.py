@@ -95,7 +95,7 @@ def r4_rectification(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
     return gaps
 
 
-def first_due(campaign: Campaign, unit: Unit) -> dt.date:
+def first_due(campaign: Campaign, *, unit: Unit) -> dt.date:
     """R5(a)'s due date: start + one interval, the first report date; for a unit that joined later (`joined`), the
     first report date (start + a whole number of intervals) after the day it joined, so it has up to one interval
     as every unit had at the start, and is not told 已逾期 before it could report."""
@@ -108,7 +108,7 @@ def first_due(campaign: Campaign, unit: Unit) -> dt.date:
 def r5_reporting(f: UnitFacts, ctx: RuleContext, *, open_gaps: bool) -> list[Gap]:
     interval = ctx.campaign.report_interval_days
     if f.submission is None:
-        due = first_due(ctx.campaign, f.unit)
+        due = first_due(ctx.campaign, unit=f.unit)
         level: GapLevel = "未达标" if ctx.as_of > due else "待完成"
         owed = T.owed_summary(ctx.campaign, ctx.roster, f.unit, discussions=f.discussions, actions=f.actions,
                               covered=f.covered)
@@ -139,7 +139,7 @@ def r6_publicity(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
     return []
 
 
-def scheduled_discussions(campaign: Campaign, as_of: dt.date, unit: Unit) -> int:
+def scheduled_discussions(campaign: Campaign, *, as_of: dt.date, unit: Unit) -> int:
     """R7's 序时进度: the 大讨论 a unit should have held by as_of, pro rata over its window, from the campaign's start
     (or the day it joined: Campaign.start_of) to the deadline."""
     start = campaign.start_of(unit)
@@ -151,7 +151,7 @@ def scheduled_discussions(campaign: Campaign, as_of: dt.date, unit: Unit) -> int
 def r7_schedule(f: UnitFacts, ctx: RuleContext) -> list[Gap]:
     if not ctx.roster.is_discussion_unit(f.unit) or ctx.as_of >= ctx.campaign.deadline:
         return []
-    required = scheduled_discussions(ctx.campaign, ctx.as_of, f.unit)
+    required = scheduled_discussions(ctx.campaign, as_of=ctx.as_of, unit=f.unit)
     if f.discussions >= required:
         return []
     return [ctx.gap(f, R7, "滞后", T.r7_gap(f.discussions, required), T.r7_todo(required, ctx.next_report, ctx.as_of),

@@ -243,7 +243,7 @@ def remind_unused(files: Sequence[tuple[str, str]], *, reported: bool, gone: Seq
     return f"报送的{''.join(f'《{name}》' for name, _ in files)}已收到，但未能采用：{why}{also}；{counted}"
 
 
-def remind_gone(previous: dt.date, files: Sequence[str]) -> str:
+def remind_gone(previous: dt.date, *, files: Sequence[str]) -> str:
     """A unit whose every file not used is a ledger the previous report used, gone from the inbox; `files`: their
     names where the history kept them."""
     what = "".join(f"《{name}》" for name in files) or "台账"

@@ -178,7 +178,7 @@ def _attributed(refusal: Refusal, found: str, roster: Roster) -> Refusal:
     if refusal.unit or refusal.code is R.RefusalCode.UNKNOWN_UNIT:
         return refusal
     stem = PurePosixPath(found).stem
-    held = unit_in_path(found, roster)
+    held = unit_in_path(found, roster=roster)
     unit = roster.from_filename(stem) or roster.near(stem) or (held[0] if held else None)
     return replace(refusal, unit=unit.name) if unit else refusal
 

@@ -163,7 +163,7 @@ def _from_grids(grids: list[Grid], strays: tuple[Stray, ...], *, job: _Job, camp
         return Refusal(file, R.flat_not_template(flat) if flat else R.not_template([g.name for g in grids]))
 
     named = clean(info.get("单位名称", ("", ""))[0])
-    held = None if file_unit else unit_in_path(found, roster)
+    held = None if file_unit else unit_in_path(found, roster=roster)
     by = held[1] if held and not named else "文件名"
     unit = roster.resolve(named) if named else file_unit or (held[0] if held else None)
     if unit is None:

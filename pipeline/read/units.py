@@ -50,7 +50,7 @@ def without_unit(sheet: str, unit: Unit) -> str:
     return _EMPTY_BRACKETS.sub("", key).strip(_SEPARATORS)
 
 
-def unit_in_path(found: str, roster: Roster) -> tuple[Unit, str] | None:
+def unit_in_path(found: str, *, roster: Roster) -> tuple[Unit, str] | None:
     """The unit the folders or zips holding a file name, innermost first, with where, as a clerk reads it
     (`压缩包“荷花村.zip”`, `文件夹“荷花村台账”`). Windows' 发送到 → 压缩文件夹 packs a folder, so a unit's ledger
     arrives as `荷花村.zip/荷花村台账/台账.xlsx`: only the file's own name is no guide to whose it is. Used where

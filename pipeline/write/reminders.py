@@ -45,7 +45,7 @@ def items(report: Report, row: UnitRow) -> list[Item]:
         named = [f.file for f in facts.gone if f.file != T.GONE_NAME]
         if facts.only_gone and report.previous is not None:
             ask = min(next_report, c.deadline)  # it reported last time: by the next report date, as its 整改建议 says
-            out.append(Item("未采用的报送", T.remind_gone(report.previous.as_of, named), T.REMIND_GONE_DO, ask))
+            out.append(Item("未采用的报送", T.remind_gone(report.previous.as_of, files=named), T.REMIND_GONE_DO, ask))
         elif facts.received:
             do = T.REMIND_EARLY_DO if facts.only_early else T.REMIND_RESEND_DO if facts.only_cut_short else T.REMIND_UNUSED_DO
             files = [(f.file, f.reason) for f in facts.received]
@@ -69,7 +69,7 @@ def items(report: Report, row: UnitRow) -> list[Item]:
     said = False
     if (R7, "滞后") in rules:
         gap = rules[(R7, "滞后")]
-        out.append(Item("滞后", T.remind_behind(facts.discussions, scheduled_discussions(c, as_of, row.unit)), "补齐", gap.deadline))
+        out.append(Item("滞后", T.remind_behind(facts.discussions, scheduled_discussions(c, as_of=as_of, unit=row.unit)), "补齐", gap.deadline))
         said = True
     owed = [g for g in row.gaps if g.level in ("待完成", "未达标")]
     for gap in owed:
