@@ -26,7 +26,6 @@ from pathlib import Path
 from pipeline.config.campaign import Campaign, load_campaign
 from pipeline.config.roster import Roster
 from pipeline.errors import ChuangchengError, InternalError, Notice, Said, Stop, gone_files, os_reason
-from pipeline.judge.codes import SelectionCode
 from pipeline.judge.redone import replaced_notice
 from pipeline.judge.report import Report, build_report
 from pipeline.judge.validation import Validation
@@ -310,8 +309,7 @@ def _incomplete(report: Report) -> list[Said]:
 def _gone(report: Report) -> list[Said]:
     """The units whose ledger the previous official report used and the inbox no longer holds, told to the clerk
     who can put it back (the units themselves are told in their outputs: judge.merge.gone_from_inbox)."""
-    gone = [f for unit in sorted(report.intake.unused) for f in report.intake.unused[unit]
-            if f.code is SelectionCode.GONE_FROM_INBOX]
+    gone = [f for row in report.rows for f in row.facts.gone]   # roster order, as the outputs name them
     if not gone or not report.history:
         return []
     files = gone_files([(f.unit, f.file, f.sha256) for f in gone])

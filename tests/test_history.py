@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.errors import ChuangchengError
+from pipeline.errors import RESTORE_COMMAND, ChuangchengError
 from pipeline.judge.redone import replaced_notice
 from pipeline.model import RunSnapshot, UnitSnapshot
 from pipeline.store.history import History, Periods, RunRecord
@@ -84,7 +84,7 @@ def test_redoing_a_past_week_tells_what_its_replaced_entry_said_and_how_to_get_i
     assert [n.text for n in redone.notices if n.code.value == "replaced-entry"] == [
         f"提示：历史中原有的第1期周报（统计日期 2026-12-11）已被本次运行替换，2 个单位的状态与原记录不同：荷花村 已达标→未报送、"
         f"柳林村 未报送→{now['柳林村']}。如不是有意替换，请从存档取回原记录采用的台账放回收件箱（与单位的新文件同名时先改名，"
-        f"不要覆盖），再用 --as-of 2026-12-11 --record 重新运行：荷花村《荷花村.xlsx》用 .venv/bin/chuangcheng restore "
+        f"不要覆盖），再用 --as-of 2026-12-11 --record 重新运行：荷花村《荷花村.xlsx》用 {RESTORE_COMMAND} "
         f"{sha[:8]} 取回"]
     assert now["柳林村"] != "未报送"
     code, stdout, _ = run("restore", sha[:8], "--archive", str(tmp_path / "archive"), "--to", str(tmp_path / "back"))
@@ -110,9 +110,7 @@ def test_a_replaced_entry_names_five_changed_units_and_counts_the_rest() -> None
         "提示：历史中原有的第3期周报（统计日期 2026-12-11）已被本次运行替换，6 个单位的状态与原记录不同：单位1 已达标→进行中、"
         "单位2 已达标→进行中、单位3 已达标→进行中、单位4 已达标→进行中、单位5 已达标→进行中等。如不是有意替换，请从存档取回原记录"
         "采用的台账放回收件箱（与单位的新文件同名时先改名，不要覆盖），再用 --as-of 2026-12-11 --record 重新运行："
-        "单位1《单位1.xlsx》用 .venv/bin/chuangcheng restore aaaaaaaa 取回；单位2《单位2.xlsx》用 .venv/bin/chuangcheng restore "
-        "aaaaaaaa 取回；单位3《单位3.xlsx》用 .venv/bin/chuangcheng restore aaaaaaaa 取回；单位4《单位4.xlsx》用 .venv/bin/chuangcheng "
-        "restore aaaaaaaa 取回；单位5《单位5.xlsx》用 .venv/bin/chuangcheng restore aaaaaaaa 取回")
+        + "；".join(f"单位{i}《单位{i}.xlsx》用 {RESTORE_COMMAND} aaaaaaaa 取回" for i in range(1, 6)))
 
 
 def test_history_gives_a_trend_new_columns_and_r8(tmp_path: Path) -> None:
@@ -386,7 +384,7 @@ def test_a_ledger_gone_from_the_inbox_is_told_not_taken_for_silence(tmp_path: Pa
     assert [n.text for n in result.notices if n.code.value == "gone-from-inbox"] == [
         "提示：上期正式周报（2026-12-11）采用的荷花村的台账本期已不在收件箱中，荷花村本期按未报送统计（整改清单、催报提醒和"
         "工作通报里都写明了上期采用的台账本期不在收件箱中）。如是移走或误删，请放回收件箱后重新运行：荷花村《荷花村.xlsx》用 "
-        f".venv/bin/chuangcheng restore {sha[:8]} 从存档取回"]
+        f"{RESTORE_COMMAND} {sha[:8]} 从存档取回"]
     willow = next(r for r in read_sheet(result.written.workbook, "单位进度") if r["单位名称"] == "柳林村")
     assert willow["未采用文件"] is None   # its file is still there: nothing to say
 
@@ -394,8 +392,9 @@ def test_a_ledger_gone_from_the_inbox_is_told_not_taken_for_silence(tmp_path: Pa
 def test_a_ledger_gone_beside_one_sent_early_is_told_as_early_and_never_as_received(tmp_path: Path) -> None:
     """Week 2: 荷花村's week-1 file is moved out of inbox/ and its new one is dated 12-20, after the 统计日期 12-18.
     What it sent decides what it is asked (check the date, nothing to correct: as for any early file), and the gone
-    ledger is said apart: it was not received this week, so never listed as 已收到…未能采用. It was told to correct
-    and resend, and 《荷花村.xlsx》 was listed as received."""
+    ledger is said apart: it was not received this week, so never listed as 已收到…未能采用. It reported last time, so
+    it is asked by the next report date (12-25), not told 已逾期14天 since the first due date 12-04, which its R5 gap's
+    截止日期 keeps (SPEC §4). It was told to correct and resend, and 《荷花村.xlsx》 was listed as received."""
     box = tmp_path / "inbox"
     lotus = write_ledger(box / "荷花村.xlsx", unit="荷花村", filed=d("2026-12-10"), activities=[activity(d("2026-12-01"))])
     report(box, tmp_path, "2026-12-11")
@@ -406,16 +405,21 @@ def test_a_ledger_gone_beside_one_sent_early_is_told_as_early_and_never_as_recei
     gone = "上期周报（2026-12-11）采用了这份台账，本期收件箱中已没有它（可能被移走或删除）"
     r5 = next(g for g in read_sheet(result.written.workbook, "差距清单") if g["单位名称"] == "荷花村")
     assert r5["差距说明"] == f"已收到台账，但未能采用（按未报送统计）。《荷花村_新.xlsx》：{early}。另：《荷花村.xlsx》：{gone}"
-    assert r5["整改建议"].startswith("请核对填报日期：无误则不必重报，统计日期到该日后即采用；如填错，已逾期14天，请立即更正后重新报送。")
+    assert r5["整改建议"].startswith("请核对填报日期：无误则不必重报，统计日期到该日后即采用；如填错，请于2026年12月25日前更正后重新报送。")
+    assert r5["截止日期"].date().isoformat() == "2026-12-04"
     reminder = next(line for line in result.written.reminders.read_text(encoding="utf-8-sig").splitlines()
                     if line.startswith("【乡创城办提醒】荷花村："))
     assert reminder.startswith(
         f"【乡创城办提醒】荷花村：截至12月18日，本单位报送的《荷花村_新.xlsx》已收到，但未能采用：{early}；上期采用的"
-        "《荷花村.xlsx》本期已不在收件箱中；暂按未报送统计（期限12月4日，已逾期14天），请立即核对填报日期（无误则不必重报）；")
+        "《荷花村.xlsx》本期已不在收件箱中；暂按未报送统计，请于2026年12月25日前核对填报日期（无误则不必重报）；")
     sheet = openpyxl.load_workbook(result.written.gap_list_folder / "荷花村.xlsx")["整改清单"]
     labels = {r[0]: r[1] for r in sheet.iter_rows(values_only=True) if r[0] in ("已收到未采用", "已不在收件箱")}
     assert labels == {"已收到未采用": "《荷花村_新.xlsx》", "已不在收件箱": "《荷花村.xlsx》（上期周报采用的台账）"}
+    assert "二、台账填写问题及未采用的文件（请按各行的“建议”处理）" in [r[0] for r in sheet.iter_rows(values_only=True)]
     text = [p.text for p in docx.Document(str(result.written.bulletin)).paragraphs]
+    issues = next(text[i + 1] for i, t in enumerate(text) if t.endswith("存在问题"))
+    assert "荷花村上期采用的台账本期不在收件箱中、新报的台账未能采用（原因见各单位整改清单），暂按未报送统计" in issues
+    assert issues.count("荷花村") == 1
     steps = next(text[i + 1] for i, t in enumerate(text) if t.endswith("下步要求"))
     assert "台账填报日期晚于统计日期的单位核对填报日期，无误则不必重报" in steps and "更正后" not in steps
 

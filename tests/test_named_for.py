@@ -1,5 +1,6 @@
 """A file named for one unit whose 基本信息 names another (SPEC §3, received is not silence): told to the unit its
-name names only when the name does not name the filling unit too and that unit has no ledger adopted this period."""
+name names only when the name does not name the filling unit too and that unit has no ledger of its own this period
+(adopted, or merely dated after the 统计日期); the office's name beside a unit's is the addressee."""
 
 from pathlib import Path
 
@@ -57,3 +58,37 @@ def test_a_unit_with_its_own_ledger_adopted_is_not_told_of_a_file_named_for_it(t
     assert (women.progress["状态"], women.files["乡团委.xlsx"]["单位名称"]) == ("进行中", "乡妇联")
     assert [(p["单元格"], p["问题"]) for p in women.problems] == [
         ("B1", "“基本信息”中的单位名称为“乡妇联”，文件名却像是“乡团委”的，已按“乡妇联”读取")]
+
+
+def test_a_unit_whose_own_ledger_is_merely_early_is_not_told_of_a_file_named_for_it(tmp_path: Path) -> None:
+    """乡团委's own ledger is dated 12-22, after the 统计日期 12-20 (sent ahead); 乡妇联 sent 乡团委.xlsx with its own
+    单位名称. 乡团委 was told to rename 乡妇联's file and 更正后重新报送, and the bulletin asked it to correct and resend;
+    its own ledger is here, so it is asked only to check its date, as any unit whose only file is early."""
+    box = tmp_path / "inbox"
+    write_ledger(box / "乡团委_台账.xlsx", unit="乡团委", filed=d("2026-12-22"),
+                 activities=[activity(d("2026-12-05"), subtheme=2)])
+    write_ledger(box / "乡团委.xlsx", unit="乡妇联", filed=d("2026-12-18"), activities=[activity(d("2026-12-09"))])
+    league = seen_in(report(box, tmp_path / "out", "2026-12-20"), "乡团委")
+    assert (league.progress["状态"], league.progress["未采用文件"]) == (
+        "未报送", "《乡团委_台账.xlsx》：填报日期晚于统计日期（2026-12-22 > 2026-12-20），本期不采用")
+    assert "《乡团委.xlsx》" not in league.reminder and "单位名称改为" not in league.reminder
+    assert "台账填报日期晚于统计日期的单位核对填报日期，无误则不必重报" in league.steps
+    assert "台账未能采用的单位" not in league.steps
+
+
+def test_a_village_filling_in_another_villages_office_named_file_is_told_to_that_village(tmp_path: Path) -> None:
+    """柳林村 fills in 荷花村's 城西湖乡创城办台账（荷花村）.xlsx (单位名称 柳林村). The office's name in a file name is its
+    addressee: the name is 荷花村's. 乡创城办, which sent nothing, was told 已收到台账…请把单位名称改为“乡创城办” and
+    named in the bulletin among units whose ledger could not be used; 荷花村 was told nothing, and 柳林村 warned that the
+    name looks like 乡创城办's."""
+    box = tmp_path / "inbox"
+    write_ledger(box / "城西湖乡创城办台账（荷花村）.xlsx", unit="柳林村", filed=d("2026-12-18"),
+                 activities=[activity(d("2026-12-05"))])
+    result = report(box, tmp_path / "out", "2026-12-20")
+    office, lotus, willow = (seen_in(result, u) for u in ("乡创城办", "荷花村", "柳林村"))
+    assert office.progress["未采用文件"] is None and "报送的台账未能采用" not in office.issues.split("荷花村")[0]
+    assert lotus.progress["未采用文件"] == (
+        "《城西湖乡创城办台账（荷花村）.xlsx》：文件名像是本单位的，但“基本信息”中的单位名称为“柳林村”，已按“柳林村”的台账计；"
+        "如是本单位的台账，请把单位名称改为“荷花村”后重新报送")
+    assert [(p["单元格"], p["问题"]) for p in willow.problems] == [
+        ("B1", "“基本信息”中的单位名称为“柳林村”，文件名却像是“荷花村”的，已按“柳林村”读取")]

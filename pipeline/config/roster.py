@@ -93,10 +93,16 @@ class Roster:
         return None
 
     def from_filename(self, stem: str) -> Unit | None:
-        """The one roster unit whose name or alias appears in a file name; None if none or several."""
+        """The one roster unit whose name or alias appears in a file name, the longest if several; None if none or
+        several as long. The office's own name beside one other unit's is the addressee: 城西湖乡创城办台账（荷花村）
+        is 荷花村's."""
         key = name_key(stem)[:MAX_NAME_IN_FILENAME]
         pieces = {key[i:j] for i in range(len(key)) for j in range(i + 2, len(key) + 1)}
         hits = [(len(k), self.by_key[k]) for k in pieces if k in self.by_key]
+        office = self.resolve(self.campaign.office)
+        others = {unit.name: unit for _, unit in hits if office is None or unit.name != office.name}
+        if len(others) == 1 and len(others) < len({unit.name for _, unit in hits}):
+            return next(iter(others.values()))
         if not hits:
             return None
         longest = max(length for length, _ in hits)

@@ -115,10 +115,12 @@ def r5_reporting(f: UnitFacts, ctx: RuleContext, *, open_gaps: bool) -> list[Gap
         gone = [(r.file, r.reason) for r in f.gone]
         if f.only_gone:  # it reported then: asked by the next report date (its 整改建议), R5(a)'s due kept (SPEC §4)
             return [ctx.gap(f, R5, level, T.r5a_gone_gap(gone), T.r5a_gone_todo(ctx.next_report, owed, ctx.as_of), due)]
-        if f.unused:  # what was received decides what it does; a ledger gone beside it is said apart
+        if f.unused:  # what was received decides what it does; a ledger gone beside it is said apart, and asked
+            # for by the next report date, as it reported then
             todo = T.r5a_early_todo if f.only_early else T.r5a_resend_todo if f.only_cut_short else T.r5a_received_todo
             received = [(r.file, r.reason) for r in f.received]
-            return [ctx.gap(f, R5, level, T.r5a_received_gap(received, gone=gone), todo(due, owed, ctx.as_of), due)]
+            by = ctx.next_report if gone else due
+            return [ctx.gap(f, R5, level, T.r5a_received_gap(received, gone=gone), todo(by, owed, ctx.as_of), due)]
         return [ctx.gap(f, R5, level, T.R5A_GAP, T.r5a_todo(due, owed, ctx.as_of), due)]
     age = (ctx.as_of - f.submission.effective_date).days
     if open_gaps and age > interval:

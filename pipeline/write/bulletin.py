@@ -111,10 +111,14 @@ def _issues(report: Report) -> list[str]:
     missing = [r for r in report.rows if r.status == "未报送" and not r.unused]
     if missing:
         clauses.append(f"{names(missing)}尚未报送台账")
-    gone = [r for r in report.rows if r.status == "未报送" and r.facts.gone]   # not a ledger that could not be used
-    unusable = [r for r in report.rows if r.status == "未报送" and r.facts.received]
-    told = ([f"{names(gone)}上期采用的台账本期不在收件箱中"] if gone else []) + (
-        [f"{names(unusable)}报送的台账未能采用（原因见各单位整改清单）"] if unusable else [])
+    unsent = [r for r in report.rows if r.status == "未报送"]   # a ledger gone is not one that could not be used
+    gone = [r for r in unsent if r.facts.gone and not r.facts.received]
+    both = [r for r in unsent if r.facts.gone and r.facts.received]
+    unusable = [r for r in unsent if r.facts.received and not r.facts.gone]
+    told = [f"{names(rows)}{text}" for rows, text in (
+        (gone, "上期采用的台账本期不在收件箱中"),
+        (both, "上期采用的台账本期不在收件箱中、新报的台账未能采用（原因见各单位整改清单）"),
+        (unusable, "报送的台账未能采用（原因见各单位整改清单）")) if rows]
     if told:
         clauses.append(f"{'，'.join(told)}，暂按未报送统计")
     late = [r for r in report.rows if r.overdue]

@@ -37,7 +37,8 @@ UNUSED_HINT = "按原因更正后重新报送"
 RESEND_HINT = "重新报送一次（收到的文件不完整，原文件不必修改）"
 PROBLEMS_HEADING = "二、台账填写问题（请按单元格位置修改后重新报送）"
 EARLY_HEADING = "二、台账填写问题及未采用的文件（请按各行的“建议”处理）"
-"""Beside a file merely sent early, whose advice is 无误则不必重报: not a heading that says to correct and resend."""
+"""Beside a file merely sent early (无误则不必重报), gone from the inbox or cut short (send it again): not a heading
+that says to correct and resend."""
 WIDTHS = (13, 7, 46, 46, 11, 7)
 """Shared by both tables of a gap list: 130 widths of an Arial digit, one A4 landscape page at about 94 %."""
 GAP_WRAP = (13, 7, 50, 50, 11, 7)
@@ -125,7 +126,8 @@ def _cells(report: Report, row: UnitRow, styles: Styles, grid: Grid) -> None:
                               for g in by_urgency(row.gaps)] or [["", "", "无", "", None, None]]
     write_header(grid, headers=GAP_LIST_COLUMNS, styles=styles, row=next_row + 1)
     next_row = write_rows(grid, rows=gaps, styles=styles, start_row=next_row + 1, limits=GAP_WRAP)
-    grid.write_string(next_row, 0, EARLY_HEADING if row.facts.early else PROBLEMS_HEADING, styles.bold)
+    as_advised = row.facts.early or row.facts.gone or row.facts.only_cut_short   # files with nothing to correct
+    grid.write_string(next_row, 0, EARLY_HEADING if as_advised else PROBLEMS_HEADING, styles.bold)
     problems: list[list[Cell]] = [["整个文件", f.result, f.reason, _unused_hint(f, row), f.file] for f in row.unused]
     problems += [[f"{p.sheet} {p.cell}".strip(), p.level, p.message, p.hint, p.file]
                  for p in report.problems_of(row.unit.name)]

@@ -41,11 +41,12 @@ def items(report: Report, row: UnitRow) -> list[Item]:
     next_report = as_of + dt.timedelta(days=c.report_interval_days)
     out: list[Item] = []
     if row.unused:
-        due = by_rule[R5].deadline if not facts.submitted and R5 in by_rule else next_report
+        # a unit whose ledger is gone reported last time: asked by the next report date, as its 整改建议 says
+        due = (min(next_report, c.deadline) if facts.gone else by_rule[R5].deadline
+               if not facts.submitted and R5 in by_rule else next_report)
         named = [f.file for f in facts.gone if f.file != T.GONE_NAME]
         if facts.only_gone and report.previous is not None:
-            ask = min(next_report, c.deadline)  # it reported last time: by the next report date, as its 整改建议 says
-            out.append(Item("未采用的报送", T.remind_gone(report.previous.as_of, files=named), T.REMIND_GONE_DO, ask))
+            out.append(Item("未采用的报送", T.remind_gone(report.previous.as_of, files=named), T.REMIND_GONE_DO, due))
         elif facts.received:
             do = T.REMIND_EARLY_DO if facts.only_early else T.REMIND_RESEND_DO if facts.only_cut_short else T.REMIND_UNUSED_DO
             files = [(f.file, f.reason) for f in facts.received]
