@@ -92,3 +92,30 @@ def test_a_village_filling_in_another_villages_office_named_file_is_told_to_that
         "如是本单位的台账，请把单位名称改为“荷花村”后重新报送")
     assert [(p["单元格"], p["问题"]) for p in willow.problems] == [
         ("B1", "“基本信息”中的单位名称为“柳林村”，文件名却像是“荷花村”的，已按“柳林村”读取")]
+
+
+def test_the_offices_own_file_naming_a_partner_stays_the_offices(tmp_path: Path) -> None:
+    """The office's 乡创城办台账（与商会联合活动）.xlsx with 单位名称 left blank is read by its file name as the office's
+    (the longest name in it): the office's name is an addressee only when telling a unit of a file bearing its name,
+    never when deciding whose ledger a file is. (Reviewer R6: it was read as 商会's, and 乡创城办 left 未报送.)"""
+    box = tmp_path / "inbox"
+    write_ledger(box / "乡创城办台账（与商会联合活动）.xlsx", unit=None, filed=d("2026-12-18"),
+                 activities=[activity(d("2026-12-05"))])
+    result = report(box, tmp_path / "out", "2026-12-20")
+    office, chamber = seen_in(result, "乡创城办"), seen_in(result, "商会")
+    assert (office.progress["状态"], chamber.progress["状态"]) == ("进行中", "未报送")
+    assert office.files["乡创城办台账（与商会联合活动）.xlsx"]["单位名称"] == "乡创城办"
+    assert chamber.progress["未采用文件"] is None
+
+
+def test_a_unit_whose_own_ledger_has_a_year_slip_is_not_told_of_a_file_named_for_it(tmp_path: Path) -> None:
+    """乡团委's own ledger is dated 2027-12-18 (the year typed wrong), so not used; its own ledger is here all the
+    same: it is told to correct its date, not to rename 乡妇联's 乡团委.xlsx (reviewer R6)."""
+    box = tmp_path / "inbox"
+    write_ledger(box / "乡团委_台账.xlsx", unit="乡团委", filed=d("2027-12-18"),
+                 activities=[activity(d("2026-12-05"), subtheme=2)])
+    write_ledger(box / "乡团委.xlsx", unit="乡妇联", filed=d("2026-12-18"), activities=[activity(d("2026-12-09"))])
+    league = seen_in(report(box, tmp_path / "out", "2026-12-20"), "乡团委")
+    assert "《乡团委_台账.xlsx》" in league.reminder and "可能是年份填错" in league.reminder
+    assert "《乡团委.xlsx》" not in league.reminder and "单位名称改为" not in league.reminder
+    assert str(league.progress["未采用文件"]).count("《") == 1

@@ -94,15 +94,25 @@ class Roster:
 
     def from_filename(self, stem: str) -> Unit | None:
         """The one roster unit whose name or alias appears in a file name, the longest if several; None if none or
-        several as long. The office's own name beside one other unit's is the addressee: 城西湖乡创城办台账（荷花村）
-        is 荷花村's."""
+        several as long."""
+        return self._in_key(name_key(stem)[:MAX_NAME_IN_FILENAME])
+
+    def named_in_filename(self, stem: str) -> Unit | None:
+        """The unit a file name is about, for telling a unit that a file bearing its name was read as another's: as
+        from_filename, except that the office's name beside another unit's is the addressee (城西湖乡创城办台账（荷花村）
+        is about 荷花村). Never what a ledger is read as: a file the office names for a partner stays the office's."""
+        found = self.from_filename(stem)
+        office = self.resolve(self.campaign.office)
+        if found is None or office is None or found.name != office.name:
+            return found
         key = name_key(stem)[:MAX_NAME_IN_FILENAME]
+        for label in sorted((name_key(n) for n in (office.name, *office.aliases)), key=len, reverse=True):
+            key = key.replace(label, "\0") if label else key   # no name holds NUL: no hit spans the cut
+        return self._in_key(key) or found
+
+    def _in_key(self, key: str) -> Unit | None:
         pieces = {key[i:j] for i in range(len(key)) for j in range(i + 2, len(key) + 1)}
         hits = [(len(k), self.by_key[k]) for k in pieces if k in self.by_key]
-        office = self.resolve(self.campaign.office)
-        others = {unit.name: unit for _, unit in hits if office is None or unit.name != office.name}
-        if len(others) == 1 and len(others) < len({unit.name for _, unit in hits}):
-            return next(iter(others.values()))
         if not hits:
             return None
         longest = max(length for length, _ in hits)

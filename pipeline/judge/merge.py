@@ -160,10 +160,11 @@ def select(outcomes: list[Outcome], *, as_of: dt.date, window: Window | None = N
             if record.code is C.SelectionCode.FILED_AFTER_AS_OF and key not in slipped:
                 early[record.unit].append(record)
     # told to the unit the file's name names, which 文件清单 does not list it under; not to one whose own ledger
-    # is here (adopted, or merely dated after as_of): that file is this period's, and the other is most likely the
-    # unit its 基本信息 names
+    # is here (adopted, or not used: dated after as_of, a year slip): that file is this period's, and the other is
+    # most likely the unit its 基本信息 names
+    own = {o.unit for o in outcomes if isinstance(o, Submission)}
     named_for = [(o, o.named_for) for o in outcomes
-                 if isinstance(o, Submission) and o.named_for and o.named_for not in adopted and o.named_for not in early]
+                 if isinstance(o, Submission) and o.named_for and o.named_for not in own]
     for sub, other in named_for:
         why = C.read_as_other(sub.unit, named_for=other)
         unused[other].append(FileRecord(file=sub.file, unit=other, result="未采用", code=why.code, reason=why.text,

@@ -184,8 +184,9 @@ def _from_grids(grids: list[Grid], strays: tuple[Stray, ...], *, job: _Job, camp
                   sheet=info_sheet, cell=name_cell)
     elif not named:
         filer.add("警告", T.unit_from_filename(unit.name, by=by), sheet=info_sheet, cell=name_cell)
-    elif file_unit is not None and file_unit.name != unit.name and not roster.in_filename(stem, unit):
-        filer.add("警告", T.unit_name_conflict(shown(info["单位名称"][0]), unit.name, file_unit.name), sheet=info_sheet, cell=name_cell)
+    elif (about_unit := roster.named_in_filename(stem)) is not None and about_unit.name != unit.name \
+            and not roster.in_filename(stem, unit):
+        filer.add("警告", T.unit_name_conflict(shown(info["单位名称"][0]), unit.name, about_unit.name), sheet=info_sheet, cell=name_cell)
     parts = [_read_share(share, filer.items if share.filer else [], job=job, campaign=campaign, roster=roster)
              for share in shares]
     kept = [part for share, part in zip(shares, parts, strict=True) if share.filer or not _left_empty(share, part, about=about)]
@@ -196,9 +197,10 @@ def _from_grids(grids: list[Grid], strays: tuple[Stray, ...], *, job: _Job, camp
             kept[0] = replace(kept[0], problems=(*kept[0].problems, Problem(
                 code=note.code, file=file, sheet=sheets[0], cell="A1", unit=unit.name, level="警告",
                 message=note.text, hint=note.hint)))
-    if (file_unit is not None and named and isinstance(kept[0], Submission)
-            and file_unit.name not in {part.unit for part in kept} and not roster.in_filename(stem, unit)):
-        kept[0] = replace(kept[0], named_for=file_unit.name)
+    about_unit = roster.named_in_filename(stem) if named else None
+    if (about_unit is not None and isinstance(kept[0], Submission)
+            and about_unit.name not in {part.unit for part in kept} and not roster.in_filename(stem, unit)):
+        kept[0] = replace(kept[0], named_for=about_unit.name)
     return kept[0] if len(kept) == 1 else Shared(file=file, parts=tuple(kept))
 
 
